@@ -1,0 +1,81 @@
+"""The canonical document model: an lxml tree in one namespace, checked against a RELAX NG schema."""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from lxml import etree
+
+from ..errors import SchemaError
+
+NS = "urn:x-converter:document:1"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+VERSION = "1"
+
+
+def q(tag: str) -> str:
+    """The qualified (Clark) name of a model element."""
+    return f"{{{NS}}}{tag}"
+
+
+def tag_of(el: etree._Element) -> str:
+    """The local name of a model element ('' for comments and processing instructions)."""
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def new(tag: str, text: str | None = None, parent: etree._Element | None = None, **attrs: str) -> etree._Element:
+    """Create a model element (appended to parent when given)."""
+    attrs = {k.rstrip("_"): v for k, v in attrs.items() if v is not None}
+    el = etree.Element(q(tag), attrs, nsmap={None: NS}) if parent is None else etree.SubElement(parent, q(tag), attrs)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def child(el: etree._Element, tag: str) -> etree._Element | None:
+    """The first child with this local name, or None."""
+    return el.find(q(tag))
+
+
+def children(el: etree._Element) -> list[etree._Element]:
+    """Element children (no comments)."""
+    return [c for c in el if isinstance(c.tag, str)]
+
+
+@lru_cache(maxsize=1)
+def schema() -> etree.RelaxNG:
+    """The shipped RELAX NG schema, parsed once."""
+    with resources.files(__package__).joinpath("document.rng").open("rb") as f:
+        return etree.RelaxNG(etree.parse(f))
+
+
+def schema_path() -> str:
+    """Filesystem path of the schema, for users and external validators."""
+    return str(resources.files(__package__).joinpath("document.rng"))
+
+
+def validate(doc: etree._Element, file: str | None = None) -> None:
+    """Raise SchemaError naming the first problem unless the document matches the schema."""
+    rng = schema()
+    if not rng.validate(doc):
+        err = rng.error_log.last_error
+        line = err.line if err is not None and err.line > 0 else None
+        msg = err.message if err is not None else "document does not match the schema"
+        raise SchemaError(f"not a valid canonical document: {msg}", file, line)
+
+
+def plain_text(el: etree._Element) -> str:
+    """All text content of an element in document order, metadata excluded (what a reader sees)."""
+    return "".join(_ordered_text(el))
+
+
+def _ordered_text(el: etree._Element):
+    if tag_of(el) == "meta":
+        return
+    if el.text:
+        yield el.text
+    for c in el:
+        if isinstance(c.tag, str):
+            yield from _ordered_text(c)
+        if c.tail:
+            yield c.tail

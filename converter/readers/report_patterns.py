@@ -1,0 +1,134 @@
+"""What the lines of a plain-text report look like: numbering, dates, leads, closing parts.
+
+Hand-written because no library knows the conventions of Chinese official documents
+(GB/T 9704 numbering 一、（一）1.（1）, 一是…二是 leads, 附件 notes, dates like 2023年3月15日).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+CN_DIGITS = "零〇一二三四五六七八九十百"
+_CN = f"[{CN_DIGITS}]+"
+
+# Numbering kinds, in the order GB/T 9704 nests them. A kind is only a *shape*: the level a
+# shape gets in a document depends on the order in which shapes appear (see TextReader).
+# Each pattern refuses numbers that belong to the text: 3.5万元, 1、2月份, 一、二季度, 1,032件.
+NUMBERING: list[tuple[str, re.Pattern[str]]] = [
+    ("cn", re.compile(rf"^({_CN})、(?![{CN_DIGITS}])")),
+    ("paren-cn", re.compile(rf"^([（(]{_CN}[）)])")),
+    ("dotted", re.compile(r"^(\d{1,3}(?:[.．]\d{1,3}){1,3})[.．]?(?=[\s\u3000])")),
+    ("arabic", re.compile(r"^(\d{1,3}[.．、])(?![\d.．、,，%％])")),
+    ("paren-arabic", re.compile(r"^([（(]\d{1,3}[）)])")),
+]
+
+
+@dataclass(frozen=True)
+class Numbering:
+    kind: str  # a NUMBERING key; "dotted" kinds carry their depth: "dotted-2"
+    text: str  # as written, e.g. "一、" or "（1）"
+    rest: str  # what follows it on the line
+
+
+def match_numbering(line: str) -> Numbering | None:
+    """The section numbering a paragraph starts with, if any."""
+    for kind, pattern in NUMBERING:
+        m = pattern.match(line)
+        if not m:
+            continue
+        if kind == "dotted":
+            kind = f"dotted-{m.group(1).count('.') + m.group(1).count('．') + 1}"
+            number = line[: m.end()]
+        else:
+            number = m.group(0)
+        rest = line[len(number):]
+        if not rest.strip():
+            return None  # a bare number is not a heading
+        return Numbering(kind, number, rest)
+    return None
+
+
+# Inline enumeration leads: 一是 … 十是, at the start of a paragraph or after a pause mark
+LEAD = re.compile(r"(?:^|(?<=[。；;！？：:，,]))([一二三四五六七八九十]{1,3}是)(?=\S)")
+
+# Sentence ends that close a run-in heading
+CJK_SENTENCE_END = "。！？"
+_LATIN_ABBREV = {"e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "no", "vs", "st", "fig", "art", "sec"}
+LATIN_SENTENCE_END = re.compile(r"[.!?:](?=\s)")
+
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august",
+     "september", "october", "november", "december"], start=1)}
+_CN_YEAR_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0}
+
+DATE_PATTERNS = [
+    ("cn", re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")),
+    ("cn-words", re.compile(r"^([〇零○Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$")),
+    ("dmy", re.compile(r"^(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})$")),
+    ("mdy", re.compile(r"^([A-Za-z]+)\s+(\d{1,2}),?\s+(\d{4})$")),
+    ("iso", re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")),
+]
+
+
+def parse_date(line: str) -> str | None:
+    """ISO date (YYYY-MM-DD) of a line that is only a date, else None."""
+    for kind, pattern in DATE_PATTERNS:
+        m = pattern.match(line)
+        if not m:
+            continue
+        try:
+            if kind in ("cn", "iso"):
+                y, mo, d = (int(g) for g in m.groups())
+            elif kind == "cn-words":
+                y = int("".join(str(_CN_YEAR_DIGITS[c]) for c in m.group(1)))
+                mo, d = cn_number(m.group(2)), cn_number(m.group(3))
+            elif kind == "dmy":
+                d, mo, y = int(m.group(1)), _MONTHS.get(m.group(2).lower()), int(m.group(3))
+            else:
+                mo, d, y = _MONTHS.get(m.group(1).lower()), int(m.group(2)), int(m.group(3))
+            if mo is None:
+                return None
+            return date(y, mo, d).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def cn_number(s: str) -> int:
+    """一 → 1, 十二 → 12, 二十三 → 23 (up to 99)."""
+    digits = "一二三四五六七八九"
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (digits.index(tens) + 1 if tens else 1) * 10 + (digits.index(ones) + 1 if ones else 0)
+    return digits.index(s) + 1
+
+
+DOCNUMBER = re.compile(r"^\S{1,16}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号$")
+ATTACHMENT_LABEL = re.compile(r"^(附件|附\s*件|Attachments?|Annex(?:es)?|Enclosures?)\s*[：:]", re.IGNORECASE)
+ATTACHMENT_ITEM = re.compile(r"^(\d{1,3}[.．、]|[（(]\d{1,3}[）)])(?!\d)")
+REMARK = re.compile(r"^[（(].*[）)]$")
+
+
+def is_cjk(ch: str) -> bool:
+    """Han ideographs and CJK punctuation, the characters that make a text Chinese."""
+    o = ord(ch)
+    return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3FFFF
+            or 0xF900 <= o <= 0xFAFF or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF)
+
+
+def detect_lang(text: str) -> str:
+    """'zh-CN' when Han characters make up a fifth of the letters, else 'en'."""
+    han = sum(1 for ch in text if 0x4E00 <= ord(ch) <= 0x9FFF or 0x3400 <= ord(ch) <= 0x4DBF)
+    letters = sum(1 for ch in text if ch.isalpha())
+    return "zh-CN" if letters and han / letters >= 0.2 else "en"
+
+
+def latin_sentence_end(text: str) -> int | None:
+    """Index of the first sentence-ending mark (not an abbreviation's dot), or None."""
+    for m in LATIN_SENTENCE_END.finditer(text):
+        word = re.search(r"(\S+)$", text[: m.start()])
+        if m.group() == "." and word and word.group(1).lower().rstrip(".") in _LATIN_ABBREV:
+            continue
+        return m.start()
+    return None
