@@ -79,3 +79,33 @@ def _ordered_text(el: etree._Element):
             yield from _ordered_text(c)
         if c.tail:
             yield c.tail
+
+
+#: elements that hold only elements (never text): whitespace inside them is formatting
+STRUCTURAL = frozenset({
+    "document", "meta", "body", "section", "closing", "attachments", "signature",
+    "list", "item", "table", "thead", "tbody", "row", "quote", "figure", "footnote",
+})
+
+
+def indent(el: etree._Element, level: int = 0) -> None:
+    """Indent structural elements in place; text-bearing (mixed) content is left untouched."""
+    if tag_of(el) not in STRUCTURAL or not len(el):
+        return
+    pad = "\n" + "  " * (level + 1)
+    el.text = pad
+    for c in el:
+        indent(c, level + 1)
+        c.tail = pad
+    el[-1].tail = "\n" + "  " * level
+
+
+def strip_formatting(el: etree._Element) -> None:
+    """Remove whitespace-only text inside structural elements (the inverse of indent)."""
+    for node in el.iter():
+        if tag_of(node) in STRUCTURAL:
+            if node.text and not node.text.strip():
+                node.text = None
+            for c in node:
+                if c.tail and not c.tail.strip():
+                    c.tail = None

@@ -1,0 +1,54 @@
+"""What a build tells every writer besides the model and the style."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import Diagnostic
+
+
+def cache_dir() -> Path:
+    """Where converted fonts and other reusable work are kept between builds."""
+    base = os.environ.get("CONVERTER_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "converter")
+    return Path(base)
+
+
+@dataclass
+class BuildContext:
+    """Per-document build settings and the messages writers leave for the user."""
+
+    name: str  # the source's name, for messages
+    source_date: datetime  # the document's timestamp for every output's metadata (UTC)
+    allow_missing_glyphs: bool = False
+    cache: Path = field(default_factory=cache_dir)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: results one writer leaves for a later one in the same run (e.g. the PDF's page starts)
+    shared: dict = field(default_factory=dict)
+
+    def warn(self, message: str) -> None:
+        self.diagnostics.append(Diagnostic("warning", message, self.name))
+
+    def info(self, message: str) -> None:
+        self.diagnostics.append(Diagnostic("info", message, self.name))
+
+    @property
+    def epoch(self) -> int:
+        return int(self.source_date.timestamp())
+
+
+def source_date(document_date: str | None, source: Path | None) -> datetime:
+    """SOURCE_DATE_EPOCH when set, else the date the document carries, else the source's mtime.
+
+    Never the wall clock, so that the same input always gives the same bytes.
+    """
+    env = os.environ.get("SOURCE_DATE_EPOCH")
+    if env and env.strip().isdigit():
+        return datetime.fromtimestamp(int(env), timezone.utc)
+    if document_date:
+        return datetime.fromisoformat(document_date).replace(tzinfo=timezone.utc)
+    if source is not None and source.exists():
+        return datetime.fromtimestamp(int(source.stat().st_mtime), timezone.utc)
+    return datetime(1980, 1, 1, tzinfo=timezone.utc)

@@ -1,0 +1,74 @@
+"""Finding installed font files by family name, through fontconfig's fc-list."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..errors import StyleError
+
+REGULAR, BOLD = 80, 200  # fontconfig weights
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One face of an installed font: its family name, file and index inside a collection."""
+
+    family: str
+    path: str
+    index: int
+    weight: int
+    italic: bool
+
+    @property
+    def key(self) -> str:
+        """A short stable name (used for reportlab registration and cache files)."""
+        bold = "-Bold" if self.weight >= BOLD else ""
+        ital = "-Italic" if self.italic else ""
+        return "".join(ch for ch in self.family if ch.isalnum()) + bold + ital
+
+
+@lru_cache(maxsize=1)
+def installed() -> dict[str, list[FontFace]]:
+    """Lower-cased family name (every name fontconfig knows, localized ones too) → faces."""
+    exe = shutil.which("fc-list")
+    if exe is None:
+        raise StyleError("fontconfig's fc-list is not installed (Debian package fontconfig)")
+    out = subprocess.run(
+        [exe, "--format", "%{family}\t%{weight}\t%{slant}\t%{index}\t%{file}\n"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    faces: dict[str, list[FontFace]] = {}
+    for row in sorted(set(out.splitlines())):
+        parts = row.split("\t")
+        if len(parts) != 5 or not parts[4].lower().endswith((".ttf", ".otf", ".ttc", ".otc")):
+            continue
+        families, weight, slant, index, path = parts
+        path = os.path.realpath(path)  # a font reached through a symlink is the same font
+        names = [n.strip() for n in families.split(",") if n.strip()]
+        for name in names:
+            face = FontFace(names[0], path, int(index or 0), int(float(weight or REGULAR)), slant not in ("", "0"))
+            same = faces.setdefault(name.lower(), [])
+            if face not in same:
+                same.append(face)
+    return faces
+
+
+def find_face(family: str, bold: bool = False, italic: bool = False) -> FontFace | None:
+    """The installed face of a family closest to the weight and slant asked for, or None."""
+    faces = installed().get(family.lower())
+    if not faces:
+        return None
+    want = BOLD if bold else REGULAR
+    return min(faces, key=lambda f: (f.italic != italic, abs(f.weight - want), f.path, f.index))
+
+
+def first_installed(families: list[str], bold: bool = False, italic: bool = False) -> FontFace | None:
+    """The first family in a fallback list that is installed."""
+    for fam in families:
+        face = find_face(fam, bold, italic)
+        if face is not None:
+            return face
+    return None

@@ -1,0 +1,111 @@
+"""read → transform → validate → write: the only module that knows the order of the stages."""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from . import model, plugins
+from .context import BuildContext, source_date
+from .errors import ConverterError, Diagnostic, InputError, MissingGlyphsError
+from .fonts.coverage import missing
+from .model.outline import metadata
+from .style import ResolvedStyle, load_style
+
+DEFAULT_FORMATS = ("docx", "pdf", "epub", "xml")
+#: the order writers run in: a later writer may use what an earlier one left (EPUB reads PDF pages)
+WRITE_ORDER = ("xml", "pdf", "docx", "epub")
+
+
+@dataclass
+class BuildResult:
+    source: Path
+    outputs: list[Path] = field(default_factory=list)
+    style: ResolvedStyle | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def read(source: Path) -> etree._Element:
+    """Read a source into a validated canonical model (transforms applied)."""
+    reader = plugins.reader_for(source)
+    if reader is None:
+        known = ", ".join(sorted(plugins.source_suffixes()))
+        raise InputError(f"no reader for {source.suffix or 'files without a suffix'} (readers take: {known})",
+                         str(source))
+    try:
+        doc = reader.read(source)
+    except ConverterError as e:
+        raise e.located(str(source))
+    model.validate(doc, str(source))
+    for name in plugins.names(plugins.TRANSFORMS):
+        plugins.load_callable(plugins.TRANSFORMS, name)(doc)
+    model.validate(doc, str(source))
+    return doc
+
+
+def style_for(doc: etree._Element, requested: str | None) -> ResolvedStyle:
+    """The style asked for, else the one the document names, else gongwen for Chinese, report otherwise."""
+    name = requested or doc.get("style")
+    if not name:
+        name = "gongwen" if doc.get(model.XML_LANG, "").lower().startswith("zh") else "report"
+    return load_style(name)
+
+
+def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: BuildContext) -> None:
+    """Every character must be drawable by the style's fonts, or the build says which are not."""
+    chars = set(model.plain_text(doc))
+    absent = missing(chars, style.faces())
+    if not absent:
+        return
+    err = MissingGlyphsError(absent, str(source), _first_line_with(source, absent))
+    if not ctx.allow_missing_glyphs:
+        raise err
+    ctx.warn(err.message + " (drawn as the font's missing-glyph box)")
+
+
+def _first_line_with(source: Path, chars: list[str]) -> int | None:
+    try:
+        text = source.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    positions = [text.find(c) for c in chars if c in text]
+    return text.count("\n", 0, min(positions)) + 1 if positions else None
+
+
+def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DEFAULT_FORMATS,
+          style: str | None = None, allow_missing_glyphs: bool = False) -> BuildResult:
+    """Build one source into every format; all outputs appear together, or none does."""
+    writers = {fmt: plugins.writer(fmt) for fmt in formats}  # unknown format: UsageError, before any work
+    doc = read(source)
+    resolved = style_for(doc, style)
+    ctx = BuildContext(name=str(source), source_date=source_date(metadata(doc).date, source),
+                       allow_missing_glyphs=allow_missing_glyphs)
+    result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics)
+    check_glyphs(doc, resolved, source, ctx)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    finals = {fmt: out_dir / (source.stem + writers[fmt].suffix) for fmt in formats}
+    order = sorted(formats, key=lambda f: WRITE_ORDER.index(f) if f in WRITE_ORDER else len(WRITE_ORDER))
+    temps: dict[str, Path] = {}
+    try:
+        for fmt in order:
+            fd, tmp = tempfile.mkstemp(prefix=f".{source.stem}.", suffix=".part", dir=out_dir)
+            os.close(fd)
+            temps[fmt] = Path(tmp)
+            try:
+                writers[fmt].write(doc, resolved, temps[fmt], ctx)
+            except ConverterError as e:
+                raise e.located(str(source))
+        for fmt in order:
+            os.replace(temps[fmt], finals[fmt])
+            result.outputs.append(finals[fmt])
+    except BaseException:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        for final in finals.values():  # a stale output of an earlier build would pass for this one
+            if final not in result.outputs:
+                final.unlink(missing_ok=True)
+        raise
+    return result

@@ -1,0 +1,61 @@
+"""Finding readers and writers through entry points; built-ins are registered the same way."""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from .errors import UsageError
+
+READERS = "converter.readers"
+WRITERS = "converter.writers"
+TRANSFORMS = "converter.transforms"
+
+
+@lru_cache(maxsize=None)
+def _group(group: str) -> dict[str, object]:
+    found = {}
+    for ep in sorted(entry_points(group=group), key=lambda e: e.name):
+        found.setdefault(ep.name, ep)
+    return found
+
+
+def names(group: str) -> list[str]:
+    """Registered plug-in names in a group."""
+    return sorted(_group(group))
+
+
+def load(group: str, name: str):
+    """An instance of the plug-in registered under a name; unknown names list the known ones."""
+    ep = _group(group).get(name)
+    if ep is None:
+        kind = group.rsplit(".", 1)[-1][:-1]
+        raise UsageError(f"unknown {kind} {name!r}; known: {', '.join(names(group)) or 'none'}")
+    return ep.load()()
+
+
+def writer(name: str):
+    return load(WRITERS, name)
+
+
+def reader_for(path: Path):
+    """The reader that takes this file's suffix."""
+    suffix = path.suffix.lower()
+    for name in names(READERS):
+        r = load(READERS, name)
+        if suffix in r.suffixes:
+            return r
+    return None
+
+
+def source_suffixes() -> set[str]:
+    """Every suffix some reader takes (to pick sources out of a folder)."""
+    return {s for name in names(READERS) for s in load(READERS, name).suffixes}
+
+
+def load_callable(group: str, name: str):
+    """A plug-in that is a plain function (transforms)."""
+    ep = _group(group).get(name)
+    if ep is None:
+        raise UsageError(f"unknown transform {name!r}; known: {', '.join(names(group)) or 'none'}")
+    return ep.load()

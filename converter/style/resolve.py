@@ -1,0 +1,278 @@
+"""Resolving a loaded style sheet into frozen values in points that writers only read."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import StyleError
+from ..fonts.find import FontFace, first_installed
+from .sheet import ROLES
+from .units import PAGE_SIZES_MM, POINTS_PER, to_points
+
+ALIGNS = ("left", "right", "center", "justify")
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """The installed faces a role uses: one for Latin script, one for CJK."""
+
+    family: str  # the style sheet's family key, e.g. "fangsong"
+    latin: FontFace
+    cjk: FontFace
+
+
+@dataclass(frozen=True)
+class Role:
+    """A named paragraph or character role with every value resolved (lengths in points)."""
+
+    name: str
+    fonts: Fonts
+    size: float
+    bold: bool
+    italic: bool
+    align: str
+    first_line_indent: float
+    left_indent: float
+    right_indent: float
+    line_pitch: float
+    space_before: float
+    space_after: float
+    keep_with_next: bool
+    color: str  # "#rrggbb"
+
+
+@dataclass(frozen=True)
+class PageNumber:
+    format: str  # "— {n} —"
+    fonts: Fonts
+    size: float
+    position: str  # outside | inside | center | left | right
+    indent: float
+    distance: float  # from the bottom of the type area to the number's baseline region
+    first_page: bool
+
+
+@dataclass(frozen=True)
+class Page:
+    width: float
+    height: float
+    margin_top: float
+    margin_bottom: float
+    margin_inside: float
+    margin_outside: float
+    mirror: bool
+    header_distance: float
+    footer_distance: float
+    number: PageNumber | None
+
+    @property
+    def text_width(self) -> float:
+        return self.width - self.margin_inside - self.margin_outside
+
+    @property
+    def text_height(self) -> float:
+        return self.height - self.margin_top - self.margin_bottom
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A document grid: so many lines per page and characters per line (GB/T 9704: 22 × 28)."""
+
+    lines: int
+    chars: int
+    line_pitch: float
+    char_pitch: float
+
+
+@dataclass(frozen=True)
+class ResolvedStyle:
+    name: str
+    description: str
+    path: Path
+    page: Page
+    grid: Grid | None
+    roles: dict[str, Role]
+    fallback: tuple[FontFace, ...]
+    families: dict[str, Fonts] = field(default_factory=dict)
+
+    def role(self, name: str) -> Role:
+        """A role by name; roles the sheet does not define are the body role under that name."""
+        return self.roles[name]
+
+    def faces(self) -> list[FontFace]:
+        """Every face the style uses, fallbacks last, without repeats, in a stable order."""
+        seen: dict[tuple[str, int], FontFace] = {}
+        for role in self.roles.values():
+            for face in (role.fonts.cjk, role.fonts.latin):
+                seen.setdefault((face.path, face.index), face)
+        if self.page.number:
+            for face in (self.page.number.fonts.cjk, self.page.number.fonts.latin):
+                seen.setdefault((face.path, face.index), face)
+        for face in self.fallback:
+            seen.setdefault((face.path, face.index), face)
+        return list(seen.values())
+
+    def font_report(self) -> str:
+        """One line per family: which installed fonts were chosen (the build prints it)."""
+        lines = []
+        for key, fonts in sorted(self.families.items()):
+            lines.append(f"{key}: CJK {fonts.cjk.family}, Latin {fonts.latin.family}")
+        if self.fallback:
+            lines.append("fallback: " + ", ".join(f.family for f in self.fallback))
+        return "; ".join(lines)
+
+
+def resolve(raw: dict, path: Path) -> ResolvedStyle:
+    """Turn a merged style table into a ResolvedStyle, resolving fonts on this machine."""
+    families = raw.get("fonts", {})
+    used: dict[tuple[str, bool, bool], Fonts] = {}
+
+    def fonts_for(key: str, bold: bool, italic: bool, where: str) -> Fonts:
+        if key not in families:
+            raise StyleError(f"{where}: unknown font family {key!r} (defined: {', '.join(families)})", str(path))
+        if (key, bold, italic) not in used:
+            spec = families[key]
+            cjk = first_installed(spec.get("cjk", []), bold, italic)
+            latin = first_installed(spec.get("latin", []), bold, italic) or cjk
+            cjk = cjk or latin
+            if cjk is None:
+                tried = ", ".join(spec.get("cjk", []) + spec.get("latin", []))
+                raise StyleError(f"no font of family {key!r} is installed (tried: {tried})", str(path))
+            used[(key, bold, italic)] = Fonts(key, latin, cjk)
+        return used[(key, bold, italic)]
+
+    raw_roles = raw.get("roles", {})
+    if "body" not in raw_roles:
+        raise StyleError("the style defines no body role (roles.body)", str(path))
+    grid = _grid(raw, path)
+    page = _page(raw, path, fonts_for)
+    if grid is not None:
+        grid = Grid(grid[0], grid[1], page.text_height / grid[0], page.text_width / grid[1])
+    roles = {"body": _role("body", raw_roles["body"], None, fonts_for, grid)}
+    for name in ROLES:
+        if name != "body":
+            roles[name] = _role(name, raw_roles.get(name, {}), raw_roles["body"], fonts_for, grid)
+    fallback = []
+    for fam in raw.get("fallback-fonts", []):
+        face = first_installed([fam])
+        if face is not None:
+            fallback.append(face)
+    return ResolvedStyle(
+        name=raw.get("name", path.stem),
+        description=raw.get("description", ""),
+        path=path,
+        page=page,
+        grid=grid,
+        roles=roles,
+        fallback=tuple(fallback),
+        families=_by_family(used),
+    )
+
+
+def _by_family(used: dict[tuple[str, bool, bool], Fonts]) -> dict[str, Fonts]:
+    """Family key → its regular faces (or the first variant used when no role is regular)."""
+    out: dict[str, Fonts] = {}
+    for (key, _bold, _italic), fonts in sorted(used.items()):
+        out.setdefault(key, fonts)
+    return out
+
+
+def _grid(raw: dict, path: Path) -> tuple[int, int] | None:
+    g = raw.get("grid")
+    if not g:
+        return None
+    if not (g.get("lines", 0) > 0 and g.get("chars", 0) > 0):
+        raise StyleError("grid.lines and grid.chars must both be positive", str(path))
+    return g["lines"], g["chars"]
+
+
+def _page(raw: dict, path: Path, fonts_for) -> Page:
+    p = raw.get("page", {})
+    where = f"{path}: page"
+    size = p.get("size", "A4")
+    if size not in PAGE_SIZES_MM and not ("width" in p and "height" in p):
+        raise StyleError(f"page.size {size!r} unknown (known: {', '.join(PAGE_SIZES_MM)})", str(path))
+    w_mm, h_mm = PAGE_SIZES_MM.get(size, (0, 0))
+    width = to_points(p["width"], where=where) if "width" in p else w_mm * POINTS_PER["mm"]
+    height = to_points(p["height"], where=where) if "height" in p else h_mm * POINTS_PER["mm"]
+
+    def length(key: str, default: str) -> float:
+        return to_points(p.get(key, default), where=f"{where}.{key}")
+
+    number = None
+    n = p.get("number")
+    if n is not None:
+        nsize = to_points(n.get("size", "10pt"), where=f"{where}.number.size")
+        position = n.get("position", "center")
+        if position not in ("outside", "inside", "center", "left", "right"):
+            raise StyleError(f"page.number.position {position!r}: use outside, inside, center, left or right", str(path))
+        number = PageNumber(
+            format=n.get("format", "{n}"),
+            fonts=fonts_for(n.get("font", "body"), False, False, "page.number.font"),
+            size=nsize,
+            position=position,
+            indent=to_points(n.get("indent", "0pt"), em=nsize, where=f"{where}.number.indent"),
+            distance=to_points(n.get("distance", "7mm"), em=nsize, where=f"{where}.number.distance"),
+            first_page=n.get("first-page", True),
+        )
+        if "{n}" not in number.format:
+            raise StyleError("page.number.format must contain {n}", str(path))
+    return Page(
+        width=width, height=height,
+        margin_top=length("margin-top", "25mm"), margin_bottom=length("margin-bottom", "25mm"),
+        margin_inside=length("margin-inside", "25mm"), margin_outside=length("margin-outside", "25mm"),
+        mirror=p.get("mirror", False),
+        header_distance=length("header-distance", "12mm"), footer_distance=length("footer-distance", "12mm"),
+        number=number,
+    )
+
+
+#: what a role takes from the body role when it does not say (spacing is each role's own)
+INHERITED = {"font", "size", "weight", "italic", "align", "first-line-indent", "left-indent",
+             "right-indent", "line-pitch", "color"}
+
+
+def _role(name: str, own: dict, body: dict | None, fonts_for, grid: Grid | None) -> Role:
+    """Resolve a role; em lengths are taken against the role's own size, after inheriting."""
+    where = f"roles.{name}"
+    spec = {k: v for k, v in (body or {}).items() if k in INHERITED} | own
+    size = to_points(spec.get("size", "12pt"), where=f"{where}.size")
+    weight = spec.get("weight", "normal")
+    if weight not in ("normal", "bold"):
+        raise StyleError(f"{where}.weight must be normal or bold, got {weight!r}")
+    italic = bool(spec.get("italic", False))
+    if "font" not in spec:
+        raise StyleError(f"{where}.font is required")
+    align = spec.get("align", "left")
+    if align not in ALIGNS:
+        raise StyleError(f"{where}.align must be one of {', '.join(ALIGNS)}, got {align!r}")
+
+    def length(key: str) -> float:
+        return to_points(spec.get(key, "0pt"), em=size, where=f"{where}.{key}")
+
+    return Role(
+        name=name,
+        fonts=fonts_for(spec["font"], weight == "bold", italic, f"{where}.font"),
+        size=size, bold=weight == "bold", italic=italic, align=align,
+        first_line_indent=length("first-line-indent"),
+        left_indent=length("left-indent"),
+        right_indent=length("right-indent"),
+        line_pitch=_line_pitch(spec.get("line-pitch"), size, grid, where),
+        space_before=length("space-before"),
+        space_after=length("space-after"),
+        keep_with_next=bool(spec.get("keep-with-next", name.startswith("heading") or name in ("title", "subtitle"))),
+        color=spec.get("color", "#000000"),
+    )
+
+
+def _line_pitch(raw: object, size: float, grid: Grid | None, where: str) -> float:
+    """A number below 4 is a multiple of the size; a length is taken as is; a grid snaps."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw < 4:
+        pitch = raw * size
+    elif raw is not None:
+        return to_points(raw, em=size, where=f"{where}.line-pitch")
+    else:
+        pitch = size * 1.2
+    if grid is not None:  # whole grid lines, as Word's document grid does
+        return grid.line_pitch * max(1, -(-pitch // grid.line_pitch))
+    return pitch

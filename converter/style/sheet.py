@@ -1,0 +1,141 @@
+"""Loading style sheets: TOML files, ``extends`` inheritance, and checking every key."""
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from pathlib import Path
+
+from ..errors import StyleError
+
+ROLE_KEYS = {
+    "font", "size", "weight", "italic", "align", "first-line-indent", "left-indent", "right-indent",
+    "line-pitch", "space-before", "space-after", "keep-with-next", "color",
+}
+ROLES = (
+    ["body", "title", "subtitle", "docnumber", "addressee", "lead", "runin-heading",
+     "attachment", "signature", "date", "remark", "quote", "code", "caption", "table",
+     "table-header", "footnote", "list", "link"]
+    + [f"heading-{n}" for n in range(1, 7)]
+)
+# What each section of a style sheet may contain; a dict is a nested table, None any table name.
+SCHEMA: dict = {
+    "name": str, "description": str, "extends": str, "lang": list,
+    "fallback-fonts": list,
+    "page": {
+        "size": str, "width": object, "height": object, "margin-top": object, "margin-bottom": object,
+        "margin-inside": object, "margin-outside": object, "mirror": bool,
+        "header-distance": object, "footer-distance": object,
+        "number": {"format": str, "font": str, "size": object, "position": str, "indent": object,
+                   "distance": object, "first-page": bool},
+    },
+    "grid": {"lines": int, "chars": int},
+    "fonts": None,  # family name → {latin = [...], cjk = [...]}
+    "roles": None,  # role name → ROLE_KEYS
+}
+FONT_KEYS = {"latin", "cjk"}
+
+
+def style_dirs() -> list[Path]:
+    """Where style names are looked up, first match wins."""
+    dirs = [Path(p) for p in os.environ.get("CONVERTER_STYLES", "").split(os.pathsep) if p]
+    dirs += [Path.cwd() / "styles", Path(__file__).resolve().parents[2] / "styles",
+             Path(sys.prefix) / "share" / "converter" / "styles"]
+    seen, out = set(), []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in seen:
+            seen.add(d.resolve())
+            out.append(d)
+    return out
+
+
+def find_style(name_or_path: str) -> Path:
+    """The file of a style given by name (``gongwen``) or path (``my/style.toml``)."""
+    if name_or_path.endswith(".toml") or os.sep in name_or_path:
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise StyleError(f"style file not found: {name_or_path}")
+        return path
+    for d in style_dirs():
+        path = d / f"{name_or_path}.toml"
+        if path.is_file():
+            return path
+    known = ", ".join(sorted(available_styles())) or "none"
+    raise StyleError(f"unknown style {name_or_path!r}; available: {known}")
+
+
+def available_styles() -> dict[str, Path]:
+    """Style name → file, for every style on the search path."""
+    found: dict[str, Path] = {}
+    for d in style_dirs():
+        for f in sorted(d.glob("*.toml")):
+            found.setdefault(f.stem, f)
+    return found
+
+
+def load_sheet(path: Path, _chain: tuple[Path, ...] = ()) -> dict:
+    """The merged raw table of a style file and everything it extends, with every key checked."""
+    path = path.resolve()
+    if path in _chain:
+        raise StyleError("style inherits from itself: " + " → ".join(p.name for p in (*_chain, path)))
+    try:
+        with path.open("rb") as f:
+            raw = tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise StyleError(f"not valid TOML: {e}", str(path)) from None
+    except OSError as e:
+        raise StyleError(f"cannot read style: {e.strerror}", str(path)) from None
+    check(raw, str(path))
+    parent_name = raw.pop("extends", None)
+    if parent_name is None:
+        return raw
+    parent_path = path.parent / f"{parent_name}.toml"
+    if not parent_path.is_file():
+        parent_path = find_style(parent_name)
+    return merge(load_sheet(parent_path, (*_chain, path)), raw)
+
+
+def merge(base: dict, over: dict) -> dict:
+    """Deep merge: tables merge key by key, everything else in ``over`` replaces ``base``."""
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def check(raw: dict, file: str) -> None:
+    """Raise StyleError naming the file and the dotted key of anything the vocabulary lacks."""
+    _check_table(raw, SCHEMA, file, "")
+    for fam, spec in raw.get("fonts", {}).items():
+        if not isinstance(spec, dict):
+            raise StyleError(f"fonts.{fam} must be a table with latin and cjk lists", file)
+        for k, v in spec.items():
+            if k not in FONT_KEYS:
+                raise StyleError(f"unknown key fonts.{fam}.{k} (known: latin, cjk)", file)
+            if not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
+                raise StyleError(f"fonts.{fam}.{k} must be a list of family names", file)
+    for role, spec in raw.get("roles", {}).items():
+        if role not in ROLES:
+            raise StyleError(f"unknown role roles.{role} (known: {', '.join(ROLES)})", file)
+        if not isinstance(spec, dict):
+            raise StyleError(f"roles.{role} must be a table", file)
+        for k in spec:
+            if k not in ROLE_KEYS:
+                raise StyleError(f"unknown key roles.{role}.{k} (known: {', '.join(sorted(ROLE_KEYS))})", file)
+
+
+def _check_table(raw: dict, schema: dict, file: str, prefix: str) -> None:
+    for k, v in raw.items():
+        key = prefix + k
+        if k not in schema:
+            raise StyleError(f"unknown key {key} (known here: {', '.join(schema)})", file)
+        expected = schema[k]
+        if isinstance(expected, dict):
+            if not isinstance(v, dict):
+                raise StyleError(f"{key} must be a table", file)
+            _check_table(v, expected, file, key + ".")
+        elif expected is None:
+            if not isinstance(v, dict):
+                raise StyleError(f"{key} must be a table", file)
+        elif expected is not object and not isinstance(v, expected):
+            raise StyleError(f"{key} must be a {expected.__name__}, got {v!r}", file)

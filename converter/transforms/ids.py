@@ -1,0 +1,34 @@
+"""Give every section a stable id from its position (sec-2-1), for links, bookmarks and the TOC."""
+from __future__ import annotations
+
+from lxml import etree
+
+from ..model import q
+
+
+def assign_ids(doc: etree._Element) -> None:
+    """Set ``id`` on sections and footnotes that lack one; ids come from position, never chance."""
+    taken = {el.get("id") for el in doc.iter() if el.get("id")}
+
+    def walk(parent: etree._Element, prefix: str) -> None:
+        for n, sec in enumerate(parent.iterfind(q("section")), start=1):
+            ident = f"{prefix}-{n}"
+            if not sec.get("id"):
+                sec.set("id", _unique(ident, taken))
+            walk(sec, ident)
+
+    body = doc.find(q("body"))
+    if body is not None:
+        walk(body, "sec")
+    for n, note in enumerate(doc.iter(q("footnote")), start=1):
+        if not note.get("id"):
+            note.set("id", _unique(f"fn-{n}", taken))
+
+
+def _unique(ident: str, taken: set) -> str:
+    candidate, k = ident, 1
+    while candidate in taken:
+        k += 1
+        candidate = f"{ident}-{k}"
+    taken.add(candidate)
+    return candidate
