@@ -1,16 +1,11 @@
-"""Shared fixtures: the corpus seed (skipped cleanly when absent), sample sources, text comparison."""
+"""Shared fixtures: a fixed SOURCE_DATE_EPOCH, the corpus seed (skipped cleanly when absent)."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus"
-SEED = CORPUS / "000_2a18c0f27f3b9e20.txt"
-SOURCES = ROOT / "sources"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from helpers import SEED
 
 
 @pytest.fixture(autouse=True)
@@ -23,34 +18,3 @@ def seed() -> Path:
     if not SEED.is_file():
         pytest.skip("corpus seed ../shared/corpus is absent")
     return SEED
-
-
-def sample_sources() -> list[Path]:
-    """Every document in sources/ (for parametrized tests)."""
-    return sorted(p for p in SOURCES.iterdir() if p.is_file() and not p.name.startswith("."))
-
-
-def nonspace(text: str) -> str:
-    """Text without whitespace: what fidelity is measured on."""
-    return re.sub(r"\s+", "", text)
-
-
-def missing_in_order(source: str, extracted: str) -> str | None:
-    """None when every non-whitespace character of source appears in extracted, in order;
-    else a description of the first one that does not."""
-    src, out = nonspace(source), nonspace(extracted)
-    i = 0
-    for ch in out:
-        if i < len(src) and ch == src[i]:
-            i += 1
-    if i == len(src):
-        return None
-    return f"{i}/{len(src)} characters found in order; first missing at {i}: {src[i:i + 20]!r}"
-
-
-def source_text(path: Path) -> str:
-    """A sample's text as the reader sees it (for fidelity checks)."""
-    from converter import model
-    from converter.pipeline import read
-
-    return model.plain_text(read(path))
