@@ -21,6 +21,8 @@ class BuildContext:
     """Per-document build settings and the messages writers leave for the user."""
 
     name: str  # the source's name, for messages
+    #: the folder relative resources (images) are read from: the source's own folder
+    base_dir: Path
     source_date: datetime  # the document's timestamp for every output's metadata (UTC)
     allow_missing_glyphs: bool = False
     cache: Path = field(default_factory=cache_dir)

@@ -81,7 +81,7 @@ def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DE
     writers = {fmt: plugins.writer(fmt) for fmt in formats}  # unknown format: UsageError, before any work
     doc = read(source)
     resolved = style_for(doc, style)
-    ctx = BuildContext(name=str(source), source_date=source_date(metadata(doc).date, source),
+    ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(), source_date=source_date(metadata(doc).date, source),
                        allow_missing_glyphs=allow_missing_glyphs)
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics)
     check_glyphs(doc, resolved, source, ctx)
