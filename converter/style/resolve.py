@@ -1,7 +1,8 @@
 """Resolving a loaded style sheet into frozen values in points that writers only read."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import StyleError
@@ -84,7 +85,7 @@ class Grid:
     char_pitch: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one per style file
 class ResolvedStyle:
     name: str
     description: str
@@ -94,10 +95,23 @@ class ResolvedStyle:
     roles: dict[str, Role]
     fallback: tuple[FontFace, ...]
     families: dict[str, Fonts] = field(default_factory=dict)
+    #: the sheet's family lists, to find bold and italic faces for inline emphasis
+    family_lists: dict[str, dict] = field(default_factory=dict)
 
     def role(self, name: str) -> Role:
         """A role by name; roles the sheet does not define are the body role under that name."""
         return self.roles[name]
+
+    def variant(self, role: Role, bold: bool | None = None, italic: bool | None = None) -> Role:
+        """The role with bold and/or italic switched, its faces looked up in the same families.
+
+        A family without such a face keeps the regular one (CJK fonts rarely have italics).
+        """
+        b = role.bold if bold is None else bold
+        i = role.italic if italic is None else italic
+        if (b, i) == (role.bold, role.italic):
+            return role
+        return _variant(self, role, b, i)
 
     def faces(self) -> list[FontFace]:
         """Every face the style uses, fallbacks last, without repeats, in a stable order."""
@@ -120,6 +134,14 @@ class ResolvedStyle:
         if self.fallback:
             lines.append("fallback: " + ", ".join(f.family for f in self.fallback))
         return "; ".join(lines)
+
+
+@lru_cache(maxsize=256)
+def _variant(style: "ResolvedStyle", role: Role, bold: bool, italic: bool) -> Role:
+    spec = style.family_lists.get(role.fonts.family, {})
+    latin = first_installed(spec.get("latin", []), bold, italic) or role.fonts.latin
+    cjk = first_installed(spec.get("cjk", []), bold, italic) or role.fonts.cjk
+    return replace(role, bold=bold, italic=italic, fonts=Fonts(role.fonts.family, latin, cjk))
 
 
 def resolve(raw: dict, path: Path) -> ResolvedStyle:
@@ -166,6 +188,7 @@ def resolve(raw: dict, path: Path) -> ResolvedStyle:
         roles=roles,
         fallback=tuple(fallback),
         families=_by_family(used),
+        family_lists=families,
     )
 
 

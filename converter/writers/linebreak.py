@@ -1,0 +1,283 @@
+"""Chinese-aware line breaking and justification (W3C clreq, GB/T 15834 rules).
+
+Hand-written because no Python library breaks CJK text by these rules: reportlab's own CJK
+wrapping lets ，：；？！》” start a line, never handles a line ending in （ or “, hangs
+punctuation into the margin and does not justify (DESIGN.md §5–§6).
+
+The breaker works on *units*: runs of characters that must stay on one line (a character
+with the closing marks after it, an opening mark with what follows, a Latin word, a number
+with its unit, —— and ……). Lines break only between units, so kinsoku is kept by
+construction; a unit that does not fit may still stay if squeezing punctuation makes room,
+else it moves to the next line. Every line but the last is then justified.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Callable
+
+# Must not start a line (closing and pausing marks), full- and half-width forms.
+NO_START = set("、，。．：；！？’”）］｝〕〗〙》〉」』】…‥—～·・%‰℃°′″,.:;!?)]}>")
+# Must not end a line (opening marks).
+NO_END = set("‘“（［｛〔〖〘《〈「『【([{<")
+# Full-width marks whose glyph fills half the em box: squeezable by half an em.
+CLOSING_HALF = set("、，。．：；’”）］｝〕〗〙》〉」』】")
+OPENING_HALF = set("‘“（［｛〔〖〘《〈「『【")
+# Marks that never split from their twin: —— and …….
+TWINS = set("—…")
+UNIT_SUFFIX = set("%‰℃°′″")
+LATIN_JOIN = set(".,:/-_@#&+=?~'’")
+
+
+def is_wide(ch: str) -> bool:
+    """Characters set on the CJK em grid: ideographs, kana, full-width forms and CJK marks."""
+    return unicodedata.east_asian_width(ch) in ("W", "F") or ch in "“”‘’…—·"
+
+
+def is_wordchar(ch: str) -> bool:
+    """Letters and digits of Latin-like scripts (not CJK ideographs)."""
+    return ch.isalnum() and not is_wide(ch)
+
+
+def glued(prev: str, ch: str, next_ch: str = "") -> bool:
+    """True when no line break may fall between two adjacent characters."""
+    if ch in NO_START or prev in NO_END:
+        return True
+    if prev in TWINS and ch == prev:
+        return True
+    if is_wordchar(prev) and is_wordchar(ch):
+        return True
+    # 6.8%  1,032  -20  3.5  www.example.org/a-b : joiners inside a Latin word or number
+    if is_wordchar(prev) and ch in LATIN_JOIN and next_ch and is_wordchar(next_ch):
+        return True
+    if prev in LATIN_JOIN and is_wordchar(ch):
+        return True
+    # a number and its unit: 1,032件 2021年 15.2万 (one following character)
+    if prev.isdigit() and is_wide(ch) and not unicodedata.category(ch).startswith("P"):
+        return True
+    if prev.isdigit() and ch in UNIT_SUFFIX:
+        return True
+    return False
+
+
+@dataclass
+class Glyph:
+    """One character as set: its advance, and how much squeezing may take off it."""
+
+    ch: str
+    font: str
+    size: float
+    advance: float
+    squeeze_end: float = 0.0  # removable at a line end (trailing half of a closing mark)
+    squeeze_start: float = 0.0  # removable at a line start (leading half of an opening mark)
+    stretch: bool = True  # may take justification space after it
+    style: object = None  # whatever the caller needs to draw it (role, link …)
+
+
+@dataclass
+class Unit:
+    glyphs: list[Glyph]
+    space: bool = False  # an inter-word space: breakable, dropped at line edges
+
+    @property
+    def width(self) -> float:
+        return sum(g.advance for g in self.glyphs)
+
+    @property
+    def text(self) -> str:
+        return "".join(g.ch for g in self.glyphs)
+
+
+@dataclass
+class Line:
+    units: list[Unit]
+    last: bool = False  # the paragraph's last line: not justified
+    #: per glyph: (x offset from the line start, glyph), filled by set_line
+    placed: list[tuple[float, Glyph]] = field(default_factory=list)
+    width: float = 0.0  # natural width after squeezing
+
+
+def make_units(glyphs: list[Glyph]) -> list[Unit]:
+    """Group glyphs into unbreakable units; spaces become their own breakable units."""
+    units: list[Unit] = []
+    for i, g in enumerate(glyphs):
+        if g.ch.isspace():
+            if units and units[-1].space:
+                units[-1].glyphs.append(g)
+            else:
+                units.append(Unit([g], space=True))
+            continue
+        next_ch = glyphs[i + 1].ch if i + 1 < len(glyphs) else ""
+        if units and not units[-1].space and glued(units[-1].glyphs[-1].ch, g.ch, next_ch):
+            units[-1].glyphs.append(g)
+        else:
+            units.append(Unit([g]))
+    return units
+
+
+def _split_long(unit: Unit, measure: float) -> list[Unit]:
+    """A unit wider than the measure (a URL, a long number) broken at a sensible point."""
+    parts: list[Unit] = []
+    current: list[Glyph] = []
+    width = 0.0
+    for g in unit.glyphs:
+        if current and width + g.advance > measure:
+            # prefer to break after a joiner such as / - . inside the current piece
+            cut = max((k for k, c in enumerate(current) if c.ch in "/-._?&"), default=-1)
+            if 0 < cut < len(current) - 1:
+                parts.append(Unit(current[: cut + 1]))
+                current = current[cut + 1 :]
+            else:
+                parts.append(Unit(current))
+                current = []
+            width = sum(c.advance for c in current)
+        current.append(g)
+        width += g.advance
+    if current:
+        parts.append(Unit(current))
+    return parts
+
+
+def squeezable(units: list[Unit]) -> float:
+    """How much punctuation squeezing can take off a line made of these units."""
+    glyphs = [g for u in units for g in u.glyphs]
+    total = 0.0
+    for a, b in zip(glyphs, glyphs[1:]):
+        # two adjacent full-width marks: 1.5 em instead of 2 (the first loses half an em)
+        if a.squeeze_end and (b.squeeze_end or b.squeeze_start):
+            total += a.squeeze_end
+    if glyphs and glyphs[-1].squeeze_end:
+        total += glyphs[-1].squeeze_end
+    if glyphs and glyphs[0].squeeze_start:
+        total += glyphs[0].squeeze_start
+    return total
+
+
+def break_lines(glyphs: list[Glyph], measure: Callable[[int], float]) -> list[Line]:
+    """Break a paragraph into lines; ``measure(i)`` is the width available to line i."""
+    units: list[Unit] = []
+    for u in make_units(glyphs):
+        units += _split_long(u, measure(0) * 0.98) if u.width > measure(0) and not u.space else [u]
+    lines: list[Line] = []
+    current: list[Unit] = []
+    width = 0.0
+    for unit in units:
+        avail = measure(len(lines))
+        if unit.space and not current:
+            continue  # no space at a line start
+        if width + unit.width <= avail + 0.01 or not current:
+            current.append(unit)
+            width += unit.width
+            continue
+        if not unit.space and width + unit.width - squeezable(current + [unit]) <= avail + 0.01:
+            current.append(unit)  # squeezing the punctuation keeps the unit on this line
+            lines.append(Line(current))
+            current, width = [], 0.0
+            continue
+        lines.append(Line(current))
+        current, width = ([], 0.0) if unit.space else ([unit], unit.width)
+    if current:
+        lines.append(Line(current))
+    for line in lines:
+        while line.units and line.units[-1].space:
+            line.units.pop()
+    lines = [ln for ln in lines if ln.units]
+    if lines:
+        lines[-1].last = True
+        _avoid_lone_last(lines, measure)
+    return lines
+
+
+def _avoid_lone_last(lines: list[Line], measure: Callable[[int], float]) -> None:
+    """A paragraph's last line of one character takes a unit from the line above."""
+    if len(lines) < 2:
+        return
+    last, prev = lines[-1], lines[-2]
+    if len(last.units) != 1 or len(last.units[0].glyphs) - _trailing_marks(last.units[0]) > 1:
+        return
+    movable = [k for k, u in enumerate(prev.units) if not u.space]
+    if len(movable) < 3:
+        return
+    k = movable[-1]
+    moved = prev.units[k:]
+    del prev.units[k:]
+    while prev.units and prev.units[-1].space:
+        prev.units.pop()
+    last.units[:0] = [u for u in moved if not u.space]
+
+
+def _trailing_marks(unit: Unit) -> int:
+    return sum(1 for g in unit.glyphs if g.ch in NO_START)
+
+
+def set_line(line: Line, avail: float, align: str) -> None:
+    """Place the glyphs of a line: squeeze what is needed, then justify or align."""
+    glyphs = [g for u in line.units for g in u.glyphs]
+    spaces = {id(g) for u in line.units if u.space for g in u.glyphs}
+    advances = [g.advance for g in glyphs]
+    offset = 0.0
+    natural = sum(advances)
+    overflow = natural - avail
+    # squeeze: adjacent marks first, then the line-end mark, then a line-start opening mark
+    if overflow > 0.01:
+        for i in range(len(glyphs) - 1):
+            a, b = glyphs[i], glyphs[i + 1]
+            if overflow <= 0.01:
+                break
+            if a.squeeze_end and (b.squeeze_end or b.squeeze_start):
+                take = min(a.squeeze_end, overflow)
+                advances[i] -= take
+                overflow -= take
+    if overflow > 0.01 and glyphs and glyphs[-1].squeeze_end:
+        take = min(glyphs[-1].squeeze_end, overflow)
+        advances[-1] -= take
+        overflow -= take
+    if overflow > 0.01 and glyphs and glyphs[0].squeeze_start:
+        take = min(glyphs[0].squeeze_start, overflow)
+        advances[0] -= take
+        offset = -take  # the opening mark's glyph sits in its right half: draw it further left
+        overflow -= take
+    natural = sum(advances)
+    line.width = natural
+    slack = max(0.0, avail - natural)
+    gaps = _stretch_points(glyphs, spaces)
+    extra = [0.0] * len(glyphs)
+    if align == "justify" and not line.last and gaps and slack > 0:
+        share = slack / len(gaps)
+        for i in gaps:
+            extra[i] = share
+        start = 0.0
+    elif align == "right":
+        start = slack
+    elif align == "center":
+        start = slack / 2
+    else:
+        start = 0.0
+    x = start
+    line.placed = []
+    for i, g in enumerate(glyphs):
+        line.placed.append((x + (offset if i == 0 else 0.0), g))
+        x += advances[i] + extra[i]
+
+
+def _stretch_points(glyphs: list[Glyph], spaces: set[int]) -> list[int]:
+    """Indices of glyphs after which justification space may go.
+
+    Latin text stretches at its spaces; CJK text between every pair of characters, except
+    inside a word or number and never after the line's last glyph.
+    """
+    points = []
+    has_spaces = bool(spaces)
+    for i, g in enumerate(glyphs[:-1]):
+        nxt = glyphs[i + 1]
+        if id(g) in spaces:
+            points.append(i)
+        elif not g.stretch or (is_wordchar(g.ch) and (is_wordchar(nxt.ch) or nxt.ch in LATIN_JOIN)):
+            continue
+        elif g.ch in LATIN_JOIN and is_wordchar(nxt.ch):
+            continue
+        elif has_spaces and not (is_wide(g.ch) or is_wide(nxt.ch)):
+            continue  # in Latin text only spaces stretch
+        else:
+            points.append(i)
+    return points

@@ -1,0 +1,331 @@
+"""Model → PDF blocks: paragraphs of styled spans, tables, images, rules, page breaks.
+
+The translator decides *what* is set in which role; pdf_layout decides *where*.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import InputError
+from ..model import child, children, q, tag_of
+from ..model.outline import heading_text, number_text
+from ..model.visitor import Visitor
+from ..style import ResolvedStyle, Role
+
+
+@dataclass
+class Span:
+    text: str  # "\n" alone is a forced line break
+    role: Role
+    link: str | None = None
+    superscript: bool = False
+
+
+@dataclass
+class Para:
+    spans: list[Span]
+    role: Role  # alignment, indents, spacing and line pitch
+    first_indent: float | None = None  # None: the role's first-line indent
+    rest_indent: float | None = None  # None: the role's left indent
+    align: str | None = None
+    keep_with_next: bool | None = None
+    bookmark: tuple[str, str, int] | None = None  # (key, title, level 0-based)
+    balanced: bool = False  # a title: lines of balanced length
+    preformatted: bool = False  # code: lines as written
+    anchor: str | None = None  # a destination name for internal links
+    #: hanging text: the widths of these spans are added to the first / later lines' indent
+    first_after: list[Span] = field(default_factory=list)
+    rest_after: list[Span] = field(default_factory=list)
+
+
+@dataclass
+class ImageBlock:
+    path: Path
+    alt: str
+    role: Role
+
+
+@dataclass
+class TableBlock:
+    rows: list[list[Para]]
+    header_rows: int
+    role: Role
+
+
+@dataclass
+class SignatureBlock:
+    """The issuing body and date, placed as GB/T 9704 §7.3.5 says (see pdf_layout)."""
+
+    issuers: list[Para]
+    date: Para | None
+
+
+@dataclass
+class RuleBlock:
+    role: Role
+
+
+@dataclass
+class PageBreakBlock:
+    pass
+
+
+Block = Para | ImageBlock | TableBlock | SignatureBlock | RuleBlock | PageBreakBlock
+
+
+@dataclass
+class _Inline:
+    """What inline content is set in while walking it."""
+
+    role: Role
+    link: str | None = None
+
+
+class BlockTranslator(Visitor):
+    """Visits the model and collects blocks; footnotes are gathered as endnotes."""
+
+    def __init__(self, style: ResolvedStyle, base_dir: Path, lang: str):
+        self.style = style
+        self.base_dir = base_dir
+        self.lang = lang
+        self.blocks: list[Block] = []
+        self.notes: list[list[Block]] = []
+        self._after_para: list[Block] = []  # inline images, set after their paragraph
+
+    # --- document level -------------------------------------------------------------
+    def translate(self, doc: etree._Element) -> list[Block]:
+        self.visit(doc)
+        if self.notes:
+            label = "注释" if self.lang.startswith("zh") else "Notes"
+            self.blocks.append(Para([Span(label, self.style.role("heading-2"))], self.style.role("heading-2"),
+                                    keep_with_next=True))
+            for n, note in enumerate(self.notes, start=1):
+                first = next((b for b in note if isinstance(b, Para)), None)
+                if first is not None:
+                    first.spans.insert(0, Span(f"{n}. ", first.role))
+                self.blocks += note
+        return self.blocks
+
+    def visit_document(self, el):
+        for c in children(el):
+            self.visit(c)
+
+    def visit_meta(self, el):
+        pass
+
+    def _simple(self, el, role_name: str, **kw) -> Para:
+        role = self.style.role(role_name)
+        para = Para(self.inlines(el, _Inline(role)), role, **kw)
+        self._add(para)
+        return para
+
+    def visit_docnumber(self, el):
+        self._simple(el, "docnumber")
+
+    def visit_title(self, el):
+        self._simple(el, "title", balanced=True)
+
+    def visit_subtitle(self, el):
+        self._simple(el, "subtitle")
+
+    def visit_addressee(self, el):
+        self._simple(el, "addressee")
+
+    def visit_body(self, el):
+        for c in children(el):
+            self.visit(c)
+
+    def visit_section(self, el, depth: int = 0):
+        level = int(el.get("level"))
+        head = child(el, "heading")
+        hrole = self.style.role(f"heading-{min(level, 6)}")
+        rest = [c for c in children(el) if c is not head]
+        bookmark = (el.get("id") or f"h{id(el)}", number_text(head) + heading_text(head), level - 1)
+        if el.get("runin") == "true" and rest and tag_of(rest[0]) == "p":
+            body = self.style.role("body")
+            span_role = replace(hrole, size=body.size)  # the heading's face, the body's size
+            spans = self.inlines(head, _Inline(span_role)) + self.inlines(rest[0], _Inline(body))
+            self._add(Para(spans, body, bookmark=bookmark, anchor=el.get("id")))
+            rest = rest[1:]
+        else:
+            self._add(Para(self.inlines(head, _Inline(hrole)), hrole, keep_with_next=True,
+                           bookmark=bookmark, anchor=el.get("id")))
+        for c in rest:
+            self.visit(c)
+
+    def visit_p(self, el, role: Role | None = None):
+        role = role or self.style.role("body")
+        self._add(Para(self.inlines(el, _Inline(role)), role))
+
+    # --- closing ----------------------------------------------------------------------
+    def visit_closing(self, el):
+        for c in children(el):
+            self.visit(c)
+
+    def visit_attachments(self, el):
+        # GB/T 9704: 附件：1. name, later items under the first, wrapped names under the name
+        role = self.style.role("attachment")
+        label = Span(child(el, "label").text or "", role)
+        for k, att in enumerate(el.iterfind(q("attachment"))):
+            spans = self.inlines(att, _Inline(role))
+            num = child(att, "number")
+            number = [Span(num.text or "", role)] if num is not None else []
+            if k == 0:
+                spans.insert(0, label)
+            self._add(Para(spans, role, first_indent=role.first_line_indent,
+                           rest_indent=role.first_line_indent, first_after=[] if k == 0 else [label],
+                           rest_after=[label] + number))
+
+    def visit_signature(self, el):
+        srole, drole = self.style.role("signature"), self.style.role("date")
+        issuers = [Para([Span(i.text or "", srole)], srole) for i in el.iterfind(q("issuer"))]
+        date_el = child(el, "date")
+        date = Para([Span(date_el.text or "", drole)], drole) if date_el is not None else None
+        self.blocks.append(SignatureBlock(issuers, date))
+
+    def visit_remark(self, el):
+        self._simple(el, "remark")
+
+    # --- other blocks -----------------------------------------------------------------
+    def visit_list(self, el, depth: int = 0):
+        role = self.style.role("list")
+        step = role.size * 2
+        start = int(el.get("start", "1"))
+        for n, item in enumerate(el.iterfind(q("item")), start=start):
+            marker = f"{n}. " if el.get("type") == "ordered" else "• "
+            for k, block in enumerate(children(item)):
+                if tag_of(block) == "list":
+                    self.visit_list(block, depth + 1)
+                    continue
+                before = len(self.blocks)
+                self.visit(block)
+                for b in self.blocks[before:]:
+                    if isinstance(b, Para):
+                        indent = role.left_indent + depth * step
+                        b.rest_indent = indent + step
+                        b.first_indent = indent if k == 0 else indent + step
+                        b.align = "left" if b.align is None and b.role.align == "justify" else b.align
+                if k == 0 and len(self.blocks) > before and isinstance(self.blocks[before], Para):
+                    p = self.blocks[before]
+                    p.spans.insert(0, Span(marker, p.role))
+
+    def visit_item(self, el):
+        for c in children(el):
+            self.visit(c)
+
+    def visit_table(self, el):
+        role, hrole = self.style.role("table"), self.style.role("table-header")
+        cap = child(el, "caption")
+        if cap is not None:
+            self._add(Para(self.inlines(cap, _Inline(self.style.role("caption"))), self.style.role("caption"),
+                           keep_with_next=True))
+        rows: list[list[Para]] = []
+        header_rows = 0
+        for part in children(el):
+            if tag_of(part) not in ("thead", "tbody"):
+                continue
+            for row in children(part):
+                r = hrole if tag_of(part) == "thead" else role
+                cells = []
+                for cell in children(row):
+                    align = cell.get("align") or ("center" if r is hrole else "left")
+                    cells.append(Para(self.inlines(cell, _Inline(r)), r, first_indent=0.0, rest_indent=0.0,
+                                      align=align))
+                rows.append(cells)
+                header_rows += tag_of(part) == "thead"
+        if rows:
+            self.blocks.append(TableBlock(rows, header_rows, role))
+
+    def visit_figure(self, el):
+        img = child(el, "image")
+        self._image(img)
+        cap = child(el, "caption")
+        if cap is not None:
+            self._simple(cap, "caption")
+
+    def _image(self, img) -> None:
+        path = (self.base_dir / img.get("src")).resolve()
+        if not path.is_file():
+            raise InputError(f"image not found: {img.get('src')}", line=img.sourceline)
+        self.blocks.append(ImageBlock(path, img.get("alt", ""), self.style.role("caption")))
+
+    def visit_quote(self, el):
+        for c in children(el):
+            if tag_of(c) == "p":
+                self.visit_p(c, self.style.role("quote"))
+            else:
+                self.visit(c)
+
+    def visit_codeblock(self, el):
+        role = self.style.role("code")
+        spans: list[Span] = []
+        for k, line in enumerate((el.text or "").split("\n")):
+            if k:
+                spans.append(Span("\n", role))
+            spans.append(Span(line, role))
+        self._add(Para(spans, role, align="left", first_indent=role.left_indent, preformatted=True))
+
+    def visit_rule(self, el):
+        self.blocks.append(RuleBlock(self.style.role("body")))
+
+    def visit_pagebreak(self, el):
+        self.blocks.append(PageBreakBlock())
+
+    # --- inline content ---------------------------------------------------------------
+    def inlines(self, el, ctx: _Inline) -> list[Span]:
+        """The spans of an element's mixed content."""
+        spans: list[Span] = []
+        if el.text:
+            spans.append(Span(el.text, ctx.role, ctx.link))
+        for c in el:
+            if isinstance(c.tag, str):
+                spans += self._inline(c, ctx)
+            if c.tail:
+                spans.append(Span(c.tail, ctx.role, ctx.link))
+        return spans
+
+    def _inline(self, c, ctx: _Inline) -> list[Span]:
+        tag = tag_of(c)
+        if tag in ("number",):
+            return self.inlines(c, ctx)
+        if tag == "lead":
+            lead = self.style.role("lead")
+            return self.inlines(c, _Inline(replace(lead, size=ctx.role.size), ctx.link))
+        if tag == "em":
+            return self.inlines(c, _Inline(self.style.variant(ctx.role, italic=True), ctx.link))
+        if tag == "strong":
+            return self.inlines(c, _Inline(self.style.variant(ctx.role, bold=True), ctx.link))
+        if tag == "code":
+            code = replace(self.style.role("code"), size=ctx.role.size)
+            return [Span(c.text or "", code, ctx.link)]
+        if tag == "link":
+            return self.inlines(c, _Inline(ctx.role, c.get("href")))
+        if tag == "br":
+            return [Span("\n", ctx.role)]
+        if tag == "footnote":
+            before = len(self.blocks)
+            for b in children(c):
+                self.visit(b)
+            self.notes.append(self.blocks[before:])
+            del self.blocks[before:]
+            return [Span(str(len(self.notes)), ctx.role, superscript=True)]
+        if tag == "image":
+            self._after_para.append(c)
+            return []
+        raise NotImplementedError(f"PDF writer cannot render inline <{tag}>")
+
+    def _add(self, para: Para) -> None:
+        self.blocks.append(para)
+        pending, self._after_para = self._after_para, []
+        for img in pending:
+            self._image(img)
+
+    # elements only met inside others (handled by their parents) still count as handled
+    visit_heading = visit_number = visit_lead = visit_em = visit_strong = visit_code = None
+    visit_link = visit_br = visit_footnote = visit_image = visit_caption = visit_label = None
+    visit_attachment = visit_issuer = visit_date = visit_thead = visit_tbody = visit_row = None
+    visit_cell = visit_author = visit_subject = visit_keyword = visit_property = None
+

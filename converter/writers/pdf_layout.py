@@ -1,0 +1,304 @@
+"""PDF page layout: blocks → lines → pages, on the style's page and (optional) document grid.
+
+Vertical positions are measured downwards from the top of the type area. On a grid
+(GB/T 9704: 22 lines) every line and every space takes whole grid lines, so full pages hold
+exactly the grid's number of lines.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..style import ResolvedStyle, Role
+from .linebreak import CLOSING_HALF, OPENING_HALF, Glyph, Line, break_lines, set_line
+from .pdf_blocks import (Block, ImageBlock, PageBreakBlock, Para, RuleBlock, SignatureBlock, Span,
+                         TableBlock)
+from .pdf_fonts import FontBook
+
+ASCENT = 0.88  # baseline below the top of a line box, in ems (CJK faces: 880/1000)
+EPS = 0.01
+
+
+@dataclass(frozen=True)
+class Ink:
+    """How a glyph is drawn."""
+
+    font: str
+    size: float
+    color: str
+    link: str | None = None
+    rise: float = 0.0
+
+
+@dataclass
+class PlacedLine:
+    x: float  # left end of the line box, from the page's left edge
+    y: float  # baseline, from the top of the type area
+    line: Line
+
+
+@dataclass
+class Page:
+    number: int
+    lines: list[PlacedLine] = field(default_factory=list)
+    images: list[tuple[ImageBlock, float, float, float, float]] = field(default_factory=list)  # x, y, w, h
+    rules: list[tuple[float, float, float, float]] = field(default_factory=list)  # x1, y1, x2, y2
+    bookmarks: list[tuple[str, str, int, float]] = field(default_factory=list)  # key, title, level, y
+
+    @property
+    def empty(self) -> bool:
+        return not (self.lines or self.images or self.rules)
+
+
+class Layout:
+    def __init__(self, style: ResolvedStyle, fonts: FontBook):
+        self.style = style
+        self.fonts = fonts
+        self.page_style = style.page
+        self.width = style.page.text_width
+        self.height = style.page.text_height
+        self.grid = style.grid
+        self.pages: list[Page] = []
+        self.y = 0.0
+        self._new_page()
+
+    # --- glyphs -------------------------------------------------------------------------
+    def glyphs(self, spans: list[Span]) -> list[Glyph]:
+        out: list[Glyph] = []
+        for span in spans:
+            role = span.role
+            size = role.size * (0.6 if span.superscript else 1.0)
+            rise = role.size * 0.35 if span.superscript else 0.0
+            for ch in span.text:
+                if ch in "\t\r":
+                    ch = " "
+                font = self.fonts.font_name(ch, role)
+                wide = self.fonts.wide(ch)
+                adv = self.fonts.width(ch, font, size)
+                if wide and self.grid is not None and abs(size - self.style.role("body").size) < EPS:
+                    adv += self.grid.char_pitch - size  # the grid's character pitch (28 per line)
+                half = size / 2 if wide else 0.0
+                out.append(Glyph(
+                    ch, font, size, adv,
+                    squeeze_end=half if ch in CLOSING_HALF else 0.0,
+                    squeeze_start=half if ch in OPENING_HALF else 0.0,
+                    style=Ink(font, size, role.color, span.link, rise),
+                ))
+        return out
+
+    def span_width(self, spans: list[Span]) -> float:
+        return sum(g.advance for g in self.glyphs(spans))
+
+    # --- paragraphs ---------------------------------------------------------------------
+    def para_lines(self, para: Para, width: float | None = None) -> tuple[list[Line], float, float]:
+        """The paragraph's lines, set; and the first and later lines' indents."""
+        role = para.role
+        width = self.width if width is None else width
+        first = (role.left_indent + role.first_line_indent) if para.first_indent is None else para.first_indent
+        rest = role.left_indent if para.rest_indent is None else para.rest_indent
+        first += self.span_width(para.first_after)
+        rest += self.span_width(para.rest_after)
+        right = role.right_indent
+        align = para.align or role.align
+        lines: list[Line] = []
+        for seg_no, segment in enumerate(_segments(para.spans)):
+            glyphs = self.glyphs(segment)
+            start = len(lines)
+
+            def measure(i: int, start=start) -> float:
+                return width - right - (first if start + i == 0 else rest)
+
+            if not glyphs:
+                lines.append(Line([], last=True))
+                continue
+            if para.balanced:
+                seg_lines = self._balanced(glyphs, measure)
+            else:
+                seg_lines = break_lines(glyphs, measure)
+            lines += seg_lines
+        for i, line in enumerate(lines):
+            avail = width - right - (first if i == 0 else rest)
+            set_line(line, avail, "left" if para.preformatted else align)
+        return lines, first, rest
+
+    def _balanced(self, glyphs: list[Glyph], measure) -> list[Line]:
+        """A long title in lines of even length (GB/T 9704: a trapezoid or diamond)."""
+        lines = break_lines(glyphs, measure)
+        if len(lines) < 2:
+            return lines
+        lo, hi = measure(0) / len(lines), measure(0)
+        for _ in range(12):
+            mid = (lo + hi) / 2
+            if len(break_lines(glyphs, lambda i: mid)) <= len(lines):
+                hi = mid
+            else:
+                lo = mid
+        return break_lines(glyphs, lambda i: hi + EPS)
+
+    # --- vertical placement -------------------------------------------------------------
+    def _new_page(self) -> None:
+        self.pages.append(Page(len(self.pages) + 1))
+        self.y = 0.0
+
+    def _space(self, amount: float) -> float:
+        if self.grid is not None and amount > 0:
+            return self.grid.line_pitch * max(1, round(amount / self.grid.line_pitch))
+        return amount
+
+    def _fits(self, height: float) -> bool:
+        return self.y + height <= self.height + EPS
+
+    def _left(self) -> float:
+        p = self.page_style
+        even = self.pages[-1].number % 2 == 0
+        return p.margin_outside if (p.mirror and even) else p.margin_inside
+
+    def run(self, blocks: list[Block]) -> list[Page]:
+        for i, block in enumerate(blocks):
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if isinstance(block, Para):
+                self.place_para(block, nxt)
+            elif isinstance(block, SignatureBlock):
+                self.place_signature(block)
+            elif isinstance(block, ImageBlock):
+                self.place_image(block)
+            elif isinstance(block, TableBlock):
+                self.place_table(block)
+            elif isinstance(block, RuleBlock):
+                self.place_rule(block)
+            elif isinstance(block, PageBreakBlock):
+                if not self.pages[-1].empty:
+                    self._new_page()
+        return self.pages
+
+    def _first_line_height(self, block: Block | None) -> float:
+        if isinstance(block, Para):
+            return self._space(block.role.space_before) + block.role.line_pitch
+        return 0.0
+
+    def place_para(self, para: Para, nxt: Block | None = None) -> None:
+        lines, first, rest = self.para_lines(para)
+        self.place_lines(para, lines, first, rest, nxt)
+
+    def place_lines(self, para: Para, lines: list[Line], first: float, rest: float,
+                    nxt: Block | None = None, x_shift: float = 0.0) -> None:
+        role = para.role
+        pitch = role.line_pitch
+        before = self._space(role.space_before) if not self.pages[-1].empty else 0.0
+        keep = para.keep_with_next if para.keep_with_next is not None else role.keep_with_next
+        if keep:  # a heading never ends a page: it moves down with the next block's first line
+            need = before + pitch * min(len(lines), 3) + self._first_line_height(nxt)
+            if not self._fits(need) and not self.pages[-1].empty:
+                self._new_page()
+                before = 0.0
+        self.y += before
+        for i, line in enumerate(lines):
+            if not self._fits(pitch):
+                self._new_page()
+            if i == 0 and para.bookmark:
+                key, title, level = para.bookmark
+                self.pages[-1].bookmarks.append((key, title, level, self.y))
+            indent = first if i == 0 else rest
+            size = max((g.size for _, g in line.placed), default=role.size)
+            baseline = self.y + ASCENT * size + max(0.0, (pitch - size * 1.25) / 2 if self.grid is None else 0.0)
+            self.pages[-1].lines.append(PlacedLine(self._left() + indent + x_shift, baseline, line))
+            self.y += pitch
+        self.y += self._space(role.space_after)
+
+    def place_signature(self, block: SignatureBlock) -> None:
+        """GB/T 9704 §7.3.5.2: the issuer right-aligned two characters in; the date starts two
+        characters right of the issuer's first character, unless it is longer."""
+        paras = block.issuers + ([block.date] if block.date else [])
+        if not paras:
+            return
+        widths = [max((ln.width for ln in self.para_lines(p)[0]), default=0.0) for p in paras]
+        srole = block.issuers[0].role if block.issuers else block.date.role
+        two = 2 * (self.grid.char_pitch if self.grid else srole.size)
+        right_edge = self.width - srole.right_indent
+        sig_w = max(widths[: len(block.issuers)], default=0.0)
+        sig_x = right_edge - sig_w
+        date_x = sig_x + two
+        if block.date and date_x + widths[-1] > right_edge + EPS:
+            date_x = right_edge - widths[-1]
+        for k, p in enumerate(paras):
+            x = date_x if (block.date and k == len(paras) - 1) else right_edge - widths[k]
+            lines, _, _ = self.para_lines(p, width=1e6)  # one line, placed by hand
+            for ln in lines:
+                set_line(ln, ln.width, "left")
+            q = Para(p.spans, p.role, keep_with_next=k < len(paras) - 1)
+            if k > 0:
+                q.role = _no_space_before(p.role)
+            self.place_lines(q, lines, x, x)
+
+    def place_image(self, block: ImageBlock) -> None:
+        from reportlab.lib.utils import ImageReader
+
+        w, h = ImageReader(str(block.path)).getSize()
+        scale = min(1.0, self.width / w, (self.height * 0.9) / h)
+        w, h = w * scale, h * scale
+        if self.grid is not None:
+            h_box = self._space(h)
+        else:
+            h_box = h + 6
+        if not self._fits(h_box) and not self.pages[-1].empty:
+            self._new_page()
+        x = self._left() + (self.width - w) / 2
+        self.pages[-1].images.append((block, x, self.y, w, h))
+        self.y += h_box
+
+    def place_rule(self, block: RuleBlock) -> None:
+        pitch = block.role.line_pitch
+        if not self._fits(pitch):
+            self._new_page()
+        mid = self.y + pitch / 2
+        self.pages[-1].rules.append((self._left(), mid, self._left() + self.width, mid))
+        self.y += pitch
+
+    def place_table(self, block: TableBlock) -> None:
+        """A simple ruled grid of equal columns; header rows repeat after a page break."""
+        ncols = max(len(r) for r in block.rows)
+        col_w = self.width / ncols
+        pad = block.role.size * 0.3
+        laid = []
+        for row in block.rows:
+            cells = [self.para_lines(c, width=col_w - 2 * pad) for c in row]
+            height = max((len(c[0]) * row[k].role.line_pitch for k, c in enumerate(cells)), default=0) + 2 * pad
+            laid.append((row, cells, height))
+        header = laid[: block.header_rows]
+        for k, (row, cells, height) in enumerate(laid):
+            if not self._fits(height) and not self.pages[-1].empty:
+                self._new_page()
+                if k >= block.header_rows:
+                    for hrow in header:
+                        self._place_row(*hrow, col_w, pad)
+            self._place_row(row, cells, height, col_w, pad)
+        self.y += self._space(block.role.size * 0.5)
+
+    def _place_row(self, row, cells, height, col_w, pad) -> None:
+        page, left, top = self.pages[-1], self._left(), self.y
+        for k, (lines, first, rest) in enumerate(cells):
+            pitch = row[k].role.line_pitch
+            for i, line in enumerate(lines):
+                size = max((g.size for _, g in line.placed), default=row[k].role.size)
+                page.lines.append(PlacedLine(left + k * col_w + pad + (first if i == 0 else rest),
+                                             top + pad + i * pitch + ASCENT * size, line))
+        x0, x1 = left, left + col_w * len(cells)
+        page.rules += [(x0, top, x1, top), (x0, top + height, x1, top + height)]
+        page.rules += [(left + k * col_w, top, left + k * col_w, top + height) for k in range(len(cells) + 1)]
+        self.y += height
+
+
+def _segments(spans: list[Span]) -> list[list[Span]]:
+    """Split spans at forced line breaks (a span whose text is "\\n")."""
+    out: list[list[Span]] = [[]]
+    for s in spans:
+        if s.text == "\n":
+            out.append([])
+        else:
+            out[-1].append(s)
+    return out
+
+
+def _no_space_before(role: Role) -> Role:
+    from dataclasses import replace
+
+    return replace(role, space_before=0.0)
