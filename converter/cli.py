@@ -91,7 +91,10 @@ def _build(args: argparse.Namespace) -> int:
     for fmt in formats:
         plugins.writer(fmt)  # unknown format: usage error listing the known ones
     if args.style:
-        find_style(args.style)
+        try:
+            find_style(args.style)
+        except ConverterError as e:
+            raise UsageError(e.message) from None
     sources = _sources(args.inputs)
     out_root = Path(args.output)
     failed = 0

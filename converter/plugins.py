@@ -5,7 +5,7 @@ from functools import lru_cache
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from .errors import UsageError
+from .errors import ConverterError, UsageError
 
 READERS = "converter.readers"
 WRITERS = "converter.writers"
@@ -31,7 +31,14 @@ def load(group: str, name: str):
     if ep is None:
         kind = group.rsplit(".", 1)[-1][:-1]
         raise UsageError(f"unknown {kind} {name!r}; known: {', '.join(names(group)) or 'none'}")
-    return ep.load()()
+    return _load_entry(ep)()
+
+
+def _load_entry(ep):
+    try:
+        return ep.load()
+    except Exception as e:  # a broken plug-in is the plug-in's fault, reported as such
+        raise ConverterError(f"plug-in {ep.name!r} ({ep.value}) failed to load: {e}") from e
 
 
 def writer(name: str):
@@ -58,4 +65,4 @@ def load_callable(group: str, name: str):
     ep = _group(group).get(name)
     if ep is None:
         raise UsageError(f"unknown transform {name!r}; known: {', '.join(names(group)) or 'none'}")
-    return ep.load()
+    return _load_entry(ep)

@@ -23,6 +23,8 @@ NO_END = set("‘“（［｛〔〖〘《〈「『【([{<")
 # Full-width marks whose glyph fills half the em box: squeezable by half an em.
 CLOSING_HALF = set("、，。．：；’”）］｝〕〗〙》〉」』】")
 OPENING_HALF = set("‘“（［｛〔〖〘《〈「『【")
+# Spaces a line may break at (a no-break space, U+00A0, is not one of them).
+BREAKING_SPACES = set(" \t\u2002\u2003\u2009")
 # Marks that never split from their twin: —— and …….
 TWINS = set("—…")
 UNIT_SUFFIX = set("%‰℃°′″")
@@ -101,7 +103,7 @@ def make_units(glyphs: list[Glyph]) -> list[Unit]:
     """Group glyphs into unbreakable units; spaces become their own breakable units."""
     units: list[Unit] = []
     for i, g in enumerate(glyphs):
-        if g.ch.isspace():
+        if g.ch in BREAKING_SPACES:
             if units and units[-1].space:
                 units[-1].glyphs.append(g)
             else:

@@ -265,7 +265,7 @@ class BlockTranslator(Visitor):
         for k, line in enumerate((el.text or "").split("\n")):
             if k:
                 spans.append(Span("\n", role))
-            spans.append(Span(line, role))
+            spans.append(Span(line.replace(" ", "\u00a0"), role))  # spaces as written: no breaks there
         self._add(Para(spans, role, align="left", first_indent=role.left_indent, preformatted=True))
 
     def visit_rule(self, el):

@@ -53,7 +53,7 @@ class FontBook:
     def collect(self, text: str, role: Role) -> None:
         """Note the characters a role will draw (before register())."""
         for ch in set(text):
-            if not ch.isspace() or ch == " ":
+            if ch not in "\n\r":
                 self.used.setdefault(self.face_for(ch, role), set()).add(ch)
 
     def register(self) -> None:

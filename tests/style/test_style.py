@@ -1,0 +1,122 @@
+"""Style sheets: units, inheritance, checking, font resolution."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from converter.errors import StyleError
+from converter.style import describe_styles, load_style
+from converter.style.units import to_points
+
+MM = 72 / 25.4
+
+
+@pytest.mark.parametrize("value, em, points", [
+    ("12pt", None, 12), (12, None, 12), ("10mm", None, 10 * MM), ("1cm", None, 10 * MM),
+    ("1in", None, 72), ("2em", 16, 32), ("三号", None, 16), ("小四", None, 12), ("初号", None, 42),
+    ("五号", None, 10.5), ("-0.5em", 16, -8),
+])
+def test_units(value, em, points):
+    assert to_points(value, em=em) == pytest.approx(points)
+
+
+@pytest.mark.parametrize("value", ["12px", "abc", "", True, [1]])
+def test_bad_lengths_are_errors(value):
+    with pytest.raises(StyleError):
+        to_points(value, em=12, where="roles.body.size")
+
+
+def test_em_needs_a_size():
+    with pytest.raises(StyleError, match="em is not allowed"):
+        to_points("2em")
+
+
+def test_gongwen_numbers_follow_gb_t_9704():
+    s = load_style("gongwen")
+    p = s.page
+    assert p.width == pytest.approx(210 * MM) and p.height == pytest.approx(297 * MM)
+    assert p.margin_top == pytest.approx(37 * MM) and p.margin_inside == pytest.approx(28 * MM)
+    assert p.text_width == pytest.approx(156 * MM) and p.text_height == pytest.approx(225 * MM)
+    assert s.grid.lines == 22 and s.grid.chars == 28
+    assert s.grid.char_pitch == pytest.approx(15.79, abs=0.01)
+    assert s.grid.line_pitch == pytest.approx(28.99, abs=0.05)
+    body = s.role("body")
+    assert body.size == 16 and body.first_line_indent == 32 and body.align == "justify"
+    assert s.role("title").size == 22 and s.role("title").align == "center"
+    assert s.page.number.format == "— {n} —" and s.page.number.size == 14
+    assert s.page.number.position == "outside"
+
+
+def test_roles_inherit_from_body_with_their_own_em():
+    s = load_style("report")
+    assert s.role("heading-1").fonts.family == "sans"
+    assert s.role("addressee").fonts.family == s.role("body").fonts.family
+    assert s.role("quote").left_indent == pytest.approx(2 * s.role("quote").size)
+
+
+def test_fonts_resolve_to_installed_faces():
+    s = load_style("gongwen")
+    for face in s.faces():
+        assert Path(face.path).is_file()
+    assert "fangsong" in s.font_report()
+
+
+def write(tmp: Path, name: str, text: str) -> Path:
+    p = tmp / f"{name}.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_extends_inherits_and_overrides(tmp_path):
+    child = write(tmp_path, "child", 'extends = "gongwen"\nname = "child"\n[roles.body]\nsize = "四号"\n')
+    s = load_style(str(child))
+    assert s.name == "child"
+    assert s.role("body").size == 14
+    assert s.role("body").fonts.family == "fangsong"  # from gongwen
+    assert s.grid.chars == 28
+
+
+def test_extends_chain_and_cycle(tmp_path):
+    write(tmp_path, "a", 'extends = "b"\n[roles.body]\nsize = "10pt"\n')
+    write(tmp_path, "b", 'extends = "a"\n')
+    with pytest.raises(StyleError, match="inherits from itself"):
+        load_style(str(tmp_path / "a.toml"))
+
+
+@pytest.mark.parametrize("text, key", [
+    ('extends = "report"\ncolour = "red"\n', "colour"),
+    ('extends = "report"\n[page]\nmargin-left = "1cm"\n', "page.margin-left"),
+    ('extends = "report"\n[roles.body]\nfont-size = "1pt"\n', "roles.body.font-size"),
+    ('extends = "report"\n[roles.headline]\nsize = "1pt"\n', "roles.headline"),
+    ('extends = "report"\n[fonts.serif]\ngreek = ["X"]\n', "fonts.serif.greek"),
+])
+def test_unknown_keys_name_file_and_key(tmp_path, text, key):
+    path = write(tmp_path, "bad", text)
+    with pytest.raises(StyleError) as e:
+        load_style(str(path))
+    assert key in e.value.message
+    assert e.value.file and e.value.file.endswith("bad.toml")
+
+
+def test_invalid_toml_is_an_error(tmp_path):
+    path = write(tmp_path, "broken", "[page\n")
+    with pytest.raises(StyleError, match="not valid TOML"):
+        load_style(str(path))
+
+
+def test_a_family_with_nothing_installed_is_an_error(tmp_path):
+    path = write(tmp_path, "nofont", 'extends = "report"\n[fonts.serif]\nlatin = ["No Such Font"]\ncjk = ["Nor This"]\n')
+    with pytest.raises(StyleError, match="No Such Font"):
+        load_style(str(path))
+
+
+def test_unknown_style_lists_available():
+    with pytest.raises(StyleError, match="gongwen"):
+        load_style("nosuchstyle")
+
+
+def test_styles_are_listed_with_descriptions():
+    names = dict(describe_styles())
+    assert {"gongwen", "report"} <= set(names)
+    assert "9704" in names["gongwen"]
