@@ -19,7 +19,7 @@ from fontTools.ttLib import TTFont, newTable
 
 from .find import FontFace
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 MAX_ERR = 1.0  # cu2qu approximation error in font units
 
 
@@ -48,6 +48,7 @@ def truetype_file(face: FontFace, chars: set[str], cache: Path) -> tuple[Path, i
         target.parent.mkdir(parents=True, exist_ok=True)
         font = _subset(face, chars)
         _cff_to_glyf(font)
+        _rename(font, key[:8])
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
         os.close(fd)
         try:
@@ -73,6 +74,16 @@ def _subset(face: FontFace, chars: set[str]) -> TTFont:
     sub.populate(unicodes=[ord(c) for c in chars])
     sub.subset(font)
     return font
+
+
+def _rename(font: TTFont, suffix: str) -> None:
+    """Give a subset its own PostScript name: PDF tools (and reportlab, which reuses the first
+    font registered under a PostScript name) must not mistake one subset for another."""
+    name = font["name"]
+    ps = name.getDebugName(6) or "Font"
+    for record in name.names:
+        if record.nameID == 6:
+            record.string = f"{ps}-{suffix}"
 
 
 def _cff_to_glyf(font: TTFont) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ..fonts.coverage import charset
@@ -12,6 +12,28 @@ from ..fonts.embed import is_truetype, truetype_file
 from ..fonts.find import FontFace
 from ..style import ResolvedStyle, Role
 from .linebreak import is_wide
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap, but with characters beyond U+FFFF as UTF-16 surrogate pairs.
+
+    reportlab writes ``<%04X>``, which for CJK Extension B (𠀀 U+20000) gives five hex digits
+    that PDF readers misread: the glyph is drawn but the text layer loses or garbles it.
+    """
+    def utf16(cp: int) -> str:
+        return chr(cp).encode("utf-16-be", "surrogatepass").hex().upper()
+
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", "<< /Registry (%s)" % fontname, "/Ordering (%s)" % fontname,
+        "/Supplement 0", ">> def", "/CMapName /%s def" % fontname, "/CMapType 2 def",
+        "1 begincodespacerange", "<00> <%02X>" % (len(subset) - 1), "endcodespacerange",
+        "%d beginbfchar" % len(subset),
+    ] + ["<%02X> <%s>" % (i, utf16(v)) for i, v in enumerate(subset)] + [
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 #: reportlab's font registry is process-wide: remember what this process registered
 _registered: dict[tuple[str, int], str] = {}

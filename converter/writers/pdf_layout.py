@@ -95,6 +95,10 @@ class Layout:
         width = self.width if width is None else width
         first = (role.left_indent + role.first_line_indent) if para.first_indent is None else para.first_indent
         rest = role.left_indent if para.rest_indent is None else para.rest_indent
+        if self.grid is not None and abs(role.size - self.style.role("body").size) < EPS:
+            # on the grid an em of indent is one grid character (2 em = 2 characters of 28)
+            scale = self.grid.char_pitch / role.size
+            first, rest = first * scale, rest * scale
         first += self.span_width(para.first_after)
         rest += self.span_width(para.rest_after)
         right = role.right_indent
