@@ -18,8 +18,12 @@ _CN = f"[{CN_DIGITS}]+"
 NUMBERING: list[tuple[str, re.Pattern[str]]] = [
     ("cn", re.compile(rf"^({_CN})、(?![{CN_DIGITS}])")),
     ("paren-cn", re.compile(rf"^([（(]{_CN}[）)])")),
-    ("dotted", re.compile(r"^(\d{1,3}(?:[.．]\d{1,3}){1,3})[.．]?(?=[\s\u3000])")),
-    ("arabic", re.compile(r"^(\d{1,3}[.．、])(?![\d.．、,，%％])")),
+    # 2.1 Procurement, but not "3.5 million" at the start of a wrapped line (English headings
+    # never start with a lower-case word) nor "3.5 万元" typed with a space before the unit
+    ("dotted", re.compile(r"^(\d{1,3}(?:[.．]\d{1,3}){1,3})[.．]?(?=[\s\u3000]+(?![a-z%％万亿元]))")),
+    # 1. 1． 1、 but not 3.5 or 1、2月份; a year may follow (1.2023年工作回顾), as 1.2023年
+    # makes no sense as a decimal
+    ("arabic", re.compile(r"^(\d{1,3}[.．、])(?=\d{4}年|[^\d.．、,，%％])")),
     ("paren-arabic", re.compile(r"^([（(]\d{1,3}[）)])")),
 ]
 
@@ -95,18 +99,45 @@ def parse_date(line: str) -> str | None:
     return None
 
 
+_CN_UNITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
+
+
 def cn_number(s: str) -> int:
-    """一 → 1, 十二 → 12, 二十三 → 23 (up to 99)."""
-    digits = "一二三四五六七八九"
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return (digits.index(tens) + 1 if tens else 1) * 10 + (digits.index(ones) + 1 if ones else 0)
-    return digits.index(s) + 1
+    """一 → 1, 十二 → 12, 二十三 → 23 (up to 99); ValueError for anything else (一二, 十十)."""
+    tens, ten, ones = s.partition("十")
+    if not ten:
+        tens, ones = "", s
+    try:
+        value = (_CN_UNITS[tens] if tens else (1 if ten else 0)) * 10 + (_CN_UNITS[ones] if ones else 0)
+    except KeyError:
+        raise ValueError(f"not a Chinese number from 1 to 99: {s}") from None
+    if value == 0:
+        raise ValueError(f"not a Chinese number from 1 to 99: {s}")
+    return value
 
 
 DOCNUMBER = re.compile(r"^\S{1,16}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号$")
 ATTACHMENT_LABEL = re.compile(r"^(附件|附\s*件|Attachments?|Annex(?:es)?|Enclosures?)\s*[：:]", re.IGNORECASE)
-ATTACHMENT_ITEM = re.compile(r"^(\d{1,3}[.．、]|[（(]\d{1,3}[）)])(?!\d)")
+_ATTACHMENT_NUMBER = re.compile(r"^(?:(\d{1,3})[.．、]|[（(](\d{1,3})[）)])")
+
+
+def attachment_number(text: str, expected: int) -> str | None:
+    """The numbering of attachment item number ``expected`` at the start of ``text``, or None.
+
+    Items are numbered 1, 2, 3 … in order, which tells ``1.2023年度统计表`` (item 1, a name
+    that starts with a year) from a wrapped name that happens to start with digits.
+    """
+    m = _ATTACHMENT_NUMBER.match(text)
+    if m and int(m.group(1) or m.group(2)) == expected and text[m.end():].strip():
+        return m.group(0)
+    return None
+
+
+def starts_with_number(text: str) -> bool:
+    """A line that starts like a numbered item (1. 1、 （1）): never a signature line."""
+    return _ATTACHMENT_NUMBER.match(text) is not None
+
+
 REMARK = re.compile(r"^[（(].*[）)]$")
 
 

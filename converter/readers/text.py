@@ -7,13 +7,17 @@ from pathlib import Path
 from lxml import etree
 
 from .. import model
+from ..errors import InputError
 from ..model import new
 from . import report_patterns as rp
-from .decode import read_text
+from .decode import normalize_line_ends, read_text
 
 #: lines longer than this are body text, not an addressee, signature or own-line heading
 SHORT_CJK = 40
 SHORT_LATIN = 80
+#: a numbered Latin line this short without a full stop is a heading on its own line, even
+#: when the body follows on the next line without a blank line (hard-wrapped lines are longer)
+HEADING_LINE_LATIN = 60
 
 
 @dataclass
@@ -34,8 +38,11 @@ class TextReader:
 
 
 def parse_report(text: str) -> etree._Element:
-    """Build the canonical model of a report from its decoded text."""
+    """Build the canonical model of a report from its decoded text (any line ends)."""
+    text = normalize_line_ends(text)
     lines = _lines(text)
+    if not lines:
+        raise InputError("no text to convert", line=1)
     lang = rp.detect_lang(text)
     cjk = lang.startswith("zh")
     short = SHORT_CJK if cjk else SHORT_LATIN
@@ -98,10 +105,14 @@ def _closing(lines: list[Line], start: int, short: int) -> tuple[int, etree._Ele
         remarks = []
     issuers: list[Line] = []
     if date_line is not None:
+        # the issuing body: up to three short lines right above the date; a blank line above
+        # one of them separates the signature block from the body or the attachment note
         while (end - 1 > start and len(issuers) < 3 and _is_signature_line(lines[end - 1].text, short)):
             end -= 1
             issuers.insert(0, lines[end])
-    end, attachments = _attachments(lines, start, end)
+            if lines[end].blank_before:
+                break
+    end, attachments = _attachments(lines, start, end, short)
 
     if date_line is None and attachments is None:
         return len(lines), None
@@ -119,38 +130,47 @@ def _closing(lines: list[Line], start: int, short: int) -> tuple[int, etree._Ele
 
 
 def _is_signature_line(text: str, short: int) -> bool:
+    # numbered lines (attachment items such as 2.2024年度分工方案) are never an issuing body
     return (len(text) <= short // 2 + 4 and text[-1] not in "。；;，,：:.!?！？"
-            and rp.match_numbering(text) is None and not rp.ATTACHMENT_LABEL.match(text))
+            and not rp.starts_with_number(text) and rp.match_numbering(text) is None
+            and not rp.ATTACHMENT_LABEL.match(text))
 
 
-def _attachments(lines: list[Line], start: int, end: int) -> tuple[int, etree._Element | None]:
-    """The attachment note (附件：1.… with continuation lines) just above the signature."""
-    for k in range(end - 1, start - 1, -1):
-        m = rp.ATTACHMENT_LABEL.match(lines[k].text)
-        if not m:
+def _attachments(lines: list[Line], start: int, end: int, short: int) -> tuple[int, etree._Element | None]:
+    """The attachment note (附件：1.… with continuation lines) at the end of lines[start:end].
+
+    Only the last 附件 label is considered, and everything after it must be attachment items
+    (numbered 1, 2, 3 … in order) or wrapped names; otherwise the label is body text.
+    """
+    k = next((k for k in range(end - 1, start - 1, -1) if rp.ATTACHMENT_LABEL.match(lines[k].text)), None)
+    if k is None:
+        return end, None
+    label = rp.ATTACHMENT_LABEL.match(lines[k].text)
+    node = new("attachments")
+    new("label", lines[k].text[: label.end()], node)
+    items: list[etree._Element] = []
+    for text in [lines[k].text[label.end():].strip()] + [ln.text for ln in lines[k + 1 : end]]:
+        if not text:
             continue
-        numbered = [rp.ATTACHMENT_ITEM.match(ln.text) for ln in lines[k + 1 : end]]
-        first_rest = lines[k].text[m.end():].strip()
-        if not first_rest and not any(numbered):
+        number = rp.attachment_number(text, len(items) + 1)
+        if number is not None:
+            item = new("attachment", parent=node)
+            new("number", number, item).tail = text[len(number):].lstrip()
+            items.append(item)
+        elif not _is_attachment_name(text, short):
             return end, None
-        node = new("attachments")
-        new("label", lines[k].text[: m.end()], node)
-        items: list[etree._Element] = []
-        for text in [first_rest] + [ln.text for ln in lines[k + 1 : end]]:
-            if not text:
-                continue
-            num = rp.ATTACHMENT_ITEM.match(text)
-            if num or not items:
-                item = new("attachment", parent=node)
-                if num:
-                    new("number", num.group(0), item).tail = text[num.end():].lstrip()
-                else:
-                    item.text = text
-                items.append(item)
-            else:  # a wrapped attachment name continues the previous one
-                _append_text(items[-1], text)
-        return k, node
-    return end, None
+        elif not items:  # a single attachment, not numbered
+            items.append(new("attachment", text, node))
+        else:  # a wrapped attachment name continues the previous one
+            _append_text(items[-1], text)
+    if not items:
+        return end, None
+    return k, node
+
+
+def _is_attachment_name(text: str, short: int) -> bool:
+    """Attachment names are short and carry no punctuation after them (GB/T 9704)."""
+    return len(text) <= short and text[-1] not in "。；;，,：:！？!?"
 
 
 def _append_text(el: etree._Element, text: str) -> None:
@@ -165,18 +185,40 @@ def _paragraphs(lines: list[Line], cjk: bool) -> list[tuple[int, str]]:
     """Group lines into paragraphs: (first line number, text).
 
     Chinese reports keep one paragraph per line. Latin text may be hard-wrapped, so a
-    paragraph runs until a blank line, an indented line or a numbered line.
+    paragraph runs until a blank line, an indented line, a numbered line that follows the
+    end of a sentence, or the line after a numbered heading that stands on its own line.
     """
+    if cjk:
+        return [(line.number, line.text) for line in lines]
     paras: list[tuple[int, str]] = []
+    after_heading = False  # the last paragraph is a short numbered line without a full stop
     for line in lines:
-        starts_new = (cjk or not paras or line.blank_before or line.indented
-                      or rp.match_numbering(line.text) is not None)
-        if starts_new:
+        starts = (not paras or line.blank_before or line.indented
+                  # "2. Findings" then "The review found …", but not "1. We examined cases
+                  # from the four" then "regional offices." (a narrow hard wrap)
+                  or (after_heading and not line.text[0].islower())
+                  or _starts_numbered_paragraph(line, paras[-1][1]))
+        if starts:
             paras.append((line.number, line.text))
         else:
             n, text = paras[-1]
             paras[-1] = (n, text + " " + line.text)
+        after_heading = starts and _is_heading_line(line.text)
     return paras
+
+
+def _starts_numbered_paragraph(line: Line, before: str) -> bool:
+    """A numbered Latin line starts a paragraph unless it continues a sentence: the line
+    before it must end one (so a wrapped line that starts with "12. " is left alone)."""
+    ends_sentence = before.rstrip().rstrip("\"'”’)]")[-1:] in ".:;!?"
+    return ends_sentence and rp.match_numbering(line.text) is not None
+
+
+def _is_heading_line(text: str) -> bool:
+    """A short numbered Latin line without a sentence end: a heading on its own line."""
+    num = rp.match_numbering(text)
+    return (num is not None and len(text) <= HEADING_LINE_LATIN
+            and rp.latin_sentence_end(num.rest.strip() + " ") is None)
 
 
 class _Sections:
