@@ -77,35 +77,51 @@ def _first_line_with(source: Path, chars: list[str]) -> int | None:
 
 def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DEFAULT_FORMATS,
           style: str | None = None, allow_missing_glyphs: bool = False) -> BuildResult:
-    """Build one source into every format; all outputs appear together, or none does."""
+    """Build one source into every format; all outputs appear together, or none does.
+
+    When the build fails, outputs an earlier build left under the same names are removed
+    too: a stale file must not pass for this build's result.
+    """
     writers = {fmt: plugins.writer(fmt) for fmt in formats}  # unknown format: UsageError, before any work
+    finals = {fmt: out_dir / (source.stem + writers[fmt].suffix) for fmt in formats}
+    temps: dict[str, Path] = {}
+    try:
+        return _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs)
+    except BaseException:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        for final in finals.values():
+            final.unlink(missing_ok=True)
+        raise
+
+
+def _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs) -> BuildResult:
     doc = read(source)
     resolved = style_for(doc, style)
-    ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(), source_date=source_date(metadata(doc).date, source),
+    ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(),
+                       source_date=source_date(metadata(doc).date, source),
                        allow_missing_glyphs=allow_missing_glyphs)
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics)
     check_glyphs(doc, resolved, source, ctx)
     out_dir.mkdir(parents=True, exist_ok=True)
-    finals = {fmt: out_dir / (source.stem + writers[fmt].suffix) for fmt in formats}
     order = sorted(formats, key=lambda f: WRITE_ORDER.index(f) if f in WRITE_ORDER else len(WRITE_ORDER))
-    temps: dict[str, Path] = {}
-    try:
-        for fmt in order:
-            fd, tmp = tempfile.mkstemp(prefix=f".{source.stem}.", suffix=".part", dir=out_dir)
-            os.close(fd)
-            temps[fmt] = Path(tmp)
-            try:
-                writers[fmt].write(doc, resolved, temps[fmt], ctx)
-            except ConverterError as e:
-                raise e.located(str(source))
-        for fmt in order:
-            os.replace(temps[fmt], finals[fmt])
-            result.outputs.append(finals[fmt])
-    except BaseException:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
-        for final in finals.values():  # a stale output of an earlier build would pass for this one
-            if final not in result.outputs:
-                final.unlink(missing_ok=True)
-        raise
+    for fmt in order:
+        fd, tmp = tempfile.mkstemp(prefix=f".{source.stem}.", suffix=".part", dir=out_dir)
+        os.close(fd)
+        temps[fmt] = Path(tmp)
+        try:
+            writers[fmt].write(doc, resolved, temps[fmt], ctx)
+        except ConverterError as e:
+            raise e.located(str(source))
+    mode = 0o666 & ~_umask()  # temporary files are private; outputs get the usual permissions
+    for fmt in order:  # every output is complete: only now do they take their names
+        os.chmod(temps[fmt], mode)
+        os.replace(temps[fmt], finals[fmt])
+        result.outputs.append(finals[fmt])
     return result
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -147,15 +147,17 @@ def _attachments(lines: list[Line], start: int, end: int, short: int) -> tuple[i
         return end, None
     label = rp.ATTACHMENT_LABEL.match(lines[k].text)
     node = new("attachments")
-    new("label", lines[k].text[: label.end()], node)
+    first = lines[k].text[label.end():]
+    # spaces between the parts are kept as written: Latin text needs them ("Attachments: 1. Budget")
+    new("label", lines[k].text[: label.end()] + first[: len(first) - len(first.lstrip())], node)
     items: list[etree._Element] = []
-    for text in [lines[k].text[label.end():].strip()] + [ln.text for ln in lines[k + 1 : end]]:
+    for text in [first.strip()] + [ln.text for ln in lines[k + 1 : end]]:
         if not text:
             continue
         number = rp.attachment_number(text, len(items) + 1)
         if number is not None:
             item = new("attachment", parent=node)
-            new("number", number, item).tail = text[len(number):].lstrip()
+            new("number", number, item).tail = text[len(number):]
             items.append(item)
         elif not _is_attachment_name(text, short):
             return end, None
@@ -254,13 +256,16 @@ class _Sections:
         heading = new("heading", parent=sec)
         new("number", num.text, heading)
         rest = num.rest.lstrip()
+        gap = num.rest[: len(num.rest) - len(rest)]  # kept as written: "1. Scope", "一、总体"
         split = self._runin_split(rest)
         if split is None:
-            heading[0].tail = rest
+            heading[0].tail = gap + rest
         else:
             sec.set("runin", "true")
-            heading[0].tail = rest[:split]
-            self._paragraph(rest[split:].lstrip())
+            body = rest[split:].lstrip()
+            # the space between a run-in heading and its body stays with the heading
+            heading[0].tail = gap + rest[: len(rest) - len(body)]
+            self._paragraph(body)
 
     def _runin_split(self, rest: str) -> int | None:
         """Where a run-in heading ends (after its first sentence), or None for an own-line heading."""

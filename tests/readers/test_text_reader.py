@@ -242,7 +242,7 @@ def test_english_report_dmy():
         "We examined 1,032 cases worth about 3.5 million dollars, or 6.8% of the total."
     ]
     payroll = doc.find(".//" + model.q("section") + "[@id='sec-2-2']")
-    assert model.plain_text(payroll) == "2.2PayrollOvertime claims rose in one regional office."
+    assert model.plain_text(payroll) == "2.2 PayrollOvertime claims rose in one regional office."
 
 
 def test_english_report_mdy_with_attachments():

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Speed and memory of whole-process builds, side by side with pandoc (when installed).
+
+Run by hand, never in the tests (machines are noisy: compare ratios, not single timings):
+
+    python3 bench/bench.py [--runs 7] [--big]
+
+- seed → every format (docx, pdf, epub, xml) as one process, warm font cache;
+- seed → each format alone;
+- pandoc on the same text (Markdown reader) → docx and → epub, when pandoc is installed;
+- with --big: a document of about 1 MB of text (the seed's body repeated) → pdf, reporting
+  pages per second and peak memory (ru_maxrss of the child process).
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT.parent / "shared" / "corpus" / "000_2a18c0f27f3b9e20.txt"
+
+
+def timed(cmd: list[str], runs: int) -> tuple[float, float]:
+    """Median wall time (s) and peak memory (MB) of a command over several runs."""
+    times, peaks = [], []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+        peaks.append(max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024)
+    return statistics.median(times), max(peaks)
+
+
+def converter(src: Path, out: Path, formats: str) -> list[str]:
+    return [sys.executable, "-m", "converter", "build", str(src), "-o", str(out), "--to", formats, "-q"]
+
+
+def big_source(tmp: Path, target_bytes: int = 1_000_000) -> Path:
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    title, body = lines[0], "\n".join(lines[1:])
+    parts = [title]
+    while sum(len(p.encode()) for p in parts) < target_bytes:
+        parts.append(body)
+    path = tmp / "big.txt"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--big", action="store_true", help="also the ~1 MB document (slow)")
+    args = ap.parse_args()
+    if not SEED.is_file():
+        sys.exit(f"corpus seed not found: {SEED}")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        subprocess.run(converter(SEED, tmp / "warm", "docx,pdf,epub,xml"), check=True)  # warm the font cache
+        rows = []
+        for formats in ["docx,pdf,epub,xml", "pdf", "docx", "epub", "xml"]:
+            t, mb = timed(converter(SEED, tmp / "out", formats), args.runs)
+            rows.append((f"converter seed → {formats}", t, mb))
+        if shutil.which("pandoc"):
+            for fmt in ["docx", "epub"]:
+                t, mb = timed(["pandoc", "-f", "markdown", str(SEED), "-o", str(tmp / f"p.{fmt}")], args.runs)
+                rows.append((f"pandoc seed → {fmt}", t, mb))
+        base = {r[0]: r[1] for r in rows}
+        print(f"{'what':40} {'median s':>9} {'peak MB':>8}")
+        for name, t, mb in rows:
+            print(f"{name:40} {t:9.3f} {mb:8.1f}")
+        if "pandoc seed → docx" in base:
+            print(f"\nratio converter→docx / pandoc→docx: {base['converter seed → docx'] / base['pandoc seed → docx']:.1f}×")
+            print(f"ratio converter→epub / pandoc→epub: {base['converter seed → epub'] / base['pandoc seed → epub']:.1f}×")
+        if args.big:
+            big = big_source(tmp)
+            subprocess.run(converter(big, tmp / "warm", "pdf"), check=True)
+            t, mb = timed(converter(big, tmp / "big", "pdf"), max(1, args.runs // 3))
+            pages = int(subprocess.run(["pdfinfo", str(tmp / "big" / "big.pdf")], capture_output=True, text=True)
+                        .stdout.split("Pages:")[1].split()[0])
+            size = big.stat().st_size
+            print(f"\n~1 MB document ({size:,} bytes) → pdf: {t:.2f} s, {pages} pages, "
+                  f"{pages / t:.0f} pages/s, peak {mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
