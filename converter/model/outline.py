@@ -60,6 +60,12 @@ def heading_text(heading: etree._Element) -> str:
     return _squash("".join(parts)).rstrip(_HEADING_END).strip()
 
 
+def heading_label(heading: etree._Element) -> str:
+    """A heading as a reader names it: numbering and words as written, no final full stop
+    ("一、总体情况", "2.1 Procurement"): for bookmarks and tables of contents."""
+    return _squash(plain_text(heading)).rstrip(_HEADING_END).strip()
+
+
 def number_text(el: etree._Element) -> str:
     """The numbering as written ('' when the element has none)."""
     num = child(el, "number")
@@ -133,4 +139,4 @@ def _squash(s: str) -> str:
     return " ".join(s.split())
 
 
-__all__ = ["Metadata", "metadata", "outline", "sections", "heading_text", "number_text", "OutlineEntry", "children"]
+__all__ = ["Metadata", "metadata", "outline", "sections", "heading_text", "heading_label", "number_text", "OutlineEntry", "children"]

@@ -11,7 +11,7 @@ from lxml import etree
 
 from ..errors import InputError
 from ..model import child, children, q, tag_of
-from ..model.outline import heading_text, number_text
+from ..model.outline import heading_label
 from ..model.visitor import Visitor
 from ..style import ResolvedStyle, Role
 
@@ -143,7 +143,7 @@ class BlockTranslator(Visitor):
         head = child(el, "heading")
         hrole = self.style.role(f"heading-{min(level, 6)}")
         rest = [c for c in children(el) if c is not head]
-        bookmark = (el.get("id") or f"h{id(el)}", number_text(head) + heading_text(head), level - 1)
+        bookmark = (el.get("id") or f"h{id(el)}", heading_label(head), level - 1)
         if el.get("runin") == "true" and rest and tag_of(rest[0]) == "p":
             body = self.style.role("body")
             span_role = replace(hrole, size=body.size)  # the heading's face, the body's size
@@ -175,6 +175,8 @@ class BlockTranslator(Visitor):
             number = [Span(num.text or "", role)] if num is not None else []
             if k == 0:
                 spans.insert(0, label)
+            else:  # the blank line goes above the note, not between its items
+                role = replace(role, space_before=0.0)
             self._add(Para(spans, role, first_indent=role.first_line_indent,
                            rest_indent=role.first_line_indent, first_after=[] if k == 0 else [label],
                            rest_after=[label] + number))
