@@ -40,3 +40,24 @@ def source_text(path: Path) -> str:
     from converter.pipeline import read
 
     return model.plain_text(read(path))
+
+
+def epubcheck_command() -> list[str] | None:
+    """How to run epubcheck here, or None when it is not installed.
+
+    Debian's /usr/bin/epubcheck is a symlink to the bare .jar: it only runs directly where
+    binfmt_misc/jarwrapper is set up, so a jar is run through ``java -jar``.
+    """
+    import shutil
+
+    exe = shutil.which("epubcheck")
+    if exe is None:
+        return None
+    real = Path(exe).resolve()
+    with real.open("rb") as f:
+        is_jar = f.read(2) == b"PK"
+    if is_jar:
+        java = shutil.which("java")
+        # a short run: the quick compiler and the serial collector halve its CPU time
+        return [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(real)] if java else None
+    return [exe]
