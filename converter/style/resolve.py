@@ -102,6 +102,18 @@ class ResolvedStyle:
         """A role by name; roles the sheet does not define are the body role under that name."""
         return self.roles[name]
 
+    def runin_role(self, level: int) -> Role:
+        """The role whose characters a run-in heading of this level takes.
+
+        ``runin-heading`` when the sheet gives it a look of its own; when it resolves to exactly
+        the body (the sheet does not mention it), the level's heading role, so that GB/T 9704's
+        黑体 for ``一、`` also shows when the heading runs into its paragraph.
+        """
+        runin = self.role("runin-heading")
+        if replace(runin, name="body") == self.role("body"):
+            return self.role(f"heading-{min(level, 6)}")
+        return runin
+
     def variant(self, role: Role, bold: bool | None = None, italic: bool | None = None) -> Role:
         """The role with bold and/or italic switched, its faces looked up in the same families.
 

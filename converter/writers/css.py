@@ -12,7 +12,6 @@ these selectors name.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 
 from ..style import ResolvedStyle, Role
 
@@ -97,19 +96,6 @@ def block(role: Role, parent: Role | None) -> dict[str, str]:
     return font(role, parent) | paragraph(role) | box(role)
 
 
-def runin_role(style: ResolvedStyle, level: int) -> Role:
-    """The role whose characters a run-in heading of this level takes.
-
-    ``runin-heading`` when the style sheet gives it any look of its own; when it resolves to
-    exactly the body text (the sheet does not mention it), the level's heading role, so that
-    GB/T 9704's 黑体 for ``一、`` also shows when the heading runs into its paragraph.
-    """
-    runin = style.role("runin-heading")
-    if replace(runin, name="body") == style.role("body"):
-        return style.role(f"heading-{min(level, 6)}")
-    return runin
-
-
 def em(points: float, size: float) -> str:
     """A length in points as em of a font size ("0" for nothing)."""
     if not size or abs(points) < 1e-6:
@@ -154,7 +140,7 @@ def _heading_rules(style: ResolvedStyle, body: Role) -> Rules:
     # lines and spacing), the heading and the first paragraph flow inline inside it.
     rules.append(("div.runin", paragraph(body) | box(body)))
     for n in range(1, 7):
-        rules.append((f"div.runin > h{n}", font(runin_role(style, n), body) | _INLINE))
+        rules.append((f"div.runin > h{n}", font(style.runin_role(n), body) | _INLINE))
     rules.append(("div.runin > p", _INLINE))
     rules.append(("span.lead", font(style.role("lead"), body)))
     return rules

@@ -146,7 +146,7 @@ class BlockTranslator(Visitor):
         bookmark = (el.get("id") or f"h{id(el)}", heading_label(head), level - 1)
         if el.get("runin") == "true" and rest and tag_of(rest[0]) == "p":
             body = self.style.role("body")
-            span_role = replace(hrole, size=body.size)  # the heading's face, the body's size
+            span_role = replace(self.style.runin_role(level), size=body.size)  # at the body's size
             spans = self.inlines(head, _Inline(span_role)) + self.inlines(rest[0], _Inline(body))
             self._add(Para(spans, body, bookmark=bookmark, anchor=el.get("id")))
             rest = rest[1:]

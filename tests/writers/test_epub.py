@@ -29,7 +29,7 @@ from converter.model.outline import sections
 from converter.pipeline import build, read, style_for
 from converter.style import load_style
 from converter.transforms.ids import assign_ids
-from converter.writers.css import font_family, runin_role
+from converter.writers.css import font_family
 from converter.writers.epub import EpubWriter
 from converter.writers.xhtml import XhtmlTranslator
 from helpers import FIXTURES, SEED, SOURCES, epubcheck_command, missing_in_order, sample_sources, source_text
@@ -441,9 +441,9 @@ def test_translator_handles_every_schema_element():
 
 def test_runin_heading_role_falls_back_to_the_level():
     gongwen = style_for(read(FEATURES), "gongwen")
-    assert runin_role(gongwen, 1).name == "heading-1"  # the sheet says nothing of run-in headings
+    assert gongwen.runin_role(1).name == "heading-1"  # the sheet says nothing of run-in headings
     report = style_for(read(FEATURES), "report")
-    assert runin_role(report, 1).name == "runin-heading"
+    assert report.runin_role(1).name == "runin-heading"
 
 
 # --- fidelity as a property: any valid document, split into many small files ------------------
