@@ -54,16 +54,26 @@ def heading_text(heading: etree._Element) -> str:
     """A heading's words: without its numbering and without a final full stop or colon."""
     parts = [heading.text or ""]
     for c in heading:
-        if tag_of(c) != "number":
-            parts.append(plain_text(c))
+        if tag_of(c) not in ("number", "footnote"):
+            parts.append(_words(c))
         parts.append(c.tail or "")
     return _squash("".join(parts)).rstrip(_HEADING_END).strip()
+
+
+def _words(el: etree._Element) -> str:
+    """Text of an element without the footnotes inside it."""
+    parts = [el.text or ""]
+    for c in el:
+        if tag_of(c) != "footnote":
+            parts.append(_words(c))
+        parts.append(c.tail or "")
+    return "".join(parts)
 
 
 def heading_label(heading: etree._Element) -> str:
     """A heading as a reader names it: numbering and words as written, no final full stop
     ("一、总体情况", "2.1 Procurement"): for bookmarks and tables of contents."""
-    return _squash(plain_text(heading)).rstrip(_HEADING_END).strip()
+    return _squash(_words(heading)).rstrip(_HEADING_END).strip()
 
 
 def number_text(el: etree._Element) -> str:
