@@ -1,0 +1,559 @@
+"""The DOCX writer, checked by reopening its files with python-docx and the raw XML, and with
+LibreOffice as "a real word processor opens this file"."""
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+import time
+import unicodedata
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from converter import model
+from converter.errors import InputError
+from converter.model import q
+from converter.pipeline import build, read, style_for
+from converter.writers.docx import DocxWriter
+from converter.writers.docx_blocks import place_cells
+from converter.writers.docx_ooxml import PPR_ORDER, RPR_ORDER
+from helpers import FIXTURES, SEED, missing_in_order, sample_sources, source_text
+
+DOCX_FIXTURES = FIXTURES / "docx"
+EVERY = DOCX_FIXTURES / "every-element.xml"
+FULL = FIXTURES / "model" / "full.xml"
+MM = 72 / 25.4
+RNG = "{http://relaxng.org/ns/structure/1.0}"
+
+
+def docx_of(src: Path, out: Path, style: str | None = None) -> Path:
+    return build(src, out, ["docx"], style).outputs[0]
+
+
+def body_texts(document) -> list[str]:
+    """Paragraph texts of the body in document order, table cells included (merged cells once)."""
+    texts = []
+    for block in document.element.body:
+        if block.tag == qn("w:p"):
+            texts.append(Paragraph(block, document).text)
+        elif block.tag == qn("w:tbl"):
+            for tc in block.iter(qn("w:tc")):
+                texts.extend(Paragraph(p, document).text for p in tc.iter(qn("w:p")))
+    return texts
+
+
+def reading_order_text(src: Path) -> str:
+    """The model's text in the order the DOCX shows it: footnotes moved to the end, in order
+    (notes inside notes after their note)."""
+    doc = copy.deepcopy(read(src))
+    notes = []
+    for fn in list(doc.iter(q("footnote"))):
+        _detach(fn)
+        notes.append(fn)
+    return model.plain_text(doc) + "".join(model.plain_text(n) for n in notes)
+
+
+def _detach(el: etree._Element) -> None:
+    """Remove an element but keep its tail text where it was."""
+    parent, prev = el.getparent(), el.getprevious()
+    if parent is None:
+        return
+    if el.tail:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def part_xml(path: Path, name: str) -> etree._Element:
+    with zipfile.ZipFile(path) as z:
+        return etree.fromstring(z.read(name))
+
+
+def w(tag: str) -> str:
+    return qn(f"w:{tag}")
+
+
+def paragraphs_with_style(document, name: str) -> list:
+    return [p for p in document.paragraphs if p.style.name == name]
+
+
+# ----- builds shared by the tests of this module (one build per document) -------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    """The seed (when present), the every-element fixture and the shared full.xml, built once."""
+    import os
+
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
+    try:
+        out = {}
+        if SEED.is_file():
+            out["seed"] = docx_of(SEED, tmp_path_factory.mktemp("seed"))
+        out["every"] = docx_of(EVERY, tmp_path_factory.mktemp("every"))
+        out["full"] = docx_of(FULL, tmp_path_factory.mktemp("full"))
+        return out
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+@pytest.fixture
+def seed_docx(built, seed) -> Path:
+    return built["seed"]
+
+
+# ----- the writer contract --------------------------------------------------------------------------
+
+
+def test_handles_every_element_of_the_schema():
+    rng = etree.parse(model.schema_path())
+    names = {e.get("name") for e in rng.iter(f"{RNG}element")}
+    assert names - DocxWriter.handled() == set()
+
+
+def test_place_cells_spans():
+    rows = etree.fromstring(
+        f'<t xmlns="{model.NS}"><row><cell rowspan="2">a</cell><cell>b</cell></row>'
+        '<row><cell>c</cell></row><row><cell colspan="2">d</cell></row></t>')
+    placed, ncols = place_cells(list(rows))
+    assert ncols == 2
+    assert [(r, c, rs, cs, x.text) for r, c, rs, cs, x in placed] == [
+        (0, 0, 2, 1, "a"), (0, 1, 1, 1, "b"), (1, 1, 1, 1, "c"), (2, 0, 1, 2, "d")]
+
+
+# ----- text fidelity ----------------------------------------------------------------------------------
+
+
+def test_seed_text_fidelity(seed_docx):
+    extracted = "\n".join(body_texts(docx.Document(str(seed_docx))))
+    assert missing_in_order(source_text(SEED), extracted) is None
+
+
+@pytest.mark.parametrize("src", sample_sources(), ids=lambda p: p.name)
+def test_sample_text_fidelity(src, tmp_path):
+    extracted = "\n".join(body_texts(docx.Document(str(docx_of(src, tmp_path)))))
+    assert missing_in_order(reading_order_text(src), extracted) is None
+
+
+@pytest.mark.parametrize("key,src", [("every", EVERY), ("full", FULL)])
+def test_fixture_text_fidelity(built, key, src):
+    extracted = "\n".join(body_texts(docx.Document(str(built[key]))))
+    assert missing_in_order(reading_order_text(src), extracted) is None
+
+
+def test_small_inline_text(tmp_path):
+    src = tmp_path / "note.txt"
+    src.write_text("关于测试的通知\n\n各单位：\n\n一、总体要求。请认真落实。\n\n二、工作安排。一是抓落实；二是抓检查。\n",
+                   encoding="utf-8")
+    out = docx_of(src, tmp_path / "out")
+    assert missing_in_order(source_text(src), "\n".join(body_texts(docx.Document(str(out))))) is None
+
+
+# ----- styles, not direct formatting ----------------------------------------------------------------
+
+
+def test_seed_paragraph_styles(seed_docx):
+    document = docx.Document(str(seed_docx))
+    doc = read(SEED)
+    paras = document.paragraphs
+    assert paras[0].style.name == "Title"
+    sections = doc.findall(f"{q('body')}/{q('section')}")
+    headings = paragraphs_with_style(document, "Heading 1")
+    assert len(headings) == len(sections) == 8
+    assert headings[0].text.startswith("一、")  # the numbering is the heading's first run
+    assert headings[0].runs[0].text == "一、"
+    assert " " not in "".join(h.text for h in headings)  # no space after CJK numbering or before the body
+    body = [p for p in paras[1:] if p.style.name not in ("Heading 1",)]
+    assert body and {p.style.name for p in body} == {"Body Text"}
+    leads = [r for p in paras for r in p.runs if r.style is not None and r.style.name == "Enumeration Lead"]
+    assert [r.text for r in leads] == [e.text for e in doc.iter(q("lead"))]
+
+
+def test_styles_carry_the_roles(seed_docx):
+    """Fonts per script, sizes, exact line pitch, indents, language: on the styles, from the roles."""
+    style = style_for(read(SEED), None)
+    styles = part_xml(seed_docx, "word/styles.xml")
+    assert not [a for e in styles.iter(w("rFonts")) for a in e.attrib if a.endswith("Theme") or a.endswith("theme")]
+    defaults = styles.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
+    fonts = defaults.find(w("rFonts"))
+    body = style.role("body")
+    assert fonts.get(w("eastAsia")) == body.fonts.cjk.family
+    assert fonts.get(w("ascii")) == fonts.get(w("hAnsi")) == body.fonts.latin.family
+    lang = defaults.find(w("lang"))
+    assert lang.get(w("val")) == lang.get(w("eastAsia")) == "zh-CN"
+
+    def style_el(style_id):
+        return styles.find(f"{w('style')}[@{w('styleId')}='{style_id}']")
+
+    for sid, role, outline in [("Title", "title", None), ("BodyText", "body", None),
+                               ("Heading1", "heading-1", "0"), ("Heading2", "heading-2", "1"),
+                               ("Heading6", "heading-6", "5")]:
+        s, r = style_el(sid), style.role(role)
+        rpr, ppr = s.find(w("rPr")), s.find(w("pPr"))
+        assert rpr.find(w("rFonts")).get(w("eastAsia")) == r.fonts.cjk.family, sid
+        assert rpr.find(w("sz")).get(w("val")) == str(round(r.size * 2)), sid
+        spacing = ppr.find(w("spacing"))
+        assert spacing.get(w("lineRule")) == "exact" and int(spacing.get(w("line"))) == int(r.line_pitch * 20)
+        assert ppr.find(w("jc")).get(w("val")) == {"justify": "both"}.get(r.align, r.align), sid
+        assert (rpr.find(w("b")) is not None) == r.bold, sid
+        level = ppr.find(w("outlineLvl"))
+        assert (level.get(w("val")) if level is not None else None) == outline, sid
+    body_ind = style_el("BodyText").find(f"{w('pPr')}/{w('ind')}")
+    assert body_ind.get(w("firstLine")) == str(round(body.first_line_indent * 20))  # 2 characters
+    for name in ("Enumeration Lead", "Run-in Heading", "Document Number", "Addressee", "Attachment",
+                 "Signature", "Date", "Remark", "Code", "Quote", "footnote text", "Subtitle"):
+        assert styles.find(f"{w('style')}/{w('name')}[@{w('val')}='{name}']") is not None, name
+
+
+def test_xml_children_in_schema_order(built):
+    """Word refuses pPr/rPr children out of the schema's order: check every part we touched."""
+    for path in built.values():
+        for part in ("word/document.xml", "word/styles.xml", "word/footer1.xml"):
+            root = part_xml(path, part)
+            for tag, order in ((w("pPr"), PPR_ORDER), (w("rPr"), RPR_ORDER)):
+                rank = {qn(t): i for i, t in enumerate(order)}
+                for el in root.iter(tag):
+                    ranks = [rank[c.tag] for c in el]
+                    assert ranks == sorted(ranks), (path.name, part, [c.tag for c in el])
+
+
+# ----- page, grid, page numbers -------------------------------------------------------------------
+
+
+def test_gongwen_page(seed_docx):
+    document = docx.Document(str(seed_docx))
+    section = document.sections[0]
+    for length, mm in ((section.page_width, 210), (section.page_height, 297), (section.top_margin, 37),
+                       (section.left_margin, 28), (section.right_margin, 26), (section.bottom_margin, 35)):
+        assert abs(length.pt / MM - mm) < 0.5
+    # the page number's line starts 7 mm under the type area (its exact pitch: 1.2 × 14 pt)
+    assert section.footer_distance.pt == pytest.approx((35 - 7) * MM - 1.2 * 14, abs=0.1)
+    grid = document.element.body.find(f"{w('sectPr')}/{w('docGrid')}")
+    pitch = int(grid.get(w("linePitch"))) / 20
+    assert 225 * MM - 1 < pitch * 22 <= 225 * MM  # 22 lines fill the type area, and fit in it
+    body = docx.Document(str(seed_docx)).styles["Body Text"].element
+    assert body.find(f"{w('pPr')}/{w('spacing')}").get(w("line")) == grid.get(w("linePitch"))
+
+
+def test_gongwen_page_numbers(seed_docx):
+    settings = part_xml(seed_docx, "word/settings.xml")
+    assert settings.find(w("evenAndOddHeaders")) is not None
+    document = docx.Document(str(seed_docx))
+    section = document.sections[0]
+    odd, even = section.footer.paragraphs[0], section.even_page_footer.paragraphs[0]
+    assert odd.alignment is not None and str(odd.alignment).startswith("RIGHT")
+    assert str(even.alignment).startswith("LEFT")
+    assert odd.paragraph_format.right_indent.pt == pytest.approx(14, abs=0.1)  # one 四号 character
+    assert even.paragraph_format.left_indent.pt == pytest.approx(14, abs=0.1)
+    for p in (odd, even):
+        assert "".join(p._p.xpath(".//w:instrText/text()")).strip() == "PAGE"
+        assert p.text.startswith("— ") and p.text.endswith(" —")
+    footer_style = document.styles["Footer"].element
+    assert footer_style.find(f"{w('rPr')}/{w('sz')}").get(w("val")) == "28"  # 四号 14 pt
+
+
+def test_report_page_number_centred(built):
+    settings = part_xml(built["full"], "word/settings.xml")
+    assert settings.find(w("evenAndOddHeaders")) is None
+    document = docx.Document(str(built["full"]))
+    assert str(document.sections[0].footer.paragraphs[0].alignment).startswith("CENTER")
+
+
+# ----- run-in headings -------------------------------------------------------------------------------
+
+
+def test_runin_heading_uses_the_style_separator(seed_docx):
+    document = docx.Document(str(seed_docx))
+    paras = document.paragraphs
+    headings = [i for i, p in enumerate(paras) if p.style.name == "Heading 1"]
+    assert headings
+    for i in headings:
+        mark = paras[i]._p.pPr.find(w("rPr"))
+        assert mark is not None and mark.find(w("vanish")) is not None and mark.find(w("specVanish")) is not None
+        assert paras[i + 1].style.name == "Body Text"
+
+
+def test_standalone_heading_has_a_visible_mark(built):
+    document = docx.Document(str(built["every"]))
+    heading = next(p for p in document.paragraphs if p.style.name == "Heading 2")
+    assert heading._p.pPr.find(w("rPr")) is None
+
+
+def test_runin_heading_role_and_space_in_latin_text(built):
+    """report defines its own run-in heading role: the runs take it, and a space separates
+    the Latin heading from the body it runs into."""
+    document = docx.Document(str(built["full"]))
+    heading = next(p for p in document.paragraphs if p.style.name == "Heading 2")
+    assert heading.text == "1.1 Run-in. "
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == ["1. Lists and tables"]
+    assert {r.style.name for r in heading.runs} == {"Run-in Heading"}
+
+
+# ----- every element ----------------------------------------------------------------------------------
+
+
+def test_links_are_real_hyperlinks(built):
+    path = built["every"]
+    root = part_xml(path, "word/document.xml")
+    links = root.findall(f".//{w('hyperlink')}")
+    external = [h for h in links if h.get(qn("r:id"))]
+    rels = part_xml(path, "word/_rels/document.xml.rels")
+    targets = {r.get("Id"): (r.get("Target"), r.get("TargetMode")) for r in rels}
+    assert [targets[h.get(qn("r:id"))] for h in external] == [("https://www.gov.cn/", "External")]
+    bookmarks = {b.get(w("name")) for b in root.iter(w("bookmarkStart"))}
+    anchors = [h.get(w("anchor")) for h in links if h.get(w("anchor"))]
+    assert "sec_tables" in anchors and set(anchors) <= bookmarks
+
+
+def test_table(built):
+    document = docx.Document(str(built["every"]))
+    table = document.tables[0]
+    tr = table.rows[0]._tr
+    assert tr.trPr is not None and tr.trPr.find(w("tblHeader")) is not None
+    assert table.rows[1]._tr.trPr is None or table.rows[1]._tr.trPr.find(w("tblHeader")) is None
+    assert table.cell(0, 0).paragraphs[0].style.name == "Table Heading"
+    assert table.cell(1, 1).paragraphs[0].style.name == "Table Text"
+    assert str(table.cell(1, 2).paragraphs[0].alignment).startswith("RIGHT")
+    assert table.cell(1, 0)._tc is table.cell(2, 0)._tc  # rowspan=2
+    assert table.cell(3, 0)._tc is table.cell(3, 1)._tc  # colspan=2
+    assert table.cell(3, 0).text == "合计（跨两列）"
+    caption = document.paragraphs[[p.text for p in document.paragraphs].index("表1　政务服务事项统计")]
+    assert caption.style.name == "Caption"
+
+
+def test_pictures_fit_and_carry_alt_text(built):
+    document = docx.Document(str(built["every"]))
+    text_width = document.sections[0].page_width - document.sections[0].left_margin - document.sections[0].right_margin
+    shapes = document.inline_shapes
+    assert len(shapes) == 2
+    assert all(s.width <= text_width for s in shapes)
+    wide = shapes[1]
+    assert wide.width == pytest.approx(text_width, rel=0.01) and wide.width / wide.height == pytest.approx(4, rel=0.01)
+    descr = [s._inline.docPr.get("descr") for s in shapes]
+    assert descr == ["行内小图", "宽图：棋盘格"]
+    assert shapes[1]._inline.docPr.get("title") == "棋盘格"
+
+
+def test_missing_image_is_an_input_error(tmp_path):
+    src = tmp_path / "doc.xml"
+    src.write_text(EVERY.read_text(encoding="utf-8").replace('src="wide.png"', 'src="gone/missing.png"'),
+                   encoding="utf-8")
+    shutil.copy(DOCX_FIXTURES / "chart.png", tmp_path / "chart.png")
+    with pytest.raises(InputError, match="missing.png"):
+        docx_of(src, tmp_path / "out")
+    assert not list((tmp_path / "out").glob("*.docx"))
+
+
+def test_lists_footnotes_code_rule_pagebreak(built):
+    document = docx.Document(str(built["every"]))
+    paras = document.paragraphs
+    by_text = {p.text: p for p in paras}
+    bullet, nested = by_text["无序项甲"], by_text["有序子项丙"]
+    assert bullet.style.name == "List Bullet" and nested.style.name == "List Number"
+    assert nested._p.pPr.numPr.ilvl.val == 1 and bullet._p.pPr.numPr.ilvl.val == 0
+    assert nested.paragraph_format.left_indent > bullet.paragraph_format.left_indent
+    numbering = document.part.numbering_part.element
+    num = numbering.num_having_numId(nested._p.pPr.numPr.numId.val)
+    assert num.find(f"{w('lvlOverride')}/{w('startOverride')}").get(w("val")) == "3"
+    assert by_text["子项的第二段"].style.name == "List Continue"
+    # the footnote: a superscript number in the text, its text after the Notes heading
+    ref = next(r for p in paras for r in p.runs if r.style is not None and r.style.name == "footnote reference")
+    assert ref.text == "1"
+    notes_at = [p.text for p in paras].index("注释")
+    assert paras[notes_at + 1].text.startswith("1 脚注正文")
+    code = next(p for p in paras if p.style.name == "Code")
+    assert code.text.split("\n") == ['def hello():', '    print("你好")', '\treturn 1']
+    rule = next(p for p in paras if p.style.name == "Horizontal Rule")
+    assert rule.style.element.find(f"{w('pPr')}/{w('pBdr')}/{w('bottom')}") is not None
+    assert by_text["分页之后的段落。"]._p.pPr.find(w("pageBreakBefore")) is not None
+    quote = by_text["引用的段落。"]
+    assert quote.style.name == "Quote"
+
+
+def test_closing(built):
+    document = docx.Document(str(built["every"]))
+    paras = document.paragraphs
+    first = next(p for p in paras if p.text.startswith("附件："))
+    second = next(p for p in paras if p.text.startswith("2.\t"))
+    assert first.text == "附件：\t1.\t2023年度政务服务事项办理情况统计表"
+    assert first.style.name == "Attachment" and second.style.name == "Attachment Continuation"
+    # names align: both paragraphs hang from the same left indent, the number column is common
+    f, s = first.paragraph_format, second.paragraph_format
+    assert f.left_indent == s.left_indent
+    assert f.keep_with_next and not s.keep_with_next  # the note stays on one page
+    assert f.left_indent + f.first_line_indent < s.left_indent + s.first_line_indent < s.left_indent
+    assert [p.text for p in paras if p.style.name == "Signature"] == ["某市人民政府"]
+    assert next(p for p in paras if p.style.name == "Signature").paragraph_format.keep_with_next
+    assert [p.text for p in paras if p.style.name == "Date"] == ["2024年3月15日"]
+    assert [p.text for p in paras if p.style.name == "Remark"] == ["（此件公开发布）"]
+    assert [p.style.name for p in paras[:4]] == ["Document Number", "Title", "Subtitle", "Addressee"]
+
+
+# ----- properties and bytes ---------------------------------------------------------------------------
+
+
+def test_core_properties(built):
+    cp = docx.Document(str(built["every"])).core_properties
+    when = datetime.fromtimestamp(1700000000, timezone.utc)
+    assert cp.title == "关于全部元素的测试报告"
+    assert cp.language == "zh-CN"
+    assert cp.author == "某市人民政府办公室; 某市大数据中心"
+    assert cp.subject == "政务服务" and cp.keywords == "政务服务, 一网通办"
+    assert cp.created == cp.modified == cp.last_printed == when
+    assert cp.revision == 1
+    assert cp.comments == "" and cp.identifier == "某市政发〔2024〕7号"
+    with zipfile.ZipFile(built["every"]) as z:
+        names = z.namelist()
+        app = z.read("docProps/app.xml")
+    assert b"python-docx" not in app and b"Microsoft" not in app
+    assert not [n for n in names if "thumbnail" in n or "customXml" in n or "stylesWithEffects" in n]
+
+
+def test_seed_core_properties(seed_docx):
+    cp = docx.Document(str(seed_docx)).core_properties
+    assert cp.title == "乌鲁木齐市人民政府2021年度法治政府建设情况报告"
+    assert cp.language == "zh-CN"
+    assert cp.created == datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)  # SOURCE_DATE_EPOCH=1700000000
+
+
+def test_rebuilds_are_byte_identical(tmp_path):
+    src = SEED if SEED.is_file() else EVERY
+    a = docx_of(src, tmp_path / "a")
+    time.sleep(1.1)  # a timestamp taken from the clock would now differ
+    b = docx_of(src, tmp_path / "b")
+    assert a.read_bytes() == b.read_bytes()
+    with zipfile.ZipFile(a) as z:
+        assert {i.date_time for i in z.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+
+
+def test_every_element_rebuild_identical(tmp_path):
+    assert docx_of(EVERY, tmp_path / "a").read_bytes() == docx_of(EVERY, tmp_path / "b").read_bytes()
+
+
+# ----- a real word processor opens the files ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def libreoffice_pdfs(built, tmp_path_factory) -> dict[str, Path]:
+    """Every built DOCX converted to PDF by one headless LibreOffice run (its own profile)."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    out = tmp_path_factory.mktemp("lo")
+    profile = out / "profile"
+    run = subprocess.run([soffice, "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "pdf",
+                          "--outdir", str(out), *map(str, built.values())],
+                         capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0, run.stderr
+    return {key: out / (path.stem + ".pdf") for key, path in built.items()}
+
+
+@pytest.mark.parametrize("key", ["seed", "every", "full"])
+def test_libreoffice_opens_it(libreoffice_pdfs, key):
+    if key not in libreoffice_pdfs:
+        pytest.skip("corpus seed ../shared/corpus is absent")
+    pdf = libreoffice_pdfs[key]
+    assert pdf.is_file()
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    assert pages >= 1
+    assert "595" in info and "841" in info  # A4
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.strip()
+
+
+def test_libreoffice_page_number_position(libreoffice_pdfs):
+    """The number's top 7 mm under the type area; odd pages right, even left, one character in."""
+    if "seed" not in libreoffice_pdfs:
+        pytest.skip("corpus seed ../shared/corpus is absent")
+    pdfplumber = pytest.importorskip("pdfplumber")
+    with pdfplumber.open(libreoffice_pdfs["seed"]) as pdf:
+        for page in pdf.pages[:2]:
+            number = [c for c in page.chars if c["top"] > (297 - 35) * MM]
+            assert "".join(c["text"] for c in number).replace(" ", "") == f"—{page.page_number}—"
+            assert min(c["top"] for c in number) == pytest.approx((297 - 28) * MM, abs=2)
+            if page.page_number % 2:
+                assert max(c["x1"] for c in number) == pytest.approx((210 - 26) * MM - 14, abs=1.5)
+            else:
+                assert min(c["x0"] for c in number) == pytest.approx(28 * MM + 14, abs=1.5)
+
+
+def test_libreoffice_seed_layout(libreoffice_pdfs):
+    """GB/T 9704 in LibreOffice too: at most 22 lines a page (fewer only where widow control
+    moves a line on), 28 characters in a full line."""
+    if "seed" not in libreoffice_pdfs:
+        pytest.skip("corpus seed ../shared/corpus is absent")
+    pdf = str(libreoffice_pdfs["seed"])
+    counts, widths = [], []
+    for page in range(2, 5):  # pages of body text only
+        text = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), pdf, "-"],
+                              capture_output=True, text=True, check=True).stdout
+        lines = [re.sub(r"\s", "", line) for line in text.splitlines() if line.strip()]
+        body = [line for line in lines if not line.startswith("—")]
+        counts.append(len(body))
+        widths += [sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in line) for line in body]
+    assert max(counts) == 22 and min(counts) >= 21, counts
+    assert 28 <= max(widths) <= 29.5  # in ems; over 28: line-end marks squeezed in, digits narrower
+    assert sorted(widths)[len(widths) // 2] >= 27
+
+
+# ----- small documents written here -------------------------------------------------------------------
+
+
+def small_xml(tmp_path: Path, body: str, lang: str = "zh-CN", style: str | None = None) -> Path:
+    attr = f' style="{style}"' if style else ""
+    src = tmp_path / "small.xml"
+    src.write_text(f'<document xmlns="{model.NS}" version="1" xml:lang="{lang}"{attr}>'
+                   f"<title>小文档</title><body>{body}</body></document>", encoding="utf-8")
+    return src
+
+
+@pytest.mark.parametrize("src,message", [("https://example.org/a.png", "remote"), ("notes.txt", "not a PNG")])
+def test_unusable_images_are_input_errors(tmp_path, src, message):
+    (tmp_path / "notes.txt").write_text("not an image")
+    doc = small_xml(tmp_path, f'<figure><image src="{src}" alt="x"/></figure>')
+    with pytest.raises(InputError, match=message):
+        docx_of(doc, tmp_path / "out")
+
+
+def test_characters_the_role_fonts_lack_take_a_fallback_font(tmp_path):
+    from converter.fonts.coverage import charset, face_for
+
+    style = style_for(read(small_xml(tmp_path, "<p>x</p>")), None)
+    body = style.role("body")
+    rare = "𠀀"
+    if ord(rare) in charset(body.fonts.cjk) or face_for(rare, style.fallback) is None:
+        pytest.skip("no fallback font with CJK Extension B here, or the body font has it")
+    out = docx_of(small_xml(tmp_path, f"<p>温度{rare}字</p>"), tmp_path / "out")
+    p = next(p for p in docx.Document(str(out)).paragraphs if rare in p.text)
+    runs = {r.text: r._r.rPr.find(w("rFonts")) for r in p.runs}
+    assert runs["温度"].get(w("eastAsia")) is None  # the style's own font
+    assert runs[rare].get(w("eastAsia")) == face_for(rare, style.fallback).family
+    fonts = {f.get(w("name")) for f in part_xml(out, "word/fontTable.xml")}
+    assert face_for(rare, style.fallback).family in fonts and body.fonts.cjk.family in fonts
+
+
+def test_mirrored_pages_and_no_number_on_the_first_page(tmp_path):
+    sheet = tmp_path / "duplex.toml"
+    sheet.write_text('name = "duplex"\nextends = "gongwen"\n[page]\nmirror = true\n[page.number]\nfirst-page = false\n',
+                     encoding="utf-8")
+    out = build(small_xml(tmp_path, "<p>正文。</p>"), tmp_path / "out", ["docx"], str(sheet)).outputs[0]
+    assert part_xml(out, "word/settings.xml").find(w("mirrorMargins")) is not None
+    section = docx.Document(str(out)).sections[0]
+    assert section.different_first_page_header_footer
+    assert section.first_page_footer.paragraphs[0].text == ""
+    assert "PAGE" in "".join(section.footer.paragraphs[0]._p.xpath(".//w:instrText/text()"))
