@@ -90,10 +90,9 @@ class DocxTranslator(TablesAndFigures, Closing, Visitor):
         self.note_label: int | None = None  # the number to put at the start of the next paragraph
         self.bookmarks: dict[str, str] = {}  # model id → Word bookmark name
         self.bookmarks_made = 0
-        # the sheet's run-in heading role is used only when it says something of its own: when it
-        # is the body role under another name, the heading keeps its level's look (一、 in 黑体)
-        runin, body = style.role("runin-heading"), style.role("body")
-        self.runin_style = ids["runin"] if replace(runin, name="body") != body else None
+        # the style decides (ResolvedStyle.runin_role): its own run-in role, or the level's heading
+        # role, which the Heading-N paragraph style already gives the runs (一、 in 黑体)
+        self.runin_style = ids["runin"] if style.runin_role(1).name == "runin-heading" else None
 
     # ----- driving -------------------------------------------------------------------------
 
