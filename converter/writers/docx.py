@@ -273,7 +273,7 @@ class DocxTranslator(TablesAndFigures, Closing, Visitor):
         with self._styled(rstyle=self.runin_style if runin else None):
             self.visit(heading)
             words = "".join(p.xpath(".//w:t/text()"))
-            if runin and words and not is_wide(words[-1]):
+            if runin and words and not words[-1].isspace() and not is_wide(words[-1]):
                 self._run(" ")  # "1. Scope." and "This review …" must not run together
         if runin:
             # Word's style separator: the hidden paragraph mark joins heading and body on one
