@@ -109,3 +109,33 @@ def strip_formatting(el: etree._Element) -> None:
             for c in node:
                 if c.tail and not c.tail.strip():
                     c.tail = None
+
+
+def text_positions(doc: etree._Element) -> dict[tuple[etree._Element, str], int]:
+    """Where each text node starts, counted in non-whitespace characters of plain_text(doc).
+
+    Keys are (element, "text") and (element, "tail"). Writers use these positions to tell each
+    other where things are (the PDF says at which character each page starts; the EPUB puts its
+    print page markers there) without either knowing the other's layout.
+    """
+    positions: dict[tuple[etree._Element, str], int] = {}
+    count = 0
+
+    def walk(el: etree._Element) -> None:
+        nonlocal count
+        if tag_of(el) == "meta":
+            return
+        positions[(el, "text")] = count
+        count += _ink(el.text)
+        for c in el:
+            if isinstance(c.tag, str):
+                walk(c)
+            positions[(c, "tail")] = count
+            count += _ink(c.tail)
+
+    walk(doc)
+    return positions
+
+
+def _ink(text: str | None) -> int:
+    return len("".join(text.split())) if text else 0

@@ -74,6 +74,7 @@ class Glyph:
     squeeze_start: float = 0.0  # removable at a line start (leading half of an opening mark)
     stretch: bool = True  # may take justification space after it
     style: object = None  # whatever the caller needs to draw it (role, link …)
+    offset: int | None = None  # position among the model's non-whitespace characters; None: generated
 
 
 @dataclass

@@ -43,6 +43,21 @@ class PdfWriter:
         pages = Layout(style, fonts).run(blocks)
         _draw(pages, doc, style, fonts, number_role, target, ctx, lang)
         ctx.shared["pdf_pages"] = len(pages)
+        ctx.shared["pdf_page_starts"] = page_starts(pages)
+
+
+def page_starts(pages: list[Page]) -> list[tuple[int, int]]:
+    """(page number, position of its first source character) for every page that has one.
+
+    Positions count the model's non-whitespace characters (model.text_positions), so another
+    writer can mark where each printed page begins (the EPUB's print page list).
+    """
+    starts = []
+    for pg in pages:
+        offsets = [g.offset for placed in pg.lines for _, g in placed.line.placed if g.offset is not None]
+        if offsets:
+            starts.append((pg.number, min(offsets)))
+    return starts
 
 
 def _all_spans(blocks) -> list[Span]:

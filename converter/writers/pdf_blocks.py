@@ -10,7 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import InputError
-from ..model import child, children, q, tag_of
+from ..model import child, children, q, tag_of, text_positions
 from ..model.outline import heading_label
 from ..model.visitor import Visitor
 from ..style import ResolvedStyle, Role
@@ -22,6 +22,8 @@ class Span:
     role: Role
     link: str | None = None
     superscript: bool = False
+    #: where the text starts among the model's non-whitespace characters (None: generated text)
+    offset: int | None = None
 
 
 @dataclass
@@ -97,6 +99,7 @@ class BlockTranslator(Visitor):
 
     # --- document level -------------------------------------------------------------
     def translate(self, doc: etree._Element) -> list[Block]:
+        self.pos = text_positions(doc)
         self.visit(doc)
         if self.notes:
             label = "注释" if self.lang.startswith("zh") else "Notes"
@@ -168,7 +171,8 @@ class BlockTranslator(Visitor):
     def visit_attachments(self, el):
         # GB/T 9704: 附件：1. name, later items under the first, wrapped names under the name
         role = self.style.role("attachment")
-        label = Span(child(el, "label").text or "", role)
+        label_el = child(el, "label")
+        label = Span(label_el.text or "", role, offset=self.pos.get((label_el, "text")))
         for k, att in enumerate(el.iterfind(q("attachment"))):
             spans = self.inlines(att, _Inline(role))
             num = child(att, "number")
@@ -183,9 +187,11 @@ class BlockTranslator(Visitor):
 
     def visit_signature(self, el):
         srole, drole = self.style.role("signature"), self.style.role("date")
-        issuers = [Para([Span(i.text or "", srole)], srole) for i in el.iterfind(q("issuer"))]
+        issuers = [Para([Span(i.text or "", srole, offset=self.pos.get((i, "text")))], srole)
+                   for i in el.iterfind(q("issuer"))]
         date_el = child(el, "date")
-        date = Para([Span(date_el.text or "", drole)], drole) if date_el is not None else None
+        date = (Para([Span(date_el.text or "", drole, offset=self.pos.get((date_el, "text")))], drole)
+                if date_el is not None else None)
         self.blocks.append(SignatureBlock(issuers, date))
 
     def visit_remark(self, el):
@@ -264,10 +270,14 @@ class BlockTranslator(Visitor):
     def visit_codeblock(self, el):
         role = self.style.role("code")
         spans: list[Span] = []
+        offset = self.pos.get((el, "text"))
         for k, line in enumerate((el.text or "").split("\n")):
             if k:
                 spans.append(Span("\n", role))
-            spans.append(Span(line.replace(" ", "\u00a0"), role))  # spaces as written: no breaks there
+            # spaces as written: no-break spaces, so that no line breaks there
+            spans.append(Span(line.replace(" ", "\u00a0"), role, offset=offset))
+            if offset is not None:
+                offset += len("".join(line.split()))
         self._add(Para(spans, role, align="left", first_indent=role.left_indent, preformatted=True))
 
     def visit_rule(self, el):
@@ -281,12 +291,12 @@ class BlockTranslator(Visitor):
         """The spans of an element's mixed content."""
         spans: list[Span] = []
         if el.text:
-            spans.append(Span(el.text, ctx.role, ctx.link))
+            spans.append(Span(el.text, ctx.role, ctx.link, offset=self.pos.get((el, "text"))))
         for c in el:
             if isinstance(c.tag, str):
                 spans += self._inline(c, ctx)
             if c.tail:
-                spans.append(Span(c.tail, ctx.role, ctx.link))
+                spans.append(Span(c.tail, ctx.role, ctx.link, offset=self.pos.get((c, "tail"))))
         return spans
 
     def _inline(self, c, ctx: _Inline) -> list[Span]:
@@ -302,7 +312,7 @@ class BlockTranslator(Visitor):
             return self.inlines(c, _Inline(self.style.variant(ctx.role, bold=True), ctx.link))
         if tag == "code":
             code = replace(self.style.role("code"), size=ctx.role.size)
-            return [Span(c.text or "", code, ctx.link)]
+            return [Span(c.text or "", code, ctx.link, offset=self.pos.get((c, "text")))]
         if tag == "link":
             return self.inlines(c, _Inline(ctx.role, c.get("href")))
         if tag == "br":

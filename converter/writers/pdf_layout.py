@@ -68,6 +68,7 @@ class Layout:
             role = span.role
             size = role.size * (0.6 if span.superscript else 1.0)
             rise = role.size * 0.35 if span.superscript else 0.0
+            offset = span.offset
             for ch in span.text:
                 if ch in "\t\r":
                     ch = " "
@@ -82,7 +83,10 @@ class Layout:
                     squeeze_end=half if ch in CLOSING_HALF else 0.0,
                     squeeze_start=half if ch in OPENING_HALF else 0.0,
                     style=Ink(font, size, role.color, span.link, rise),
+                    offset=None if offset is None or ch.isspace() else offset,
                 ))
+                if offset is not None and not ch.isspace():
+                    offset += 1
         return out
 
     def span_width(self, spans: list[Span]) -> float:
