@@ -75,6 +75,7 @@ class Glyph:
     stretch: bool = True  # may take justification space after it
     style: object = None  # whatever the caller needs to draw it (role, link …)
     offset: int | None = None  # position among the model's non-whitespace characters; None: generated
+    trailing: float = 0.0  # space after the glyph that is dropped at a line end (CJK–Latin spacing)
 
 
 @dataclass
@@ -98,6 +99,24 @@ class Line:
     #: per glyph: (x offset from the line start, glyph), filled by set_line
     placed: list[tuple[float, Glyph]] = field(default_factory=list)
     width: float = 0.0  # natural width after squeezing
+
+
+def add_cjk_latin_spacing(glyphs: list[Glyph], fraction: float = 0.25) -> None:
+    """A quarter em between ideographs and Latin letters or digits (中文 abc 中文, 2021 年),
+    as Word's autospace and CSS text-autospace do; dropped again at a line end."""
+    for a, b in zip(glyphs, glyphs[1:]):
+        if _ideograph(a.ch) and _latin(b.ch) or _latin(a.ch) and _ideograph(b.ch):
+            extra = fraction * min(a.size, b.size)
+            a.advance += extra
+            a.trailing += extra
+
+
+def _ideograph(ch: str) -> bool:
+    return is_wide(ch) and not unicodedata.category(ch).startswith(("P", "Z", "S"))
+
+
+def _latin(ch: str) -> bool:
+    return ch.isalnum() and not is_wide(ch)
 
 
 def make_units(glyphs: list[Glyph]) -> list[Unit]:
@@ -235,6 +254,9 @@ def set_line(line: Line, avail: float, align: str) -> None:
         take = min(glyphs[-1].squeeze_end, overflow)
         advances[-1] -= take
         overflow -= take
+    if glyphs and glyphs[-1].trailing:
+        advances[-1] -= glyphs[-1].trailing
+        overflow -= glyphs[-1].trailing
     if overflow > 0.01 and glyphs and glyphs[0].squeeze_start:
         take = min(glyphs[0].squeeze_start, overflow)
         advances[0] -= take

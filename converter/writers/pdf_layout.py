@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..style import ResolvedStyle, Role
-from .linebreak import CLOSING_HALF, OPENING_HALF, Glyph, Line, break_lines, set_line
+from .linebreak import CLOSING_HALF, OPENING_HALF, Glyph, Line, add_cjk_latin_spacing, break_lines, set_line
 from .pdf_blocks import (Block, ImageBlock, PageBreakBlock, Para, RuleBlock, SignatureBlock, Span,
                          TableBlock)
 from .pdf_fonts import FontBook
@@ -87,6 +87,8 @@ class Layout:
                 ))
                 if offset is not None and not ch.isspace():
                     offset += 1
+        if self.grid is None:  # on the GB/T grid every character keeps its cell
+            add_cjk_latin_spacing(out)
         return out
 
     def span_width(self, spans: list[Span]) -> float:
