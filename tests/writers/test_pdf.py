@@ -223,3 +223,91 @@ def test_page_starts_say_where_each_printed_page_begins(seed, tmp_path):
         for (n, offset), page in zip(starts, pdf.pages):
             first = "".join((page.extract_text() or "").split())
             assert first.startswith(ink[offset:offset + 5]), (n, ink[offset:offset + 5], first[:5])
+
+
+def own_line_headings(src: Path) -> set[str]:
+    doc = read(src)
+    from converter import model
+    from converter.model.outline import heading_label
+
+    return {heading_label(s.find(model.q("heading"))).replace(" ", "")
+            for s in doc.iter(model.q("section")) if s.get("runin") == "false"}
+
+
+@pytest.mark.parametrize("src", sample_sources(), ids=lambda p: p.name)
+def test_samples_kinsoku_bookmarks_and_page_numbers(src, tmp_path):
+    pdf = pdf_of(src, tmp_path)
+    pages = baselines(pdf)
+    for n, page in enumerate(pages, start=1):
+        *body, number = page
+        assert number.replace(" ", "").strip("—") == str(n)
+        for text in body:
+            text = text.strip()
+            assert text[0] not in NO_START and text[-1] not in NO_END, text
+    # bookmarks: one per heading, nested as the sections are
+    from converter import model
+    from converter.model.outline import heading_label
+
+    doc = read(src)
+    expected = []
+
+    def walk(parent, depth):
+        for sec in parent.iterfind(model.q("section")):
+            expected.append((depth, heading_label(sec.find(model.q("heading")))))
+            walk(sec, depth + 1)
+
+    walk(doc.find(model.q("body")), 1)
+    with pdfplumber.open(pdf) as d:
+        got = [(level, title) for level, title, *_ in d.doc.get_outlines()]
+    assert got == expected
+    assert max(level for level, _ in got) >= 2  # the samples nest headings
+
+
+def test_an_own_line_heading_never_ends_a_page(tmp_path):
+    # own-line headings after paragraphs of every length land at every position on the page
+    parts = ["标题测试报告"]
+    for k in range(1, 30):
+        parts.append(f"{_cn(k)}、第{k}节")
+        parts.append("正文" * (7 * (k % 9) + 3) + "。")
+    src = tmp_path / "headings.txt"
+    src.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    pdf = pdf_of(src, tmp_path)
+    heads = own_line_headings(src)
+    pages = baselines(pdf)
+    assert len(pages) > 3
+    ends = [page[-2].replace(" ", "") for page in pages[:-1]]  # the line above the page number
+    assert not set(ends) & heads
+    assert sum(1 for page in pages for line in page if line.replace(" ", "") in heads) == len(heads)
+
+
+def _cn(n: int) -> str:
+    digits = "一二三四五六七八九"
+    if n < 10:
+        return digits[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens - 1]) + "十" + (digits[ones - 1] if ones else "")
+
+
+def test_long_titles_are_balanced_and_centred(tmp_path):
+    src = tmp_path / "title.txt"
+    src.write_text("某市人民政府办公室关于进一步加强和改进全市政务服务工作推进一网通办的实施意见\n\n正文。\n",
+                   encoding="utf-8")
+    pdf = pdf_of(src, tmp_path)
+    lines = body_lines(pdf)[0][:2]
+    widths = [x1 - x0 for _, _, x0, x1, _ in lines]
+    assert abs(widths[0] - widths[1]) <= 2 * 22 + 1  # within a character or two of each other
+    for _, _, x0, x1, _ in lines:
+        assert (x0 + x1) / 2 == pytest.approx((28 + 156 / 2) * MM, abs=2)
+
+
+def test_mirrored_margins_for_duplex(tmp_path):
+    style = tmp_path / "duplex.toml"
+    style.write_text('extends = "gongwen"\nname = "duplex"\n[page]\nmirror = true\n', encoding="utf-8")
+    src = tmp_path / "long.txt"
+    src.write_text("双面印刷\n\n" + ("正文内容" * 7 + "。\n") * 60, encoding="utf-8")
+    pdf = build(src, tmp_path, ["pdf"], str(style)).outputs[0]
+    pages = body_lines(pdf)
+    left_odd = min(ln[2] for ln in pages[0][:-1])
+    left_even = min(ln[2] for ln in pages[1][:-1])
+    assert left_odd / MM == pytest.approx(28, abs=1)   # binding edge on the left of odd pages
+    assert left_even / MM == pytest.approx(26, abs=1)  # and on the right of even pages
