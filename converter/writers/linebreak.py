@@ -99,6 +99,7 @@ class Line:
     #: per glyph: (x offset from the line start, glyph), filled by set_line
     placed: list[tuple[float, Glyph]] = field(default_factory=list)
     width: float = 0.0  # natural width after squeezing
+    end: float = 0.0  # where the last glyph's (squeezed) advance ends, from the line start
 
 
 def add_cjk_latin_spacing(glyphs: list[Glyph], fraction: float = 0.25) -> None:
@@ -283,6 +284,7 @@ def set_line(line: Line, avail: float, align: str) -> None:
     for i, g in enumerate(glyphs):
         line.placed.append((x + (offset if i == 0 else 0.0), g))
         x += advances[i] + extra[i]
+    line.end = x
 
 
 def _stretch_points(glyphs: list[Glyph], spaces: set[int]) -> list[int]:
