@@ -7,11 +7,12 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import __version__, pipeline, plugins
+from . import __version__, pipeline
+from .batch import build_folder
 from .errors import ConverterError, UsageError
 from .model.outline import outline
+from .progress import Reporter
 from .style import describe_styles
-from .style.sheet import find_style
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -44,7 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--style", metavar="NAME|PATH", help="style name or .toml file (default: gongwen for Chinese, report otherwise)")
     b.add_argument("--allow-missing-glyphs", action="store_true",
                    help="warn instead of failing when no font has a character")
-    b.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    b.add_argument("-j", "--jobs", type=int, metavar="N",
+                   help="build N documents at once in separate processes (default: the number of cores)")
+    b.add_argument("--force", action="store_true", help="rebuild documents that have not changed")
+    b.add_argument("--strict", action="store_true", help="a warning fails its document (exit code 1)")
+    b.add_argument("--json", action="store_true", help="print a JSON summary of the build on standard output")
+    b.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
     b.add_argument("--traceback", action="store_true", help="show the Python traceback of errors")
     b.set_defaults(run=_build)
 
@@ -65,67 +71,15 @@ def _error(e: BaseException, args: argparse.Namespace) -> None:
     print(f"converter: error: {e}" if not getattr(e, "file", None) else str(e), file=sys.stderr)
 
 
-def _sources(inputs: list[str]) -> list[tuple[Path, Path]]:
-    """(source, folder relative to the output folder) for each input file or folder."""
-    suffixes = plugins.source_suffixes()
-    found: list[tuple[Path, Path]] = []
-    for raw in inputs:
-        path = Path(raw)
-        if path.is_dir():
-            files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
-                           and not any(part.startswith(".") for part in f.relative_to(path).parts))
-            if not files:
-                raise UsageError(f"{raw}: folder has no sources (readers take: {', '.join(sorted(suffixes))})")
-            found += [(f, f.parent.relative_to(path)) for f in files]
-        elif path.is_file():
-            found.append((path, Path(".")))
-        else:
-            raise UsageError(f"{raw}: no such file or folder")
-    return found
-
-
 def _build(args: argparse.Namespace) -> int:
-    formats = [f.strip() for f in args.to.split(",") if f.strip()]
-    if not formats:
-        raise UsageError("--to names no format")
-    for fmt in formats:
-        plugins.writer(fmt)  # unknown format: usage error listing the known ones
-    if args.style:
-        try:
-            find_style(args.style)
-        except ConverterError as e:
-            raise UsageError(e.message) from None
-    sources = _sources(args.inputs)
-    out_root = Path(args.output)
-    failed = 0
-    claimed: dict[Path, Path] = {}
-    reported_styles: set[str] = set()
-    for source, rel in sources:
-        out_dir = out_root / rel
-        key = out_dir / source.stem
-        try:
-            if key in claimed:
-                raise ConverterError(f"output name {key} is already taken by {claimed[key]}", str(source))
-            claimed[key] = source
-            result = pipeline.build(source, out_dir, formats, args.style, args.allow_missing_glyphs)
-        except UsageError:
-            raise
-        except ConverterError as e:
-            _error(e, args)
-            failed += 1
-            continue
-        for d in result.diagnostics:
-            if d.level != "info" or not args.quiet:
-                print(str(d), file=sys.stderr)
-        if not args.quiet:
-            style = result.style
-            if style.name not in reported_styles:
-                reported_styles.add(style.name)
-                print(f"style {style.name}: fonts {style.font_report()}")
-            print(f"{source} → " + ", ".join(str(o) for o in result.outputs))
-    if failed:
-        print(f"converter: {failed} of {len(sources)} document(s) failed", file=sys.stderr)
-    return EXIT_FAILED if failed else EXIT_OK
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("-j needs a number of jobs of at least 1")
+    reporter = Reporter(Reporter.choose(args.json, args.quiet), args.output, args.traceback)
+    result = build_folder(args.inputs, args.output, args.to, args.style, jobs=args.jobs, force=args.force,
+                          strict=args.strict, allow_missing_glyphs=args.allow_missing_glyphs,
+                          on_start=reporter.start, on_result=reporter.result, on_wait=reporter.waiting)
+    reporter.finish(result)
+    return EXIT_OK if result.ok else EXIT_FAILED
 
 
 def _inspect(args: argparse.Namespace) -> int:
@@ -149,7 +103,8 @@ def format_outline(tree: dict) -> str:
     def walk(sections: list[dict], depth: int) -> None:
         for s in sections:
             runin = "  [run-in]" if s["runin"] else ""
-            lines.append(f"{'  ' * depth}{s['level']} {s['number']} {s['heading']}{runin}".rstrip())
+            label = " ".join(part for part in (str(s["level"]), s["number"], s["heading"]) if part)
+            lines.append(f"{'  ' * depth}{label}{runin}")
             walk(s["sections"], depth + 1)
 
     lines.append(f"sections: {_count(tree['sections'])}")

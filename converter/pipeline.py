@@ -26,6 +26,8 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     style: ResolvedStyle | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: page counts of the outputs that have pages, by format (the PDF writer leaves its count)
+    pages: dict[str, int] = field(default_factory=dict)
 
 
 def read(source: Path) -> etree._Element:
@@ -76,17 +78,18 @@ def _first_line_with(source: Path, chars: list[str]) -> int | None:
 
 
 def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DEFAULT_FORMATS,
-          style: str | None = None, allow_missing_glyphs: bool = False) -> BuildResult:
+          style: str | None = None, allow_missing_glyphs: bool = False, strict: bool = False) -> BuildResult:
     """Build one source into every format; all outputs appear together, or none does.
 
     When the build fails, outputs an earlier build left under the same names are removed
-    too: a stale file must not pass for this build's result.
+    too: a stale file must not pass for this build's result. ``strict``: a warning fails the
+    build (before any output takes its name).
     """
     writers = {fmt: plugins.writer(fmt) for fmt in formats}  # unknown format: UsageError, before any work
     finals = {fmt: out_dir / (source.stem + writers[fmt].suffix) for fmt in formats}
     temps: dict[str, Path] = {}
     try:
-        return _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs)
+        return _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict)
     except BaseException:
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)
@@ -95,7 +98,7 @@ def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DE
         raise
 
 
-def _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs) -> BuildResult:
+def _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict) -> BuildResult:
     doc = read(source)
     resolved = style_for(doc, style)
     ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(),
@@ -113,6 +116,12 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
             writers[fmt].write(doc, resolved, temps[fmt], ctx)
         except ConverterError as e:
             raise e.located(str(source))
+    warnings = [d for d in ctx.diagnostics if d.level == "warning"]
+    if strict and warnings:
+        raise ConverterError(f"{len(warnings)} warning(s) fail the build (--strict); first: {warnings[0].message}",
+                             str(source), warnings[0].line)
+    if "pdf_pages" in ctx.shared:
+        result.pages["pdf"] = ctx.shared["pdf_pages"]
     mode = 0o666 & ~_umask()  # temporary files are private; outputs get the usual permissions
     for fmt in order:  # every output is complete: only now do they take their names
         os.chmod(temps[fmt], mode)

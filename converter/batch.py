@@ -1,0 +1,359 @@
+"""Building many documents at once: folders in their layout, N at a time, unchanged ones skipped.
+
+``build_folder`` is the library function behind ``converter build``. Each document is built by
+the pipeline (which alone knows the stages); this module decides which documents need building,
+runs them in separate processes, and records what was made in ``DIR/manifest.json``. Outputs do
+not depend on how many processes build them: each document is built alone from the same inputs.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import manifest, outdir, pipeline, plugins
+from .errors import ConverterError, Diagnostic, UsageError
+from .fingerprint import document_key, file_sha256, stamp_for, style_stamp
+from .style import load_style
+from .style.sheet import find_style
+
+BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source file and the folder, relative to the output folder, its outputs go to."""
+
+    path: Path
+    folder: Path = Path(".")
+
+    @property
+    def name(self) -> str:
+        """The document's name in the output folder and the manifest: ``sub/report``."""
+        return (self.folder / self.path.stem).as_posix()
+
+
+@dataclass
+class DocumentResult:
+    """What happened to one document."""
+
+    source: Path
+    name: str
+    status: str  # built | unchanged | failed
+    outputs: list[Path] = field(default_factory=list)
+    messages: list[Diagnostic] = field(default_factory=list)  # warnings and notes
+    error: str | None = None  # "file:line: message" when it failed
+    traceback: str | None = None
+    style: str | None = None
+    fonts: str | None = None  # which installed fonts the style resolved to
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status != FAILED
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [m for m in self.messages if m.level == "warning"]
+
+    def to_json(self) -> dict:
+        return {"source": str(self.source), "name": self.name, "status": self.status,
+                "outputs": [str(p) for p in self.outputs], "warnings": [str(w) for w in self.warnings],
+                "error": self.error, "style": self.style, "seconds": round(self.seconds, 3)}
+
+
+@dataclass
+class FolderResult:
+    """Every document of a build, in source order."""
+
+    out_dir: Path
+    documents: list[DocumentResult]
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(d.status == status for d in self.documents)
+
+    @property
+    def ok(self) -> bool:
+        return all(d.ok for d in self.documents)
+
+    def to_json(self) -> dict:
+        return {"output": str(self.out_dir), "documents": [d.to_json() for d in self.documents],
+                "built": self.count(BUILT), "unchanged": self.count(UNCHANGED), "failed": self.count(FAILED),
+                "seconds": round(self.seconds, 3), "ok": self.ok}
+
+
+def find_sources(inputs: Iterable[str | Path]) -> list[Source]:
+    """Each input file, and every source in each input folder and its sub-folders (hidden ones
+    skipped), with the relative folder its outputs go to. Raises UsageError for a missing input
+    or a folder without sources."""
+    suffixes = plugins.source_suffixes()
+    found: list[Source] = []
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
+                           and not any(part.startswith(".") for part in f.relative_to(path).parts))
+            if not files:
+                raise UsageError(f"{raw}: folder has no sources (readers take: {', '.join(sorted(suffixes))})")
+            found += [Source(f, f.parent.relative_to(path)) for f in files]
+        elif path.is_file():
+            found.append(Source(path))
+        else:
+            raise UsageError(f"{raw}: no such file or folder")
+    return found
+
+
+def check_formats(formats: Iterable[str] | str) -> list[str]:
+    """The formats asked for, as a list; an unknown one is a UsageError listing the known ones.
+    Known writers are not imported here: a no-change rebuild never needs them."""
+    if isinstance(formats, str):
+        formats = formats.split(",")
+    out = [f.strip() for f in formats if f.strip()]
+    if not out:
+        raise UsageError("no output format asked for")
+    for fmt in out:
+        if fmt not in plugins.names(plugins.WRITERS):
+            plugins.writer(fmt)  # raises the usage error that lists the known formats
+    return out
+
+
+def build_folder(inputs: Iterable[str | Path] | str | Path, out_dir: str | Path = "dist",
+                 to: Iterable[str] | str = pipeline.DEFAULT_FORMATS, style: str | None = None, *,
+                 jobs: int | None = None, force: bool = False, strict: bool = False,
+                 allow_missing_glyphs: bool = False,
+                 on_start: Callable[[int], None] | None = None,
+                 on_result: Callable[[DocumentResult], None] | None = None,
+                 on_wait: Callable[[], None] | None = None) -> FolderResult:
+    """Build files and folders of sources into ``out_dir``, keeping sub-folders.
+
+    ``jobs`` documents at a time in separate processes (default: the number of cores). A document
+    whose key (see ``fingerprint``) matches the manifest and whose outputs are intact is not
+    rebuilt unless ``force``; ``strict`` fails documents that have warnings. ``on_start(total)``
+    and ``on_result(document)`` report progress; ``on_wait()`` is called when another build holds
+    the folder. Raises UsageError for a bad request; a document that fails is a result, not an
+    exception.
+    """
+    started = time.perf_counter()
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    formats = check_formats(to)
+    if style:
+        try:
+            find_style(style)
+        except ConverterError as e:
+            raise UsageError(e.message) from None
+    sources = find_sources(inputs)
+    out_dir = Path(out_dir)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    options = {"style": style, "allow_missing_glyphs": allow_missing_glyphs}
+    plan = _Plan(out_dir, formats, style, options, force, strict, allow_missing_glyphs)
+    with outdir.locked(out_dir, on_wait):
+        outdir.remove_stale_temps({out_dir} | {out_dir / s.folder for s in sources})
+        plan.manifest = manifest.load(out_dir)
+        results: list[DocumentResult | None] = [None] * len(sources)
+        tasks = []
+        for i, src in enumerate(sources):
+            outcome = plan.decide(i, src)
+            if isinstance(outcome, DocumentResult):
+                results[i] = outcome
+            else:
+                tasks.append(outcome)
+
+        def done(index: int, result: DocumentResult, entry: dict | None) -> None:
+            results[index] = result
+            plan.record(result, entry)
+            if on_result:
+                on_result(result)
+
+        def begin() -> None:
+            if on_start:
+                on_start(len(sources))
+            for r in results:
+                if r is not None and on_result:
+                    on_result(r)
+
+        _execute(tasks, jobs, begin, done)
+        manifest.save(out_dir, plan.manifest)
+    return FolderResult(out_dir, [r for r in results if r is not None], time.perf_counter() - started)
+
+
+@dataclass
+class _Task:
+    """One document to build, as a worker process receives it."""
+
+    index: int
+    source: Path
+    name: str
+    out_dir: Path  # the output root
+    folder: Path  # relative to out_dir
+    formats: list[str]
+    style: str | None
+    allow_missing_glyphs: bool
+    strict: bool
+    sha256: str
+    options: dict
+    candidate: str | None  # the style this document used last time, if its source is unchanged
+
+
+@dataclass
+class _Plan:
+    """The decisions of one build: which documents to skip, and the manifest being updated."""
+
+    out_dir: Path
+    formats: list[str]
+    style: str | None
+    options: dict
+    force: bool
+    strict: bool
+    allow_missing_glyphs: bool
+    manifest: dict = field(default_factory=dict)
+    claimed: dict[str, Path] = field(default_factory=dict)
+    stamps: dict[str, dict | None] = field(default_factory=dict)
+
+    def decide(self, index: int, src: Source) -> DocumentResult | _Task:
+        if src.name in self.claimed:
+            return DocumentResult(src.path, src.name, FAILED, error=str(ConverterError(
+                f"output name {self.out_dir / src.name} is already taken by {self.claimed[src.name]}", str(src.path))))
+        self.claimed[src.name] = src.path
+        try:
+            sha = file_sha256(src.path)
+        except OSError as e:
+            return DocumentResult(src.path, src.name, FAILED, error=f"{src.path}: cannot read: {e.strerror}")
+        entry = self.manifest["documents"].get(src.name)
+        same_source = bool(entry) and entry.get("source", {}).get("sha256") == sha
+        lookup = self.style or (entry.get("style", {}).get("lookup") if same_source else None)
+        if same_source and not self.force and self._unchanged(entry, sha, lookup):
+            entry["source"]["path"] = manifest.rel(src.path, self.out_dir)  # the same bytes may have moved
+            return DocumentResult(
+                src.path, src.name, UNCHANGED,
+                outputs=[manifest.resolve(o["path"], self.out_dir) for o in entry["outputs"]],
+                messages=[Diagnostic("warning", w.get("message", ""), str(src.path), w.get("line"))
+                          for w in entry.get("warnings", [])],
+                style=entry.get("style", {}).get("name"), fonts=_font_report(lookup))
+        return _Task(index, src.path, src.name, self.out_dir, src.folder, self.formats, self.style,
+                     self.allow_missing_glyphs, self.strict, sha, self.options, lookup)
+
+    def _unchanged(self, entry: dict, sha: str, lookup: str | None) -> bool:
+        if not lookup or (self.strict and entry.get("warnings")):
+            return False  # under --strict a document with warnings must fail, so it is built
+        if lookup not in self.stamps:
+            self.stamps[lookup] = stamp_for(lookup)
+        stamp = self.stamps[lookup]
+        return (stamp is not None and document_key(sha, stamp, self.formats, self.options) == entry.get("key")
+                and manifest.outputs_intact(entry, self.out_dir))
+
+    def record(self, result: DocumentResult, entry: dict | None) -> None:
+        """Put a finished document into the manifest (a failed one leaves no outputs, so no
+        entry) and save it, so that a build killed later keeps what was done."""
+        docs = self.manifest["documents"]
+        if entry is not None:
+            docs[result.name] = entry
+        elif result.error and "is already taken by" not in result.error:
+            docs.pop(result.name, None)
+        manifest.save(self.out_dir, self.manifest, sync=False)
+
+
+def _font_report(lookup: str | None) -> str | None:
+    try:
+        return load_style(lookup).font_report() if lookup else None
+    except ConverterError:
+        return None
+
+
+def _execute(tasks: list[_Task], jobs: int, begin: Callable[[], None],
+             done: Callable[[int, DocumentResult, dict | None], None]) -> None:
+    """Run the tasks in this process (one job, or one task) or in a pool of worker processes."""
+    if jobs == 1 or len(tasks) <= 1:
+        begin()
+        for task in tasks:
+            done(*_run(task))
+        return
+    # fork: workers start with what this process has loaded (plug-ins, fonts found, styles);
+    # every worker is started at the first submit, before begin() may start a progress thread
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_init)
+    try:
+        futures = {pool.submit(_run, task): task for task in tasks}
+        begin()
+        for future in as_completed(futures):
+            try:
+                done(*future.result())
+            except BrokenProcessPool as e:
+                task = futures[future]
+                done(task.index, DocumentResult(task.source, task.name, FAILED,
+                                                error=f"{task.source}: the build process died: {e}"), None)
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _worker_init() -> None:
+    """A worker dies with the build that started it (Linux), rather than finish documents that
+    nobody will record; its temporary files are removed by the next build."""
+    try:
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
+
+
+def _run(task: _Task) -> tuple[int, DocumentResult, dict | None]:
+    """Build one document; returns its result and its manifest entry (None when it failed)."""
+    start = time.perf_counter()
+    at = datetime.now(timezone.utc)
+    before = stamp_for(task.candidate) if task.candidate else None
+    out = task.out_dir / task.folder
+    try:
+        built = pipeline.build(task.source, out, task.formats, task.style, task.allow_missing_glyphs, task.strict)
+    except Exception as e:  # a bug in one document's build must not stop the others
+        message = str(e) if isinstance(e, ConverterError) else f"{task.source}: internal error: {type(e).__name__}: {e}"
+        return task.index, DocumentResult(task.source, task.name, FAILED, error=message,
+                                          traceback=traceback.format_exc(),
+                                          seconds=time.perf_counter() - start), None
+    style_path = str(built.style.path.resolve())
+    # the style as it was before the build, if it was the one used: a sheet edited during the
+    # build then gives a key that does not match, and the next build runs again
+    same = before is not None and before["files"] and before["files"][0]["path"] == style_path
+    stamp = before if same else style_stamp(built.style)
+    suffixes = {plugins.writer(fmt).suffix: fmt for fmt in task.formats}
+    outputs = [manifest.output_record(p, suffixes[p.suffix], task.out_dir, built.pages.get(suffixes[p.suffix]))
+               for p in built.outputs]
+    seconds = time.perf_counter() - start
+    result = DocumentResult(task.source, task.name, BUILT, list(built.outputs), list(built.diagnostics),
+                            style=built.style.name, fonts=built.style.font_report(), seconds=seconds)
+    entry = {
+        "source": {"path": manifest.rel(task.source, task.out_dir), "sha256": task.sha256},
+        "key": document_key(task.sha256, stamp, task.formats, task.options),
+        "formats": sorted(task.formats),
+        "outputs": sorted(outputs, key=lambda o: o["path"]),
+        "style": {**stamp, "lookup": task.style or _lookup(built.style.path),
+                  "files": [{**f, "path": manifest.rel(Path(f["path"]), task.out_dir)} for f in stamp["files"]]},
+        "warnings": [{"line": w.line, "message": w.message} for w in result.warnings],
+        "build_time": {"at": at.strftime("%Y-%m-%dT%H:%M:%SZ"), "seconds": round(seconds, 3)},
+    }
+    return task.index, result, entry
+
+
+def _lookup(style_path: Path) -> str:
+    """How to find this style again: its name when the search path finds this very file by it
+    (so a style that shadows it later is noticed), else its path."""
+    try:
+        if find_style(style_path.stem).resolve() == style_path.resolve():
+            return style_path.stem
+    except ConverterError:
+        pass
+    return str(style_path.resolve())

@@ -1,0 +1,124 @@
+"""Content hashes that decide whether a document must be rebuilt.
+
+A document's key hashes everything its outputs depend on: the source bytes, the style sheet
+files (with every sheet it extends), the font files the style resolved to, the converter's
+version and code, the formats and the build options. Equal keys mean equal outputs, so an
+unchanged document is skipped; timestamps are never trusted, except a font file's size and
+mtime (hashing tens of megabytes of CJK fonts on every build would cost more than it saves).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from . import __version__
+from .fonts.find import FontFace, first_installed
+from .style import ResolvedStyle, load_style
+from .style.sheet import find_style
+
+_CHUNK = 1 << 20
+
+
+def file_sha256(path: Path | str) -> str:
+    """The sha256 of a file's bytes, as hex."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def sheet_files(path: Path) -> list[Path]:
+    """A style file and every file it extends, nearest first.
+
+    Follows ``extends`` the way the style loader does: a sibling file first, else the search
+    path. A broken chain ends the list; loading the style reports the error.
+    """
+    chain: list[Path] = []
+    current: Path | None = path.resolve()
+    while current is not None and current not in chain and current.is_file():
+        chain.append(current)
+        try:
+            with current.open("rb") as f:
+                parent = tomllib.load(f).get("extends")
+        except (OSError, tomllib.TOMLDecodeError):
+            break
+        if not isinstance(parent, str):
+            break
+        sibling = current.parent / f"{parent}.toml"
+        try:
+            current = (sibling if sibling.is_file() else find_style(parent)).resolve()
+        except Exception:  # an unknown parent: the build will say so
+            current = None
+    return chain
+
+
+def _faces(style: ResolvedStyle) -> list[FontFace]:
+    """Every face the style can use: its roles' faces, fallbacks, and the bold and italic faces
+    the writers look up for emphasis."""
+    faces = {(f.path, f.index): f for f in style.faces()}
+    for spec in style.family_lists.values():
+        for script in ("latin", "cjk"):
+            for bold in (False, True):
+                for italic in (False, True):
+                    face = first_installed(spec.get(script, []), bold, italic)
+                    if face is not None:
+                        faces.setdefault((face.path, face.index), face)
+    return [faces[k] for k in sorted(faces)]
+
+
+def style_stamp(style: ResolvedStyle) -> dict:
+    """What a resolved style contributes to a document's key (also recorded in the manifest):
+    its name, its sheet files (absolute paths, the style's own file first) with their sha256,
+    and its font files with their size and mtime."""
+    fonts = []
+    for face in _faces(style):
+        try:
+            st = os.stat(face.path)
+            size, mtime = st.st_size, st.st_mtime_ns
+        except OSError:
+            size, mtime = None, None
+        fonts.append({"family": face.family, "path": face.path, "index": face.index,
+                      "bytes": size, "mtime_ns": mtime})
+    files = [{"path": str(p), "sha256": file_sha256(p)} for p in sheet_files(style.path)]
+    return {"name": style.name, "files": files, "fonts": fonts}
+
+
+def stamp_for(name_or_path: str) -> dict | None:
+    """The stamp of a style given by name or path, or None when it cannot be loaded now."""
+    try:
+        return style_stamp(load_style(name_or_path))
+    except Exception:  # a style that no longer loads: the document is rebuilt and the build says why
+        return None
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of the converter's own code and schema: an edited converter rebuilds everything,
+    even before its version number changes."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".rng") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(root).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def document_key(source_sha256: str, stamp: dict, formats: list[str] | tuple[str, ...], options: dict) -> str:
+    """The hash of everything a document's outputs depend on."""
+    data = {
+        "source": source_sha256,
+        # style files by content only: a checkout in another folder is the same input
+        "style": {**stamp, "files": [f["sha256"] for f in stamp["files"]]},
+        "converter": [__version__, code_digest()],
+        "formats": sorted(formats),
+        "options": options,
+        # dates in every output come from it (see context.source_date)
+        "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"),
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

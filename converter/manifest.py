@@ -1,0 +1,118 @@
+"""``DIR/manifest.json``: what a build made, from what, with which style and fonts.
+
+One entry per document, keyed by its output name relative to DIR (``sub/report``)::
+
+    {"converter": "0.1.0", "manifest": 1, "documents": {"sub/report": {
+        "source": {"path": "../src/sub/report.txt", "sha256": "…"},
+        "key": "…",                         # fingerprint.document_key: equal key, equal outputs
+        "formats": ["docx", "pdf"],
+        "outputs": [{"format": "pdf", "path": "sub/report.pdf", "sha256": "…", "bytes": 1234, "pages": 2}, …],
+        "style": {"name": "gongwen", "path": "…", "files": [{"path", "sha256"}], "fonts": [{"family", "path", …}]},
+        "warnings": ["…"],
+        "build_time": {"at": "2024-01-01T00:00:00Z", "seconds": 0.42}}}}
+
+Paths of sources and outputs are relative to DIR (forward slashes), so the folder can move with
+its sources. ``build_time`` is the only field that differs between two builds of the same input;
+keys are sorted and an unchanged document keeps its entry as it was, so the file diffs cleanly.
+The file is replaced atomically (temporary file, then ``os.replace``).
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from . import __version__
+from .fingerprint import file_sha256
+
+NAME = "manifest.json"
+VERSION = 1
+
+
+def path_in(out_dir: Path) -> Path:
+    return out_dir / NAME
+
+
+def load(out_dir: Path) -> dict:
+    """The manifest of an output folder; an empty one when it is missing or unreadable
+    (a damaged manifest only costs a full rebuild)."""
+    try:
+        data = json.loads(path_in(out_dir).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("documents"), dict):
+        data = {}
+    return {"manifest": VERSION, "converter": __version__, "documents": data.get("documents", {})}
+
+
+def dumps(manifest: dict) -> str:
+    return json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def save(out_dir: Path, manifest: dict, sync: bool = True) -> None:
+    """Write the manifest atomically: readers see the old file or the new one, never half."""
+    manifest = {**manifest, "converter": __version__, "manifest": VERSION}
+    fd, tmp = tempfile.mkstemp(prefix=f".{NAME}.", suffix=".part", dir=out_dir)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(dumps(manifest))
+            if sync:
+                f.flush()
+                os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path_in(out_dir))
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def rel(path: Path, out_dir: Path) -> str:
+    """A path as the manifest writes it: relative to the output folder, with forward slashes."""
+    return Path(os.path.relpath(Path(path).resolve(), out_dir.resolve())).as_posix()
+
+
+def resolve(recorded: str, out_dir: Path) -> Path:
+    """A path the manifest recorded, back as a path usable from here."""
+    return Path(os.path.normpath(out_dir / recorded))
+
+
+def output_record(path: Path, fmt: str, out_dir: Path, pages: int | None = None) -> dict:
+    """One output's entry: format, path, sha256, bytes and, where it has pages, the count."""
+    record = {"format": fmt, "path": rel(path, out_dir), "sha256": file_sha256(path), "bytes": path.stat().st_size}
+    if pages is None and path.suffix.lower() == ".docx":
+        pages = docx_pages(path)
+    if pages is not None:
+        record["pages"] = pages
+    return record
+
+
+def docx_pages(path: Path) -> int | None:
+    """The page count a DOCX declares in docProps/app.xml, when it declares one (Word does;
+    our writer does not, as only a word processor's layout knows it)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            root = etree.fromstring(z.read("docProps/app.xml"), etree.XMLParser(resolve_entities=False, no_network=True))
+    except (KeyError, OSError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return None
+    pages = root.find("{*}Pages")
+    return int(pages.text) if pages is not None and (pages.text or "").strip().isdigit() else None
+
+
+def outputs_intact(entry: dict, out_dir: Path) -> bool:
+    """Every output the entry lists exists with the recorded bytes (a missing or altered output
+    means the document is rebuilt)."""
+    outputs = entry.get("outputs")
+    if not outputs:
+        return False
+    for out in outputs:
+        path = resolve(out.get("path", ""), out_dir)
+        try:
+            if path.stat().st_size != out.get("bytes") or file_sha256(path) != out.get("sha256"):
+                return False
+        except OSError:
+            return False
+    return True
