@@ -7,7 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import __version__, pipeline
+from . import __version__, check, pipeline
 from .batch import build_folder
 from .errors import ConverterError, UsageError
 from .model.outline import outline
@@ -59,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--json", action="store_true", help="print the outline as JSON")
     i.add_argument("--traceback", action="store_true", help="show the Python traceback of errors")
     i.set_defaults(run=_inspect)
+
+    c = sub.add_parser("check", help="verify built outputs independently (a CI gate)")
+    c.add_argument("paths", nargs="+", metavar="DIR|FILE", help="an output folder or output files")
+    c.add_argument("--json", action="store_true", help="print the results as JSON")
+    c.set_defaults(run=_check, traceback=False)
 
     s = sub.add_parser("styles", help="list the available styles")
     s.set_defaults(run=_styles, traceback=False)
@@ -120,6 +125,12 @@ def format_outline(tree: dict) -> str:
 
 def _count(sections: list[dict]) -> int:
     return sum(1 + _count(s["sections"]) for s in sections)
+
+
+def _check(args: argparse.Namespace) -> int:
+    results = check.check(args.paths)
+    print(check.to_json(results) if args.json else check.table(results))
+    return EXIT_FAILED if check.failed(results) else EXIT_OK
 
 
 def _styles(args: argparse.Namespace) -> int:

@@ -1,0 +1,193 @@
+"""Verifying one output file with means independent of the writer that made it.
+
+Each function returns ``(status, detail)`` with status ``ok``, ``failed`` or ``skipped`` (a tool
+that is not installed). Text is compared without whitespace: line breaks and justification are
+layout, not content. What a writer adds by design — page numbers, list numbers, bullets,
+footnote markers — may be in the output; any other difference from the source fails.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from copy import deepcopy
+from pathlib import Path
+
+from lxml import etree
+
+from . import model
+
+OK, FAILED, SKIPPED = "ok", "failed", "skipped"
+Verdict = tuple[str, str]
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: headings the DOCX and PDF writers give the notes they gather at the end of a document
+NOTES_LABELS = ("Notes", "注释")
+_SAFE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def nonspace(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+class Reference:
+    """The text an output must carry: a canonical document's text, with its footnotes apart
+    (writers move them to the page or the end, so their place in the output varies)."""
+
+    def __init__(self, doc: etree._Element, origin: str):
+        self.origin = origin  # where the text came from, for messages
+        self.text = model.plain_text(doc)
+        bare = deepcopy(doc)
+        notes = [el for el in bare.iter(model.q("footnote"))]
+        self.footnotes = [model.plain_text(n) for n in notes]
+        for note in notes:
+            _remove_keeping_tail(note)
+        self.main = model.plain_text(bare)
+
+
+def _remove_keeping_tail(el: etree._Element) -> None:
+    parent, prev = el.getparent(), el.getprevious()
+    if parent is None:
+        return
+    if el.tail:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def compare_text(ref: Reference, found: str) -> Verdict:
+    """Whether extracted text equals the reference, whitespace aside."""
+    out = nonspace(found)
+    if out == nonspace(ref.text):
+        return OK, f"equal to {ref.origin}"
+    for note in ref.footnotes:  # a footnote's text may be anywhere: at the foot of a page, at the end
+        n = nonspace(note)
+        k = out.find(n)
+        if k < 0:
+            return FAILED, f"footnote text not found: {n[:30]!r}"
+        out = out[:k] + out[k + len(n):]
+    if ref.footnotes:  # the heading writers put above the notes they gather at the end
+        for label in NOTES_LABELS:
+            k = out.rfind(label)
+            if k >= 0:
+                out = out[:k] + out[k + len(label):]
+    exp = nonspace(ref.main)
+    i, extras = 0, []
+    for ch in out:
+        if i < len(exp) and ch == exp[i]:
+            i += 1
+        else:
+            extras.append(ch)
+    if i < len(exp):
+        return FAILED, f"differs from {ref.origin} at character {i} of {len(exp)}: expected {exp[i:i + 20]!r}"
+    words = "".join(c for c in extras if unicodedata.category(c)[0] in "LM")
+    if words:  # numbering, bullets and markers are digits and punctuation; letters are text
+        return FAILED, f"text that is not in {ref.origin}: {words[:30]!r}"
+    return OK, f"equal to {ref.origin} apart from {len(extras)} generated mark(s) (numbers, bullets, note markers)"
+
+
+def xml_schema(path: Path) -> tuple[Verdict, etree._Element | None]:
+    """The canonical XML parses safely and matches the schema; the document, when it does."""
+    from .errors import ConverterError
+    from .readers.xml import parse_xml
+
+    try:
+        doc = parse_xml(path.read_bytes(), str(path))
+        model.validate(doc, str(path))
+    except (ConverterError, OSError) as e:
+        return (FAILED, str(e)), None
+    return (OK, "valid against document.rng"), doc
+
+
+def _poppler(tool: str, *args: str) -> tuple[str | None, str]:
+    exe = shutil.which(tool)
+    if exe is None:
+        return None, f"{tool} is not installed (Debian package poppler-utils)"
+    r = subprocess.run([exe, *args], capture_output=True, text=True, errors="replace")
+    if r.returncode != 0:
+        return None, f"{tool} failed: {r.stderr.strip()[:200]}"
+    return r.stdout, ""
+
+
+def pdf_fonts(path: Path) -> Verdict:
+    """Every font in the PDF is embedded (pdffonts)."""
+    out, problem = _poppler("pdffonts", str(path))
+    if out is None:
+        return (SKIPPED if "not installed" in problem else FAILED), problem
+    rows = out.splitlines()[2:]
+    fonts, missing = 0, []
+    for row in rows:
+        # name type encoding emb sub uni id gen: the last five columns are fixed words
+        cols = row.split()
+        if len(cols) < 6:
+            continue
+        fonts += 1
+        if cols[-5] != "yes":
+            missing.append(cols[0])
+    if missing:
+        return FAILED, "not embedded: " + ", ".join(missing)
+    return OK, f"{fonts} font(s), all embedded"
+
+
+def pdf_text(path: Path, raw: bool = True) -> tuple[str | None, str]:
+    """The PDF's text (pdftotext), without the page number line of each page. ``raw``: in the
+    order it is drawn (a table row by row), else in poppler's reading order."""
+    out, problem = _poppler("pdftotext", *(["-raw"] if raw else []), "-enc", "UTF-8", str(path), "-")
+    if out is None:
+        return None, problem
+    pages = []
+    for n, page in enumerate(out.split("\f"), 1):
+        lines = [line for line in page.splitlines() if line.strip()]
+        for i in (len(lines) - 1, 0):  # a footer or header line that is only this page's number
+            if lines and re.fullmatch(rf"[^\w]*{n}[^\w]*", nonspace(lines[i])):
+                del lines[i]
+                break
+        pages.append("\n".join(lines))
+    return "\n".join(pages), ""
+
+
+def docx_text(path: Path) -> tuple[str | None, str]:
+    """The DOCX opened with python-docx: its body text, then its footnotes' text."""
+    try:
+        import docx
+
+        document = docx.Document(str(path))
+    except Exception as e:  # whatever python-docx raises, the file does not open
+        return None, f"python-docx cannot open it: {type(e).__name__}: {e}"
+    parts = ["".join(t.text or "" for t in document.element.body.iter(W + "t"))]
+    for part in document.part.package.iter_parts():
+        if str(part.partname) == "/word/footnotes.xml":
+            root = etree.fromstring(part.blob, _SAFE)
+            parts.append("".join(t.text or "" for t in root.iter(W + "t")))
+    return "\n".join(parts), ""
+
+
+def epubcheck_command() -> list[str] | None:
+    """How to run epubcheck here, or None when it is not installed. Debian's /usr/bin/epubcheck
+    is the bare .jar, run through ``java -jar`` where binfmt is not set up."""
+    exe = shutil.which("epubcheck")
+    if exe is None:
+        return None
+    real = Path(exe).resolve()
+    with real.open("rb") as f:
+        is_jar = f.read(2) == b"PK"
+    if not is_jar:
+        return [exe]
+    java = shutil.which("java")
+    return [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(real)] if java else None
+
+
+def epub_check(path: Path) -> Verdict:
+    """epubcheck's verdict, or skipped (saying so) when it is not installed."""
+    cmd = epubcheck_command()
+    if cmd is None:
+        return SKIPPED, "epubcheck is not installed: EPUB not validated (Debian package epubcheck)"
+    r = subprocess.run([*cmd, "-q", str(path)], capture_output=True, text=True, errors="replace")
+    if r.returncode == 0:
+        return OK, "no errors from epubcheck"
+    problems = [line for line in (r.stdout + r.stderr).splitlines() if line.startswith(("ERROR", "FATAL"))]
+    return FAILED, (problems[0] if problems else (r.stdout + r.stderr).strip()[:200]) + (
+        f" (+{len(problems) - 1} more)" if len(problems) > 1 else "")
+
