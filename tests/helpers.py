@@ -35,11 +35,28 @@ def missing_in_order(source: str, extracted: str) -> str | None:
 
 
 def source_text(path: Path) -> str:
-    """A sample's text as the reader sees it (for fidelity checks)."""
+    """A sample's text as the reader sees it, in order (for fidelity checks).
+
+    Footnotes are left out: writers move them (to the page foot, the end of the chapter or the
+    document), so their text is checked with footnote_texts(), not in the running order.
+    """
     from converter import model
     from converter.pipeline import read
 
-    return model.plain_text(read(path))
+    doc = read(path)
+    for note in doc.iter(model.q("footnote")):
+        tail = note.tail
+        note.clear()
+        note.tail = tail
+    return model.plain_text(doc)
+
+
+def footnote_texts(path: Path) -> list[str]:
+    """The text of each footnote of a source, in order."""
+    from converter import model
+    from converter.pipeline import read
+
+    return [model.plain_text(n) for n in read(path).iter(model.q("footnote"))]
 
 
 def epubcheck_command() -> list[str] | None:

@@ -32,6 +32,15 @@ def new(tag: str, text: str | None = None, parent: etree._Element | None = None,
     return el
 
 
+def append_text(el: etree._Element, text: str) -> None:
+    """Add text at the end of an element's mixed content (after its last child, if any)."""
+    last = el[-1] if len(el) else None
+    if last is not None:
+        last.tail = (last.tail or "") + text
+    else:
+        el.text = (el.text or "") + text
+
+
 def child(el: etree._Element, tag: str) -> etree._Element | None:
     """The first child with this local name, or None."""
     return el.find(q(tag))

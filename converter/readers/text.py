@@ -164,7 +164,7 @@ def _attachments(lines: list[Line], start: int, end: int, short: int) -> tuple[i
         elif not items:  # a single attachment, not numbered
             items.append(new("attachment", text, node))
         else:  # a wrapped attachment name continues the previous one
-            _append_text(items[-1], text)
+            model.append_text(items[-1], text)
     if not items:
         return end, None
     return k, node
@@ -173,14 +173,6 @@ def _attachments(lines: list[Line], start: int, end: int, short: int) -> tuple[i
 def _is_attachment_name(text: str, short: int) -> bool:
     """Attachment names are short and carry no punctuation after them (GB/T 9704)."""
     return len(text) <= short and text[-1] not in "。；;，,：:！？!?"
-
-
-def _append_text(el: etree._Element, text: str) -> None:
-    last = el[-1] if len(el) else None
-    if last is not None:
-        last.tail = (last.tail or "") + text
-    else:
-        el.text = (el.text or "") + text
 
 
 def _paragraphs(lines: list[Line], cjk: bool) -> list[tuple[int, str]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lxml import etree
 from reportlab.lib.colors import HexColor
-from reportlab.lib.utils import TimeStamp
+from reportlab.lib.utils import ImageReader, TimeStamp
 from reportlab.pdfgen.canvas import Canvas
 
 from .. import __version__
@@ -104,7 +104,9 @@ def _draw(pages: list[Page], doc, style: ResolvedStyle, fonts: FontBook, number_
             c.addOutlineEntry(title, key, level=level, closed=False)
             last_level = level
         for block, x, y, w, h in pg.images:
-            c.drawImage(str(block.path), x, top - y - h, w, h, mask="auto")
+            # an ImageReader, not the path: reportlab names the image after what it is given,
+            # and the same picture must give the same bytes wherever the source lives
+            c.drawImage(ImageReader(str(block.path)), x, top - y - h, w, h, mask="auto")
         c.setLineWidth(0.5)
         for x1, y1, x2, y2 in pg.rules:
             c.line(x1, top - y1, x2, top - y2)
@@ -134,10 +136,15 @@ def _draw_line(c: Canvas, x0: float, baseline: float, line) -> None:
         text.setFillColor(HexColor(ink.color))
         text.setCharSpace(spacing)
         text.textOut("".join(g.ch for _, g in run))
+        if ink.anchor:
+            c.bookmarkPage(ink.anchor, fit="XYZ", left=x0 + x, top=baseline + ink.size * 1.5)
         if ink.link:
             last_x, last = run[-1]
-            c.linkURL(ink.link, (x0 + x, baseline - ink.size * 0.2, x0 + last_x + last.advance,
-                                 baseline + ink.size * 0.85), relative=0, thickness=0)
+            rect = (x0 + x, baseline - ink.size * 0.2, x0 + last_x + last.advance, baseline + ink.size * 0.85)
+            if ink.link.startswith("#"):  # a place in this document: a heading, a note
+                c.linkRect("", ink.link[1:], rect, relative=0, thickness=0)
+            else:
+                c.linkURL(ink.link, rect, relative=0, thickness=0)
 
     for x, g in line.placed:
         if run:

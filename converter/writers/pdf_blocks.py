@@ -24,6 +24,7 @@ class Span:
     superscript: bool = False
     #: where the text starts among the model's non-whitespace characters (None: generated text)
     offset: int | None = None
+    anchor: str | None = None  # a link destination at the span's first character
 
 
 @dataclass
@@ -37,7 +38,6 @@ class Para:
     bookmark: tuple[str, str, int] | None = None  # (key, title, level 0-based)
     balanced: bool = False  # a title: lines of balanced length
     preformatted: bool = False  # code: lines as written
-    anchor: str | None = None  # a destination name for internal links
     #: hanging text: the widths of these spans are added to the first / later lines' indent
     first_after: list[Span] = field(default_factory=list)
     rest_after: list[Span] = field(default_factory=list)
@@ -107,8 +107,8 @@ class BlockTranslator(Visitor):
                                     keep_with_next=True))
             for n, note in enumerate(self.notes, start=1):
                 first = next((b for b in note if isinstance(b, Para)), None)
-                if first is not None:
-                    first.spans.insert(0, Span(f"{n}. ", first.role))
+                if first is not None:  # the note's number links back to where it is referred to
+                    first.spans.insert(0, Span(f"{n}. ", first.role, link=f"#fnref-{n}", anchor=f"fn-{n}"))
                 self.blocks += note
         return self.blocks
 
@@ -151,11 +151,10 @@ class BlockTranslator(Visitor):
             body = self.style.role("body")
             span_role = replace(self.style.runin_role(level), size=body.size)  # at the body's size
             spans = self.inlines(head, _Inline(span_role)) + self.inlines(rest[0], _Inline(body))
-            self._add(Para(spans, body, bookmark=bookmark, anchor=el.get("id")))
+            self._add(Para(spans, body, bookmark=bookmark))
             rest = rest[1:]
         else:
-            self._add(Para(self.inlines(head, _Inline(hrole)), hrole, keep_with_next=True,
-                           bookmark=bookmark, anchor=el.get("id")))
+            self._add(Para(self.inlines(head, _Inline(hrole)), hrole, keep_with_next=True, bookmark=bookmark))
         for c in rest:
             self.visit(c)
 
@@ -323,7 +322,8 @@ class BlockTranslator(Visitor):
                 self.visit(b)
             self.notes.append(self.blocks[before:])
             del self.blocks[before:]
-            return [Span(str(len(self.notes)), ctx.role, superscript=True)]
+            n = len(self.notes)
+            return [Span(str(n), ctx.role, superscript=True, link=f"#fn-{n}", anchor=f"fnref-{n}")]
         if tag == "image":
             self._after_para.append(c)
             return []

@@ -25,8 +25,9 @@ class Ink:
     font: str
     size: float
     color: str
-    link: str | None = None
+    link: str | None = None  # a URL, or "#name" for a destination in this document
     rise: float = 0.0
+    anchor: str | None = None  # a destination made at this glyph
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Layout:
             size = role.size * (0.6 if span.superscript else 1.0)
             rise = role.size * 0.35 if span.superscript else 0.0
             offset = span.offset
+            anchor = span.anchor
             for ch in span.text:
                 if ch in "\t\r":
                     ch = " "
@@ -82,9 +84,10 @@ class Layout:
                     ch, font, size, adv,
                     squeeze_end=half if ch in CLOSING_HALF else 0.0,
                     squeeze_start=half if ch in OPENING_HALF else 0.0,
-                    style=Ink(font, size, role.color, span.link, rise),
+                    style=Ink(font, size, role.color, span.link, rise, anchor),
                     offset=None if offset is None or ch.isspace() else offset,
                 ))
+                anchor = None  # only the first glyph carries the destination
                 if offset is not None and not ch.isspace():
                     offset += 1
         if self.grid is None:  # on the GB/T grid every character keeps its cell
@@ -181,8 +184,13 @@ class Layout:
         return self.pages
 
     def _first_line_height(self, block: Block | None) -> float:
+        """How much of the next block must share the page with a heading above it."""
         if isinstance(block, Para):
             return self._space(block.role.space_before) + block.role.line_pitch
+        if isinstance(block, ImageBlock):
+            return self._image_box(block)[2]
+        if isinstance(block, TableBlock):
+            return 3 * block.role.line_pitch  # its header and first row, roughly
         return 0.0
 
     def place_para(self, para: Para, nxt: Block | None = None) -> None:
@@ -239,16 +247,17 @@ class Layout:
                 q.role = _no_space_before(p.role)
             self.place_lines(q, lines, x, x)
 
-    def place_image(self, block: ImageBlock) -> None:
+    def _image_box(self, block: ImageBlock) -> tuple[float, float, float]:
+        """Width and height the image is drawn at (fitted to the measure), and the height it takes."""
         from reportlab.lib.utils import ImageReader
 
         w, h = ImageReader(str(block.path)).getSize()
         scale = min(1.0, self.width / w, (self.height * 0.9) / h)
         w, h = w * scale, h * scale
-        if self.grid is not None:
-            h_box = self._space(h)
-        else:
-            h_box = h + 6
+        return w, h, (self._space(h) if self.grid is not None else h + 6)
+
+    def place_image(self, block: ImageBlock) -> None:
+        w, h, h_box = self._image_box(block)
         if not self._fits(h_box) and not self.pages[-1].empty:
             self._new_page()
         x = self._left() + (self.width - w) / 2

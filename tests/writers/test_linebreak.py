@@ -85,7 +85,12 @@ def test_unbreakable_runs_stay_together(atoms, ems):
             cut = len(got[k])
             start = joined.find(token)
             while start != -1:
-                assert not (start < cut < start + len(token)), (token, got[k], got[k + 1])
+                end = start + len(token)
+                # glued to Latin neighbours the token is part of a longer word (a-b6.8%)
+                inside_word = (start and joined[start - 1].isascii() and not joined[start - 1].isspace()) or (
+                    end < len(joined) and joined[end].isascii() and joined[end].isalnum())
+                if not inside_word:
+                    assert not (start < cut < end), (token, got[k], got[k + 1])
                 start = joined.find(token, start + 1)
 
 
