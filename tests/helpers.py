@@ -78,3 +78,21 @@ def epubcheck_command() -> list[str] | None:
         # a short run: the quick compiler and the serial collector halve its CPU time
         return [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(real)] if java else None
     return [exe]
+
+
+def markdown_words(text: str) -> list[str]:
+    """The words of a Markdown source's text (not its markup, not its front matter), as
+    CommonMark sees them: what every output must give back."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin).use(footnote_plugin)
+    parts = []
+    for t in md.parse(text):
+        if t.type in ("fence", "code_block", "html_block"):
+            parts.append(t.content)
+        for c in t.children or []:
+            if c.type in ("text", "code_inline", "html_inline"):
+                parts.append(c.content)
+    return re.findall(r"\w+", " ".join(parts))

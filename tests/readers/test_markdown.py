@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import pytest
-from markdown_it import MarkdownIt
 
 from converter import model
 from converter.cli import main
@@ -13,7 +12,7 @@ from converter.errors import InputError
 from converter.model.outline import outline
 from converter.pipeline import read
 from converter.readers.markdown import parse_markdown
-from helpers import FIXTURES, SOURCES
+from helpers import FIXTURES, SOURCES, markdown_words
 
 MD = FIXTURES / "markdown"
 
@@ -124,23 +123,6 @@ def test_bad_images_are_errors_with_a_line(src, message):
 def test_invalid_front_matter_is_an_error():
     with pytest.raises(InputError, match="YAML"):
         md("---\ntitle: [unclosed\n---\n\ntext\n")
-
-
-def markdown_words(text: str) -> list[str]:
-    """The words of a Markdown source's text (not its markup), as CommonMark sees them."""
-    from mdit_py_plugins.footnote import footnote_plugin
-    from mdit_py_plugins.front_matter import front_matter_plugin
-
-    # front matter is metadata (author, date …), not text; the title is checked elsewhere
-    tokens = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin).use(footnote_plugin).parse(text)
-    parts = []
-    for t in tokens:
-        if t.type in ("fence", "code_block", "html_block"):
-            parts.append(t.content)
-        for c in t.children or []:
-            if c.type in ("text", "code_inline", "html_inline"):
-                parts.append(c.content)
-    return re.findall(r"\w+", " ".join(parts))
 
 
 @pytest.mark.parametrize("src", [*sorted(SOURCES.glob("*.md")), MD / "pandoc-style.md"], ids=lambda p: p.name)
