@@ -12,6 +12,7 @@ from .batch import build_folder
 from .errors import ConverterError, UsageError
 from .model.outline import outline
 from .progress import Reporter
+from .watch import watch
 from .style import describe_styles
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -39,20 +40,15 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build documents into every format")
     b.add_argument("inputs", nargs="+", metavar="INPUT", help="a source file or a folder of sources")
-    b.add_argument("-o", "--output", default="dist", metavar="DIR", help="output folder (default: dist)")
-    b.add_argument("--to", default=",".join(pipeline.DEFAULT_FORMATS), metavar="FORMATS",
-                   help="comma-separated formats (default: docx,pdf,epub,xml)")
-    b.add_argument("--style", metavar="NAME|PATH", help="style name or .toml file (default: gongwen for Chinese, report otherwise)")
-    b.add_argument("--allow-missing-glyphs", action="store_true",
-                   help="warn instead of failing when no font has a character")
-    b.add_argument("-j", "--jobs", type=int, metavar="N",
-                   help="build N documents at once in separate processes (default: the number of cores)")
+    _build_options(b)
     b.add_argument("--force", action="store_true", help="rebuild documents that have not changed")
-    b.add_argument("--strict", action="store_true", help="a warning fails its document (exit code 1)")
     b.add_argument("--json", action="store_true", help="print a JSON summary of the build on standard output")
-    b.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
-    b.add_argument("--traceback", action="store_true", help="show the Python traceback of errors")
     b.set_defaults(run=_build)
+
+    w = sub.add_parser("watch", help="rebuild what changes in a folder, until interrupted")
+    w.add_argument("folder", metavar="FOLDER", help="the folder of sources to watch")
+    _build_options(w)
+    w.set_defaults(run=_watch)
 
     i = sub.add_parser("inspect", help="show the structure the reader found")
     i.add_argument("file", metavar="FILE")
@@ -70,6 +66,21 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _build_options(b: argparse.ArgumentParser) -> None:
+    """The options build and watch share."""
+    b.add_argument("-o", "--output", default="dist", metavar="DIR", help="output folder (default: dist)")
+    b.add_argument("--to", default=",".join(pipeline.DEFAULT_FORMATS), metavar="FORMATS",
+                   help="comma-separated formats (default: docx,pdf,epub,xml)")
+    b.add_argument("--style", metavar="NAME|PATH", help="style name or .toml file (default: gongwen for Chinese, report otherwise)")
+    b.add_argument("--allow-missing-glyphs", action="store_true",
+                   help="warn instead of failing when no font has a character")
+    b.add_argument("-j", "--jobs", type=int, metavar="N",
+                   help="build N documents at once in separate processes (default: the number of cores)")
+    b.add_argument("--strict", action="store_true", help="a warning fails its document (exit code 1)")
+    b.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
+    b.add_argument("--traceback", action="store_true", help="show the Python traceback of errors")
+
+
 def _error(e: BaseException, args: argparse.Namespace) -> None:
     if getattr(args, "traceback", False):
         traceback.print_exception(e, file=sys.stderr)
@@ -77,14 +88,35 @@ def _error(e: BaseException, args: argparse.Namespace) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
+    reporter = Reporter(Reporter.choose(args.json, args.quiet), args.output, args.traceback)
+    result = _build_with(args, args.inputs, reporter, force=args.force)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _build_with(args: argparse.Namespace, inputs: list[str], reporter: Reporter, force: bool = False):
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("-j needs a number of jobs of at least 1")
-    reporter = Reporter(Reporter.choose(args.json, args.quiet), args.output, args.traceback)
-    result = build_folder(args.inputs, args.output, args.to, args.style, jobs=args.jobs, force=args.force,
+    result = build_folder(inputs, args.output, args.to, args.style, jobs=args.jobs, force=force,
                           strict=args.strict, allow_missing_glyphs=args.allow_missing_glyphs,
                           on_start=reporter.start, on_result=reporter.result, on_wait=reporter.waiting)
     reporter.finish(result)
-    return EXIT_OK if result.ok else EXIT_FAILED
+    return result
+
+
+def _watch(args: argparse.Namespace) -> int:
+    if not Path(args.folder).is_dir():
+        raise UsageError(f"{args.folder}: no such folder")
+
+    def build():  # a fresh reporter each time: lines, and only for what was built or failed
+        reporter = Reporter("quiet" if args.quiet else "lines", args.output, args.traceback, show_unchanged=False)
+        return _build_with(args, [args.folder], reporter)
+
+    def watching(paths: list[Path]) -> None:
+        if not args.quiet:
+            print(f"watching {', '.join(map(str, paths))} (Ctrl-C to stop)", flush=True)
+
+    watch(args.folder, args.output, build, lambda e: _error(e, args), watching, args.style)
+    return EXIT_OK
 
 
 def _inspect(args: argparse.Namespace) -> int:

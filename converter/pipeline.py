@@ -29,6 +29,11 @@ class BuildResult:
     #: page counts of the outputs that have pages, by format (the PDF writer leaves its count)
     pages: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def messages(self) -> list[Diagnostic]:
+        """The warnings and notes of the build (the same list as ``diagnostics``)."""
+        return self.diagnostics
+
 
 def read(source: Path) -> etree._Element:
     """Read a source into a validated canonical model (transforms applied)."""

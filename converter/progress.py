@@ -19,9 +19,10 @@ class Reporter:
     ``quiet`` (errors and warnings only) or ``json`` (a summary object at the end).
     """
 
-    def __init__(self, mode: str, out_dir: str, show_tracebacks: bool = False,
+    def __init__(self, mode: str, out_dir: str, show_tracebacks: bool = False, show_unchanged: bool = True,
                  stdout: TextIO | None = None, stderr: TextIO | None = None):
         self.mode = mode
+        self.show_unchanged = show_unchanged
         self.out_dir = out_dir
         self.show_tracebacks = show_tracebacks
         self.stdout = stdout or sys.stdout
@@ -58,7 +59,7 @@ class Reporter:
             self._err(line)
         if self._progress is not None:
             self._progress.update(self._task, advance=1, description=f"{doc.status} {doc.source}")
-        elif self.mode == "lines":
+        elif self.mode == "lines" and (self.show_unchanged or doc.status != UNCHANGED):
             if doc.style and doc.style not in self._styles and doc.fonts:
                 self._styles.add(doc.style)
                 print(f"style {doc.style}: fonts {doc.fonts}", file=self.stdout)
@@ -70,7 +71,7 @@ class Reporter:
         if self.mode == "json":
             print(json.dumps(result.to_json(), ensure_ascii=False, indent=2, sort_keys=True), file=self.stdout)
         elif self.mode in ("bar", "lines"):
-            print(summary(result), file=self.stdout)
+            print(summary(result), file=self.stdout, flush=True)
         failed = result.count(FAILED)
         if failed:
             print(f"converter: {failed} of {len(result.documents)} document(s) failed", file=self.stderr)
