@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import manifest, outdir, pipeline, plugins
 from .errors import ConverterError, Diagnostic, UsageError
-from .fingerprint import document_key, file_sha256, stamp_for, style_stamp
+from .fingerprint import document_key, file_sha256, resource_hashes, stamp_for, style_stamp
 from .style import load_style
 from .style.sheet import find_style
 
@@ -248,7 +248,8 @@ class _Plan:
         if lookup not in self.stamps:
             self.stamps[lookup] = stamp_for(lookup)
         stamp = self.stamps[lookup]
-        return (stamp is not None and document_key(sha, stamp, self.formats, self.options) == entry.get("key")
+        resources = resource_hashes([manifest.resolve(r["path"], self.out_dir) for r in entry.get("resources", [])])
+        return (stamp is not None and document_key(sha, stamp, self.formats, self.options, resources) == entry.get("key")
                 and manifest.outputs_intact(entry, self.out_dir))
 
     def record(self, result: DocumentResult, entry: dict | None) -> None:
@@ -313,8 +314,8 @@ def _worker_init() -> None:
 
 def _run(task: _Task) -> tuple[int, DocumentResult, dict | None]:
     """Build one document; returns its result and its manifest entry (None when it failed)."""
-    start = time.perf_counter()
-    at = datetime.now(timezone.utc)
+    start, wall = time.perf_counter(), time.time()
+    at = datetime.fromtimestamp(wall, timezone.utc)
     before = stamp_for(task.candidate) if task.candidate else None
     out = task.out_dir / task.folder
     try:
@@ -329,6 +330,10 @@ def _run(task: _Task) -> tuple[int, DocumentResult, dict | None]:
     # build then gives a key that does not match, and the next build runs again
     same = before is not None and before["files"] and before["files"][0]["path"] == style_path
     stamp = before if same else style_stamp(built.style)
+    # known only once the document is read, so hashed after the build; one modified since the
+    # build began may not be what was embedded: recorded as unknown, so the next build runs again
+    resources = [{"path": manifest.rel(p, task.out_dir), "sha256": h if _older(p, wall) else None}
+                 for p, h in zip(built.resources, resource_hashes(built.resources))]
     suffixes = {plugins.writer(fmt).suffix: fmt for fmt in task.formats}
     outputs = [manifest.output_record(p, suffixes[p.suffix], task.out_dir, built.pages.get(suffixes[p.suffix]))
                for p in built.outputs]
@@ -337,7 +342,8 @@ def _run(task: _Task) -> tuple[int, DocumentResult, dict | None]:
                             style=built.style.name, fonts=built.style.font_report(), seconds=seconds)
     entry = {
         "source": {"path": manifest.rel(task.source, task.out_dir), "sha256": task.sha256},
-        "key": document_key(task.sha256, stamp, task.formats, task.options),
+        "key": document_key(task.sha256, stamp, task.formats, task.options, [r["sha256"] for r in resources]),
+        "resources": resources,
         "formats": sorted(task.formats),
         "outputs": sorted(outputs, key=lambda o: o["path"]),
         "style": {**stamp, "lookup": task.style or _lookup(built.style.path),
@@ -346,6 +352,13 @@ def _run(task: _Task) -> tuple[int, DocumentResult, dict | None]:
         "build_time": {"at": at.strftime("%Y-%m-%dT%H:%M:%SZ"), "seconds": round(seconds, 3)},
     }
     return task.index, result, entry
+
+
+def _older(path: Path, wall: float) -> bool:
+    try:
+        return path.stat().st_mtime < wall
+    except OSError:
+        return False
 
 
 def _lookup(style_path: Path) -> str:

@@ -109,10 +109,45 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def document_key(source_sha256: str, stamp: dict, formats: list[str] | tuple[str, ...], options: dict) -> str:
-    """The hash of everything a document's outputs depend on."""
+def local_resources(doc, base_dir: Path) -> list[Path]:
+    """The local files a document embeds (its images), as the writers find them: relative to
+    the source's folder, plain or %-encoded, or ``file:`` URLs. Remote ones are not files."""
+    from urllib.parse import unquote, urlsplit
+
+    from . import model
+
+    found: dict[Path, None] = {}
+    for img in doc.iter(model.q("image")):
+        src = img.get("src") or ""
+        scheme = urlsplit(src).scheme
+        if len(scheme) > 1 and scheme != "file":
+            continue
+        for rel in (src[5:] if scheme == "file" else src, unquote(src[5:] if scheme == "file" else src)):
+            path = (base_dir / rel).resolve()
+            if path.is_file():
+                found.setdefault(path)
+                break
+    return list(found)
+
+
+def resource_hashes(paths: list[Path]) -> list[str | None]:
+    """The sha256 of each resource (None for one that is gone)."""
+    out: list[str | None] = []
+    for p in paths:
+        try:
+            out.append(file_sha256(p))
+        except OSError:
+            out.append(None)
+    return out
+
+
+def document_key(source_sha256: str, stamp: dict, formats: list[str] | tuple[str, ...], options: dict,
+                 resources: list[str | None] = ()) -> str:
+    """The hash of everything a document's outputs depend on (``resources``: the sha256 of
+    each image it embeds)."""
     data = {
         "source": source_sha256,
+        "resources": list(resources),
         # style files by content only: a checkout in another folder is the same input
         "style": {**stamp, "files": [f["sha256"] for f in stamp["files"]]},
         "converter": [__version__, code_digest()],

@@ -11,6 +11,7 @@ from lxml import etree
 from . import model, plugins
 from .context import BuildContext, source_date
 from .errors import ConverterError, Diagnostic, InputError, MissingGlyphsError
+from .fingerprint import local_resources
 from .fonts.coverage import missing
 from .model.outline import metadata
 from .style import ResolvedStyle, load_style
@@ -28,6 +29,8 @@ class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: page counts of the outputs that have pages, by format (the PDF writer leaves its count)
     pages: dict[str, int] = field(default_factory=dict)
+    #: local files the outputs embed besides the source (images)
+    resources: list[Path] = field(default_factory=list)
 
     @property
     def messages(self) -> list[Diagnostic]:
@@ -109,7 +112,8 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
     ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(),
                        source_date=source_date(metadata(doc).date, source),
                        allow_missing_glyphs=allow_missing_glyphs)
-    result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics)
+    result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
+                         resources=local_resources(doc, ctx.base_dir))
     check_glyphs(doc, resolved, source, ctx)
     out_dir.mkdir(parents=True, exist_ok=True)
     order = sorted(formats, key=lambda f: WRITE_ORDER.index(f) if f in WRITE_ORDER else len(WRITE_ORDER))
