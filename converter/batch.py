@@ -48,7 +48,7 @@ class DocumentResult:
     source: Path
     name: str
     status: str  # built | unchanged | failed
-    outputs: list[Path] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)  # sorted by path
     messages: list[Diagnostic] = field(default_factory=list)  # warnings and notes
     error: str | None = None  # "file:line: message" when it failed
     traceback: str | None = None
@@ -129,7 +129,7 @@ def check_formats(formats: Iterable[str] | str) -> list[str]:
 def build_folder(inputs: Iterable[str | Path] | str | Path, out_dir: str | Path = "dist",
                  to: Iterable[str] | str = pipeline.DEFAULT_FORMATS, style: str | None = None, *,
                  jobs: int | None = None, force: bool = False, strict: bool = False,
-                 allow_missing_glyphs: bool = False,
+                 allow_missing_glyphs: bool = False, reference_doc: str | Path | None = None,
                  on_start: Callable[[int], None] | None = None,
                  on_result: Callable[[DocumentResult], None] | None = None,
                  on_wait: Callable[[], None] | None = None) -> FolderResult:
@@ -137,7 +137,8 @@ def build_folder(inputs: Iterable[str | Path] | str | Path, out_dir: str | Path 
 
     ``jobs`` documents at a time in separate processes (default: the number of cores). A document
     whose key (see ``fingerprint``) matches the manifest and whose outputs are intact is not
-    rebuilt unless ``force``; ``strict`` fails documents that have warnings. ``on_start(total)``
+    rebuilt unless ``force``; ``strict`` fails documents that have warnings; ``reference_doc``: a
+    Word document whose page setup and styles the DOCX takes. ``on_start(total)``
     and ``on_result(document)`` report progress; ``on_wait()`` is called when another build holds
     the folder. Raises UsageError for a bad request; a document that fails is a result, not an
     exception.
@@ -151,11 +152,14 @@ def build_folder(inputs: Iterable[str | Path] | str | Path, out_dir: str | Path 
             find_style(style)
         except ConverterError as e:
             raise UsageError(e.message) from None
+    writer_options = _writer_options(reference_doc, formats)
     sources = find_sources(inputs)
     out_dir = Path(out_dir)
     jobs = max(1, jobs or os.cpu_count() or 1)
     options = {"style": style, "allow_missing_glyphs": allow_missing_glyphs}
-    plan = _Plan(out_dir, formats, style, options, force, strict, allow_missing_glyphs)
+    if "reference_doc" in writer_options:  # a changed template rebuilds the documents
+        options["reference_doc"] = file_sha256(writer_options["reference_doc"])
+    plan = _Plan(out_dir, formats, style, options, force, strict, allow_missing_glyphs, writer_options)
     with outdir.locked(out_dir, on_wait):
         outdir.remove_stale_temps({out_dir} | {out_dir / s.folder for s in sources})
         plan.manifest = manifest.load(out_dir)
@@ -186,6 +190,21 @@ def build_folder(inputs: Iterable[str | Path] | str | Path, out_dir: str | Path 
     return FolderResult(out_dir, [r for r in results if r is not None], time.perf_counter() - started)
 
 
+def _writer_options(reference_doc: str | Path | None, formats: list[str]) -> dict:
+    """The options particular writers take (pipeline.build's ``options``), checked before any
+    build: a missing reference document is a usage error, one that is not a Word document an
+    input error naming it."""
+    if reference_doc is None or "docx" not in formats:
+        return {}
+    path = Path(reference_doc)
+    if not path.is_file():
+        raise UsageError(f"{reference_doc}: no such file (--reference-doc)")
+    from .writers.docx_reference import load_reference
+
+    load_reference(path)
+    return {"reference_doc": path.resolve()}
+
+
 @dataclass
 class _Task:
     """One document to build, as a worker process receives it."""
@@ -202,6 +221,7 @@ class _Task:
     sha256: str
     options: dict
     candidate: str | None  # the style this document used last time, if its source is unchanged
+    writer_options: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -215,6 +235,7 @@ class _Plan:
     force: bool
     strict: bool
     allow_missing_glyphs: bool
+    writer_options: dict = field(default_factory=dict)
     manifest: dict = field(default_factory=dict)
     claimed: dict[str, Path] = field(default_factory=dict)
     stamps: dict[str, dict | None] = field(default_factory=dict)
@@ -235,12 +256,12 @@ class _Plan:
             entry["source"]["path"] = manifest.rel(src.path, self.out_dir)  # the same bytes may have moved
             return DocumentResult(
                 src.path, src.name, UNCHANGED,
-                outputs=[manifest.resolve(o["path"], self.out_dir) for o in entry["outputs"]],
+                outputs=sorted(manifest.resolve(o["path"], self.out_dir) for o in entry["outputs"]),
                 messages=[Diagnostic("warning", w.get("message", ""), str(src.path), w.get("line"))
                           for w in entry.get("warnings", [])],
                 style=entry.get("style", {}).get("name"), fonts=_font_report(lookup))
         return _Task(index, src.path, src.name, self.out_dir, src.folder, self.formats, self.style,
-                     self.allow_missing_glyphs, self.strict, sha, self.options, lookup)
+                     self.allow_missing_glyphs, self.strict, sha, self.options, lookup, self.writer_options)
 
     def _unchanged(self, entry: dict, sha: str, lookup: str | None) -> bool:
         if not lookup or (self.strict and entry.get("warnings")):
@@ -319,7 +340,8 @@ def _run(task: _Task) -> tuple[int, DocumentResult, dict | None]:
     before = stamp_for(task.candidate) if task.candidate else None
     out = task.out_dir / task.folder
     try:
-        built = pipeline.build(task.source, out, task.formats, task.style, task.allow_missing_glyphs, task.strict)
+        built = pipeline.build(task.source, out, task.formats, task.style, task.allow_missing_glyphs, task.strict,
+                               task.writer_options)
     except Exception as e:  # a bug in one document's build must not stop the others
         message = str(e) if isinstance(e, ConverterError) else f"{task.source}: internal error: {type(e).__name__}: {e}"
         return task.index, DocumentResult(task.source, task.name, FAILED, error=message,
@@ -338,7 +360,7 @@ def _run(task: _Task) -> tuple[int, DocumentResult, dict | None]:
     outputs = [manifest.output_record(p, suffixes[p.suffix], task.out_dir, built.pages.get(suffixes[p.suffix]))
                for p in built.outputs]
     seconds = time.perf_counter() - start
-    result = DocumentResult(task.source, task.name, BUILT, list(built.outputs), list(built.diagnostics),
+    result = DocumentResult(task.source, task.name, BUILT, sorted(built.outputs), list(built.diagnostics),
                             style=built.style.name, fonts=built.style.font_report(), seconds=seconds)
     entry = {
         "source": {"path": manifest.rel(task.source, task.out_dir), "sha256": task.sha256},

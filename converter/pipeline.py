@@ -73,7 +73,8 @@ def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: B
     err = MissingGlyphsError(absent, str(source), _first_line_with(source, absent))
     if not ctx.allow_missing_glyphs:
         raise err
-    ctx.warn(err.message + " (drawn as the font's missing-glyph box)")
+    ctx.diagnostics.append(Diagnostic("warning", err.message + " (drawn as the font's missing-glyph box)",
+                                      ctx.name, err.line))
 
 
 def _first_line_with(source: Path, chars: list[str]) -> int | None:
@@ -86,18 +87,21 @@ def _first_line_with(source: Path, chars: list[str]) -> int | None:
 
 
 def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DEFAULT_FORMATS,
-          style: str | None = None, allow_missing_glyphs: bool = False, strict: bool = False) -> BuildResult:
+          style: str | None = None, allow_missing_glyphs: bool = False, strict: bool = False,
+          options: dict | None = None) -> BuildResult:
     """Build one source into every format; all outputs appear together, or none does.
 
     When the build fails, outputs an earlier build left under the same names are removed
     too: a stale file must not pass for this build's result. ``strict``: a warning fails the
-    build (before any output takes its name).
+    build (before any output takes its name). ``options``: what particular writers are asked
+    (BuildContext.options, e.g. ``reference_doc`` for the DOCX writer).
     """
     writers = {fmt: plugins.writer(fmt) for fmt in formats}  # unknown format: UsageError, before any work
     finals = {fmt: out_dir / (source.stem + writers[fmt].suffix) for fmt in formats}
     temps: dict[str, Path] = {}
     try:
-        return _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict)
+        return _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
+                      options or {})
     except BaseException:
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)
@@ -106,12 +110,13 @@ def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DE
         raise
 
 
-def _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict) -> BuildResult:
+def _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
+           options) -> BuildResult:
     doc = read(source)
     resolved = style_for(doc, style)
     ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(),
                        source_date=source_date(metadata(doc).date, source),
-                       allow_missing_glyphs=allow_missing_glyphs)
+                       allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
     check_glyphs(doc, resolved, source, ctx)

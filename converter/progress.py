@@ -58,7 +58,7 @@ class Reporter:
         for line in self._messages(doc):
             self._err(line)
         if self._progress is not None:
-            self._progress.update(self._task, advance=1, description=f"{doc.status} {doc.source}")
+            self._progress.update(self._task, advance=1, description=f"{doc.status} {doc.name}")
         elif self.mode == "lines" and (self.show_unchanged or doc.status != UNCHANGED):
             if doc.style and doc.style not in self._styles and doc.fonts:
                 self._styles.add(doc.style)
