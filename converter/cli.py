@@ -74,6 +74,8 @@ def _build_options(b: argparse.ArgumentParser) -> None:
     b.add_argument("--style", metavar="NAME|PATH", help="style name or .toml file (default: gongwen for Chinese, report otherwise)")
     b.add_argument("--allow-missing-glyphs", action="store_true",
                    help="warn instead of failing when no font has a character")
+    b.add_argument("--reference-doc", metavar="FILE.docx",
+                   help="take the DOCX's page setup and style definitions from this Word document or template")
     b.add_argument("-j", "--jobs", type=int, metavar="N",
                    help="build N documents at once in separate processes (default: the number of cores)")
     b.add_argument("--strict", action="store_true", help="a warning fails its document (exit code 1)")
@@ -98,6 +100,7 @@ def _build_with(args: argparse.Namespace, inputs: list[str], reporter: Reporter,
         raise UsageError("-j needs a number of jobs of at least 1")
     result = build_folder(inputs, args.output, args.to, args.style, jobs=args.jobs, force=force,
                           strict=args.strict, allow_missing_glyphs=args.allow_missing_glyphs,
+                          reference_doc=args.reference_doc,
                           on_start=reporter.start, on_result=reporter.result, on_wait=reporter.waiting)
     reporter.finish(result)
     return result

@@ -29,6 +29,8 @@ class BuildContext:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: results one writer leaves for a later one in the same run (e.g. the PDF's page starts)
     shared: dict = field(default_factory=dict)
+    #: what the user asked of particular writers (``reference_doc``: a Path, for the DOCX writer)
+    options: dict = field(default_factory=dict)
 
     def warn(self, message: str) -> None:
         self.diagnostics.append(Diagnostic("warning", message, self.name))

@@ -97,6 +97,8 @@ class ResolvedStyle:
     families: dict[str, Fonts] = field(default_factory=dict)
     #: the sheet's family lists, to find bold and italic faces for inline emphasis
     family_lists: dict[str, dict] = field(default_factory=dict)
+    #: whether the DOCX carries subsets of its fonts ([docx] embed-fonts)
+    docx_embed_fonts: bool = True
 
     def role(self, name: str) -> Role:
         """A role by name; roles the sheet does not define are the body role under that name."""
@@ -201,6 +203,7 @@ def resolve(raw: dict, path: Path) -> ResolvedStyle:
         fallback=tuple(fallback),
         families=_by_family(used),
         family_lists=families,
+        docx_embed_fonts=raw.get("docx", {}).get("embed-fonts", True),
     )
 
 

@@ -30,6 +30,7 @@ SCHEMA: dict = {
                    "distance": object, "first-page": bool},
     },
     "grid": {"lines": int, "chars": int},
+    "docx": {"embed-fonts": bool},  # embed-fonts: the DOCX carries subsets of the fonts it uses
     "fonts": None,  # family name → {latin = [...], cjk = [...]}
     "roles": None,  # role name → ROLE_KEYS
 }

@@ -24,6 +24,8 @@ from ..model.outline import metadata
 from ..model.visitor import Visitor
 from ..style import ResolvedStyle
 from . import docx_package as package
+from .docx_fonts import embed_fonts
+from .docx_reference import load_reference
 from .docx_blocks import Closing, TablesAndFigures
 from .docx_ooxml import PPR_ORDER, RPR_ORDER, el, is_cjk_lang, put, twips
 from .docx_styles import ListNumbering, install_styles, paragraph_styles, rewrite_font_table
@@ -44,6 +46,7 @@ class DocxWriter:
         return DocxTranslator.handled()
 
     def write(self, doc: etree._Element, style: ResolvedStyle, target: Path, ctx: BuildContext) -> None:
+        reference = load_reference(ctx.options.get("reference_doc"))  # --reference-doc, checked first
         document = docx.Document()
         lang = doc.get(XML_LANG, "und")
         cjk = is_cjk_lang(lang)
@@ -52,9 +55,13 @@ class DocxWriter:
         package.setup_page(document, style)
         package.settings(document, lang)
         package.page_numbers(document, style, ids.get("footer", "Footer"), cjk)
+        if reference is not None:
+            reference.apply(document, set(ids.values()))
         package.core_properties(document, metadata(doc), ctx.source_date)
         package.clean_parts(document)
         DocxTranslator(document, style, ctx, ids, cjk).render(doc)
+        if style.docx_embed_fonts:
+            embed_fonts(document, lang, ctx)
         document.save(str(target))
         rezip(target, ctx.source_date)
 

@@ -34,6 +34,33 @@ RPR_ORDER = (
     "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign",
     "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath",
 )
+#: CT_Settings child order (ECMA-376 §17.15.1.78), up to the ones python-docx's template ends with
+SETTINGS_ORDER = (
+    "w:writeProtection", "w:view", "w:zoom", "w:removePersonalInformation", "w:removeDateAndTime",
+    "w:doNotDisplayPageBoundaries", "w:displayBackgroundShape", "w:printPostScriptOverText",
+    "w:printFractionalCharacterWidth", "w:printFormsData", "w:embedTrueTypeFonts", "w:embedSystemFonts",
+    "w:saveSubsetFonts", "w:saveFormsData", "w:mirrorMargins", "w:alignBordersAndEdges",
+    "w:bordersDoNotSurroundHeader", "w:bordersDoNotSurroundFooter", "w:gutterAtTop", "w:hideSpellingErrors",
+    "w:hideGrammaticalErrors", "w:activeWritingStyle", "w:proofState", "w:formsDesign", "w:attachedTemplate",
+    "w:linkStyles", "w:stylePaneFormatFilter", "w:stylePaneSortMethod", "w:documentType", "w:mailMerge",
+    "w:revisionView", "w:trackRevisions", "w:doNotTrackMoves", "w:doNotTrackFormatting",
+    "w:documentProtection", "w:autoFormatOverride", "w:styleLockTheme", "w:styleLockQFSet",
+    "w:defaultTabStop", "w:autoHyphenation", "w:consecutiveHyphenLimit", "w:hyphenationZone",
+    "w:doNotHyphenateCaps", "w:showEnvelope", "w:summaryLength", "w:clickAndTypeStyle",
+    "w:defaultTableStyle", "w:evenAndOddHeaders", "w:bookFoldRevPrinting", "w:bookFoldPrinting",
+    "w:bookFoldPrintingSheets", "w:drawingGridHorizontalSpacing", "w:drawingGridVerticalSpacing",
+    "w:displayHorizontalDrawingGridEvery", "w:displayVerticalDrawingGridEvery",
+    "w:doNotUseMarginsForDrawingGridOrigin", "w:drawingGridHorizontalOrigin", "w:drawingGridVerticalOrigin",
+    "w:doNotShadeFormData", "w:noPunctuationKerning", "w:characterSpacingControl", "w:printTwoOnOne",
+    "w:strictFirstAndLastChars", "w:noLineBreaksAfter", "w:noLineBreaksBefore", "w:savePreviewPicture",
+    "w:doNotValidateAgainstSchema", "w:saveInvalidXml", "w:ignoreMixedContent", "w:alwaysShowPlaceholderText",
+    "w:doNotDemarcateInvalidXml", "w:saveXmlDataOnly", "w:useXSLTWhenSaving", "w:saveThroughXslt",
+    "w:showXMLTags", "w:alwaysMergeEmptyNamespace", "w:updateFields", "w:hdrShapeDefaults", "w:footnotePr",
+    "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang",
+    "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
+    "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary", "w:shapeDefaults",
+    "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+)
 #: the model's alignment words → w:jc values
 JC = {"left": "left", "right": "right", "center": "center", "justify": "both"}
 
@@ -90,9 +117,9 @@ def fonts_el(role_fonts, hint_east_asia: bool = False) -> OxmlElement:
 
 
 def role_rpr(role: Role, *, fonts: bool = True, size: bool = True, weight: bool = True,
-             color: bool = True, tracking: float = 0.0) -> OxmlElement:
-    """A w:rPr carrying the role's character values (the parts asked for); ``tracking`` is extra
-    space after each character in points (negative: tighter), rounded down to whole twips."""
+             color: bool = True, scale: int = 100) -> OxmlElement:
+    """A w:rPr carrying the role's character values (the parts asked for); ``scale``: the
+    glyphs' width in percent (w:w), see glyph_scale."""
     rpr = el("w:rPr")
     if fonts:
         put(rpr, fonts_el(role.fonts), RPR_ORDER)
@@ -104,8 +131,8 @@ def role_rpr(role: Role, *, fonts: bool = True, size: bool = True, weight: bool 
         put(rpr, el("w:iCs"), RPR_ORDER)
     if color:
         put(rpr, el("w:color", val=role.color.lstrip("#").upper()), RPR_ORDER)
-    if tracking:
-        put(rpr, el("w:spacing", val=math.floor(tracking * 20)), RPR_ORDER)
+    if scale != 100:
+        put(rpr, el("w:w", val=scale), RPR_ORDER)
     if size:
         put(rpr, el("w:sz", val=half_points(role.size)), RPR_ORDER)
         put(rpr, el("w:szCs", val=half_points(role.size)), RPR_ORDER)
@@ -113,8 +140,9 @@ def role_rpr(role: Role, *, fonts: bool = True, size: bool = True, weight: bool 
 
 
 def role_ppr(role: Role, *, exact_pitch: bool = True, outline_level: int | None = None,
-             snap_to_grid: bool = True) -> OxmlElement:
-    """A w:pPr carrying the role's paragraph values: spacing, exact line pitch, indents, alignment."""
+             snap_to_grid: bool = True, char_unit: float | None = None) -> OxmlElement:
+    """A w:pPr carrying the role's paragraph values: spacing, exact line pitch, indents, alignment
+    (``char_unit``: indents also in characters of that pitch, see indent_el)."""
     ppr = el("w:pPr")
     if role.keep_with_next:
         put(ppr, el("w:keepNext"), PPR_ORDER)
@@ -126,21 +154,50 @@ def role_ppr(role: Role, *, exact_pitch: bool = True, outline_level: int | None 
     else:  # pictures would be clipped to one line by an exact pitch
         spacing |= {"line": 240, "lineRule": "auto"}
     put(ppr, el("w:spacing", **spacing), PPR_ORDER)
-    put(ppr, indent_el(role.left_indent, role.right_indent, role.first_line_indent), PPR_ORDER)
+    put(ppr, indent_el(role.left_indent, role.right_indent, role.first_line_indent,
+                       role.size if char_unit else None, char_unit), PPR_ORDER)
     put(ppr, el("w:jc", val=JC[role.align]), PPR_ORDER)
     if outline_level is not None:
         put(ppr, el("w:outlineLvl", val=outline_level), PPR_ORDER)
     return ppr
 
 
-def indent_el(left: float, right: float, first_line: float) -> OxmlElement:
-    """w:ind; a negative first-line indent is a hanging indent (Word has no negative firstLine)."""
-    attrs = {"left": twips(left), "right": twips(right)}
-    if first_line < 0:
-        attrs["hanging"] = twips(-first_line)
-    else:
-        attrs["firstLine"] = twips(first_line)
+def indent_el(left: float, right: float, first_line: float, em: float | None = None,
+              char_unit: float | None = None) -> OxmlElement:
+    """w:ind; a negative first-line indent is a hanging indent (Word has no negative firstLine).
+
+    With ``em`` (the role's size) and ``char_unit`` (the grid's character pitch), indents are
+    also given in hundredths of a character (w:firstLineChars …), which Word uses on a character
+    grid; the lengths are then that many grid characters, for applications that ignore them.
+    """
+    sides = {"left": left, "right": right}
+    sides |= {"hanging": -first_line} if first_line < 0 else {"firstLine": first_line}
+    attrs: dict[str, int] = {}
+    for side, length in sides.items():
+        if em and char_unit and length:
+            chars = length / em
+            attrs[f"{side}Chars"] = round(chars * 100)
+            length = chars * char_unit
+        attrs[side] = twips(length)
     return el("w:ind", **attrs)
+
+
+def char_space(text_width: float, chars: int, size: float) -> int:
+    """w:docGrid/@w:charSpace for ``chars`` characters of ``size`` points a line: the pitch's
+    difference from the size in 4096ths of a point, rounded down so that the line always fits
+    (GB/T 9704: 28 characters of 16 pt in 156 mm → −848)."""
+    return math.floor((text_width / chars - size) * 4096)
+
+
+def glyph_scale(pitch: float, size: float) -> int:
+    """The glyph width (w:w, percent) that keeps characters of ``size`` within a grid ``pitch``.
+
+    Word narrows the pitch itself (charSpace). LibreOffice (7.4) gives a CJK character as many
+    grid cells as its advance needs, so a 16 pt character in a 15.8 pt cell takes two and a
+    line holds 14; measured: at 98 % it takes one and a line holds 28. LibreOffice rounds the
+    cell down to about 15.73 pt, hence the 0.1 pt of room.
+    """
+    return min(100, math.floor(100 * (pitch - 0.1) / size))
 
 
 def is_cjk_lang(lang: str) -> bool:

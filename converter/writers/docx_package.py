@@ -13,7 +13,7 @@ from docx.shared import Twips
 
 from ..model.outline import Metadata
 from ..style.resolve import ResolvedStyle
-from .docx_ooxml import PPR_ORDER, RPR_ORDER, el, is_cjk_lang, line_twips, put, twips
+from .docx_ooxml import PPR_ORDER, RPR_ORDER, SETTINGS_ORDER, char_space, el, is_cjk_lang, line_twips, put, twips
 
 #: which side the number sits on for (odd pages, even pages)
 SIDES = {"outside": ("right", "left"), "inside": ("left", "right"), "center": ("center", "center"),
@@ -44,10 +44,12 @@ def setup_page(document, style: ResolvedStyle) -> None:
         section._sectPr.append(grid)
     grid.attrib.clear()
     if style.grid is not None:
-        # a line grid of the style's pitch (22 lines on a GB/T 9704 page); the 28 characters a line
-        # come from the styles' tracking, see docx_styles.install_styles
-        grid.set(qn("w:type"), "lines")
+        # Word's line and character grid (22 lines, 28 characters on a GB/T 9704 page); the
+        # character pitch is relative to the Normal style's size, which is the body's
+        grid.set(qn("w:type"), "linesAndChars")
         grid.set(qn("w:linePitch"), str(line_twips(style.grid.line_pitch)))
+        size = style.role("body").size
+        grid.set(qn("w:charSpace"), str(char_space(page.text_width, style.grid.chars, size)))
     else:
         grid.set(qn("w:linePitch"), str(line_twips(style.role("body").line_pitch)))
     if page.mirror:
@@ -129,25 +131,9 @@ def _field_run(part: str, cjk: bool):
     return _run(part, False)
 
 
-#: the w:settings children that come before w:mirrorMargins (ECMA-376 §17.15.1.78)
-BEFORE_MIRROR = tuple(qn(f"w:{t}") for t in (
-    "writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
-    "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
-    "printFractionalCharacterWidth", "printFormsData", "embedTrueTypeFonts", "embedSystemFonts",
-    "saveSubsetFonts", "saveFormsData"))
-
-
 def _mirror_margins(document) -> None:
-    """Add w:mirrorMargins to w:settings at its schema position (inside/outside margins swap
-    on even pages)."""
-    root = document.settings.element
-    if root.find(qn("w:mirrorMargins")) is not None:
-        return
-    for sibling in root:
-        if sibling.tag not in BEFORE_MIRROR:
-            sibling.addprevious(el("w:mirrorMargins"))
-            return
-    root.append(el("w:mirrorMargins"))
+    """w:mirrorMargins in w:settings: inside/outside margins swap on even pages."""
+    put(document.settings.element, el("w:mirrorMargins"), SETTINGS_ORDER)
 
 
 def settings(document, lang: str) -> None:

@@ -17,7 +17,8 @@ from lxml import etree
 
 from ..style.resolve import ResolvedStyle, Role
 from .docx_package import number_line_pitch
-from .docx_ooxml import PPR_ORDER, RPR_ORDER, el, fonts_el, half_points, is_cjk_lang, put, role_ppr, role_rpr, twips
+from .docx_ooxml import (PPR_ORDER, RPR_ORDER, el, fonts_el, glyph_scale, half_points, is_cjk_lang, put, role_ppr,
+                         role_rpr, twips)
 
 #: CT_Style child order (ECMA-376 §17.7.4.17)
 STYLE_ORDER = (
@@ -42,6 +43,9 @@ class ParaStyle:
     exact_pitch: bool = True
     next: str | None = None
     bottom_border: bool = False
+    #: indents also in characters (w:firstLineChars …): only styles whose paragraphs never get
+    #: indents of their own (list items and attachment notes do), which the characters would beat
+    char_indents: bool = False
 
 
 def paragraph_styles(style: ResolvedStyle) -> list[ParaStyle]:
@@ -49,22 +53,23 @@ def paragraph_styles(style: ResolvedStyle) -> list[ParaStyle]:
     r = style.role
     body = r("body")
     out = [
-        ParaStyle("body", BODY, body),
-        ParaStyle("title", "Title", r("title"), next=BODY),
-        ParaStyle("subtitle", "Subtitle", r("subtitle"), next=BODY),
-        ParaStyle("docnumber", "Document Number", r("docnumber"), next="Title"),
-        ParaStyle("addressee", "Addressee", r("addressee"), next=BODY),
+        ParaStyle("body", BODY, body, char_indents=True),
+        ParaStyle("title", "Title", r("title"), next=BODY, char_indents=True),
+        ParaStyle("subtitle", "Subtitle", r("subtitle"), next=BODY, char_indents=True),
+        ParaStyle("docnumber", "Document Number", r("docnumber"), next="Title", char_indents=True),
+        ParaStyle("addressee", "Addressee", r("addressee"), next=BODY, char_indents=True),
     ]
     for n in range(1, 7):
-        out.append(ParaStyle(f"heading-{n}", f"heading {n}", r(f"heading-{n}"), outline_level=n - 1, next=BODY))
+        out.append(ParaStyle(f"heading-{n}", f"heading {n}", r(f"heading-{n}"), outline_level=n - 1, next=BODY,
+                             char_indents=True))
     attachment = r("attachment")
     out += [
         ParaStyle("attachment", "Attachment", attachment, next="Attachment Continuation"),
         # later attachment items: no blank line above them
         ParaStyle("attachment-cont", "Attachment Continuation", dataclasses.replace(attachment, space_before=0.0)),
-        ParaStyle("signature", "Signature", r("signature"), next="Date"),
-        ParaStyle("date", "Date", r("date")),
-        ParaStyle("remark", "Remark", r("remark")),
+        ParaStyle("signature", "Signature", r("signature"), next="Date", char_indents=True),
+        ParaStyle("date", "Date", r("date"), char_indents=True),
+        ParaStyle("remark", "Remark", r("remark"), char_indents=True),
         ParaStyle("quote", "Quote", r("quote")),
         ParaStyle("code", "Code", r("code")),
         ParaStyle("caption", "caption", r("caption"), next=BODY),
@@ -107,23 +112,38 @@ def install_styles(document, style: ResolvedStyle, lang: str) -> dict[str, str]:
         numpr.getparent().remove(numpr)  # the template's list styles point at its own numbering
     _doc_defaults(root, style, lang)
     body = style.role("body")
-    ids: dict[str, str] = {}
+    ids: dict[str, str] = {"normal": _normal(document, body).style_id}
     for ps in paragraph_styles(style):
+        # GB/T 9704's 22 × 28 characters: Word's document grid (docx_package.setup_page) for
+        # text of the body's size; other sizes stay off it (Word would stretch them to whole cells)
         on_grid = style.grid is not None and abs(ps.role.size - body.size) < 0.01
-        # GB/T 9704's 28 characters a line: 16 pt characters tracked to the grid's pitch (15.79 pt).
-        # Not Word's character grid (w:docGrid linesAndChars): LibreOffice lays that out with about
-        # 19 characters a line. Characters at other sizes stay off the grid.
-        tracking = style.grid.char_pitch - ps.role.size if on_grid else 0.0
+        scale = glyph_scale(style.grid.char_pitch, ps.role.size) if on_grid else 100
         ppr = role_ppr(ps.role, exact_pitch=ps.exact_pitch, outline_level=ps.outline_level,
-                       snap_to_grid=style.grid is None or on_grid)
+                       snap_to_grid=style.grid is None or on_grid,
+                       char_unit=style.grid.char_pitch if on_grid and ps.char_indents else None)
         if ps.bottom_border:
             border = el("w:pBdr")
             border.append(el("w:bottom", val="single", sz=6, space=1, color="auto"))
             put(ppr, border, PPR_ORDER)
-        s = _define(document, ps.name, WD_STYLE_TYPE.PARAGRAPH, ppr, role_rpr(ps.role, tracking=tracking), ps.next)
+        s = _define(document, ps.name, WD_STYLE_TYPE.PARAGRAPH, ppr, role_rpr(ps.role, scale=scale), ps.next)
         ids[ps.key] = s.style_id
     ids |= _character_styles(document, style)
     return ids
+
+
+def _normal(document, body: Role):
+    """Normal, the default paragraph style, at the body's size: Word measures the document grid's
+    character pitch from it, and LibreOffice reads the size from this style only (not from the
+    document defaults)."""
+    normal = document.styles["Normal"]
+    e = normal.element
+    for old in e.findall(qn("w:rPr")):
+        e.remove(old)
+    rpr = el("w:rPr")
+    put(rpr, el("w:sz", val=half_points(body.size)), RPR_ORDER)
+    put(rpr, el("w:szCs", val=half_points(body.size)), RPR_ORDER)
+    put(e, rpr, STYLE_ORDER)
+    return normal
 
 
 def _character_styles(document, style: ResolvedStyle) -> dict[str, str]:

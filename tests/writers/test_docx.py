@@ -212,8 +212,10 @@ def test_styles_carry_the_roles(seed_docx):
         assert (rpr.find(w("b")) is not None) == r.bold, sid
         level = ppr.find(w("outlineLvl"))
         assert (level.get(w("val")) if level is not None else None) == outline, sid
+    # 2 characters: in characters for Word's grid, and as two grid characters (15.79 pt) for others
     body_ind = style_el("BodyText").find(f"{w('pPr')}/{w('ind')}")
-    assert body_ind.get(w("firstLine")) == str(round(body.first_line_indent * 20))  # 2 characters
+    assert body_ind.get(w("firstLineChars")) == "200"
+    assert body_ind.get(w("firstLine")) == str(round(2 * style.grid.char_pitch * 20))
     for name in ("Enumeration Lead", "Run-in Heading", "Document Number", "Addressee", "Attachment",
                  "Signature", "Date", "Remark", "Code", "Quote", "footnote text", "Subtitle"):
         assert styles.find(f"{w('style')}/{w('name')}[@{w('val')}='{name}']") is not None, name
