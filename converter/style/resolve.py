@@ -11,6 +11,8 @@ from .sheet import ROLES
 from .units import PAGE_SIZES_MM, POINTS_PER, to_points
 
 ALIGNS = ("left", "right", "center", "justify")
+#: the e-book's writing modes ([epub] writing-mode); the PDF and DOCX writers lay out horizontally
+WRITING_MODES = ("horizontal-tb", "vertical-rl")
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,8 @@ class ResolvedStyle:
     family_lists: dict[str, dict] = field(default_factory=dict)
     #: whether the DOCX carries subsets of its fonts ([docx] embed-fonts)
     docx_embed_fonts: bool = True
+    #: [epub] writing-mode: how the e-book sets its lines (only the EPUB writer reads it for now)
+    writing_mode: str = "horizontal-tb"
 
     def role(self, name: str) -> Role:
         """A role by name; roles the sheet does not define are the body role under that name."""
@@ -193,6 +197,9 @@ def resolve(raw: dict, path: Path) -> ResolvedStyle:
         face = first_installed([fam])
         if face is not None:
             fallback.append(face)
+    writing_mode = raw.get("epub", {}).get("writing-mode", WRITING_MODES[0])
+    if writing_mode not in WRITING_MODES:
+        raise StyleError(f"epub.writing-mode {writing_mode!r}: use {' or '.join(WRITING_MODES)}", str(path))
     return ResolvedStyle(
         name=raw.get("name", path.stem),
         description=raw.get("description", ""),
@@ -204,6 +211,7 @@ def resolve(raw: dict, path: Path) -> ResolvedStyle:
         families=_by_family(used),
         family_lists=families,
         docx_embed_fonts=raw.get("docx", {}).get("embed-fonts", True),
+        writing_mode=writing_mode,
     )
 
 

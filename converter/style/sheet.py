@@ -31,6 +31,9 @@ SCHEMA: dict = {
     },
     "grid": {"lines": int, "chars": int},
     "docx": {"embed-fonts": bool},  # embed-fonts: the DOCX carries subsets of the fonts it uses
+    # What only the e-book does. writing-mode: "horizontal-tb" (default) or "vertical-rl" (columns
+    # read top to bottom, right to left). The PDF and DOCX writers ignore it for now.
+    "epub": {"writing-mode": str},
     "fonts": None,  # family name → {latin = [...], cjk = [...]}
     "roles": None,  # role name → ROLE_KEYS
 }

@@ -1,4 +1,5 @@
-"""The EPUB 3 writer: packaging (parts, images, navigation, metadata, zip) around the XHTML translator.
+"""The EPUB 3 writer: packaging (parts, images, fonts, navigation, metadata, zip) around the
+XHTML translator.
 
 Layout inside the container (the OPF lives in ``EPUB/``)::
 
@@ -6,17 +7,16 @@ Layout inside the container (the OPF lives in ``EPUB/``)::
     EPUB/styles/book.css
     EPUB/text/part-001.xhtml …   one per level-1 section of a long document, else one in all
     EPUB/images/image-001.png …  copies of the model's images
+    EPUB/fonts/<face>.woff2 …    the faces the book draws with, subset (epub_fonts.py)
 
-ebooklib assembles the package; the content documents are serialized by us (see ``_Content``)
-and the zip is rewritten by ``packaging.rezip`` so that the same input gives the same bytes.
+When the PDF was built in the same run, the text carries its page-break markers and the
+navigation a page list (epub_pages.py).  ebooklib assembles the package; the content and
+navigation documents are serialized by us (see ``_Content``, epub_nav.py) and the zip is
+rewritten by ``packaging.rezip`` so that the same input gives the same bytes.
 """
 from __future__ import annotations
 
-import hashlib
-import itertools
 import posixpath
-import re
-import uuid
 from dataclasses import dataclass, field
 from datetime import timezone
 from pathlib import Path
@@ -27,11 +27,15 @@ from lxml import etree
 
 from ..context import BuildContext
 from ..errors import InputError
-from ..model import child, children, plain_text, q, tag_of
-from ..model.outline import Metadata, metadata
+from ..model import child, children, plain_text, tag_of
+from ..model.outline import metadata
 from ..style import ResolvedStyle
 from . import packaging
-from .css import stylesheet
+from .css import SIDES, stylesheet
+from .epub_fonts import FontChoice, embed, font_face_rules
+from .epub_meta import accessibility, facts, identifier, new_book, print_source
+from .epub_nav import PackageWriter, nav_document, table_of_contents
+from .epub_pages import PageTarget, hoist_markers, mark_pages
 from .xhtml import Resources, XhtmlTranslator, document, serialize, text_of
 
 CSS_PATH = "styles/book.css"
@@ -40,80 +44,111 @@ TEXT_DIR = "text"
 IMAGE_DIR = "images"
 #: a document with less text than this stays in one content document
 SPLIT_THRESHOLD = 12_000
-#: every identifier is a name-based UUID in this namespace (never a random one)
-ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:x-converter:document:1")
 
 _FRONT = ("docnumber", "title", "subtitle", "addressee")
-_HEADING_END = "。．.：:"
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _WORDS = {  # navigation captions, by the document's language
-    "zh": {"toc": "目录", "landmarks": "导览"},
-    "": {"toc": "Contents", "landmarks": "Landmarks"},
+    "zh": {"toc": "目录", "landmarks": "导览", "pages": "页码"},
+    "": {"toc": "Contents", "landmarks": "Landmarks", "pages": "Pages"},
 }
+
+__all__ = ["EpubWriter", "identifier", "plan", "Part"]
 
 
 class EpubWriter:
     suffix = ".epub"
 
-    def __init__(self, split_threshold: int = SPLIT_THRESHOLD):
+    def __init__(self, split_threshold: int = SPLIT_THRESHOLD, embed_fonts: bool = True):
         self.split_threshold = split_threshold
+        #: False leaves the fonts out (the CSS then names the style's families for the reader to find)
+        self.embed_fonts = embed_fonts
 
     def write(self, doc: etree._Element, style: ResolvedStyle, target: Path, ctx: BuildContext) -> None:
         """Write the book to ``target``, then repack it byte-reproducibly."""
         meta = metadata(doc)
         title = meta.title or Path(ctx.name).stem  # an empty title would make an invalid package
         words = _WORDS["zh"] if meta.lang.lower().startswith("zh") else _WORDS[""]
-        parts = plan(doc, self.split_threshold, title)
+        starts = ctx.shared.get("pdf_page_starts")
+        text = doc
+        if starts:  # print page markers, in a copy
+            text, unmarked = mark_pages(doc, starts)
+            for n in unmarked:
+                ctx.warn(f"print page {n}: the PDF gives it no place in the text after the page before; "
+                         "the e-book has no marker for it")
+        parts = plan(text, self.split_threshold, title)
 
-        book = _book(doc, meta, title, style, ctx)
-        book.add_item(epub.EpubItem(uid="css", file_name=CSS_PATH, media_type="text/css",
-                                    content=stylesheet(style).encode("utf-8")))
-        chapters, images = _render(doc, parts, meta.lang, ctx)
-        for item in [*chapters, *images]:
+        book = new_book(doc, meta, title, style, ctx)  # the identifier is the model's, markers or not
+        chapters, images, pages = _render(text, parts, meta.lang, style, ctx)
+        book.toc = table_of_contents(text, _locator(parts), title)
+        landmarks = [("toc", NAV_PATH + "#toc", words["toc"]), ("bodymatter", parts[0].path, title)]
+        nav_root = nav_document(NAV_PATH, CSS_PATH, meta.lang, words, book.toc, landmarks, pages)
+
+        fonts = []
+        if self.embed_fonts:
+            choice = FontChoice(style, meta.lang)
+            for root in [*(c.root for c in chapters), nav_root]:
+                choice.add_document(root)
+            fonts = embed(choice.used, ctx.cache)
+        css = stylesheet(style, font_face_rules(fonts, CSS_PATH), {f.face.family for f in fonts}) \
+            if self.embed_fonts else stylesheet(style)
+
+        book.add_item(epub.EpubItem(uid="css", file_name=CSS_PATH, media_type="text/css", content=css.encode("utf-8")))
+        for n, f in enumerate(fonts, start=1):
+            book.add_item(epub.EpubItem(uid=f"font-{n:03d}", file_name=f.path, media_type=f.font.media_type,
+                                        content=f.font.path.read_bytes()))
+        items = [c.item() for c in chapters]
+        for item in [*items, *images]:
             book.add_item(item)
-        nav = _navigation(book, doc, parts, title, words)
+        book.add_item(epub.EpubNcx())
+        nav = epub.EpubNav(uid="nav", file_name=NAV_PATH, title=words["toc"])
+        book.add_item(nav)
+        # the EPUB 2 guide; the landmarks are in our navigation document
+        book.guide = [{"href": NAV_PATH, "title": words["toc"], "type": "toc"},
+                      {"href": parts[0].path, "title": title, "type": "text"}]
         # The nav must be a spine item since the landmarks link to it (else RSC-011); outside the
         # reading order (linear="no"), as pandoc does, it is reached from the reader's menu.
-        book.spine = [chapters[0], (nav, "no"), *chapters[1:]]
+        book.spine = [items[0], (nav, "no"), *items[1:]]
+        if style.writing_mode == "vertical-rl":
+            book.set_direction("rtl")  # page-progression-direction: pages turn right to left
 
-        epub.write_epub(str(target), book, {
+        accessibility(book, facts([c.root for c in chapters], meta.lang, len(pages)))
+        if pages:
+            print_source(book, title, len(pages), meta.lang)
+
+        PackageWriter(str(target), book, {
             "mtime": ctx.source_date.astimezone(timezone.utc),  # dcterms:modified, never the wall clock
-            "landmark_title": words["landmarks"],
-            # ebooklib's page list takes every element with epub:type and an id for a page
-            # (our footnotes); print page numbers will be written by us
-            "epub3_pages": False,
+            "epub3_pages": False,  # ebooklib's would take every element with epub:type and an id
+            "pages_title": words["pages"],
             "raise_exceptions": True,
-        })
+        }, serialize(nav_root), pages).write_book()
         packaging.rezip(target, ctx.source_date, first=("mimetype",), stored=("mimetype",))
 
 
-def _render(doc: etree._Element, parts: list[Part], lang: str,
-            ctx: BuildContext) -> tuple[list[epub.EpubHtml], list[epub.EpubImage]]:
-    """The content documents of the parts, and the images they show."""
+@dataclass
+class _Chapter:
+    """A rendered content document: its part and its XHTML tree (serialized last)."""
+
+    part: Part
+    root: etree._Element
+    lang: str
+
+    def item(self) -> "_Content":
+        uid = posixpath.splitext(posixpath.basename(self.part.path))[0]
+        return _Content(uid=uid, file_name=self.part.path, title=self.part.title, lang=self.lang,
+                        content=serialize(self.root))
+
+
+def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedStyle,
+            ctx: BuildContext) -> tuple[list[_Chapter], list[epub.EpubImage], list[PageTarget]]:
+    """The content documents of the parts, the images they show and the print page markers."""
     images = ImageStore(ctx.base_dir)
     translator = XhtmlTranslator(Resources(
         targets=_targets(parts), image=images.add, warn=ctx.warn,
         taken={el.get("id") for el in doc.iter() if el.get("id")},
+        start_side=SIDES[style.writing_mode][2],
     ))
-    chapters = [_chapter(part, translator, lang) for part in parts]
-    return chapters, images.items()
-
-
-def _navigation(book: epub.EpubBook, doc: etree._Element, parts: list[Part], title: str,
-                words: dict[str, str]) -> epub.EpubNav:
-    """Table of contents, NCX, nav document and landmarks; returns the nav document."""
-    book.toc = table_of_contents(doc, parts, title)
-    nav = epub.EpubNav(uid="nav", file_name=NAV_PATH, title=words["toc"])
-    nav.add_link(href=posixpath.relpath(CSS_PATH, posixpath.dirname(NAV_PATH) or "."),
-                 rel="stylesheet", type="text/css")
-    book.add_item(epub.EpubNcx())
-    book.add_item(nav)
-    # landmarks in the nav (and the EPUB 2 guide): where the contents are, where the text starts
-    book.guide = [
-        {"href": NAV_PATH, "title": words["toc"], "type": "toc"},
-        {"href": parts[0].path, "title": title, "type": "text"},  # ebooklib writes it as bodymatter
-    ]
-    return nav
+    chapters = [_Chapter(part, _chapter(part, translator, lang), lang) for part in parts]
+    pages = [PageTarget(n, path, ident) for n, path, ident in translator.pages]
+    return chapters, images.items(), pages
 
 
 # --- parts: which model elements go into which content document ------------------------------
@@ -179,79 +214,32 @@ class _Content(epub.EpubHtml):
         return self.content
 
 
-def _chapter(part: Part, translator: XhtmlTranslator, lang: str) -> _Content:
-    """Render a part into a complete XHTML document."""
+def _chapter(part: Part, translator: XhtmlTranslator, lang: str) -> etree._Element:
+    """Render a part into a complete XHTML document (its tree)."""
     translator.current = part.path
     css = posixpath.relpath(CSS_PATH, posixpath.dirname(part.path))  # relative, else RSC-007
     root, body = document(part.title, lang, css)
     for el in part.elements:
         translator.visit(el, body)
     translator.finish(body)  # a file's notes at its end, so that note and reference share a file
-    uid = posixpath.splitext(posixpath.basename(part.path))[0]
-    return _Content(uid=uid, file_name=part.path, title=part.title, lang=lang, content=serialize(root))
+    hoist_markers(body)
+    return root
 
 
-# --- navigation -------------------------------------------------------------------------------
-
-def table_of_contents(doc: etree._Element, parts: list[Part], title: str) -> list:
-    """ebooklib's toc: every section heading at every level, nested; the title when there are none."""
+def _locator(parts: list[Part]):
+    """section → the package path of the part that holds it."""
     targets = _targets(parts)
-    counter = itertools.count(1)
 
-    def entries(parent: etree._Element) -> list:
-        out = []
-        for sec in parent.iterfind(q("section")):
-            ident = sec.get("id")
-            href = targets[ident] + "#" + ident if ident else _part_of(sec, parts)
-            label = _label(child(sec, "heading")) or ident or title
-            subs = entries(sec)
-            if subs:
-                out.append((epub.Section(label, href), subs))
-            else:
-                out.append(epub.Link(href, label, f"navpoint-{next(counter)}"))
-        return out
+    def part_of(el: etree._Element) -> str:
+        ident = el.get("id")
+        if ident in targets:
+            return targets[ident]
+        for part in parts:
+            if any(el is e or el in e.iterdescendants() for e in part.elements):
+                return part.path
+        return parts[0].path
 
-    body = child(doc, "body")
-    toc = entries(body) if body is not None else []
-    # an empty table of contents makes ebooklib write an invalid nav and NCX
-    return toc or [epub.Link(parts[0].path, title, "navpoint-title")]
-
-
-def _label(heading: etree._Element) -> str:
-    """A heading's navigation label: numbering included, without a final full stop or colon."""
-    text = text_of(heading)
-    return text.rstrip(_HEADING_END).strip() or text
-
-
-def _part_of(el: etree._Element, parts: list[Part]) -> str:
-    for part in parts:
-        if any(el is e or el in e.iterdescendants() for e in part.elements):
-            return part.path
-    return parts[0].path
-
-
-# --- metadata ---------------------------------------------------------------------------------
-
-def _book(doc: etree._Element, meta: Metadata, title: str, style: ResolvedStyle, ctx: BuildContext) -> epub.EpubBook:
-    """An EpubBook with the package metadata filled in."""
-    book = epub.EpubBook()
-    book.set_identifier(identifier(doc, style))
-    book.set_title(title)
-    book.set_language(meta.lang)
-    for n, author in enumerate(meta.authors, start=1):
-        book.add_author(author, uid=f"creator-{n}")
-    # dc:date takes W3C dates only: the model's xsd:date may carry a zone (2024-03-15+08:00)
-    date = meta.date[:10] if meta.date and _ISO_DATE.match(meta.date) else ctx.source_date.date().isoformat()
-    book.add_metadata("DC", "date", date)
-    for subject in ([meta.subject] if meta.subject else []) + list(meta.keywords):
-        book.add_metadata("DC", "subject", subject)
-    return book
-
-
-def identifier(doc: etree._Element, style: ResolvedStyle) -> str:
-    """A name-based UUID of the model and the style: the same book always has the same id."""
-    digest = hashlib.sha256(etree.tostring(doc, method="c14n") + b"\0" + style.name.encode("utf-8"))
-    return "urn:uuid:" + str(uuid.uuid5(ID_NAMESPACE, digest.hexdigest()))
+    return part_of
 
 
 # --- images -----------------------------------------------------------------------------------

@@ -76,6 +76,8 @@ class Resources:
     warn: Callable[[str], None]
     #: ids already used in the model (new ids the translator makes must not clash)
     taken: set[str] = field(default_factory=set)
+    #: the side a line starts on: left, or top in vertical writing (for inline indents)
+    start_side: str = "left"
 
 
 class XhtmlTranslator(Visitor):
@@ -86,6 +88,8 @@ class XhtmlTranslator(Visitor):
         self.current = ""
         self._notes: list[tuple[etree._Element, int, str, str]] = []  # pending: (note, number, id, ref id)
         self._note_count = 0
+        #: the print page markers written so far: (page label, package path, id)
+        self.pages: list[tuple[str, str, str]] = []
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -173,12 +177,15 @@ class XhtmlTranslator(Visitor):
         level = min(int(section.get("level", "1")), 6)
         self.inlines(el, h(out, f"h{level}", id=section.get("id")))
 
+    # Elements that hold only text render it with inlines() too: a print page marker
+    # (epub_pages.py) may have split their text.
+
     def visit_number(self, el, out):
         """Numbering as written (一、 （一） 1.): part of the heading's text, marked for styling."""
-        h(out, "span", el.text, class_="number")
+        self.inlines(el, h(out, "span", class_="number"))
 
     def visit_lead(self, el, out):
-        h(out, "span", el.text, class_="lead")
+        self.inlines(el, h(out, "span", class_="lead"))
 
     # --- blocks ------------------------------------------------------------------------------
 
@@ -199,7 +206,7 @@ class XhtmlTranslator(Visitor):
     def visit_codeblock(self, el, out):
         lang = el.get("lang")
         pre = h(out, "pre")
-        h(pre, "code", el.text, class_=f"language-{lang}" if lang else None)
+        self.inlines(el, h(pre, "code", class_=f"language-{lang}" if lang else None))
 
     def visit_rule(self, el, out):
         h(out, "hr")
@@ -255,7 +262,7 @@ class XhtmlTranslator(Visitor):
         self.inlines(el, h(out, "strong"))
 
     def visit_code(self, el, out):
-        h(out, "code", el.text)
+        self.inlines(el, h(out, "code"))
 
     def visit_br(self, el, out):
         h(out, "br")
@@ -324,11 +331,12 @@ class XhtmlTranslator(Visitor):
             self.visit(att, box, label if i == 0 else None, 0 if i == 0 else width)
 
     def visit_label(self, el, out):
-        h(out, "span", el.text, class_="label")
+        self.inlines(el, h(out, "span", class_="label"))
 
     def visit_attachment(self, el, out, label: etree._Element | None = None, indent: float = 0):
         """One attachment line; the first carries the label, the others are indented by its width."""
-        p = h(out, "p", class_="attachment", style=f"padding-left: {indent:g}em" if indent else None)
+        p = h(out, "p", class_="attachment",
+              style=f"padding-{self.res.start_side}: {indent:g}em" if indent else None)
         if label is not None:
             self.visit(label, p)
         self.inlines(el, p)
@@ -337,19 +345,26 @@ class XhtmlTranslator(Visitor):
         self.blocks(el, h(out, "div", class_="signature"))
 
     def visit_issuer(self, el, out):
-        h(out, "p", el.text, class_="signature")
+        self.inlines(el, h(out, "p", class_="signature"))
 
     def visit_date(self, el, out):
         """The signature's date as written, with its ISO value for machines."""
         p = h(out, "p", class_="date")
         value = el.get("value", "")
-        if _ISO_DATE.match(value):
-            h(p, "time", el.text, datetime=value)
-        else:
-            p.text = el.text
+        self.inlines(el, h(p, "time", datetime=value) if _ISO_DATE.match(value) else p)
 
     def visit_remark(self, el, out):
         self.inlines(el, h(out, "p", class_="remark"))
+
+    # --- print page markers (not model elements: epub_pages.py puts them in a copy) -----------
+
+    def visit_printpage(self, el, out):
+        """Where a page of the print edition begins: an empty span the page list points to."""
+        n = el.get("n")
+        ident = self._new_id(f"page-{n}")
+        span = h(out, "span", id=ident, role="doc-pagebreak", aria_label=n)
+        span.set(EPUB_TYPE, "pagebreak")
+        self.pages.append((n, self.current, ident))
 
 
 def unnest_links(root: etree._Element) -> None:

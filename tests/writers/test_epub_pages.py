@@ -1,0 +1,134 @@
+"""Print page numbers and accessibility metadata, read back from the EPUB (and the PDF of the
+same run with poppler's pdftotext and pdfinfo)."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from converter import model
+from converter.pipeline import read
+from epub_books import BOOKS, EPUB_TYPE, NS, Epub
+from helpers import nonspace
+
+WITH_PDF = ["seed+pdf", "long+pdf", "vertical"]
+poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+def markers(epub: Epub) -> list[tuple[str, object]]:
+    """(content document, span) of every page-break marker, in reading order."""
+    return [(path, span) for path in epub.spine() for span in epub.xml(path).iter(f"{{{NS['x']}}}span")
+            if span.get(EPUB_TYPE) == "pagebreak"]
+
+
+def text_after(span, k: int) -> str:
+    """The first k non-whitespace characters the text has after a marker (its own file),
+    without note reference numbers and notes (they are not where the PDF prints them)."""
+    out = ""
+    for t in span.xpath("following::text()"):
+        parent = t.getparent()
+        holder = parent if t.is_text else parent.getparent()
+        if holder is not None and any(a.get(EPUB_TYPE) in ("noteref", "footnote") for a in [holder, *holder.iterancestors()]):
+            continue
+        out += nonspace(str(t))
+        if len(out) >= k:
+            break
+    return out[:k]
+
+
+def pdf_pages(pdf) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def pdf_page_text(pdf, n: int) -> str:
+    return subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+# The PDF prints footnotes at the end of the document and reports a page's start as the least
+# model position on it, so the last page of "long" (signature, then the note) is said to start
+# at the note's place in section 4 (converter/writers/pdf.py page_starts: min(offsets)); the
+# e-book then has no marker for that page and warns.  Strict: passes once the PDF says where
+# the page's first line begins.
+ENDNOTES = pytest.param("long+pdf", marks=pytest.mark.xfail(
+    strict=True, reason="PDF page_starts takes the least position on a page; its endnotes come first"))
+
+
+@poppler
+@pytest.mark.parametrize("name", ["seed+pdf", "vertical", ENDNOTES])
+def test_a_marker_where_each_printed_page_begins(library, name):
+    book = library[name].require()
+    epub, pdf = Epub(book.epub), book.outputs[".pdf"]
+    found = markers(epub)
+    pages = pdf_pages(pdf)
+    assert pages > 1
+    assert [span.get("aria-label") for _, span in found] == [str(n) for n in range(1, pages + 1)]
+    for n, (path, span) in enumerate(found, start=1):
+        assert span.get("role") == "doc-pagebreak" and span.get("id") == f"page-{n}"
+        assert not span.text and len(span) == 0  # empty: no text of its own
+        assert text_after(span, 8) == nonspace(pdf_page_text(pdf, n))[:8], (n, path)
+    # page 1 begins the book: nothing comes before its marker
+    assert found[0][0] == epub.spine()[0]
+    assert not found[0][1].xpath("preceding::text()[normalize-space()][ancestor::x:body]", namespaces=NS)
+    assert not book.diagnostics
+
+
+@pytest.mark.parametrize("name", WITH_PDF)
+def test_page_list_lists_every_page(library, name):
+    epub = Epub(library[name].require().epub)
+    found = markers(epub)
+    nav = epub.nav_list("page-list")
+    assert nav is not None and nav.get("hidden") is not None
+    links = nav.findall(".//x:a", NS)
+    assert [a.text for a in links] == [span.get("aria-label") for _, span in found]
+    nav_dir = os.path.dirname(epub.nav_path())
+    for a, (path, span) in zip(links, found):
+        target, _, frag = a.get("href").partition("#")
+        assert os.path.normpath(os.path.join(nav_dir, target)) == path and frag == span.get("id")
+    # the NCX has the same list for EPUB 2 reading systems
+    targets = epub.ncx().findall(".//ncx:pageList/ncx:pageTarget", NS)
+    assert [t.get("value") for t in targets] == [a.text for a in links]
+    assert [t.find("ncx:content", NS).get("src") for t in targets] == \
+        [os.path.relpath(path, os.path.dirname(epub.opf_path)) + "#" + span.get("id") for path, span in found]
+    # the pagination source is named, as epubcheck (OPF-066) and EPUB Accessibility ask
+    source = epub.opf.find(".//dc:source", NS)
+    refines = [m for m in epub.opf.iterfind(".//opf:meta", NS) if m.get("refines") == "#" + source.get("id")]
+    assert [(m.get("property"), m.text) for m in refines] == [("source-of", "pagination")]
+    assert f"{len(found)}" in source.text
+
+
+def test_without_a_print_edition_no_page_numbers(library):
+    epub = Epub(library["seed"].require().epub)
+    assert markers(epub) == [] and epub.nav_list("page-list") is None
+    assert epub.ncx().find(".//ncx:pageList", NS) is None
+    assert epub.meta("source") == []
+    assert "printPageNumbers" not in epub.properties("schema:accessibilityFeature")
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_accessibility_metadata_says_what_is_true(library, name):
+    book = library[name].require()
+    doc = read(book.source)
+    epub = Epub(book.epub)
+    images = list(doc.iter(model.q("image")))
+    with_alt = [i for i in images if (i.get("alt") or "").strip()]
+    pages = len(markers(epub))
+    assert epub.properties("schema:accessMode") == ["textual"] + (["visual"] if images else [])
+    sufficient = (["textual"] if len(with_alt) == len(images) else []) + (["textual,visual"] if images else [])
+    assert epub.properties("schema:accessModeSufficient") == sufficient
+    features = set(epub.properties("schema:accessibilityFeature"))
+    expected = {"structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"}
+    if images and len(with_alt) == len(images):
+        expected.add("alternativeText")
+    if pages:
+        expected |= {"printPageNumbers", "pageBreakMarkers", "pageNavigation"}
+    assert features == expected
+    assert epub.properties("schema:accessibilityHazard") == ["none"]
+    [summary] = epub.properties("schema:accessibilitySummary")
+    assert (str(pages) in summary) == bool(pages) or not pages
+    if images and len(with_alt) < len(images):
+        assert str(len(images) - len(with_alt)) in summary
