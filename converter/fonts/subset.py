@@ -19,7 +19,7 @@ from fontTools.ttLib import TTFont
 from .embed import _cff_to_glyf, is_truetype
 from .find import FontFace
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 def subset_file(face: FontFace, chars: set[str], cache: Path, truetype: bool = False) -> Path:
@@ -64,4 +64,10 @@ def _subset(face: FontFace, chars: set[str]) -> TTFont:
     sub = subset.Subsetter(options)
     sub.populate(unicodes=[ord(c) for c in chars])
     sub.subset(font)
+    if "CFF " in font:
+        # OpenType wants the CFF FontName to be the PostScript name (name ID 6); the faces of a
+        # Noto CJK collection share one CFF named for Japanese (NotoSerifCJKjp-Regular)
+        ps = font["name"].getDebugName(6)
+        if ps:
+            font["CFF "].cff.fontNames = [ps]
     return font

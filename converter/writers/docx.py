@@ -99,7 +99,8 @@ class DocxTranslator(TablesAndFigures, Closing, Visitor):
         self.bookmarks_made = 0
         # the style decides (ResolvedStyle.runin_role): its own run-in role, or the level's heading
         # role, which the Heading-N paragraph style already gives the runs (一、 in 黑体)
-        self.runin_style = ids["runin"] if style.runin_role(1).name == "runin-heading" else None
+        self.runin_styles = ({n: ids[f"runin-{n}"] for n in range(1, 7)}
+                             if style.runin_role(1).name == "runin-heading" else {})
 
     # ----- driving -------------------------------------------------------------------------
 
@@ -277,7 +278,7 @@ class DocxTranslator(TablesAndFigures, Closing, Visitor):
         runin = node.get("runin") in ("true", "1") and bool(flow) and tag_of(flow[0]) == "p"
         p = self._paragraph(f"heading-{level}")
         self._anchor(node)
-        with self._styled(rstyle=self.runin_style if runin else None):
+        with self._styled(rstyle=self.runin_styles.get(level) if runin else None):
             self.visit(heading)
             words = "".join(p.xpath(".//w:t/text()"))
             if runin and words and not words[-1].isspace() and not is_wide(words[-1]):

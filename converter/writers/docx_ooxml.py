@@ -168,7 +168,8 @@ def indent_el(left: float, right: float, first_line: float, em: float | None = N
 
     With ``em`` (the role's size) and ``char_unit`` (the grid's character pitch), indents are
     also given in hundredths of a character (w:firstLineChars …), which Word uses on a character
-    grid; the lengths are then that many grid characters, for applications that ignore them.
+    grid; the lengths are then that many grid cells as LibreOffice measures them (it ignores the
+    characters and starts the text at the next whole cell: 2 × 15.79 pt would give 3 cells).
     """
     sides = {"left": left, "right": right}
     sides |= {"hanging": -first_line} if first_line < 0 else {"firstLine": first_line}
@@ -177,7 +178,7 @@ def indent_el(left: float, right: float, first_line: float, em: float | None = N
         if em and char_unit and length:
             chars = length / em
             attrs[f"{side}Chars"] = round(chars * 100)
-            length = chars * char_unit
+            length = chars * grid_cell(char_unit)
         attrs[side] = twips(length)
     return el("w:ind", **attrs)
 
@@ -189,15 +190,20 @@ def char_space(text_width: float, chars: int, size: float) -> int:
     return math.floor((text_width / chars - size) * 4096)
 
 
+def grid_cell(pitch: float) -> float:
+    """A grid character's width as LibreOffice (7.4) lays it out: the pitch less its rounding
+    (it keeps the cell in whole 1/100 mm after adding charSpace in twips: 15.73 pt for 15.79)."""
+    return pitch - 0.1
+
+
 def glyph_scale(pitch: float, size: float) -> int:
     """The glyph width (w:w, percent) that keeps characters of ``size`` within a grid ``pitch``.
 
     Word narrows the pitch itself (charSpace). LibreOffice (7.4) gives a CJK character as many
     grid cells as its advance needs, so a 16 pt character in a 15.8 pt cell takes two and a
-    line holds 14; measured: at 98 % it takes one and a line holds 28. LibreOffice rounds the
-    cell down to about 15.73 pt, hence the 0.1 pt of room.
+    line holds 14; measured: at 98 % it takes one and a line holds 28.
     """
-    return min(100, math.floor(100 * (pitch - 0.1) / size))
+    return min(100, math.floor(100 * grid_cell(pitch) / size))
 
 
 def is_cjk_lang(lang: str) -> bool:

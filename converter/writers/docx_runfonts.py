@@ -104,25 +104,32 @@ class RunFonts:
         for r in p.iter(qn("w:r")):
             if _paragraph_of(r) is not p:
                 continue  # a run of a paragraph nested in this one (a text box) is seen with its own
-            props = self._run(r, para)
             text = "".join(t.text or "" for t in r.iter(qn("w:t")))
             if page_field and r.find(qn("w:instrText")) is None:
                 text += string.digits  # the field result is computed when the document is shown
-            self._add(props, text, out)
+            for props in self._run(r, para):
+                self._add(props, text, out)
         number = self._number(ppr, para)
         if number:
             self._add(*number, out)
 
-    def _run(self, r, para: _Props) -> _Props:
+    def _run(self, r, para: _Props) -> list[_Props]:
+        """The run's font properties; two sets where Word and LibreOffice resolve them apart."""
         rpr = r.find(qn("w:rPr"))
         rstyle = rpr.find(qn("w:rStyle")) if rpr is not None else None
         char = self._chain(rstyle.get(qn("w:val"))) if rstyle is not None else _Props()
-        merged = para.over(_Props(char.fonts))
-        # bold and italic are toggles (ECMA-376 §17.7.3): a character style's value flips the
-        # paragraph style's; direct formatting sets them outright
-        merged.bold = _toggle(para.bold, char.bold)
-        merged.italic = _toggle(para.italic, char.italic)
-        return merged.over(self._props(rpr))
+        direct = self._props(rpr)
+        out = []
+        # bold and italic are toggles (ECMA-376 §17.7.3): Word flips the paragraph style's value
+        # where the character style sets it too; LibreOffice takes the character style's
+        for toggles in (True, False):
+            merged = para.over(_Props(char.fonts))
+            merged.bold = _toggle(para.bold, char.bold, toggles)
+            merged.italic = _toggle(para.italic, char.italic, toggles)
+            merged = merged.over(direct)
+            if not out or (merged.bold, merged.italic) != (out[0].bold, out[0].italic):
+                out.append(merged)
+        return out
 
     def _number(self, ppr, para: _Props) -> tuple[_Props, str] | None:
         """The list number of a paragraph: its font properties and the characters it can show."""
@@ -194,10 +201,10 @@ def _on(el) -> bool | None:
     return el.get(qn("w:val"), "1").lower() not in FALSE
 
 
-def _toggle(para: bool | None, char: bool | None) -> bool | None:
+def _toggle(para: bool | None, char: bool | None, toggles: bool = True) -> bool | None:
     if char is None:
         return para
-    if para is None:
+    if para is None or not toggles:
         return char
     return para != char
 

@@ -163,7 +163,31 @@ def _character_styles(document, style: ResolvedStyle) -> dict[str, str]:
         "link": _define(document, "Hyperlink", WD_STYLE_TYPE.CHARACTER, None, link),
         "note-ref": _define(document, "footnote reference", WD_STYLE_TYPE.CHARACTER, None, sup),
     }
-    return {k: s.style_id for k, s in made.items()}
+    return {k: s.style_id for k, s in made.items()} | _runin_levels(document, style, made["runin"].style_id)
+
+
+def _runin_levels(document, style: ResolvedStyle, base_id: str) -> dict[str, str]:
+    """The run-in heading character style of each heading level (``runin-N``).
+
+    Bold and italic are toggles (ECMA-376 §17.7.3): Word flips a paragraph style's bold where a
+    character style says bold again, while LibreOffice keeps it. In a Heading N that is already
+    bold (italic), a variant that does not repeat it shows the style sheet's look in both.
+    """
+    runin = style.role("runin-heading")
+    ids = {}
+    for n in range(1, 7):
+        heading = style.role(f"heading-{n}")
+        repeated = {"w:b": heading.bold and runin.bold, "w:bCs": heading.bold and runin.bold,
+                    "w:i": heading.italic and runin.italic, "w:iCs": heading.italic and runin.italic}
+        if not any(repeated.values()):
+            ids[f"runin-{n}"] = base_id
+            continue
+        rpr = role_rpr(runin)
+        for tag, drop in repeated.items():
+            if drop:
+                rpr.remove(rpr.find(qn(tag)))
+        ids[f"runin-{n}"] = _define(document, f"Run-in Heading {n}", WD_STYLE_TYPE.CHARACTER, None, rpr).style_id
+    return ids
 
 
 def _define(document, name: str, kind, ppr, rpr, next_name: str | None = None):
