@@ -3,13 +3,15 @@
 
 Run by hand, never in the tests (machines are noisy: compare ratios, not single timings):
 
-    python3 bench/bench.py [--runs 7] [--big]
+    python3 bench/bench.py [--runs 7] [--big] [--folder]
 
 - seed → every format (docx, pdf, epub, xml) as one process, warm font cache;
 - seed → each format alone;
 - pandoc on the same text (Markdown reader) → docx and → epub, when pandoc is installed;
 - with --big: a document of about 1 MB of text (the seed's body repeated) → pdf, reporting
-  pages per second and peak memory (ru_maxrss of the child process).
+  pages per second and peak memory (ru_maxrss of the child process);
+- with --folder: 50 documents (bench/folder.py), full builds with -j 1 and -j 2 and the no-change
+  rebuild, with their ratios.
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import folder  # bench/folder.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "corpus" / "000_2a18c0f27f3b9e20.txt"
@@ -42,7 +46,8 @@ def timed(cmd: list[str], runs: int) -> tuple[float, float]:
 
 
 def converter(src: Path, out: Path, formats: str) -> list[str]:
-    return [sys.executable, "-m", "converter", "build", str(src), "-o", str(out), "--to", formats, "-q"]
+    # --force: a whole build each time, not the no-change rebuild that skips unchanged documents
+    return [sys.executable, "-m", "converter", "build", str(src), "-o", str(out), "--to", formats, "-q", "--force"]
 
 
 def big_source(tmp: Path, target_bytes: int = 1_000_000) -> Path:
@@ -60,6 +65,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--big", action="store_true", help="also the ~1 MB document (slow)")
+    ap.add_argument("--folder", action="store_true",
+                    help="also a folder of 50 documents: -j 1, -j 2 and the no-change rebuild (slow)")
     args = ap.parse_args()
     if not SEED.is_file():
         sys.exit(f"corpus seed not found: {SEED}")
@@ -89,6 +96,9 @@ def main() -> None:
                                            text=True).stdout.split("Pages:")[1].split()[0])
                 print(f"{big.stat().st_size:>9,} bytes → pdf: {t:6.2f} s, {pages:4} pages, "
                       f"{pages / t:5.0f} pages/s, {t / pages * 1000:5.1f} ms/page, peak {mb:4.0f} MB")
+        if args.folder:
+            rows = folder.run(tmp, SEED, max(1, args.runs // 3))
+            folder.report(rows)
 
 
 if __name__ == "__main__":

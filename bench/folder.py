@@ -1,0 +1,66 @@
+"""A folder of 50 documents: full builds with -j 1 and -j 2, and the no-change rebuild.
+
+Used by ``bench.py --folder``. The documents are variations of the corpus seed and the samples in
+``sources/`` (each a different title and length, in five sub-folders), so that every one has its
+own bytes and its own key.
+"""
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_folder(dest: Path, seed: Path, n: int = 50) -> Path:
+    """n report-like sources under dest, written from the seed and the samples."""
+    bases = [seed, ROOT / "sources" / "gongwen-report.txt", ROOT / "sources" / "annual-review.txt"]
+    texts = [b.read_text(encoding="utf-8") for b in bases if b.is_file()]
+    for i in range(n):
+        lines = texts[i % len(texts)].splitlines()
+        title, body = lines[0], lines[1:]
+        keep = max(3, len(body) * (3 + i % 8) // 10)  # 30 % … 100 % of the document's lines
+        suffix = f"（第{i + 1}号）" if any("\u4e00" <= c <= "\u9fff" for c in title) else f" (No. {i + 1})"
+        path = dest / f"part{i // 10}" / f"doc{i:02d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(title + suffix + "\n" + "\n".join(body[:keep]) + "\n", encoding="utf-8")
+    return dest
+
+
+def _build(src: Path, out: Path, *extra: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "converter", "build", str(src), "-o", str(out), "-q", *extra],
+                   check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def run(tmp: Path, seed: Path, runs: int = 3) -> list[tuple[str, float]]:
+    """(what, median seconds) for the full builds and the no-change rebuild; prints the ratios."""
+    src = make_folder(tmp / "folder", seed)
+    _build(src, tmp / "warm", "-j", "2")  # converted fonts cached, as on any machine after one build
+    rows = []
+    for jobs in ("1", "2"):
+        times = []
+        for _ in range(runs):
+            shutil.rmtree(tmp / f"full{jobs}", ignore_errors=True)
+            times.append(_build(src, tmp / f"full{jobs}", "-j", jobs))
+        rows.append((f"50 documents, full build -j {jobs}", statistics.median(times)))
+    nochange = statistics.median(_build(src, tmp / "full2", "-j", "2") for _ in range(max(runs, 5)))
+    rows.append(("50 documents, no-change rebuild", nochange))
+    return rows
+
+
+def report(rows: list[tuple[str, float]]) -> None:
+    t = dict(rows)
+    j1, j2, none = (t["50 documents, full build -j 1"], t["50 documents, full build -j 2"],
+                    t["50 documents, no-change rebuild"])
+    print(f"\n{'what':40} {'median s':>9}")
+    for name, s in rows:
+        print(f"{name:40} {s:9.3f}")
+    print(f"\nspeed-up -j 2 over -j 1: {j1 / j2:.2f}×")
+    print(f"no-change rebuild / full build -j 1: {none / j1:.3f} ({none / j1 * 100:.1f} %)")
+    print(f"no-change rebuild / full build -j 2: {none / j2:.3f} ({none / j2 * 100:.1f} %)")
