@@ -220,7 +220,7 @@ def test_seed_run_in_sections_and_leads(library):
     assert doc.find(".//x:h1[@class='title']", NS) is not None
     heading = doc.find(".//x:h1[@id='sec-1']", NS)
     runin = heading.getparent()
-    assert runin.get("class") == "runin" and runin[1].tag == f"{{{NS['x']}}}p"
+    assert runin.get("class") == "runin" and heading.getnext().tag == f"{{{NS['x']}}}p"
     assert heading.find("x:span[@class='number']", NS).text == "一、"
     leads = sum(1 for _ in read(library["seed"].source).iter(model.q("lead")))
     assert leads and len(doc.findall(".//x:span[@class='lead']", NS)) == leads
@@ -276,7 +276,8 @@ def test_long_document_is_split_per_section(library):
     assert epub.xml(spine[4]).xpath("//*[@id=$i]", i=ref.get("href")[1:])
     # text between two sections stays after the first of them
     assert "两部分之间的正文" in "".join(epub.xml(spine[2]).itertext())
-    assert not book.diagnostics
+    # nothing to report but the page the PDF misplaces (test_epub_pages.py, ENDNOTES)
+    assert [d.message[:13] for d in book.diagnostics] in ([], ["print page 32"])
 
 
 def test_rebuild_is_byte_identical(library, tmp_path):
