@@ -3,6 +3,7 @@ LibreOffice as "a real word processor opens this file"."""
 from __future__ import annotations
 
 import copy
+import math
 import re
 import shutil
 import subprocess
@@ -250,6 +251,17 @@ def test_gongwen_page(seed_docx):
     grid = document.element.body.find(f"{w('sectPr')}/{w('docGrid')}")
     pitch = int(grid.get(w("linePitch"))) / 20
     assert 225 * MM - 1 < pitch * 22 <= 225 * MM  # 22 lines fill the type area, and fit in it
+    # Word's line and character grid: 28 characters of Normal's 16 pt in 156 mm, the pitch's
+    # difference from 16 pt in 4096ths of a point
+    assert grid.get(w("type")) == "linesAndChars"
+    char_space = int(grid.get(w("charSpace")))
+    assert char_space == math.floor((156 * MM / 28 - 16) * 4096) == -848
+    assert 28 * (16 + char_space / 4096) <= 156 * MM < 29 * (16 + char_space / 4096)
+    assert document.styles["Normal"].font.size.pt == 16
+    # body paragraphs carry no formatting of their own: the grid and the styles do it all
+    for p in document.paragraphs:
+        if p.style.name == "Body Text":
+            assert p._p.pPr.find(w("ind")) is None and p._p.pPr.find(w("rPr")) is None
     body = docx.Document(str(seed_docx)).styles["Body Text"].element
     assert body.find(f"{w('pPr')}/{w('spacing')}").get(w("line")) == grid.get(w("linePitch"))
 
