@@ -110,16 +110,18 @@ class EpubWriter:
         if style.writing_mode == "vertical-rl":
             book.set_direction("rtl")  # page-progression-direction: pages turn right to left
 
-        accessibility(book, facts([c.root for c in chapters], meta.lang, len(pages)))
+        # the print edition's length, which may exceed the markers (a page with no place in the text)
+        printed = max(ctx.shared.get("pdf_pages", 0), *(int(p.label) for p in pages)) if pages else 0
+        accessibility(book, facts([c.root for c in chapters], meta.lang, printed))
         if pages:
-            print_source(book, title, len(pages), meta.lang)
+            print_source(book, title, printed, meta.lang)
 
         PackageWriter(str(target), book, {
             "mtime": ctx.source_date.astimezone(timezone.utc),  # dcterms:modified, never the wall clock
             "epub3_pages": False,  # ebooklib's would take every element with epub:type and an id
             "pages_title": words["pages"],
             "raise_exceptions": True,
-        }, serialize(nav_root), pages).write_book()
+        }, serialize(nav_root), pages, printed).write_book()
         packaging.rezip(target, ctx.source_date, first=("mimetype",), stored=("mimetype",))
 
 

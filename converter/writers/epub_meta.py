@@ -51,7 +51,7 @@ class Facts:
     headings: bool  # the text is structured by heading elements
     images: int
     images_with_alt: int
-    pages: int  # print pages marked (0: no print edition in this run)
+    pages: int  # pages of the print edition whose page breaks are marked (0: none in this run)
 
     @property
     def all_alt(self) -> bool:

@@ -93,10 +93,12 @@ def _entries(ol: etree._Element, toc: list, href: Callable[[str], str]) -> None:
 class PackageWriter(epub.EpubWriter):
     """ebooklib's writer with our navigation document and a page list in the NCX."""
 
-    def __init__(self, name: str, book: epub.EpubBook, options: dict, nav: bytes, pages: list[PageTarget]):
+    def __init__(self, name: str, book: epub.EpubBook, options: dict, nav: bytes, pages: list[PageTarget],
+                 printed: int = 0):
         super().__init__(name, book, options)
         self.nav_bytes = nav
         self.pages = pages
+        self.printed = printed  # pages of the print edition
 
     def write_book(self) -> None:
         """What ebooklib.epub.write_epub does, with this writer."""
@@ -107,14 +109,19 @@ class PackageWriter(epub.EpubWriter):
         return self.nav_bytes
 
     def _get_ncx(self):
-        ncx = super()._get_ncx()
-        if not self.pages:
-            return ncx
-        root = etree.fromstring(ncx)
-        n = str(len(self.pages))
-        for meta in root.iterfind(f"{{{NCX_NS}}}head/{{{NCX_NS}}}meta"):
-            if meta.get("name") in ("dtb:totalPageCount", "dtb:maxPageNumber"):
-                meta.set("content", n)
+        root = etree.fromstring(super()._get_ncx())
+        heads = {m.get("name"): m for m in root.iterfind(f"{{{NCX_NS}}}head/{{{NCX_NS}}}meta")}
+        # ebooklib writes 0: the depth of the navMap's nesting
+        depth = max((len(list(p.iterancestors(f"{{{NCX_NS}}}navPoint"))) + 1
+                     for p in root.iter(f"{{{NCX_NS}}}navPoint")), default=1)
+        heads["dtb:depth"].set("content", str(depth))
+        if self.pages:
+            heads["dtb:totalPageCount"].set("content", str(self.printed))
+            heads["dtb:maxPageNumber"].set("content", str(max(int(p.label) for p in self.pages)))
+            self._page_list(root)
+        return etree.tostring(root, pretty_print=True, encoding="utf-8", xml_declaration=True)
+
+    def _page_list(self, root: etree._Element) -> None:
         page_list = etree.SubElement(root, f"{{{NCX_NS}}}pageList")
         _ncx_label(page_list, self.options.get("pages_title", "Pages"))
         for page in self.pages:
@@ -122,7 +129,6 @@ class PackageWriter(epub.EpubWriter):
                                       {"id": f"pagetarget-{page.label}", "type": "normal", "value": page.label})
             _ncx_label(target, page.label)
             etree.SubElement(target, f"{{{NCX_NS}}}content", src=f"{page.path}#{page.id}")
-        return etree.tostring(root, pretty_print=True, encoding="utf-8", xml_declaration=True)
 
 
 def _ncx_label(parent: etree._Element, text: str) -> None:

@@ -95,6 +95,8 @@ def test_navigation_has_every_heading_nested(library, name):
         target = epub.xml(epub.base + path)
         assert not frag or target.xpath("//*[@id=$i]", i=frag), a.get("href")
     assert len(ncx.findall(".//ncx:navMap//ncx:navPoint", NS)) == (len(headings) or 1)
+    depth = max((len(list(s.iterancestors(model.q("section")))) + 1 for s in doc.iter(model.q("section"))), default=1)
+    assert ncx.find("ncx:head/ncx:meta[@name='dtb:depth']", NS).get("content") == str(depth)
     landmarks = epub.nav_list("landmarks")
     assert {a.get(EPUB_TYPE) for a in landmarks.iterfind(".//x:a", NS)} == {"toc", "bodymatter"}
     for a in landmarks.iterfind(".//x:a", NS):  # each landmark leads somewhere that exists
