@@ -20,7 +20,7 @@ from fontTools.ttLib import TTFont
 from .embed import is_truetype
 from .find import FontFace
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 #: what fontTools' default subset keeps, except "locl": in a CJK face it pulls in every other
 #: region's form of each character (Noto Serif CJK SC, the seed: 842 glyphs instead of 523,
 #: +65 % bytes), forms a book in the face's own language never shows
@@ -81,11 +81,17 @@ def _subset(face: FontFace, chars: set[str]) -> TTFont:
     options.notdef_outline = True
     options.hinting = False  # reading systems rasterize without TrueType hints; saves bytes
     options.drop_tables += ["FFTM"]  # FontForge's timestamps: unknown to the subsetter, which says so
-    # lazy loading (the default): glyphs are read as the subsetter asks for them; lazy=False
-    # decompiles all 60,000+ glyphs of a CJK TrueType face first (HanaMinB: 10 s instead of 0.3 s)
-    # recalcTimestamp=False: head.modified stays the face's own, so the bytes never change
-    font = TTFont(face.path, fontNumber=face.index, recalcTimestamp=False)
+    # lazy: tables and glyphs are read as the subsetter asks for them; lazy=False decompiles all
+    # 60,000+ glyphs of a CJK TrueType face first (HanaMinB: 10 s instead of 0.3 s).
+    # recalcTimestamp=False: head.modified stays the face's own, so the bytes never change.
+    font = TTFont(face.path, fontNumber=face.index, lazy=True, recalcTimestamp=False)
     sub = subset.Subsetter(options)
     sub.populate(unicodes=[ord(c) for c in chars])
     sub.subset(font)
+    if "CFF " in font:
+        # as subset.py does: the CFF FontName must be the PostScript name (name ID 6); the faces
+        # of a Noto CJK collection share one CFF named for Japanese (NotoSerifCJKjp-Regular)
+        ps = font["name"].getDebugName(6)
+        if ps:
+            font["CFF "].cff.fontNames = [ps]
     return font

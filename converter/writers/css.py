@@ -87,11 +87,6 @@ def font_rules(style: ResolvedStyle) -> list[tuple[str, dict]]:
 
 # --- declarations for one role -------------------------------------------------------------
 
-def font_family(role: Role, style: ResolvedStyle, embedded: set[str] | None = None) -> str:
-    """The CSS font-family list of a role: Latin face, CJK face, fallback faces, a generic."""
-    return Families(role, style.fallback).css(embedded)
-
-
 def _generic(role: Role) -> str:
     words = " ".join((role.fonts.family, role.fonts.latin.family, role.fonts.cjk.family)).lower()
     if any(w in words for w in _MONO):

@@ -32,7 +32,7 @@ from ..model.outline import metadata
 from ..style import ResolvedStyle
 from . import packaging
 from .css import SIDES, stylesheet
-from .epub_fonts import FontChoice, embed, font_face_rules
+from .epub_fonts import EmbeddedFont, FontChoice, embed, font_face_rules
 from .epub_meta import accessibility, facts, identifier, new_book, print_source
 from .epub_nav import PackageWriter, nav_document, table_of_contents
 from .epub_pages import PageTarget, hoist_markers, mark_pages
@@ -67,13 +67,7 @@ class EpubWriter:
         meta = metadata(doc)
         title = meta.title or Path(ctx.name).stem  # an empty title would make an invalid package
         words = _WORDS["zh"] if meta.lang.lower().startswith("zh") else _WORDS[""]
-        starts = ctx.shared.get("pdf_page_starts")
-        text = doc
-        if starts:  # print page markers, in a copy
-            text, unmarked = mark_pages(doc, starts)
-            for n in unmarked:
-                ctx.warn(f"print page {n}: the PDF gives it no place in the text after the page before; "
-                         "the e-book has no marker for it")
+        text = _with_print_pages(doc, ctx)
         parts = plan(text, self.split_threshold, title)
 
         book = new_book(doc, meta, title, style, ctx)  # the identifier is the model's, markers or not
@@ -81,32 +75,8 @@ class EpubWriter:
         book.toc = table_of_contents(text, _locator(parts), title)
         landmarks = [("toc", NAV_PATH + "#toc", words["toc"]), ("bodymatter", parts[0].path, title)]
         nav_root = nav_document(NAV_PATH, CSS_PATH, meta.lang, words, book.toc, landmarks, pages)
-
-        fonts = []
-        if self.embed_fonts:
-            choice = FontChoice(style, meta.lang)
-            for root in [*(c.root for c in chapters), nav_root]:
-                choice.add_document(root)
-            fonts = embed(choice.used, ctx.cache)
-        css = stylesheet(style, font_face_rules(fonts, CSS_PATH), {f.face.family for f in fonts}) \
-            if self.embed_fonts else stylesheet(style)
-
-        book.add_item(epub.EpubItem(uid="css", file_name=CSS_PATH, media_type="text/css", content=css.encode("utf-8")))
-        for n, f in enumerate(fonts, start=1):
-            book.add_item(epub.EpubItem(uid=f"font-{n:03d}", file_name=f.path, media_type=f.font.media_type,
-                                        content=f.font.path.read_bytes()))
-        items = [c.item() for c in chapters]
-        for item in [*items, *images]:
-            book.add_item(item)
-        book.add_item(epub.EpubNcx())
-        nav = epub.EpubNav(uid="nav", file_name=NAV_PATH, title=words["toc"])
-        book.add_item(nav)
-        # the EPUB 2 guide; the landmarks are in our navigation document
-        book.guide = [{"href": NAV_PATH, "title": words["toc"], "type": "toc"},
-                      {"href": parts[0].path, "title": title, "type": "text"}]
-        # The nav must be a spine item since the landmarks link to it (else RSC-011); outside the
-        # reading order (linear="no"), as pandoc does, it is reached from the reader's menu.
-        book.spine = [items[0], (nav, "no"), *items[1:]]
+        css, fonts = self._style_sheet(style, meta.lang, [*(c.root for c in chapters), nav_root], ctx)
+        _assemble(book, css, fonts, chapters, images, words, title)
         if style.writing_mode == "vertical-rl":
             book.set_direction("rtl")  # page-progression-direction: pages turn right to left
 
@@ -123,6 +93,50 @@ class EpubWriter:
             "raise_exceptions": True,
         }, serialize(nav_root), pages, printed).write_book()
         packaging.rezip(target, ctx.source_date, first=("mimetype",), stored=("mimetype",))
+
+    def _style_sheet(self, style: ResolvedStyle, lang: str, documents: list[etree._Element],
+                     ctx: BuildContext) -> tuple[str, list[EmbeddedFont]]:
+        """The CSS and the fonts it embeds: each face subset to what the documents draw with it."""
+        if not self.embed_fonts:
+            return stylesheet(style), []
+        choice = FontChoice(style, lang)
+        for root in documents:
+            choice.add_document(root)
+        fonts = embed(choice.used, ctx.cache)
+        return stylesheet(style, font_face_rules(fonts, CSS_PATH), {f.face.family for f in fonts}), fonts
+
+
+def _with_print_pages(doc: etree._Element, ctx: BuildContext) -> etree._Element:
+    """The model to render: with the PDF's page starts marked (in a copy) when it was built in this run."""
+    starts = ctx.shared.get("pdf_page_starts")
+    if not starts:
+        return doc
+    marked, unmarked = mark_pages(doc, starts)
+    for n in unmarked:
+        ctx.warn(f"print page {n}: the PDF gives it no place in the text after the page before; "
+                 "the e-book has no marker for it")
+    return marked
+
+
+def _assemble(book: epub.EpubBook, css: str, fonts: list[EmbeddedFont], chapters: list[_Chapter],
+              images: list[epub.EpubImage], words: dict[str, str], title: str) -> None:
+    """Every part of the package into the book: style sheet, fonts, documents, images, navigation."""
+    book.add_item(epub.EpubItem(uid="css", file_name=CSS_PATH, media_type="text/css", content=css.encode("utf-8")))
+    for n, f in enumerate(fonts, start=1):
+        book.add_item(epub.EpubItem(uid=f"font-{n:03d}", file_name=f.path, media_type=f.font.media_type,
+                                    content=f.font.path.read_bytes()))
+    items = [c.item() for c in chapters]
+    for item in [*items, *images]:
+        book.add_item(item)
+    book.add_item(epub.EpubNcx())
+    nav = epub.EpubNav(uid="nav", file_name=NAV_PATH, title=words["toc"])  # its content: epub_nav
+    book.add_item(nav)
+    # the EPUB 2 guide; the EPUB 3 landmarks are in the navigation document
+    book.guide = [{"href": NAV_PATH, "title": words["toc"], "type": "toc"},
+                  {"href": chapters[0].part.path, "title": title, "type": "text"}]
+    # The nav must be a spine item since the landmarks link to it (else RSC-011); outside the
+    # reading order (linear="no"), as pandoc does, it is reached from the reader's menu.
+    book.spine = [items[0], (nav, "no"), *items[1:]]
 
 
 @dataclass
