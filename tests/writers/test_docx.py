@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 import time
-import unicodedata
 import zipfile
 from collections import Counter
 from datetime import datetime, timezone
