@@ -222,6 +222,9 @@ def _avoid_lone_last(lines: list[Line], measure: Callable[[int], float]) -> None
     if len(movable) < 3:
         return
     k = movable[-1]
+    room = measure(len(lines) - 1) - sum(u.width for u in last.units) + squeezable(last.units)
+    if prev.units[k].width > room + 0.01:
+        return  # the last line has no room for another character
     moved = prev.units[k:]
     del prev.units[k:]
     while prev.units and prev.units[-1].space:
