@@ -50,13 +50,15 @@ def page_starts(pages: list[Page]) -> list[tuple[int, int]]:
     """(page number, position of its first source character) for every page that has one.
 
     Positions count the model's non-whitespace characters (model.text_positions), so another
-    writer can mark where each printed page begins (the EPUB's print page list).
+    writer can mark where each printed page begins (the EPUB's print page list). The first
+    character is the first in reading order; a page that starts with text moved out of order
+    (notes gathered at the end) has no place in the running text and is left out.
     """
-    starts = []
+    starts: list[tuple[int, int]] = []
     for pg in pages:
-        offsets = [g.offset for placed in pg.lines for _, g in placed.line.placed if g.offset is not None]
-        if offsets:
-            starts.append((pg.number, min(offsets)))
+        first = next((g.offset for placed in pg.lines for _, g in placed.line.placed if g.offset is not None), None)
+        if first is not None and (not starts or first > starts[-1][1]):
+            starts.append((pg.number, first))
     return starts
 
 

@@ -50,17 +50,7 @@ def pdf_page_text(pdf, n: int) -> str:
                           capture_output=True, text=True, check=True).stdout
 
 
-# The PDF prints footnotes at the end of the document and reports a page's start as the least
-# model position on it, so the last page of "long" (signature, then the note) is said to start
-# at the note's place in section 4 (converter/writers/pdf.py page_starts: min(offsets)); the
-# e-book then has no marker for that page and warns.  Strict: passes once the PDF says where
-# the page's first line begins.
-ENDNOTES = pytest.param("long", marks=pytest.mark.xfail(
-    strict=True, reason="PDF page_starts takes the least position on a page; its endnotes come first"))
-
-
-@poppler
-@pytest.mark.parametrize("name", ["seed", "vertical", ENDNOTES])
+@pytest.mark.parametrize("name", ["seed", "vertical", "long"])  # long: its notes print at the end
 def test_a_marker_where_each_printed_page_begins(library, name):
     book = library[name].require()
     epub, pdf = Epub(book.epub), book.outputs[".pdf"]
