@@ -279,7 +279,7 @@ class _Plan:
         docs = self.manifest["documents"]
         if entry is not None:
             docs[result.name] = entry
-        elif result.error and "is already taken by" not in result.error:
+        else:  # the pipeline removed its outputs (a clash of names never gets here: see decide)
             docs.pop(result.name, None)
         manifest.save(self.out_dir, self.manifest, sync=False)
 
