@@ -165,7 +165,8 @@ def test_strict_turns_warnings_into_failures(tmp_path):
 def test_a_progress_bar_on_a_terminal(tmp_path):
     src = make_sources(tmp_path)
     leader, follower = pty.openpty()
-    env = {**os.environ, "TERM": "xterm", "COLUMNS": "100"}
+    env = {k: v for k, v in os.environ.items() if k not in ("TTY_INTERACTIVE", "TTY_COMPATIBLE", "NO_COLOR")}
+    env.update(TERM="xterm", COLUMNS="100")
     proc = subprocess.Popen([sys.executable, "-m", "converter", "build", str(src), "-o", str(tmp_path / "out"),
                              "--to", "xml", "-j", "1"], stdout=subprocess.PIPE, stderr=follower, env=env)
     os.close(follower)
