@@ -21,7 +21,7 @@ from lxml import etree
 from ..context import BuildContext
 from ..fonts.coverage import charset
 from ..fonts.find import BOLD, FontFace, find_face
-from ..fonts.subset import subset_file
+from ..fonts.subset import office_subset
 from .docx_ooxml import SETTINGS_ORDER, el, put
 from .docx_runfonts import RunFonts
 
@@ -40,7 +40,7 @@ def embed_fonts(document, lang: str, ctx: BuildContext) -> None:
     table_part = document.part.part_related_by(RT.FONT_TABLE)
     root = _with_r_namespace(etree.fromstring(table_part.blob))
     for n, ((family, tag), (face, chars)) in enumerate(sorted(faces.items(), key=_order), start=1):
-        data = subset_file(face, chars, ctx.cache).read_bytes()
+        data = office_subset(face, chars, ctx.cache).read_bytes()
         key = font_key(data)
         part = Part(PackURI(f"/word/fonts/font{n}.odttf"), CT_OBFUSCATED_FONT, obfuscate(data, key),
                     document.part.package)

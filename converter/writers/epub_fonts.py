@@ -21,7 +21,7 @@ from lxml import etree
 
 from ..fonts.coverage import charset
 from ..fonts.find import BOLD, FontFace
-from ..fonts.webfont import WebFont, web_font
+from ..fonts.subset import WebFont, web_subset
 from ..style import ResolvedStyle
 from .css import Families, font_rules
 from .linebreak import is_wide
@@ -114,7 +114,7 @@ def embed(used: dict[FontFace, set[str]], cache) -> list[EmbeddedFont]:
     out: list[EmbeddedFont] = []
     names: set[str] = set()
     for face in sorted(used, key=lambda f: (f.family, f.weight, f.italic, f.path, f.index)):
-        font = web_font(face, used[face], cache)
+        font = web_subset(face, used[face], cache)
         stem, n = face.key, 1
         while stem + font.extension in names:  # two files of one family and style
             n += 1

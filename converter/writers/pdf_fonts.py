@@ -8,7 +8,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ..fonts.coverage import charset
-from ..fonts.embed import is_truetype, truetype_file
+from ..fonts.subset import is_truetype, pdf_subset
 from ..fonts.find import FontFace
 from ..style import ResolvedStyle, Role
 from .linebreak import is_wide
@@ -81,7 +81,7 @@ class FontBook:
     def register(self) -> None:
         """Register every used face with reportlab (CFF faces as cached TrueType subsets)."""
         for face, chars in sorted(self.used.items(), key=lambda kv: (kv[0].path, kv[0].index, kv[0].weight)):
-            path, index = truetype_file(face, chars | {" "}, self.cache)
+            path, index = pdf_subset(face, chars | {" "}, self.cache)
             if is_truetype(face):
                 name = face.key
             else:  # a subset: its own name, so two documents in one process do not clash
