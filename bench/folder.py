@@ -52,13 +52,12 @@ def run(tmp: Path, seed: Path, runs: int = 3) -> list[tuple[str, float, float]]:
     rebuild. CPU time says what a busy machine hides: -j 2 does the same work on two cores."""
     src = make_folder(tmp / "folder", seed)
     _build(src, tmp / "warm", "-j", "2")  # converted fonts cached, as on any machine after one build
-    rows = []
-    for jobs in ("1", "2"):
-        samples = []
-        for _ in range(runs):
+    samples: dict[str, list] = {"1": [], "2": []}
+    for _ in range(runs):  # interleaved, so that both see the same load from other processes
+        for jobs in samples:
             shutil.rmtree(tmp / f"full{jobs}", ignore_errors=True)
-            samples.append(_build(src, tmp / f"full{jobs}", "-j", jobs))
-        rows.append((f"50 documents, full build -j {jobs}", *_median(samples)))
+            samples[jobs].append(_build(src, tmp / f"full{jobs}", "-j", jobs))
+    rows = [(f"50 documents, full build -j {jobs}", *_median(s)) for jobs, s in samples.items()]
     nochange = _median([_build(src, tmp / "full2", "-j", "2") for _ in range(max(runs, 5))])
     rows.append(("50 documents, no-change rebuild", *nochange))
     return rows
