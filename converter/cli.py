@@ -7,12 +7,11 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import __version__, check, pipeline
+from . import __version__, pipeline
 from .batch import build_folder
 from .errors import ConverterError, UsageError
 from .model.outline import outline
 from .progress import Reporter
-from .watch import watch
 from .style import describe_styles
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -118,6 +117,8 @@ def _watch(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"watching {', '.join(map(str, paths))} (Ctrl-C to stop)", flush=True)
 
+    from .watch import watch
+
     watch(args.folder, args.output, build, lambda e: _error(e, args), watching, args.style)
     return EXIT_OK
 
@@ -163,6 +164,8 @@ def _count(sections: list[dict]) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from . import check  # imported by the commands that use it: every build starts faster
+
     results = check.check(args.paths)
     print(check.to_json(results) if args.json else check.table(results))
     return EXIT_FAILED if check.failed(results) else EXIT_OK

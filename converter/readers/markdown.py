@@ -5,18 +5,19 @@ import datetime as dt
 import unicodedata
 from pathlib import Path
 
-import yaml
+from typing import TYPE_CHECKING
+
 from lxml import etree
-from markdown_it import MarkdownIt
-from markdown_it.tree import SyntaxTreeNode
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .. import model
 from ..errors import InputError
 from ..model import new
 from .decode import read_text
 from .report_patterns import detect_lang
+
+if TYPE_CHECKING:  # the parser is imported when a Markdown file is read, not when readers are listed
+    from markdown_it import MarkdownIt
+    from markdown_it.tree import SyntaxTreeNode
 
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
 
@@ -31,6 +32,10 @@ class MarkdownReader:
 
 
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
     return (MarkdownIt("commonmark", {"linkify": False})
             .enable(["table", "strikethrough"])
             .use(front_matter_plugin)
@@ -39,6 +44,8 @@ def _parser() -> MarkdownIt:
 
 def parse_markdown(text: str, base_dir: Path, fallback_title: str = "Untitled") -> etree._Element:
     """Build the canonical model of a Markdown text; relative images resolve against base_dir."""
+    from markdown_it.tree import SyntaxTreeNode
+
     parser = _parser()
     env: dict = {}
     tokens = parser.parse(text, env)
@@ -92,6 +99,8 @@ class _Builder:
         node = next((b for b in blocks if b.type == "front_matter"), None)
         if node is None:
             return {}
+        import yaml
+
         try:
             data = yaml.safe_load(node.content) or {}
         except yaml.YAMLError as e:
