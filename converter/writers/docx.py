@@ -1,7 +1,8 @@
 """The DOCX writer: the model rendered as a Word document formatted with named styles.
 
-Packaging (styles, page, footers, properties) is in docx_styles / docx_package; this module is the
-translator that visits the model's elements in order and writes paragraphs, runs and tables.
+Packaging (styles, page, footers, properties) is in docx_styles / docx_package, footnotes in
+docx_notes; this module is the translator that visits the model's elements in order and writes
+paragraphs, runs and tables.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from . import docx_package as package
 from .docx_fonts import embed_fonts
 from .docx_reference import load_reference
 from .docx_blocks import Closing, TablesAndFigures
+from .docx_notes import Footnotes
 from .docx_ooxml import PPR_ORDER, RPR_ORDER, el, is_cjk_lang, put, twips
 from .docx_styles import ListNumbering, install_styles, paragraph_styles, rewrite_font_table
 from .packaging import rezip
@@ -75,7 +77,7 @@ class Fmt:
     rstyle: str | None = None  # a character style id
 
 
-class DocxTranslator(TablesAndFigures, Closing, Visitor):
+class DocxTranslator(TablesAndFigures, Closing, Footnotes, Visitor):
     """Visits the model and appends the matching WordprocessingML to a python-docx Document."""
 
     def __init__(self, document, style: ResolvedStyle, ctx: BuildContext, ids: dict[str, str], cjk: bool):
@@ -93,8 +95,7 @@ class DocxTranslator(TablesAndFigures, Closing, Visitor):
         self.list_level = -1
         self.in_link = False
         self.pending_break = False
-        self.notes: list[etree._Element] = []
-        self.note_label: int | None = None  # the number to put at the start of the next paragraph
+        self._init_notes()
         self.bookmarks: dict[str, str] = {}  # model id → Word bookmark name
         self.bookmarks_made = 0
         # the style decides (ResolvedStyle.runin_role): its own run-in role, or the level's heading
@@ -105,12 +106,12 @@ class DocxTranslator(TablesAndFigures, Closing, Visitor):
     # ----- driving -------------------------------------------------------------------------
 
     def render(self, doc: etree._Element) -> None:
-        """Render the whole document, then the notes, then any page break still pending."""
+        """Render the whole document, any page break still pending, then the footnotes."""
         self._name_bookmarks(doc)
         self.visit(doc)
-        self._render_notes()
         if self.pending_break:
             self._paragraph(self.block_style)
+        self._render_notes()
 
     def _name_bookmarks(self, doc: etree._Element) -> None:
         """Word bookmark names for every model id: letters, digits and _ only, at most 40 long."""
@@ -142,11 +143,9 @@ class DocxTranslator(TablesAndFigures, Closing, Visitor):
         if self.block_indent is not None:
             put(ppr, el("w:ind", left=twips(self.block_indent), firstLine=0), PPR_ORDER)
         self.p = self.target = p
-        if self.note_label is not None:  # the first paragraph of a note starts with its number
-            n, self.note_label = self.note_label, None
-            self._mark(f"_Note{n}")
-            self._run(str(n), rstyle=self.ids["note-ref"])
-            self._run(" ")
+        if self.note_mark is not None:  # the first paragraph of a note starts with its mark
+            mark, self.note_mark = self.note_mark, None
+            mark()
         return p
 
     def _run(self, text: str, rstyle: str | None = None, fmt: Fmt | None = None, face: FontFace | None = None):
@@ -416,37 +415,6 @@ class DocxTranslator(TablesAndFigures, Closing, Visitor):
                     self._text(href)
         finally:
             self.target, self.in_link = outer, False
-
-    def visit_footnote(self, node):
-        """A superscript number here; the note's text goes to the Notes at the end (no
-        footnotes.xml yet), linked both ways by bookmarks."""
-        self.notes.append(node)
-        n = len(self.notes)
-        if not self.in_link:
-            link = el("w:hyperlink", anchor=f"_Note{n}")
-            self.target.append(link)
-            outer, self.target = self.target, link
-            self._run(str(n), rstyle=self.ids["note-ref"])
-            self.target = outer
-        else:
-            self._run(str(n), rstyle=self.ids["note-ref"])
-
-    def _render_notes(self) -> None:
-        """The notes, in order, under a heading at the end (notes inside notes follow)."""
-        if not self.notes:
-            return
-        self._paragraph("notes-heading")
-        self._run("注释" if self.cjk else "Notes", fmt=Fmt())
-        i = 0
-        while i < len(self.notes):
-            note, i = self.notes[i], i + 1
-            self.note_label = i
-            blocks = children(note)
-            with self._block("footnote"):
-                if not blocks or tag_of(blocks[0]) != "p":
-                    self._paragraph("footnote")  # the number needs a paragraph of its own
-                for b in blocks:
-                    self.visit(b)
 
 
 def needs_space(before: str, after: str) -> bool:

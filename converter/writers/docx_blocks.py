@@ -116,8 +116,9 @@ class TablesAndFigures:
         scale = min(1.0, max_w / max(image.width, 1), max_h / max(image.height, 1))
         r = el("w:r")
         self.target.append(r)
-        shape = Run(r, self.document).add_picture(str(path), width=Emu(int(image.width * scale)),
-                                                  height=Emu(int(image.height * scale)))
+        # the run's parent gives the part the picture is related from (the document, or footnotes.xml)
+        shape = Run(r, self).add_picture(str(path), width=Emu(int(image.width * scale)),
+                                         height=Emu(int(image.height * scale)))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", node.get("alt", ""))
         if node.get("title"):

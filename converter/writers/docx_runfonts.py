@@ -2,7 +2,7 @@
 
 The embedding step needs, for every font family and face (regular, bold, italic, bold italic),
 the characters the document draws with it. It is computed from the finished parts — styles,
-document, headers and footers, numbering, theme — the way a word processor resolves run
+document, headers and footers, footnotes, numbering, theme — the way a word processor resolves run
 properties, so that it holds whatever produced them (our style sheet or a reference document).
 
 Characters go to every font slot of their run (ascii, hAnsi, eastAsia, cs): Word and
@@ -33,6 +33,8 @@ NUMBER_CHARS = {
     "lowerRoman": "ivxlcdm", "upperRoman": "IVXLCDM",
 }
 FALSE = ("0", "false", "off")
+#: run content that shows a note's number, which is not in w:t (Word numbers the notes)
+NOTE_MARKS = tuple(qn(f"w:{tag}") for tag in ("footnoteReference", "footnoteRef", "endnoteReference", "endnoteRef"))
 #: characters that are never drawn with a glyph (w:t holds no tabs or breaks, but fields may)
 CONTROL = frozenset("\t\n\r\f")
 
@@ -107,6 +109,8 @@ class RunFonts:
             text = "".join(t.text or "" for t in r.iter(qn("w:t")))
             if page_field and r.find(qn("w:instrText")) is None:
                 text += string.digits  # the field result is computed when the document is shown
+            if any(r.find(tag) is not None for tag in NOTE_MARKS):
+                text += string.digits  # so is a note's number, in the text and in the note
             for props in self._run(r, para):
                 self._add(props, text, out)
         number = self._number(ppr, para)

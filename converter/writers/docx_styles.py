@@ -29,6 +29,9 @@ STYLE_ORDER = (
 )
 #: Word's own (built-in) style names we use; they must not be marked customStyle
 BUILTIN_NAMES = {"Signature", "Date", "Hyperlink", "footnote text", "footnote reference", "List Continue"}
+#: the ids Word gives built-in styles whose names have lower-case words (python-docx would
+#: only drop the spaces: "footnotetext")
+BUILTIN_IDS = {"footnote text": "FootnoteText", "footnote reference": "FootnoteReference"}
 BODY = "Body Text"
 
 
@@ -74,9 +77,6 @@ def paragraph_styles(style: ResolvedStyle) -> list[ParaStyle]:
         ParaStyle("code", "Code", r("code")),
         ParaStyle("caption", "caption", r("caption"), next=BODY),
         ParaStyle("footnote", "footnote text", r("footnote")),
-        ParaStyle("notes-heading", "Notes Heading",
-                  dataclasses.replace(r("footnote"), bold=True, keep_with_next=True, first_line_indent=0.0,
-                                      space_before=r("footnote").line_pitch)),
         ParaStyle("table", "Table Text", r("table")),
         ParaStyle("table-header", "Table Heading", r("table-header")),
         ParaStyle("list-bullet", "List Bullet", r("list")),
@@ -147,7 +147,7 @@ def _normal(document, body: Role):
 
 
 def _character_styles(document, style: ResolvedStyle) -> dict[str, str]:
-    """The character styles: enumeration lead, run-in heading, inline code, hyperlink, note number."""
+    """The character styles: enumeration lead, run-in heading, inline code, hyperlink, footnote reference."""
     r = style.role
     link = el("w:rPr")
     put(link, el("w:color", val=r("link").color.lstrip("#").upper()), RPR_ORDER)
@@ -197,6 +197,8 @@ def _define(document, name: str, kind, ppr, rpr, next_name: str | None = None):
         s = styles[name]
     except KeyError:
         s = styles.add_style(name, kind)
+        if name in BUILTIN_IDS:
+            s.element.set(qn("w:styleId"), BUILTIN_IDS[name])
     e = s.element
     if name in BUILTIN_NAMES:  # python-docx marks every added style custom
         e.attrib.pop(qn("w:customStyle"), None)

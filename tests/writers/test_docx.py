@@ -16,6 +16,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
@@ -27,7 +28,7 @@ from converter.writers.docx import DocxWriter
 from converter.writers.docx_blocks import place_cells
 from converter.writers.docx_ooxml import PPR_ORDER, RPR_ORDER
 import office
-from helpers import FIXTURES, SEED, missing_in_order, sample_sources, source_text
+from helpers import FIXTURES, SEED, missing_in_order, nonspace, sample_sources, source_text
 
 DOCX_FIXTURES = FIXTURES / "docx"
 EVERY = DOCX_FIXTURES / "every-element.xml"
@@ -52,9 +53,25 @@ def body_texts(document) -> list[str]:
     return texts
 
 
+def footnotes_of(path: Path) -> dict[int, list[str]]:
+    """word/footnotes.xml read back: footnote id → its paragraphs' texts (the separators are
+    -1 and 0); empty when the part is absent."""
+    with zipfile.ZipFile(path) as z:
+        if "word/footnotes.xml" not in z.namelist():
+            return {}
+        root = parse_xml(z.read("word/footnotes.xml"))
+    return {int(n.get(w("id"))): [Paragraph(p, None).text for p in n.iter(w("p"))] for n in root.iter(w("footnote"))}
+
+
+def docx_texts(path: Path) -> list[str]:
+    """Paragraph texts of the body, then of the footnotes in id order."""
+    notes = footnotes_of(path)
+    return body_texts(docx.Document(str(path))) + [t for i in sorted(notes) if i > 0 for t in notes[i]]
+
+
 def reading_order_text(src: Path) -> str:
-    """The model's text in the order the DOCX shows it: footnotes moved to the end, in order
-    (notes inside notes after their note)."""
+    """The model's text in the order the DOCX shows it: footnotes moved to the end (footnotes.xml),
+    in order (notes inside notes after their note)."""
     doc = copy.deepcopy(read(src))
     notes = []
     for fn in list(doc.iter(q("footnote"))):
@@ -141,19 +158,19 @@ def test_place_cells_spans():
 
 
 def test_seed_text_fidelity(seed_docx):
-    extracted = "\n".join(body_texts(docx.Document(str(seed_docx))))
+    extracted = "\n".join(docx_texts(seed_docx))
     assert missing_in_order(source_text(SEED), extracted) is None
 
 
 @pytest.mark.parametrize("src", sample_sources(), ids=lambda p: p.name)
 def test_sample_text_fidelity(src, tmp_path):
-    extracted = "\n".join(body_texts(docx.Document(str(docx_of(src, tmp_path)))))
+    extracted = "\n".join(docx_texts(docx_of(src, tmp_path)))
     assert missing_in_order(reading_order_text(src), extracted) is None
 
 
 @pytest.mark.parametrize("key,src", [("every", EVERY), ("full", FULL)])
 def test_fixture_text_fidelity(built, key, src):
-    extracted = "\n".join(body_texts(docx.Document(str(built[key]))))
+    extracted = "\n".join(docx_texts(built[key]))
     assert missing_in_order(reading_order_text(src), extracted) is None
 
 
@@ -227,7 +244,11 @@ def test_styles_carry_the_roles(seed_docx):
 def test_xml_children_in_schema_order(built):
     """Word refuses pPr/rPr children out of the schema's order: check every part we touched."""
     for path in built.values():
-        for part in ("word/document.xml", "word/styles.xml", "word/footer1.xml"):
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+        for part in ("word/document.xml", "word/styles.xml", "word/footer1.xml", "word/footnotes.xml"):
+            if part not in names:  # a document without notes has no footnotes.xml
+                continue
             root = part_xml(path, part)
             for tag, order in ((w("pPr"), PPR_ORDER), (w("rPr"), RPR_ORDER)):
                 rank = {qn(t): i for i, t in enumerate(order)}
@@ -390,11 +411,11 @@ def test_lists_footnotes_code_rule_pagebreak(built):
     num = numbering.num_having_numId(nested._p.pPr.numPr.numId.val)
     assert num.find(f"{w('lvlOverride')}/{w('startOverride')}").get(w("val")) == "3"
     assert by_text["子项的第二段"].style.name == "List Continue"
-    # the footnote: a superscript number in the text, its text after the Notes heading
+    # the footnote: a reference in the text, its text in footnotes.xml, no Notes section
     ref = next(r for p in paras for r in p.runs if r.style is not None and r.style.name == "footnote reference")
-    assert ref.text == "1"
-    notes_at = [p.text for p in paras].index("注释")
-    assert paras[notes_at + 1].text.startswith("1 脚注正文")
+    assert ref._r.find(w("footnoteReference")).get(w("id")) == "1" and ref.text == ""
+    assert footnotes_of(built["every"])[1] == [" 脚注正文，含加粗。"]
+    assert "注释" not in by_text and "Notes Heading" not in [s.name for s in document.styles]
     code = next(p for p in paras if p.style.name == "Code")
     assert code.text.split("\n") == ['def hello():', '    print("你好")', '\treturn 1']
     rule = next(p for p in paras if p.style.name == "Horizontal Rule")
@@ -421,6 +442,147 @@ def test_closing(built):
     assert [p.text for p in paras if p.style.name == "Date"] == ["2024年3月15日"]
     assert [p.text for p in paras if p.style.name == "Remark"] == ["（此件公开发布）"]
     assert [p.style.name for p in paras[:4]] == ["Document Number", "Title", "Subtitle", "Addressee"]
+
+
+# ----- footnotes ----------------------------------------------------------------------------------------
+
+
+def footnote_refs(path: Path) -> list[int]:
+    """The ids the w:footnoteReference runs of document.xml point to, in document order."""
+    return [int(r.get(w("id"))) for r in part_xml(path, "word/document.xml").iter(w("footnoteReference"))]
+
+
+def rels_of(path: Path, part: str) -> dict[str, tuple[str, str, str | None]]:
+    """A part's relationships: id → (type, target, target mode)."""
+    root = part_xml(path, f"word/_rels/{part}.rels")
+    return {r.get("Id"): (r.get("Type"), r.get("Target"), r.get("TargetMode")) for r in root}
+
+
+@pytest.mark.parametrize("key,src", [("every", EVERY), ("full", FULL)])
+def test_model_footnotes_are_word_footnotes(built, key, src):
+    """footnotes.xml: Word's two separators, then one w:footnote per model footnote, in the order
+    the text refers to them, each holding the model note's text in the Footnote Text style."""
+    path = built[key]
+    model_notes = list(read(src).iter(q("footnote")))
+    assert model_notes
+    footnotes = part_xml(path, "word/footnotes.xml").findall(w("footnote"))
+    assert [(n.get(w("id")), n.get(w("type"))) for n in footnotes[:2]] == [("-1", "separator"),
+                                                                           ("0", "continuationSeparator")]
+    assert footnotes[0].find(f".//{w('separator')}") is not None
+    assert footnotes[1].find(f".//{w('continuationSeparator')}") is not None
+    assert len(footnotes) == len(model_notes) + 2
+    ids = [int(n.get(w("id"))) for n in footnotes[2:]]
+    assert footnote_refs(path) == ids == list(range(1, len(model_notes) + 1))
+    texts = footnotes_of(path)
+    for ident, note in zip(ids, model_notes):
+        assert nonspace("".join(texts[ident])) == nonspace(model.plain_text(note))
+    for note in footnotes[2:]:
+        paras = note.findall(w("p"))
+        assert {p.find(f"{w('pPr')}/{w('pStyle')}").get(w("val")) for p in paras} == {"FootnoteText"}
+        mark = paras[0].find(w("r"))
+        assert mark.find(w("footnoteRef")) is not None
+        assert mark.find(f"{w('rPr')}/{w('rStyle')}").get(w("val")) == "FootnoteReference"
+    # the part is related from the document and has its content type
+    assert [(t, mode) for t, target, mode in rels_of(path, "document.xml").values()
+            if target == "footnotes.xml"] == [("http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes", None)]
+    types = part_xml(path, "[Content_Types].xml")
+    assert {o.get("ContentType") for o in types if o.get("PartName") == "/word/footnotes.xml"} == {
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"}
+    # settings: at the page foot, numbered on through the document, the separators named
+    pr = part_xml(path, "word/settings.xml").find(w("footnotePr"))
+    assert pr.find(w("pos")).get(w("val")) == "pageBottom" and pr.find(w("numFmt")).get(w("val")) == "decimal"
+    assert [f.get(w("id")) for f in pr.findall(w("footnote"))] == ["-1", "0"]
+
+
+def test_footnote_styles_take_the_footnote_role(built):
+    """python-docx still opens the file; Footnote Text has the style sheet's footnote role,
+    Footnote Reference is superscript; both have Word's ids."""
+    document = docx.Document(str(built["full"]))
+    role = style_for(read(FULL), None).role("footnote")
+    text, ref = document.styles["footnote text"], document.styles["footnote reference"]
+    assert (text.style_id, ref.style_id) == ("FootnoteText", "FootnoteReference")
+    assert text.font.size.pt == role.size and text.font.name == role.fonts.latin.family
+    assert text.paragraph_format.line_spacing.pt == pytest.approx(role.line_pitch, abs=0.05)
+    assert ref.font.superscript
+    ref_run = next(r for p in document.paragraphs for r in p.runs if r._r.find(w("footnoteReference")) is not None)
+    assert ref_run.style.name == "footnote reference"
+
+
+def notes_doc(tmp_path: Path) -> Path:
+    """An English report whose first note has two paragraphs, emphasis, code, a web link, a
+    picture and a note of its own; a second note; a link to the first note."""
+    shutil.copy(DOCX_FIXTURES / "chart.png", tmp_path / "chart.png")
+    return small_xml(tmp_path, (
+        '<p>Text with a note<footnote id="fn-long"><p>First paragraph with <em>emphasis</em>, <code>code()</code> '
+        'and a <link href="https://example.org/note">web link</link>.</p>'
+        '<p>Second paragraph, a picture <image src="chart.png" alt="chart"/> and an inner note'
+        '<footnote><p>Inner note text.</p></footnote>.</p></footnote> and a second one'
+        '<footnote><p>Plain second note.</p></footnote>; <link href="#fn-long">back to the first note</link>.</p>'
+        '<figure><image src="chart.png" alt="body chart"/></figure>'), lang="en", style="report")
+
+
+def test_footnote_content_and_relationships(tmp_path):
+    """Several paragraphs, inline formatting, a hyperlink and a picture related from footnotes.xml;
+    a note inside a note lettered and following its note; links to a note reach its bookmark."""
+    path = docx_of(notes_doc(tmp_path), tmp_path / "out")
+    assert footnote_refs(path) == [1, 2]
+    notes = footnotes_of(path)
+    assert sorted(notes) == [-1, 0, 1, 2]
+    assert notes[1] == [" First paragraph with emphasis, code() and a web link.",
+                        "Second paragraph, a picture  and an inner notea.", "a Inner note text."]
+    assert notes[2] == [" Plain second note."]
+    root = part_xml(path, "word/footnotes.xml")
+    first = root.find(f"{w('footnote')}[@{w('id')}='1']")
+    assert [r.text for r in first.iter(w("t")) if r.getparent().find(f"{w('rPr')}/{w('i')}") is not None] == ["emphasis"]
+    code_style = docx.Document(str(path)).styles["Inline Code"].style_id
+    assert [r.getparent().getparent().findtext(w("t")) for r in first.iter(w("rStyle")) if r.get(w("val")) == code_style] == ["code()"]
+    rels = rels_of(path, "footnotes.xml")
+    link = first.find(f".//{w('hyperlink')}")
+    assert rels[link.get(qn("r:id"))][1:] == ("https://example.org/note", "External")
+    assert "".join(link.itertext()) == "web link"
+    blip = first.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}blip")
+    target = rels[blip.get(qn("r:embed"))][1]
+    with zipfile.ZipFile(path) as z:
+        assert f"word/{target}" in z.namelist()
+    # drawing ids are unique across the document and its notes
+    drawings = [d.get("id") for part in ("word/document.xml", "word/footnotes.xml")
+                for d in part_xml(path, part).iter(qn("wp:docPr"))]
+    assert len(drawings) == 2 and len(set(drawings)) == 2
+    anchors = [h.get(w("anchor")) for h in part_xml(path, "word/document.xml").iter(w("hyperlink")) if h.get(w("anchor"))]
+    assert anchors == ["fn_long"] and first.find(f".//{w('bookmarkStart')}").get(w("name")) == "fn_long"
+    # the inner note's letter is a superscript run in Footnote Reference
+    label = next(r for r in first.iter(w("r")) if r.findtext(w("t")) == "a")
+    assert label.find(f"{w('rPr')}/{w('rStyle')}").get(w("val")) == "FootnoteReference"
+    document = docx.Document(str(path))  # python-docx opens it
+    assert [p.text for p in document.paragraphs][0] == "小文档"
+
+
+def test_libreoffice_shows_the_footnotes(tmp_path):
+    """A real word processor lays the notes out: every note's text is in its PDF, the web link
+    inside a note is clickable there."""
+    path = docx_of(notes_doc(tmp_path), tmp_path / "out")
+    pdf = office.to_pdf([path], tmp_path / "lo")[path]
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for texts in footnotes_of(path).values():
+        for t in texts:  # in order (the picture's taller line sends the words after it later)
+            assert missing_in_order(t, text) is None, t
+    pdfplumber = pytest.importorskip("pdfplumber")
+    with pdfplumber.open(pdf) as doc:
+        uris = {link.get("uri") for page in doc.pages for link in page.hyperlinks}
+    assert "https://example.org/note" in uris
+
+
+def test_footnotes_rebuild_identical(tmp_path):
+    src = notes_doc(tmp_path)
+    a = docx_of(src, tmp_path / "a")
+    time.sleep(1.1)
+    assert a.read_bytes() == docx_of(src, tmp_path / "b").read_bytes()
+
+
+def test_no_footnotes_no_part(tmp_path):
+    path = docx_of(small_xml(tmp_path, "<p>正文。</p>"), tmp_path / "out")
+    assert footnotes_of(path) == {}
+    assert part_xml(path, "word/settings.xml").find(w("footnotePr")) is None
 
 
 # ----- properties and bytes ---------------------------------------------------------------------------

@@ -145,3 +145,24 @@ def test_libreoffice_without_our_fonts_uses_the_embedded_ones(tmp_path, docs):
     used = office.font_names(pdf_with)
     assert used and all(any(u.startswith(name) for name in embedded) for u in used), (used, embedded)
     assert not any(u.startswith(name) for u in office.font_names(pdf_without) for name in embedded)
+
+
+def test_footnote_characters_are_embedded(tmp_path):
+    """Characters found only in a footnote (footnotes.xml), and the digits Word draws for the
+    note's number, are in the subsets of the fonts the Footnote Text style names (黑体 here:
+    no other text uses its Latin face, which draws nothing but the number)."""
+    from converter import model
+
+    sheet = tmp_path / "notes.toml"
+    sheet.write_text('name = "notes"\nextends = "gongwen"\n[roles.footnote]\nfont = "heiti"\n', encoding="utf-8")
+    src = tmp_path / "note.xml"
+    src.write_text(f'<document xmlns="{model.NS}" version="1" xml:lang="zh-CN"><title>标题</title>'
+                   "<body><p>正文<footnote><p>鬱鬯</p></footnote>。</p></body></document>", encoding="utf-8")
+    path = docx_of(src, tmp_path / "out", str(sheet))
+    with zipfile.ZipFile(path) as z:
+        styles = etree.fromstring(z.read("word/styles.xml"))
+        assert "鬱鬯" in z.read("word/footnotes.xml").decode() and "鬱" not in z.read("word/document.xml").decode()
+    fonts = styles.find(f"{{{W}}}style[@{{{W}}}styleId='FootnoteText']/{{{W}}}rPr/{{{W}}}rFonts")
+    by_family = {f.family: f for f in embedded_fonts(path) if f.tag == "embedRegular"}
+    assert {"鬱", "鬯"} <= {chr(c) for c in by_family[fonts.get(f"{{{W}}}eastAsia")].cmap}
+    assert set("0123456789") <= {chr(c) for c in by_family[fonts.get(f"{{{W}}}ascii")].cmap}

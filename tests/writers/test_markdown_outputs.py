@@ -10,6 +10,9 @@ from pathlib import Path
 import pdfplumber
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
+from docx.text.paragraph import Paragraph
 
 from converter.pipeline import build
 from helpers import FIXTURES, SOURCES, markdown_words
@@ -22,10 +25,15 @@ def pdf_text(path: Path) -> str:
 
 
 def docx_text(path: Path) -> str:
+    """The body's paragraphs and table cells, then the footnotes (word/footnotes.xml)."""
     doc = Document(str(path))
     parts = [p.text for p in doc.paragraphs]
     for table in doc.tables:
         parts += [cell.text for row in table.rows for cell in row.cells]
+    with zipfile.ZipFile(path) as z:
+        if "word/footnotes.xml" in z.namelist():
+            notes = parse_xml(z.read("word/footnotes.xml"))
+            parts += [Paragraph(p, None).text for p in notes.iter(qn("w:p"))]
     return "\n".join(parts)
 
 
