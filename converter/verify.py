@@ -41,20 +41,8 @@ class Reference:
         notes = [el for el in bare.iter(model.q("footnote"))]
         self.footnotes = [model.plain_text(n) for n in notes]
         for note in notes:
-            _remove_keeping_tail(note)
+            model.remove_keeping_tail(note)
         self.main = model.plain_text(bare)
-
-
-def _remove_keeping_tail(el: etree._Element) -> None:
-    parent, prev = el.getparent(), el.getprevious()
-    if parent is None:
-        return
-    if el.tail:
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
 
 
 def compare_text(ref: Reference, found: str) -> Verdict:

@@ -60,24 +60,11 @@ def footnote_texts(path: Path) -> list[str]:
 
 
 def epubcheck_command() -> list[str] | None:
-    """How to run epubcheck here, or None when it is not installed.
+    """How to run epubcheck here, or None when it is not installed (the same locator
+    `converter check` uses: Debian's /usr/bin/epubcheck is a bare jar, run via java -jar)."""
+    from converter.verify import epubcheck_command as locate
 
-    Debian's /usr/bin/epubcheck is a symlink to the bare .jar: it only runs directly where
-    binfmt_misc/jarwrapper is set up, so a jar is run through ``java -jar``.
-    """
-    import shutil
-
-    exe = shutil.which("epubcheck")
-    if exe is None:
-        return None
-    real = Path(exe).resolve()
-    with real.open("rb") as f:
-        is_jar = f.read(2) == b"PK"
-    if is_jar:
-        java = shutil.which("java")
-        # a short run: the quick compiler and the serial collector halve its CPU time
-        return [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(real)] if java else None
-    return [exe]
+    return locate()
 
 
 def markdown_words(text: str) -> list[str]:

@@ -148,3 +148,16 @@ def text_positions(doc: etree._Element) -> dict[tuple[etree._Element, str], int]
 
 def _ink(text: str | None) -> int:
     return len("".join(text.split())) if text else 0
+
+
+def remove_keeping_tail(el: etree._Element) -> None:
+    """Remove an element from its parent; the text after it stays where it was."""
+    parent, prev = el.getparent(), el.getprevious()
+    if parent is None:
+        return
+    if el.tail:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)

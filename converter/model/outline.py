@@ -55,17 +55,17 @@ def heading_text(heading: etree._Element) -> str:
     parts = [heading.text or ""]
     for c in heading:
         if tag_of(c) not in ("number", "footnote"):
-            parts.append(_words(c))
+            parts.append(words(c))
         parts.append(c.tail or "")
     return _squash("".join(parts)).rstrip(_HEADING_END).strip()
 
 
-def _words(el: etree._Element) -> str:
+def words(el: etree._Element) -> str:
     """Text of an element without the footnotes inside it."""
     parts = [el.text or ""]
     for c in el:
         if tag_of(c) != "footnote":
-            parts.append(_words(c))
+            parts.append(words(c))
         parts.append(c.tail or "")
     return "".join(parts)
 
@@ -73,7 +73,7 @@ def _words(el: etree._Element) -> str:
 def heading_label(heading: etree._Element) -> str:
     """A heading as a reader names it: numbering and words as written, no final full stop
     ("一、总体情况", "2.1 Procurement"): for bookmarks and tables of contents."""
-    return _squash(_words(heading)).rstrip(_HEADING_END).strip()
+    return _squash(words(heading)).rstrip(_HEADING_END).strip()
 
 
 def number_text(el: etree._Element) -> str:

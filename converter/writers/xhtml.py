@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from ..model import child, children, tag_of
+from ..model.outline import words
 from ..model.visitor import Visitor
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -406,9 +407,4 @@ def _em_width(text: str) -> float:
 
 def text_of(el: etree._Element) -> str:
     """An element's words without its footnotes (for titles and navigation labels)."""
-    parts = [el.text or ""]
-    for c in el:
-        if tag_of(c) not in ("", "footnote"):
-            parts.append(text_of(c))
-        parts.append(c.tail or "")
-    return " ".join("".join(parts).split())
+    return " ".join(words(el).split())

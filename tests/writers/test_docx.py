@@ -75,22 +75,9 @@ def reading_order_text(src: Path) -> str:
     doc = copy.deepcopy(read(src))
     notes = []
     for fn in list(doc.iter(q("footnote"))):
-        _detach(fn)
+        model.remove_keeping_tail(fn)
         notes.append(fn)
     return model.plain_text(doc) + "".join(model.plain_text(n) for n in notes)
-
-
-def _detach(el: etree._Element) -> None:
-    """Remove an element but keep its tail text where it was."""
-    parent, prev = el.getparent(), el.getprevious()
-    if parent is None:
-        return
-    if el.tail:
-        if prev is not None:
-            prev.tail = (prev.tail or "") + el.tail
-        else:
-            parent.text = (parent.text or "") + el.tail
-    parent.remove(el)
 
 
 def part_xml(path: Path, name: str) -> etree._Element:
