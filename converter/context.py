@@ -43,16 +43,19 @@ class BuildContext:
         return int(self.source_date.timestamp())
 
 
-def source_date(document_date: str | None, source: Path | None) -> datetime:
-    """SOURCE_DATE_EPOCH when set, else the date the document carries, else the source's mtime.
+#: the date of a document that says none, when SOURCE_DATE_EPOCH is not set: reportlab's own
+#: invariant date. Not the source's mtime: a fresh clone would change every output's bytes.
+FALLBACK_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
-    Never the wall clock, so that the same input always gives the same bytes.
+
+def source_date(document_date: str | None) -> datetime:
+    """SOURCE_DATE_EPOCH when set, else the date the document carries, else FALLBACK_DATE.
+
+    Never the wall clock nor a file time, so that the same input always gives the same bytes.
     """
     env = os.environ.get("SOURCE_DATE_EPOCH")
     if env and env.strip().isdigit():
         return datetime.fromtimestamp(int(env), timezone.utc)
     if document_date:
-        return datetime.fromisoformat(document_date).replace(tzinfo=timezone.utc)
-    if source is not None and source.exists():
-        return datetime.fromtimestamp(int(source.stat().st_mtime), timezone.utc)
-    return datetime(1980, 1, 1, tzinfo=timezone.utc)
+        return datetime.fromisoformat(document_date[:10]).replace(tzinfo=timezone.utc)
+    return FALLBACK_DATE

@@ -115,7 +115,7 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
     doc = read(source)
     resolved = style_for(doc, style)
     ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(),
-                       source_date=source_date(metadata(doc).date, source),
+                       source_date=source_date(metadata(doc).date),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
