@@ -47,3 +47,19 @@ def test_source_date_epoch_changes_only_the_dates(tmp_path, monkeypatch):
     assert a[".xml"] == b[".xml"]
     assert a[".pdf"] != b[".pdf"]  # the document information dates differ
     assert b"20200913" in b[".pdf"]  # 1600000000 is 2020-09-13
+
+
+def test_without_source_date_epoch_a_fresh_copy_builds_the_same_bytes(tmp_path, monkeypatch):
+    """No SOURCE_DATE_EPOCH and no date in the document: nothing may depend on file times."""
+    import os
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    src = FIXTURES / "cli" / "small.txt"
+    copy = tmp_path / "copy" / "small.txt"
+    copy.parent.mkdir()
+    copy.write_bytes(src.read_bytes())
+    os.utime(copy, (1_000_000_000, 1_000_000_000))  # a very different modification time
+    a = outputs(src, tmp_path / "a")
+    b = outputs(copy, tmp_path / "b")
+    for suffix in a:
+        assert a[suffix] == b[suffix], suffix
