@@ -83,3 +83,12 @@ def markdown_words(text: str) -> list[str]:
             if c.type in ("text", "code_inline", "html_inline"):
                 parts.append(c.content)
     return re.findall(r"\w+", " ".join(parts))
+
+
+def flat(sections: list[dict]) -> list[tuple[int, str, str, bool]]:
+    """Outline sections (converter inspect --json) in document order: (level, number, heading, runin)."""
+    out = []
+    for s in sections:
+        out.append((s["level"], s["number"], s["heading"], s["runin"]))
+        out.extend(flat(s["sections"]))
+    return out

@@ -15,7 +15,7 @@ from converter.model.outline import outline
 from converter.pipeline import read
 from converter.readers.decode import read_text
 from converter.readers.text import parse_report
-from helpers import nonspace, sample_sources
+from helpers import flat, nonspace, sample_sources
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -272,14 +272,6 @@ def render(draw, blocks: list[list[str]], chinese: bool) -> str:
         last_is_signature = k == len(blocks) - 2 and len(blocks[-1]) > 1
         out.extend(draw(NEWLINE) for _ in range(max(blank, 1 if last_is_signature else 0)))
     return "".join(out)
-
-
-def flat(sections: list[dict]) -> list[tuple[int, str, str, bool]]:
-    out = []
-    for s in sections:
-        out.append((s["level"], s["number"], s["heading"], s["runin"]))
-        out.extend(flat(s["sections"]))
-    return out
 
 
 def check_fidelity(source: str, doc) -> None:

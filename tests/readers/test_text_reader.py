@@ -9,7 +9,7 @@ from converter import model
 from converter.model.outline import outline
 from converter.pipeline import read
 from converter.readers.text import parse_report
-from helpers import FIXTURES, SOURCES
+from helpers import FIXTURES, SOURCES, flat
 
 TEXT = FIXTURES / "text"
 
@@ -17,15 +17,6 @@ TEXT = FIXTURES / "text"
 def fixture(name: str):
     """The validated model of a fixture, read through the pipeline as a user's file is."""
     return read(TEXT / name)
-
-
-def flat(sections: list[dict]) -> list[tuple[int, str, str, bool]]:
-    """Outline sections in document order: (level, number, heading, runin)."""
-    out = []
-    for s in sections:
-        out.append((s["level"], s["number"], s["heading"], s["runin"]))
-        out.extend(flat(s["sections"]))
-    return out
 
 
 def sections_of(text: str) -> list[tuple[int, str, str, bool]]:
