@@ -95,7 +95,11 @@ class ResolvedStyle:
     page: Page
     grid: Grid | None
     roles: dict[str, Role]
+    #: faces for characters a role's own faces lack: the sheet's fallback-fonts, then every other
+    #: face of the style, so that a character the style can draw at all is drawn in every role
+    #: (the pipeline's glyph check asks exactly that of the style)
     fallback: tuple[FontFace, ...]
+    declared_fallback: int = 0  # how many of ``fallback`` the sheet named (the rest are its faces)
     families: dict[str, Fonts] = field(default_factory=dict)
     #: the sheet's family lists, to find bold and italic faces for inline emphasis
     family_lists: dict[str, dict] = field(default_factory=dict)
@@ -149,8 +153,8 @@ class ResolvedStyle:
         lines = []
         for key, fonts in sorted(self.families.items()):
             lines.append(f"{key}: CJK {fonts.cjk.family}, Latin {fonts.latin.family}")
-        if self.fallback:
-            lines.append("fallback: " + ", ".join(f.family for f in self.fallback))
+        if self.declared_fallback:
+            lines.append("fallback: " + ", ".join(f.family for f in self.fallback[: self.declared_fallback]))
         return "; ".join(lines)
 
 
@@ -197,6 +201,11 @@ def resolve(raw: dict, path: Path) -> ResolvedStyle:
         face = first_installed([fam])
         if face is not None:
             fallback.append(face)
+    declared = len(fallback)
+    for fonts in [r.fonts for r in roles.values()] + ([page.number.fonts] if page.number else []):
+        for face in (fonts.cjk, fonts.latin):
+            if face not in fallback:
+                fallback.append(face)
     writing_mode = raw.get("epub", {}).get("writing-mode", WRITING_MODES[0])
     if writing_mode not in WRITING_MODES:
         raise StyleError(f"epub.writing-mode {writing_mode!r}: use {' or '.join(WRITING_MODES)}", str(path))
@@ -208,6 +217,7 @@ def resolve(raw: dict, path: Path) -> ResolvedStyle:
         grid=grid,
         roles=roles,
         fallback=tuple(fallback),
+        declared_fallback=declared,
         families=_by_family(used),
         family_lists=families,
         docx_embed_fonts=raw.get("docx", {}).get("embed-fonts", True),

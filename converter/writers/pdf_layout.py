@@ -273,7 +273,8 @@ class Layout:
         self.y += pitch
 
     def place_table(self, block: TableBlock) -> None:
-        """A simple ruled grid of equal columns; header rows repeat after a page break."""
+        """A ruled grid of equal columns; header rows repeat after a page break, and a row
+        taller than what is left of the page continues on the next one."""
         ncols = max(len(r) for r in block.rows)
         col_w = self.width / ncols
         pad = block.role.size * 0.3
@@ -284,21 +285,44 @@ class Layout:
             laid.append((row, cells, height))
         header = laid[: block.header_rows]
         for k, (row, cells, height) in enumerate(laid):
-            if not self._fits(height) and not self.pages[-1].empty:
-                self._new_page()
-                if k >= block.header_rows:
-                    for hrow in header:
-                        self._place_row(*hrow, col_w, pad)
-            self._place_row(row, cells, height, col_w, pad)
+            repeat = header if k >= block.header_rows else []
+            if not self._fits(height) and not self.pages[-1].empty and height <= self.height:
+                self._table_page(repeat, col_w, pad)  # the row fits on a page of its own: move it
+            self._place_row(row, cells, col_w, pad, repeat)
         self.y += self._space(block.role.size * 0.5)
 
-    def _place_row(self, row, cells, height, col_w, pad) -> None:
+    def _table_page(self, header, col_w: float, pad: float) -> None:
+        self._new_page()
+        for hrow, hcells, _ in header:
+            self._place_row(hrow, hcells, col_w, pad, [])
+
+    def _place_row(self, row, cells, col_w: float, pad: float, header) -> None:
+        """Place a row, in as many pieces as pages it needs."""
+        done = [0] * len(cells)
+        while True:
+            room = self.height - self.y - 2 * pad
+            take = [min(len(c[0]) - done[k], max(0, int((room + EPS) // row[k].role.line_pitch)))
+                    for k, c in enumerate(cells)]
+            left_over = any(done[k] + take[k] < len(c[0]) for k, c in enumerate(cells))
+            if left_over and not any(take) and not self.pages[-1].empty:
+                self._table_page(header, col_w, pad)
+                continue
+            self._place_piece(row, cells, done, take, col_w, pad)
+            done = [d + t for d, t in zip(done, take)]
+            if not left_over:
+                return
+            self._table_page(header, col_w, pad)
+
+    def _place_piece(self, row, cells, done, take, col_w: float, pad: float) -> None:
         page, left, top = self.pages[-1], self._left(), self.y
+        height = max((take[k] * row[k].role.line_pitch for k in range(len(cells))), default=0) + 2 * pad
         for k, (lines, first, rest) in enumerate(cells):
             pitch = row[k].role.line_pitch
-            for i, line in enumerate(lines):
+            for i in range(take[k]):
+                line = lines[done[k] + i]
                 size = max((g.size for _, g in line.placed), default=row[k].role.size)
-                page.lines.append(PlacedLine(left + k * col_w + pad + (first if i == 0 else rest),
+                indent = first if done[k] + i == 0 else rest
+                page.lines.append(PlacedLine(left + k * col_w + pad + indent,
                                              top + pad + i * pitch + ASCENT * size, line))
         x0, x1 = left, left + col_w * len(cells)
         page.rules += [(x0, top, x1, top), (x0, top + height, x1, top + height)]

@@ -75,3 +75,17 @@ def test_table_header_repeats_on_a_new_pdf_page(tmp_path):
         assert len(doc.pages) >= 2
         for page in doc.pages:
             assert "Number" in (page.extract_text() or "")
+
+
+def test_a_table_row_taller_than_a_page_continues_on_the_next(tmp_path):
+    words = " ".join(f"w{k}" for k in range(1500))
+    src = tmp_path / "tall.md"
+    src.write_text(f"# Tall row\n\n| Key | Text |\n|---|---|\n| one | {words} |\n| two | after |\n", encoding="utf-8")
+    pdf = build(src, tmp_path, ["pdf"]).outputs[0]
+    text = pdf_text(pdf)
+    got = re.findall(r"w\d+", text)
+    assert got == [f"w{k}" for k in range(1500)]  # every word, in order, none lost off a page
+    assert "after" in text
+    with pdfplumber.open(pdf) as doc:
+        assert len(doc.pages) >= 3
+        assert all("Key" in (p.extract_text() or "") for p in doc.pages)  # the header repeats

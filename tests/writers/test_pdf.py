@@ -311,3 +311,12 @@ def test_mirrored_margins_for_duplex(tmp_path):
     left_even = min(ln[2] for ln in pages[1][:-1])
     assert left_odd / MM == pytest.approx(28, abs=1)   # binding edge on the left of odd pages
     assert left_even / MM == pytest.approx(26, abs=1)  # and on the right of even pages
+
+
+def test_a_character_only_another_role_s_font_has_is_still_drawn(tmp_path):
+    """The glyph check accepts what any face of the style draws; every role must then draw it
+    (鿫 and 𰜩 are in Noto Sans CJK, gongwen's 黑体, not in its body faces)."""
+    src = tmp_path / "rare.txt"
+    src.write_text("标题\n\n正文含有鿫字和𰜩字。\n", encoding="utf-8")
+    pdf = pdf_of(src, tmp_path)
+    assert "鿫" in pdftotext(pdf) and "𰜩" in pdftotext(pdf)
