@@ -110,23 +110,18 @@ def code_digest() -> str:
 
 
 def local_resources(doc, base_dir: Path) -> list[Path]:
-    """The local files a document embeds (its images), as the writers find them: relative to
-    the source's folder, plain or %-encoded, or ``file:`` URLs. Remote ones are not files."""
-    from urllib.parse import unquote, urlsplit
-
+    """The local files a document embeds (its images), found as the writers find them
+    (converter.model.images); one they cannot use is not a resource (the build says why)."""
     from . import model
+    from .errors import InputError
+    from .model.images import resolve_image
 
     found: dict[Path, None] = {}
     for img in doc.iter(model.q("image")):
-        src = img.get("src") or ""
-        scheme = urlsplit(src).scheme
-        if len(scheme) > 1 and scheme != "file":
+        try:
+            found.setdefault(resolve_image(img.get("src") or "", base_dir))
+        except InputError:
             continue
-        for rel in (src[5:] if scheme == "file" else src, unquote(src[5:] if scheme == "file" else src)):
-            path = (base_dir / rel).resolve()
-            if path.is_file():
-                found.setdefault(path)
-                break
     return list(found)
 
 

@@ -12,6 +12,7 @@ from lxml import etree
 from .. import model
 from ..errors import InputError
 from ..model import new
+from ..model.images import resolve_image
 from .decode import read_text
 from .report_patterns import detect_lang
 
@@ -214,13 +215,10 @@ class _Builder:
 
     def _check_image(self, src: str, line: int | None) -> None:
         """Images come from the source's own folder or below, exist, and are PNG or JPEG."""
-        if "://" in src or src.startswith(("/", "data:")):
-            raise InputError(f"image {src!r}: only files in the source's folder can be used", line=line)
-        path = (self.base_dir / src).resolve()
-        if not path.is_relative_to(self.base_dir):
-            raise InputError(f"image {src!r} is outside the source's folder", line=line)
+        path = resolve_image(src, self.base_dir, line)
         try:
-            head = path.open("rb").read(8)
+            with path.open("rb") as f:
+                head = f.read(8)
         except OSError as e:
             raise InputError(f"image {src!r} cannot be read: {e.strerror or e}", line=line) from None
         if not any(head.startswith(magic) for magic in IMAGE_TYPES):

@@ -5,9 +5,7 @@ Mixins of DocxTranslator (converter/writers/docx.py): they use its paragraph and
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from urllib.parse import unquote
 
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
@@ -19,9 +17,9 @@ from lxml import etree
 from ..errors import InputError
 from ..model import child, children, q, tag_of
 from ..model.outline import number_text
+from ..model.images import resolve_image
 from .docx_ooxml import PPR_ORDER, el, put, text_width, twips
 
-_URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 CELL_MARGINS = 2 * 5.4  # python-docx's Table Grid: 108 twips left and right
 
 
@@ -125,13 +123,7 @@ class TablesAndFigures:
             doc_pr.set("title", node.get("title"))
 
     def _image_path(self, src: str) -> Path:
-        if _URL_SCHEME.match(src) and not src.lower().startswith("file:"):
-            raise InputError(f"image {src}: remote images are not downloaded; save it beside the source")
-        rel = unquote(src[5:] if src.lower().startswith("file:") else src)
-        path = (self.ctx.base_dir / rel).resolve()
-        if not path.is_file():
-            raise InputError(f"image not found: {src} (looked for {path})")
-        return path
+        return resolve_image(src, self.ctx.base_dir)
 
 
 class Closing:

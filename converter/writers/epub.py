@@ -20,13 +20,13 @@ import posixpath
 from dataclasses import dataclass, field
 from datetime import timezone
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from ebooklib import epub
 from lxml import etree
 
 from ..context import BuildContext
 from ..errors import InputError
+from ..model.images import resolve_image
 from ..model import child, children, plain_text, tag_of
 from ..model.outline import metadata
 from ..style import ResolvedStyle
@@ -295,17 +295,7 @@ class ImageStore:
         return self._by_src[src]
 
     def _local_path(self, src: str) -> Path:
-        parts = urlsplit(src)
-        scheme = parts.scheme if len(parts.scheme) > 1 else ""  # one letter: a Windows drive
-        if scheme not in ("", "file"):
-            raise InputError(f"image {src}: an EPUB must contain its images; download it and refer to the file")
-        if scheme == "file":
-            path = Path(unquote(parts.path))
-        else:
-            path = Path(src)
-            if not (self.base_dir / path).exists():
-                path = Path(unquote(src))  # written as a URI reference: my%20picture.png
-        return path if path.is_absolute() else (self.base_dir / path).resolve()
+        return resolve_image(src, self.base_dir)
 
     def items(self) -> list[epub.EpubImage]:
         return list(self._stored.values())

@@ -20,7 +20,7 @@ from ..model import XML_LANG
 from ..model.outline import metadata
 from ..style import ResolvedStyle
 from .linebreak import set_line
-from .pdf_blocks import BlockTranslator, ImageBlock, Para, SignatureBlock, Span, TableBlock
+from .pdf_blocks import BlockTranslator, Para, SignatureBlock, Span, TableBlock
 from .pdf_fonts import FontBook
 from .pdf_layout import ASCENT, Ink, Layout, Page
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import InputError
 from ..model import child, children, q, tag_of, text_positions
 from ..model.outline import heading_label
+from ..model.images import resolve_image
 from ..model.visitor import Visitor
 from ..style import ResolvedStyle, Role
 
@@ -254,9 +254,7 @@ class BlockTranslator(Visitor):
             self._simple(cap, "caption")
 
     def _image(self, img) -> None:
-        path = (self.base_dir / img.get("src")).resolve()
-        if not path.is_file():
-            raise InputError(f"image not found: {img.get('src')}", line=img.sourceline)
+        path = resolve_image(img.get("src"), self.base_dir, img.sourceline)
         self.blocks.append(ImageBlock(path, img.get("alt", ""), self.style.role("caption")))
 
     def visit_quote(self, el):

@@ -111,7 +111,7 @@ def test_an_image_alone_is_a_figure_with_alt_and_caption():
 @pytest.mark.parametrize("src, message", [
     ("../model/dot.png", "outside"),
     ("missing.png", "cannot be read"),
-    ("https://example.org/x.png", "only files"),
+    ("https://example.org/x.png", "remote images are not downloaded"),
     ("pandoc-style.md", "not a PNG or JPEG"),
 ])
 def test_bad_images_are_errors_with_a_line(src, message):

@@ -64,3 +64,25 @@ def test_markdown_sample_footnotes_reach_every_output(tmp_path):
     for note in expected:
         for name, text in (("pdf", pdf), ("docx", docx), ("epub", epub)):
             assert nonspace(note) in nonspace(text), (name, note)
+
+
+def test_one_image_rule_for_every_reader_and_writer(tmp_path):
+    """Names with spaces or Chinese (%-encoded by Markdown) work; a path leaving the source's
+    folder is refused by every writer, also from canonical XML."""
+    from converter.errors import InputError
+
+    (tmp_path / "my pic.png").write_bytes((FIXTURES / "model" / "dot.png").read_bytes())
+    (tmp_path / "图表.png").write_bytes((FIXTURES / "model" / "dot.png").read_bytes())
+    md = tmp_path / "names.md"
+    md.write_text("# Names\n\n![a](<my pic.png>)\n\n![b](图表.png)\n", encoding="utf-8")
+    result = build(md, tmp_path / "out", ["pdf", "docx", "epub"])
+    assert len(result.outputs) == 3
+    inside = tmp_path / "inside"
+    inside.mkdir()
+    xml = inside / "escape.xml"
+    xml.write_text('<document xmlns="urn:x-converter:document:1" version="1" xml:lang="en"><title>t</title>'
+                   '<body><figure><image src="../my%20pic.png" alt="x"/></figure></body></document>',
+                   encoding="utf-8")
+    for fmt in ("pdf", "docx", "epub"):
+        with pytest.raises(InputError, match="outside the source's folder"):
+            build(xml, tmp_path / f"out-{fmt}", [fmt])
