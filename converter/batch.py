@@ -91,17 +91,20 @@ class FolderResult:
                 "seconds": round(self.seconds, 3), "ok": self.ok}
 
 
-def find_sources(inputs: Iterable[str | Path]) -> list[Source]:
+def find_sources(inputs: Iterable[str | Path], exclude: Path | None = None) -> list[Source]:
     """Each input file, and every source in each input folder and its sub-folders (hidden ones
     skipped), with the relative folder its outputs go to. Raises UsageError for a missing input
-    or a folder without sources."""
+    or a folder without sources. Files under ``exclude`` (the output folder, when it lies inside
+    an input folder) are not sources: a build must not read its own outputs back."""
     suffixes = plugins.source_suffixes()
+    skip = exclude.resolve() if exclude is not None else None
     found: list[Source] = []
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
             files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
-                           and not any(part.startswith(".") for part in f.relative_to(path).parts))
+                           and not any(part.startswith(".") for part in f.relative_to(path).parts)
+                           and not (skip and f.resolve().is_relative_to(skip)))
             if not files:
                 raise UsageError(f"{raw}: folder has no sources (readers take: {', '.join(sorted(suffixes))})")
             found += [Source(f, f.parent.relative_to(path)) for f in files]
@@ -153,7 +156,7 @@ def build_folder(inputs: Iterable[str | Path] | str | Path, out_dir: str | Path 
         except ConverterError as e:
             raise UsageError(e.message) from None
     writer_options = _writer_options(reference_doc, formats)
-    sources = find_sources(inputs)
+    sources = find_sources(inputs, exclude=Path(out_dir))
     out_dir = Path(out_dir)
     jobs = max(1, jobs or os.cpu_count() or 1)
     options = {"style": style, "allow_missing_glyphs": allow_missing_glyphs}

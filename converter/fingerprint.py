@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
 from .fonts.find import FontFace, first_installed
 from .style import ResolvedStyle, load_style
-from .style.sheet import find_style
+from .style.sheet import sheet_files
 
 _CHUNK = 1 << 20
 
@@ -30,31 +29,6 @@ def file_sha256(path: Path | str) -> str:
         while chunk := f.read(_CHUNK):
             h.update(chunk)
     return h.hexdigest()
-
-
-def sheet_files(path: Path) -> list[Path]:
-    """A style file and every file it extends, nearest first.
-
-    Follows ``extends`` the way the style loader does: a sibling file first, else the search
-    path. A broken chain ends the list; loading the style reports the error.
-    """
-    chain: list[Path] = []
-    current: Path | None = path.resolve()
-    while current is not None and current not in chain and current.is_file():
-        chain.append(current)
-        try:
-            with current.open("rb") as f:
-                parent = tomllib.load(f).get("extends")
-        except (OSError, tomllib.TOMLDecodeError):
-            break
-        if not isinstance(parent, str):
-            break
-        sibling = current.parent / f"{parent}.toml"
-        try:
-            current = (sibling if sibling.is_file() else find_style(parent)).resolve()
-        except Exception:  # an unknown parent: the build will say so
-            current = None
-    return chain
 
 
 def _faces(style: ResolvedStyle) -> list[FontFace]:

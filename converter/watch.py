@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import manifest, plugins
-from .batch import FolderResult, build_folder
+from .batch import FolderResult
 from .errors import ConverterError
 from .style.sheet import find_style
 

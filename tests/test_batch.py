@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -203,3 +202,14 @@ def test_library_api(tmp_path):
     assert folder.ok and [d.status for d in folder.documents] == [BUILT] * 4
     assert folder.documents[2].outputs == [tmp_path / "many" / "sub" / "beta.xml"]
     assert folder.documents[2].messages == []
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read_back(tmp_path):
+    from converter.batch import build_folder
+
+    (tmp_path / "a.txt").write_text("标题\n\n正文。\n", encoding="utf-8")
+    first = build_folder([tmp_path], tmp_path / "dist", to=["xml"])
+    second = build_folder([tmp_path], tmp_path / "dist", to=["xml"])
+    assert [d.source.name for d in first.documents] == ["a.txt"]
+    assert [d.source.name for d in second.documents] == ["a.txt"]
+    assert not (tmp_path / "dist" / "dist").exists()

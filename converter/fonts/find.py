@@ -49,7 +49,7 @@ def installed() -> dict[str, list[FontFace]]:
         path = os.path.realpath(path)  # a font reached through a symlink is the same font
         names = [n.strip() for n in families.split(",") if n.strip()]
         for name in names:
-            face = FontFace(names[0], path, int(index or 0), int(float(weight or REGULAR)), slant not in ("", "0"))
+            face = FontFace(names[0], path, int(index or 0), _weight(weight), slant not in ("", "0"))
             same = faces.setdefault(name.lower(), [])
             if face not in same:
                 same.append(face)
@@ -72,3 +72,15 @@ def first_installed(families: list[str], bold: bool = False, italic: bool = Fals
         if face is not None:
             return face
     return None
+
+
+def _weight(text: str) -> int:
+    """fontconfig's weight: a number, or a range "[0 210]" for a variable font (then its
+    regular weight when the range holds it)."""
+    try:
+        numbers = [int(float(n)) for n in text.strip("[]").split()]
+    except ValueError:
+        return REGULAR
+    if not numbers:
+        return REGULAR
+    return max(numbers[0], min(numbers[-1], REGULAR))

@@ -64,6 +64,7 @@ class _Builder:
         self.base_dir = base_dir
         self.text = text
         self.notes: dict[int, list[SyntaxTreeNode]] = {}
+        self.open_notes: list[int] = []  # notes being expanded, innermost last
 
     # --- document ----------------------------------------------------------------------
     def build(self, root: SyntaxTreeNode, fallback_title: str) -> etree._Element:
@@ -104,18 +105,22 @@ class _Builder:
 
         try:
             data = yaml.safe_load(node.content) or {}
+        except ValueError as e:  # PyYAML builds dates itself: date: 2024-02-30
+            raise InputError(f"front matter has an impossible value: {e}", line=2) from None
         except yaml.YAMLError as e:
             line = getattr(getattr(e, "problem_mark", None), "line", 0) + 2
             raise InputError(f"front matter is not valid YAML: {getattr(e, 'problem', e)}", line=line) from None
         if not isinstance(data, dict):
             raise InputError("front matter must be a YAML mapping (key: value)", line=1)
-        return {str(k).lower(): v for k, v in data.items()}
+        # a key with no value (title:) is absent, not the text "None"
+        return {str(k).lower(): v for k, v in data.items() if v is not None}
 
     def _meta(self, front: dict) -> etree._Element:
         meta = new("meta")
         authors = front.get("author") or front.get("authors") or []
         for author in authors if isinstance(authors, list) else [authors]:
-            new("author", str(author), meta)
+            if author is not None:
+                new("author", str(author), meta)
         if "date" in front:
             value = front["date"]
             iso = value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else _iso_date(str(value))
@@ -210,7 +215,7 @@ class _Builder:
     def _image(self, img: SyntaxTreeNode, parent: etree._Element) -> None:
         src = str(img.attrs.get("src", ""))
         self._check_image(src, _line(img))
-        alt = "".join(c.content for c in img.children if c.type == "text") or None
+        alt = _plain(img) or None  # the description's words, emphasis and code included
         new("image", parent=parent, src=src, alt=alt, title=str(img.attrs["title"]) if img.attrs.get("title") else None)
 
     def _check_image(self, src: str, line: int | None) -> None:
@@ -257,11 +262,25 @@ class _Builder:
 
     def _footnote(self, note_id: int, el: etree._Element) -> None:
         """The note's blocks at the place it is referred to (each reference gets its own copy)."""
+        if note_id in self.open_notes:
+            raise InputError("a footnote refers to itself (directly or through other notes)",
+                             line=self._note_line(note_id))
+        self.open_notes.append(note_id)
         note = new("footnote", parent=el)
         for b in self.notes.get(note_id, []):
             self.block(b, note)
         if not len(note):
             new("p", parent=note)
+        self.open_notes.pop()
+
+    def _note_line(self, note_id: int) -> int | None:
+        blocks = self.notes.get(note_id) or []
+        return _line(blocks[0]) if blocks else None
+
+
+def _plain(node: SyntaxTreeNode) -> str:
+    """The words of an inline node and everything inside it."""
+    return "".join(c.content if c.type in ("text", "code_inline") else _plain(c) for c in node.children)
 
 
 def _wide(ch: str) -> bool:

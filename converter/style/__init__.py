@@ -5,18 +5,23 @@ from functools import lru_cache
 from pathlib import Path
 
 from .resolve import Fonts, Grid, Page, PageNumber, ResolvedStyle, Role, resolve
-from .sheet import available_styles, find_style, load_sheet
+from ..errors import ConverterError
+from .sheet import available_styles, find_style, load_sheet, sheet_files
 
 
 def load_style(name_or_path: str) -> ResolvedStyle:
     """Load, check and resolve a style by name (``gongwen``) or path (``my/style.toml``)."""
     path = find_style(name_or_path).resolve()
-    return _load(path, path.stat().st_mtime_ns)
+    # cached while neither the sheet nor any sheet it extends changes (watch mode edits them)
+    return _load(path, tuple(f.stat().st_mtime_ns for f in sheet_files(path)))
 
 
 @lru_cache(maxsize=16)
-def _load(path: Path, _mtime: int) -> ResolvedStyle:
-    return resolve(load_sheet(path), path)
+def _load(path: Path, _stamp: tuple[int, ...]) -> ResolvedStyle:
+    try:
+        return resolve(load_sheet(path), path)
+    except ConverterError as e:
+        raise e.located(str(path))  # a value's error names the sheet it is in
 
 
 def describe_styles() -> list[tuple[str, str]]:

@@ -143,3 +143,28 @@ def _check_table(raw: dict, schema: dict, file: str, prefix: str) -> None:
                 raise StyleError(f"{key} must be a table", file)
         elif expected is not object and not isinstance(v, expected):
             raise StyleError(f"{key} must be a {expected.__name__}, got {v!r}", file)
+
+
+def sheet_files(path: Path) -> list[Path]:
+    """A style file and every file it extends, nearest first.
+
+    Follows ``extends`` the way the style loader does: a sibling file first, else the search
+    path. A broken chain ends the list; loading the style reports the error.
+    """
+    chain: list[Path] = []
+    current: Path | None = path.resolve()
+    while current is not None and current not in chain and current.is_file():
+        chain.append(current)
+        try:
+            with current.open("rb") as f:
+                parent = tomllib.load(f).get("extends")
+        except (OSError, tomllib.TOMLDecodeError):
+            break
+        if not isinstance(parent, str):
+            break
+        sibling = current.parent / f"{parent}.toml"
+        try:
+            current = (sibling if sibling.is_file() else find_style(parent)).resolve()
+        except Exception:  # an unknown parent: the build will say so
+            current = None
+    return chain

@@ -1,7 +1,6 @@
 """The canonical model: the schema accepts what readers make, refuses the rest; XML reads back."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from lxml import etree

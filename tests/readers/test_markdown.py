@@ -142,3 +142,23 @@ def test_inspect_json_on_markdown(capsys):
     assert tree["title"] == "Publishing Handbook" and tree["lang"] == "en"
     assert tree["sections"][0]["heading"] == "Why one source" and tree["sections"][0]["number"] == ""
     assert tree["signature"] == {"issuer": None, "date": None}
+
+
+def test_front_matter_keys_without_values_are_absent_and_bad_dates_are_errors():
+    doc = md("---\ntitle:\nauthor: [Ann, null]\n---\n\n# Heading title\n\nText.\n")
+    assert doc.findtext(model.q("title")) == "Heading title"  # not "None"
+    assert [a.text for a in find(doc, "author")] == ["Ann"]
+    with pytest.raises(InputError, match="impossible value") as e:
+        md("---\ndate: 2024-02-30\n---\n\nText.\n")
+    assert e.value.line is not None
+
+
+def test_a_footnote_that_refers_to_itself_is_an_error_with_a_line():
+    with pytest.raises(InputError, match="refers to itself") as e:
+        md("# T\n\nText[^a].\n\n[^a]: See also[^b].\n[^b]: And back[^a].\n")
+    assert e.value.line == 5
+
+
+def test_alt_text_keeps_emphasis_and_code_words():
+    doc = md("# T\n\n![alt with *emph* and `code`](dot.png)\n")
+    assert find(doc, "image")[0].get("alt") == "alt with emph and code"

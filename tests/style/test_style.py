@@ -120,3 +120,27 @@ def test_styles_are_listed_with_descriptions():
     names = dict(describe_styles())
     assert {"gongwen", "report"} <= set(names)
     assert "9704" in names["gongwen"]
+
+
+def test_a_bad_value_names_its_sheet(tmp_path):
+    path = write(tmp_path, "badsize", 'extends = "report"\n[roles.body]\nsize = "abc"\n')
+    with pytest.raises(StyleError) as e:
+        load_style(str(path))
+    assert e.value.file and e.value.file.endswith("badsize.toml") and "roles.body.size" in e.value.message
+
+
+def test_a_changed_parent_sheet_is_seen_by_the_next_load(tmp_path):
+    import os
+
+    base = write(tmp_path, "base", 'extends = "report"\n[roles.body]\nsize = "11pt"\n')
+    child = write(tmp_path, "child", 'extends = "base"\n')
+    assert load_style(str(child)).role("body").size == 11
+    base.write_text('extends = "report"\n[roles.body]\nsize = "15pt"\n', encoding="utf-8")
+    os.utime(base, ns=(base.stat().st_mtime_ns + 10**9, base.stat().st_mtime_ns + 10**9))
+    assert load_style(str(child)).role("body").size == 15
+
+
+def test_variable_font_weights_are_ranges():
+    from converter.fonts.find import _weight
+
+    assert _weight("80") == 80 and _weight("[0 210]") == 80 and _weight("[100 200]") == 100
