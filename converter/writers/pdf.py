@@ -6,12 +6,14 @@ blocks by pdf_blocks, broken into lines by linebreak and placed on pages by pdf_
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
 from reportlab.lib.colors import HexColor
 from reportlab.lib.utils import ImageReader, TimeStamp
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from .. import __version__
@@ -166,9 +168,13 @@ def _draw_line(c: Canvas, x0: float, baseline: float, line) -> None:
 
 
 def _natural(g) -> float:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+    """The advance the PDF viewer gives a glyph before character spacing (Tc)."""
+    return _width(g.ch, g.style.font, g.style.size)
 
-    return stringWidth(g.ch, g.style.font, g.style.size)
+
+@lru_cache(maxsize=65536)
+def _width(ch: str, font: str, size: float) -> float:
+    return stringWidth(ch, font, size)
 
 
 def _draw_page_number(c: Canvas, n: int, style: ResolvedStyle, fonts: FontBook, role) -> None:
