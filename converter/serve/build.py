@@ -1,0 +1,183 @@
+"""What a worker process does for one job: outline, page previews, then every asked format.
+
+Only the public pipeline is used: ``converter.convert`` builds, ``pipeline.read`` + ``outline``
+are what ``converter inspect`` shows. Each step reports an event as soon as it is known, so the
+page shows the outline and the first preview while the other formats are still being built.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import traceback
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import converter
+from converter import pipeline, plugins
+from converter.errors import ConverterError
+from converter.model.outline import outline
+
+#: preview resolution when the pages come from pdftoppm (an A4 page is 496 × 702 px)
+PREVIEW_DPI = 60
+#: seconds pdftoppm may take (it is also under the build's own time limit)
+PDFTOPPM_SECONDS = 30
+
+#: zip entries carry this time, not the clock's: the same outputs give the same zip
+_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+Emit = Callable[[str, object], None]
+
+
+@dataclass(frozen=True)
+class Task:
+    """A build request as the worker receives it (plain values: it crosses a process pipe)."""
+
+    source: str
+    display_name: str
+    style: str | None
+    formats: tuple[str, ...]
+    preview: bool
+    out_dir: str
+    pages_dir: str
+
+
+class BuildFailed(Exception):
+    """The document failed; ``payload`` is the message shown to the user."""
+
+    def __init__(self, payload: dict):
+        super().__init__(payload["message"])
+        self.payload = payload
+
+
+def run(task: Task, emit: Emit) -> None:
+    """Do the whole job, reporting ``outline``, ``stage``, ``previews``, ``outputs``, ``messages``
+    events; raise BuildFailed with a user-facing message when the document fails."""
+    source = Path(task.source)
+    try:
+        _run(task, source, emit)
+    except ConverterError as e:
+        raise BuildFailed(_scrub_error(e, task)) from None
+    except MemoryError:
+        raise BuildFailed({"message": "the document needs more memory than this server allows", "line": None}) from None
+    except RecursionError:
+        raise BuildFailed({"message": "the document is nested too deeply to build", "line": None}) from None
+    except Exception:  # a bug of ours: the user gets a plain message, the server's log the details
+        traceback.print_exc(file=sys.stderr)
+        raise BuildFailed({"message": "internal error while building this document (the server's log has the details)",
+                           "line": None}) from None
+
+
+def inspect_only(task: Task) -> dict:
+    """The outline of a source, as ``converter inspect --json`` prints it."""
+    try:
+        return outline(pipeline.read(Path(task.source)))
+    except ConverterError as e:
+        raise BuildFailed(_scrub_error(e, task)) from None
+
+
+def _run(task: Task, source: Path, emit: Emit) -> None:
+    emit("stage", "read")
+    emit("outline", outline(pipeline.read(source)))
+    out_dir, pages_dir = Path(task.out_dir), Path(task.pages_dir)
+    messages: list[dict] = []
+    remaining = list(task.formats)
+    if task.preview:
+        emit("stage", "preview")
+        built, previews, used = _previews(task, source, out_dir, pages_dir, remaining, messages)
+        remaining = [f for f in remaining if f not in built]
+        emit("previews", {"files": previews, "pages": len(previews), "style": used})
+        emit("messages", messages)
+        if "pdf" in built:
+            emit("pages", {"pdf": len(previews)})
+    if remaining:
+        emit("stage", ",".join(remaining))
+        result = converter.convert(source, out_dir, to=remaining, style=task.style)
+        _add_messages(messages, result.messages, task)
+        emit("messages", messages)
+        emit("style", result.style.name if result.style is not None else None)
+        emit("pages", result.pages)
+    outputs = sorted(p for p in out_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+    emit("outputs", [p.name for p in outputs])
+    if outputs:
+        emit("stage", "zip")
+        emit("zip", write_zip(outputs, out_dir.parent / "zip" / f"{source.stem}.zip").name)
+
+
+def write_zip(files: list[Path], target: Path) -> Path:
+    """Every output in one zip, the same bytes for the same outputs (fixed entry times)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in sorted(files, key=lambda p: p.name):
+            info = zipfile.ZipInfo(f.name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            z.writestr(info, f.read_bytes())
+    return target
+
+
+def _previews(task: Task, source: Path, out_dir: Path, pages_dir: Path, formats: list[str],
+              messages: list[dict]) -> tuple[list[str], list[str], str | None]:
+    """Page images of the document: the PNG writer's when one is registered, else the PDF's pages
+    drawn by pdftoppm. Returns (formats built into out_dir on the way, image names, style used)."""
+    if "png" in plugins.names(plugins.WRITERS):
+        result = converter.convert(source, pages_dir, to="png", style=task.style)
+        _add_messages(messages, result.messages, task)
+        return [], _page_images(pages_dir, source.stem), _style_name(result)
+    # without a PNG writer: the PDF (built into the outputs when it is asked for) and pdftoppm
+    target = out_dir if "pdf" in formats else pages_dir
+    result = converter.convert(source, target, to="pdf", style=task.style)
+    _add_messages(messages, result.messages, task)
+    pdf = target / (source.stem + ".pdf")
+    _pdftoppm(pdf, pages_dir / source.stem)
+    if target == pages_dir:
+        pdf.unlink()
+    return (["pdf"] if target == out_dir else []), _page_images(pages_dir, source.stem), _style_name(result)
+
+
+def _style_name(result) -> str | None:
+    return result.style.name if result.style is not None else None
+
+
+def _pdftoppm(pdf: Path, prefix: Path) -> None:
+    if shutil.which("pdftoppm") is None:
+        raise ConverterError("page previews need pdftoppm (Debian package poppler-utils) or a PNG writer")
+    done = subprocess.run(["pdftoppm", "-png", "-r", str(PREVIEW_DPI), str(pdf), str(prefix)],
+                          capture_output=True, timeout=PDFTOPPM_SECONDS)
+    if done.returncode != 0:
+        raise ConverterError("the page previews could not be drawn (pdftoppm failed)")
+    # pdftoppm pads page numbers to the width of the page count (name-01.png); the PNG
+    # writer's names are NAME-1.png …: the pages get those names whichever made them
+    for png in prefix.parent.glob(prefix.name + "-*.png"):
+        number = png.stem.rsplit("-", 1)[1]
+        if number.isdigit():
+            png.rename(png.with_name(f"{prefix.name}-{int(number)}.png"))
+
+
+def _page_images(folder: Path, stem: str) -> list[str]:
+    """NAME-1.png, NAME-2.png … in page order."""
+    pattern = re.compile(re.escape(stem) + r"-(\d+)\.png")
+    found = [(int(m.group(1)), p.name) for p in folder.iterdir() if (m := pattern.fullmatch(p.name))]
+    return [name for _, name in sorted(found)]
+
+
+def _add_messages(messages: list[dict], diagnostics, task: Task) -> None:
+    """Diagnostics as the page shows them (the user's file name, never the server's paths);
+    a message both builds gave is listed once."""
+    for d in diagnostics:
+        entry = {"level": d.level, "message": _scrub(d.message, task), "line": d.line}
+        if entry not in messages:
+            messages.append(entry)
+
+
+def _scrub_error(e: ConverterError, task: Task) -> dict:
+    return {"message": _scrub(e.message, task), "line": e.line}
+
+
+def _scrub(text: str, task: Task) -> str:
+    """A message without the server's folder names."""
+    folder = str(Path(task.source).parent)
+    return text.replace(task.source, task.display_name).replace(folder + "/", "").replace(folder, "")
