@@ -26,6 +26,7 @@ PREVIEW_DPI = 60
 #: seconds pdftoppm may take (it is also under the build's own time limit)
 PDFTOPPM_SECONDS = 30
 
+NO_MEMORY = "the document needs more memory than this server allows"
 #: zip entries carry this time, not the clock's: the same outputs give the same zip
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
@@ -62,7 +63,7 @@ def run(task: Task, emit: Emit) -> None:
     except ConverterError as e:
         raise BuildFailed(_scrub_error(e, task)) from None
     except MemoryError:
-        raise BuildFailed({"message": "the document needs more memory than this server allows", "line": None}) from None
+        raise BuildFailed({"message": NO_MEMORY, "line": None}) from None
     except RecursionError:
         raise BuildFailed({"message": "the document is nested too deeply to build", "line": None}) from None
     except Exception:  # a bug of ours: the user gets a plain message, the server's log the details
@@ -180,4 +181,5 @@ def _scrub_error(e: ConverterError, task: Task) -> dict:
 def _scrub(text: str, task: Task) -> str:
     """A message without the server's folder names."""
     folder = str(Path(task.source).parent)
-    return text.replace(task.source, task.display_name).replace(folder + "/", "").replace(folder, "")
+    return (text.replace(task.source, task.display_name).replace(folder + "/", "")
+            .replace(folder, "the uploaded document's folder (only the document itself is uploaded)"))

@@ -58,6 +58,8 @@ def _worker_main(requests: Connection, replies: Connection, memory_bytes: int, w
             replies.send(("done", result))
         except build.BuildFailed as e:
             replies.send(("failed", e.payload))
+        except MemoryError:  # outside the build's own handling (sending a large result …)
+            replies.send(("failed", {"message": build.NO_MEMORY, "line": None}))
 
 
 def _warm_up() -> None:
