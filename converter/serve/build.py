@@ -88,18 +88,15 @@ def _run(task: Task, source: Path, emit: Emit) -> None:
     remaining = list(task.formats)
     if task.preview:
         emit("stage", "preview")
-        built, previews, used = _previews(task, source, out_dir, pages_dir, remaining, messages)
+        built = _previews(task, source, out_dir, pages_dir, remaining, messages, emit)
         remaining = [f for f in remaining if f not in built]
-        emit("previews", {"files": previews, "pages": len(previews), "style": used})
         emit("messages", messages)
-        if "pdf" in built:
-            emit("pages", {"pdf": len(previews)})
     if remaining:
         emit("stage", ",".join(remaining))
         result = converter.convert(source, out_dir, to=remaining, style=task.style)
         _add_messages(messages, result.messages, task)
         emit("messages", messages)
-        emit("style", result.style.name if result.style is not None else None)
+        emit("style", _style_name(result))
         emit("pages", result.pages)
     outputs = sorted(p for p in out_dir.iterdir() if p.is_file() and not p.name.startswith("."))
     emit("outputs", [p.name for p in outputs])
@@ -121,41 +118,84 @@ def write_zip(files: list[Path], target: Path) -> Path:
 
 
 def _previews(task: Task, source: Path, out_dir: Path, pages_dir: Path, formats: list[str],
-              messages: list[dict]) -> tuple[list[str], list[str], str | None]:
-    """Page images of the document: the PNG writer's when one is registered, else the PDF's pages
-    drawn by pdftoppm. Returns (formats built into out_dir on the way, image names, style used)."""
+              messages: list[dict], emit: Emit) -> list[str]:
+    """Page images of the document, reported as ``previews`` events (the first page as soon as it
+    is drawn, then all): the PNG writer's when one is registered, else the PDF's pages drawn by
+    pdftoppm. Returns the formats built into out_dir on the way."""
+    def report(result) -> None:
+        files = _page_images(pages_dir, source.stem)
+        emit("previews", {"files": files, "pages": len(files), "style": _style_name(result)})
+
     if "png" in plugins.names(plugins.WRITERS):
         result = converter.convert(source, pages_dir, to="png", style=task.style)
         _add_messages(messages, result.messages, task)
-        return [], _page_images(pages_dir, source.stem), _style_name(result)
+        report(result)
+        return []
     # without a PNG writer: the PDF (built into the outputs when it is asked for) and pdftoppm
     target = out_dir if "pdf" in formats else pages_dir
     result = converter.convert(source, target, to="pdf", style=task.style)
     _add_messages(messages, result.messages, task)
     pdf = target / (source.stem + ".pdf")
-    _pdftoppm(pdf, pages_dir / source.stem)
+    _pdftoppm(pdf, pages_dir / source.stem, result.pages.get("pdf", 0), lambda: report(result))
+    report(result)
     if target == pages_dir:
         pdf.unlink()
-    return (["pdf"] if target == out_dir else []), _page_images(pages_dir, source.stem), _style_name(result)
+        return []
+    emit("pages", result.pages)
+    return ["pdf"]
 
 
 def _style_name(result) -> str | None:
     return result.style.name if result.style is not None else None
 
 
-def _pdftoppm(pdf: Path, prefix: Path) -> None:
+def _pdftoppm(pdf: Path, prefix: Path, pages: int, first_drawn: Callable[[], None]) -> None:
+    """Draw the pages with pdftoppm: page 1 and the others in two processes at once, so the first
+    page is on screen while the rest are drawn (a page of the seed takes pdftoppm ~0.15 s). Each
+    process draws into a folder of its own; pages move beside ``prefix`` only once complete."""
     if shutil.which("pdftoppm") is None:
         raise ConverterError("page previews need pdftoppm (Debian package poppler-utils) or a PNG writer")
-    done = subprocess.run(["pdftoppm", "-png", "-r", str(PREVIEW_DPI), str(pdf), str(prefix)],
-                          capture_output=True, timeout=PDFTOPPM_SECONDS)
-    if done.returncode != 0:
+    command = ["pdftoppm", "-png", "-r", str(PREVIEW_DPI)]
+    runs = [(prefix.parent / ".first", ["-f", "1", "-l", "1"])]
+    if pages != 1:
+        runs.append((prefix.parent / ".rest", ["-f", "2"]))
+    procs = []
+    for folder, pick in runs:
+        folder.mkdir()
+        procs.append(subprocess.Popen([*command, *pick, str(pdf), str(folder / prefix.name)],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    try:
+        for i, ((folder, _), proc) in enumerate(zip(runs, procs)):
+            _finished(proc)
+            _move_pages(folder, prefix)
+            if i == 0:
+                first_drawn()
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        for folder, _ in runs:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _finished(proc: subprocess.Popen) -> None:
+    try:
+        code = proc.wait(PDFTOPPM_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise ConverterError("the page previews took too long to draw") from None
+    if code != 0:
         raise ConverterError("the page previews could not be drawn (pdftoppm failed)")
-    # pdftoppm pads page numbers to the width of the page count (name-01.png); the PNG
-    # writer's names are NAME-1.png …: the pages get those names whichever made them
-    for png in prefix.parent.glob(prefix.name + "-*.png"):
+
+
+def _move_pages(folder: Path, prefix: Path) -> None:
+    """Pages drawn into ``folder`` go beside ``prefix`` as NAME-1.png …: pdftoppm pads page
+    numbers to the width of the page count (name-01.png); the PNG writer's names are unpadded,
+    and the pages get those names whichever made them."""
+    for png in folder.glob(prefix.name + "-*.png"):
         number = png.stem.rsplit("-", 1)[1]
         if number.isdigit():
-            png.rename(png.with_name(f"{prefix.name}-{int(number)}.png"))
+            png.rename(prefix.parent / f"{prefix.name}-{int(number)}.png")
 
 
 def _page_images(folder: Path, stem: str) -> list[str]:
