@@ -10,7 +10,8 @@
     POST   /api/inspect         document → the outline ``converter inspect --json`` prints
 
 A document comes as multipart form data (``file`` or ``text`` with ``name``), as JSON
-(``{"text", "name", "style", "to", "preview"}``) or as the raw request body (``?name=…``).
+(``{"text", "name", "style", "to", "preview"}``) or as the raw request body with the options in the
+query (``?name=report.txt&style=…&to=…``).
 """
 from __future__ import annotations
 
@@ -177,6 +178,8 @@ async def _fields(request: Request) -> tuple[dict, bytes, str | None]:
     """(options, document bytes, uploaded file name) from a form, a JSON body or a raw body."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     limit = request.app.state.limits.request_bytes
+    if kind == "application/x-www-form-urlencoded" and "name" in request.query_params:
+        kind = "raw"  # `curl --data-binary @file '…?name=file.txt'` says urlencoded but sends the file
     if kind in ("multipart/form-data", "application/x-www-form-urlencoded"):
         form = await request.form(max_files=1, max_fields=16, max_part_size=limit)
         try:

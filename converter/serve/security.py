@@ -59,6 +59,8 @@ class Guard:
             if given is not None and _same(given, self.token):
                 return await _redirect_with_cookie(scope, send, self.token)
             if not self._authorised(headers):
+                if scope["path"] == "/" and "text/html" in headers.get("accept", ""):
+                    return await _send_token_form(send)
                 return await send_json(send, 401, _error("this server needs its access token: open the address "
                                                          "with ?token=… or send 'Authorization: Bearer …'"))
         if scope["method"] not in ("GET", "HEAD", "OPTIONS") and not _same_origin(headers):
@@ -103,6 +105,24 @@ class Guard:
             await send(message)
 
         return sending
+
+
+#: what a browser without the token sees at / (both languages: the page's own switch is not loaded yet)
+_TOKEN_FORM = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>访问口令 · Access token</title></head>
+<body><main><h1>访问口令 · Access token</h1>
+<p>本服务需要访问口令，请向管理员索取。<br><span lang="en">This server needs its access token; ask its administrator.</span></p>
+<form method="get" action="/"><label for="token">口令 · Token</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required>
+<button type="submit">进入 · Enter</button></form></main></body></html>
+""".encode()
+
+
+async def _send_token_form(send) -> None:
+    await send({"type": "http.response.start", "status": 401,
+                "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(_TOKEN_FORM)).encode()),
+                            (b"cache-control", b"no-store"), *HEADERS]})
+    await send({"type": "http.response.body", "body": _TOKEN_FORM})
 
 
 def _same(a: str, b: str) -> bool:

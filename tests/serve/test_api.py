@@ -62,6 +62,11 @@ def test_json_body_and_raw_body_are_documents_too(client):
     job = wait_job(client, r.json()["url"])
     assert job["status"] == "done" and [o["name"] for o in job["outputs"]] == ["b.pdf"]
     assert job["outline"]["title"] == "Title"
+    # what `curl --data-binary @file` sends: the file, labelled as a form
+    r = client.post("/api/convert?name=c.txt&to=xml", content=REPORT.encode(),
+                    headers={"content-type": "application/x-www-form-urlencoded"})
+    job = wait_job(client, r.json()["url"])
+    assert job["status"] == "done" and job["outline"]["title"] == "Annual report"
 
 
 def test_an_uploaded_file_is_read_by_its_suffix(client, tmp_path):

@@ -96,6 +96,8 @@ def test_a_build_over_the_memory_cap_fails_cleanly_and_the_server_goes_on(tmp_pa
 def test_the_token_guards_every_request(tmp_path):
     with make_client(tmp_path, replace(TEST_LIMITS, workers=1), token="s3cret-token") as c:
         assert c.get("/").status_code == 401
+        form = c.get("/", headers={"accept": "text/html"})
+        assert form.status_code == 401 and '<form method="get" action="/">' in form.text  # a person can type it
         assert c.get("/api/styles").status_code == 401
         assert c.get("/api/styles", headers={"authorization": "Bearer wrong-token"}).status_code == 401
         assert c.get("/api/styles", headers={"authorization": "Bearer s3cret-token"}).status_code == 200
