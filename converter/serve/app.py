@@ -44,7 +44,7 @@ def create_app(limits: Limits = Limits(), token: str | None = None, *, temp_root
         app.state.limits = limits
         app.state.jobs = JobStore(temp_root, limits.job_seconds, limits.kept_jobs, limits.queued_jobs)
         app.state.pool = await asyncio.to_thread(WorkerPool, limits.workers, limits.memory_bytes,
-                                                 limits.build_seconds, warm)
+                                                 limits.build_seconds, app.state.jobs.root if warm else None)
         app.state.running = set()
         sweeper = asyncio.get_running_loop().create_task(_sweep(app))
         try:

@@ -39,11 +39,11 @@ class WorkerLost(Exception):
     """The worker process died or overran its time, and was replaced."""
 
 
-def _worker_main(requests: Connection, replies: Connection, memory_bytes: int, warm: bool) -> None:
+def _worker_main(requests: Connection, replies: Connection, memory_bytes: int, warm_dir: str) -> None:
     """The loop inside a worker process: receive a task, run it, send events and the result."""
     cap_memory(memory_bytes)
-    if warm:
-        _warm_up()
+    if warm_dir:
+        _warm_up(Path(warm_dir))
     while True:
         try:
             kind, task = requests.recv()
@@ -62,10 +62,12 @@ def _worker_main(requests: Connection, replies: Connection, memory_bytes: int, w
             replies.send(("failed", {"message": build.NO_MEMORY, "line": None}))
 
 
-def _warm_up() -> None:
+def _warm_up(parent: Path) -> None:
+    """Build the small documents inside ``parent`` (the server's own temporary folder, removed
+    with it even when this process is killed half-way)."""
     import converter
 
-    with tempfile.TemporaryDirectory(prefix="converter-warm-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="warm-", dir=parent) as tmp:
         for name, text in _WARM_UP.items():
             path = Path(tmp) / name
             path.write_text(text, encoding="utf-8")
@@ -83,12 +85,12 @@ class Worker:
     and a forked server would hand its event loop and sockets to every build.
     """
 
-    def __init__(self, memory_bytes: int, warm: bool):
+    def __init__(self, memory_bytes: int, warm_dir: Path | None):
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "converter.serve.workers", str(to_child_r), str(from_child_w),
-             str(memory_bytes), "1" if warm else "0"],
+             str(memory_bytes), str(warm_dir or "")],
             pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL, close_fds=True)
         os.close(to_child_r)
         os.close(from_child_w)
@@ -131,11 +133,13 @@ def _now() -> float:
 class WorkerPool:
     """A fixed number of workers; a build waits for a free one."""
 
-    def __init__(self, size: int, memory_bytes: int, build_seconds: float, warm: bool = True):
+    def __init__(self, size: int, memory_bytes: int, build_seconds: float, warm_dir: Path | None = None):
+        """``warm_dir``: where workers build their warm-up documents when they start (None: no
+        warm-up)."""
         self.memory_bytes = memory_bytes
         self.build_seconds = build_seconds
-        self.warm = warm
-        self._workers = [Worker(memory_bytes, warm) for _ in range(size)]
+        self.warm_dir = warm_dir
+        self._workers = [Worker(memory_bytes, warm_dir) for _ in range(size)]
         self._idle: asyncio.Queue[Worker] | None = None
 
     def _queue(self) -> asyncio.Queue:
@@ -169,7 +173,7 @@ class WorkerPool:
 
     def _replace(self, worker: Worker) -> Worker:
         worker.stop()
-        fresh = Worker(self.memory_bytes, self.warm)
+        fresh = Worker(self.memory_bytes, self.warm_dir)
         self._workers[self._workers.index(worker)] = fresh
         return fresh
 
@@ -181,7 +185,7 @@ class WorkerPool:
 __all__ = ["WorkerPool", "Worker", "WorkerLost"]
 
 
-if __name__ == "__main__":  # python -m converter.serve.workers IN_FD OUT_FD MEMORY_BYTES WARM
+if __name__ == "__main__":  # python -m converter.serve.workers IN_FD OUT_FD MEMORY_BYTES WARM_DIR
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops its workers
     _worker_main(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False),
-                 int(sys.argv[3]), sys.argv[4] == "1")
+                 int(sys.argv[3]), sys.argv[4])

@@ -192,3 +192,19 @@ def test_the_page_and_its_assets_are_served_locally(client):
         r = client.get(f"/static/{asset}")
         assert r.status_code == 200, asset
         assert "https://" not in r.text and "http://" not in r.text, asset
+
+
+def test_a_word_document_is_taken_when_a_docx_reader_is_registered(client):
+    from converter import plugins
+
+    if ".docx" not in plugins.source_suffixes():
+        pytest.skip("no DOCX reader registered")
+    made = convert(client, REPORT, "report.txt", to="docx", preview="0")
+    docx = client.get(made["outputs"][0]["url"]).content
+    assert ".docx" in client.get("/api/info").json()["suffixes"]
+    r = client.post("/api/convert", files={"file": ("again.docx", docx)}, data={"to": "pdf"})
+    job = wait_job(client, r.json()["url"])
+    assert job["status"] == "done", job
+    assert job["outline"]["title"] == made["outline"]["title"]
+    assert [s["heading"] for s in job["outline"]["sections"]] == [s["heading"] for s in made["outline"]["sections"]]
+    assert job["previews"]

@@ -233,6 +233,28 @@ def test_every_control_is_labelled_in_the_accessibility_tree(server, browser):
     assert page.get_attribute("html", "lang") == "en"
 
 
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_axe_core_finds_no_violation_with_pages_nor_with_an_error(server, browser, seed, locale):
+    """axe-core (vendored, run through the DevTools protocol, which the page's CSP does not
+    govern) on the page after a build (pages, downloads, outline) and after an error."""
+    page = browser(server, locale)
+    page.fill("#text", seed.read_text(encoding="utf-8"))
+    wait_preview(page)
+    wait_done(page)
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    for state in ("built", "error"):
+        result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        found = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+        assert found == [], (state, found)
+        assert len(result["passes"]) > 20
+        if state == "built":
+            page.fill("#text", seed.read_text(encoding="utf-8") + "\n\n\U000F0000")
+            page.wait_for_selector("#messages .message.error")
+
+
 def test_the_page_speaks_the_browser_language_and_switches(server, browser, seed, tmp_path):
     shots = shots_dir(tmp_path)
     zh = browser(server, "zh-CN")
