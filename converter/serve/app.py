@@ -34,10 +34,11 @@ SWEEP_SECONDS = 30.0
 
 
 def create_app(limits: Limits = Limits(), token: str | None = None, *, temp_root: Path | None = None,
-               warm: bool = True):
+               warm: bool = True, loopback_only: bool = False):
     """The ASGI application (the Guard middleware around Starlette). ``temp_root``: where the
     jobs' temporary folders go (default: the system's temporary folder). ``warm``: build a small
-    document in each worker at start, so the first preview is fast."""
+    document in each worker at start, so the first preview is fast. ``loopback_only``: answer
+    only requests addressed to this machine by a loopback name (when listening on 127.0.0.1)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -76,7 +77,7 @@ def create_app(limits: Limits = Limits(), token: str | None = None, *, temp_root
         },
         lifespan=lifespan,
     )
-    return Guard(app, token, limits.request_bytes)
+    return Guard(app, token, limits.request_bytes, loopback_only)
 
 
 async def _sweep(app: Starlette) -> None:
@@ -114,5 +115,6 @@ def serve(host: str = "127.0.0.1", port: int = 8765, token: str | None = None, l
     if not quiet:
         where = f"http://{host if ':' not in host else f'[{host}]'}:{port}/"
         print(f"converter serve: {where}{'?token=…' if token else ''} (Ctrl-C to stop)", file=sys.stderr, flush=True)
-    uvicorn.run(create_app(limits, token), host=host, port=port, log_level="warning" if quiet else "info",
+    loopback = host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
+    uvicorn.run(create_app(limits, token, loopback_only=loopback), host=host, port=port, log_level="warning" if quiet else "info",
                 server_header=False, proxy_headers=False)

@@ -45,17 +45,24 @@ def _error(message: str) -> dict:
 class Guard:
     """Token, origin and size checks, and the security headers, for every HTTP request."""
 
-    def __init__(self, app, token: str | None, request_bytes: int):
+    def __init__(self, app, token: str | None, request_bytes: int, loopback_only: bool = False):
+        """``loopback_only``: the server listens on this machine only, so a request must name it
+        as localhost / 127.0.0.1 / [::1] (a web page that rebinds its own domain name to
+        127.0.0.1 then still cannot read what the server answers)."""
         self.app = app
         self.token = token
         self.request_bytes = request_bytes
+        self.loopback_only = loopback_only
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if self.loopback_only and not _loopback_host(headers.get("host", "")):
+            return await send_json(send, 421, _error("this server answers requests for this machine only "
+                                                     "(localhost, 127.0.0.1)"))
         if self.token is not None:
-            given = _query_token(scope)
+            given = _query_token(scope) if scope["method"] == "GET" else None
             if given is not None and _same(given, self.token):
                 return await _redirect_with_cookie(scope, send, self.token)
             if not self._authorised(headers):
@@ -123,6 +130,11 @@ async def _send_token_form(send) -> None:
                 "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(_TOKEN_FORM)).encode()),
                             (b"cache-control", b"no-store"), *HEADERS]})
     await send({"type": "http.response.body", "body": _TOKEN_FORM})
+
+
+def _loopback_host(host: str) -> bool:
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return name.lower() in ("localhost", "127.0.0.1", "[::1]") or name.startswith("127.")
 
 
 def _same(a: str, b: str) -> bool:

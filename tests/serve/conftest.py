@@ -18,8 +18,10 @@ from converter.serve.limits import Limits  # noqa: E402
 TEST_LIMITS = replace(Limits(), workers=2, request_bytes=2 * 1024 * 1024, build_seconds=60, job_seconds=600)
 
 
-def make_client(tmp_path, limits: Limits = TEST_LIMITS, token: str | None = None, warm: bool = False) -> TestClient:
-    return TestClient(create_app(limits, token, temp_root=tmp_path, warm=warm))
+def make_client(tmp_path, limits: Limits = TEST_LIMITS, token: str | None = None, warm: bool = False,
+                loopback_only: bool = False, base_url: str = "http://testserver") -> TestClient:
+    return TestClient(create_app(limits, token, temp_root=tmp_path, warm=warm, loopback_only=loopback_only),
+                      base_url=base_url)
 
 
 @pytest.fixture(scope="module")

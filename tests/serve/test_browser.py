@@ -185,6 +185,29 @@ def test_a_dropped_broken_file_shows_its_message_and_line_and_keeps_the_last_goo
     assert not page.is_visible("#pages-note")
 
 
+def test_a_file_that_is_not_utf8_is_converted_as_it_is(server, browser, seed):
+    """A GB 18030 file (what Windows offices save) cannot be shown as text in the page; it is
+    sent as it is, and the server's reader decodes it (the same path a .docx takes)."""
+    page = browser(server, "zh-CN")
+    data = page.evaluate_handle(
+        """(bytes) => {
+            const dt = new DataTransfer();
+            dt.items.add(new File([new Uint8Array(bytes)], "报告.txt"));
+            return dt;
+        }""", list(seed.read_text(encoding="utf-8").encode("gb18030")))
+    page.dispatch_event("#drop", "drop", {"dataTransfer": data})
+    wait_done(page)
+    assert page.is_visible("#binary") and "报告.txt" in page.inner_text("#binary")
+    assert page.input_value("#text") == ""
+    assert "乌鲁木齐市人民政府2021年度法治政府建设情况报告" in page.inner_text("#outline dd[data-key=title]")
+    assert page.locator("#downloads a", has_text="PDF").get_attribute("download") == "报告.pdf"
+    # typing goes back to the text area as the source
+    page.fill("#text", REPORT)
+    wait_done(page, page.get_attribute("#downloads", "data-job"))
+    assert not page.is_visible("#binary")
+    assert "Annual report" in page.inner_text("#outline dd[data-key=title]")
+
+
 def test_keyboard_only(server, browser):
     """Every control is reached with Tab, shows where the focus is, and works from the keyboard."""
     page = browser(server)

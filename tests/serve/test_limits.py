@@ -109,6 +109,23 @@ def test_the_token_guards_every_request(tmp_path):
         assert c.get("/api/styles").status_code == 200
 
 
+def test_a_server_on_this_machine_only_answers_requests_for_this_machine(tmp_path):
+    """A web page that points its own domain name at 127.0.0.1 (DNS rebinding) sends its Host:
+    the answer is refused, so the page cannot read documents."""
+    with make_client(tmp_path, replace(TEST_LIMITS, workers=1), loopback_only=True, base_url="http://127.0.0.1:8765") as c:
+        assert c.get("/api/styles").status_code == 200
+        assert c.get("/api/styles", headers={"host": "localhost:8765"}).status_code == 200
+        assert c.get("/api/styles", headers={"host": "[::1]:8765"}).status_code == 200
+        r = c.get("/api/styles", headers={"host": "evil.example:8765"})
+        assert r.status_code == 421 and "this machine only" in r.json()["error"]["message"]
+
+
+def test_a_token_in_the_address_is_taken_only_by_a_page_load(tmp_path):
+    with make_client(tmp_path, replace(TEST_LIMITS, workers=1), token="s3cret-token") as c:
+        r = c.post("/api/convert?token=s3cret-token", data={"text": REPORT, "name": "a.txt"}, follow_redirects=False)
+        assert r.status_code == 401
+
+
 def test_the_queue_is_bounded(tmp_path):
     store = JobStore(tmp_path, job_seconds=60, kept_jobs=3, queued_jobs=2)
     store.create("a.txt", b"x", None, ["xml"], False)
