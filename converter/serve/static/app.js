@@ -115,7 +115,8 @@ function fillKinds() {
 function fillStyles() {
   const select = $("style");
   const current = select.value || "";
-  select.replaceChildren(new Option(I18N.t("style-auto"), ""), ...state.styles.map((s) => new Option(s.name, s.name)));
+  select.replaceChildren(new Option(I18N.t("style-auto"), ""),
+    ...state.styles.map((s) => new Option(s.description ? `${s.name} — ${s.description}` : s.name, s.name)));
   select.value = current;
   describeStyle();
 }
@@ -423,7 +424,9 @@ function renderPages() {
   const total = source.previews.length;
   box.replaceChildren(...source.previews.map((p) => {
     const img = el("img", { src: p.url, alt: I18N.t("page-alt", { n: p.page, total }), decoding: "async" });
-    return el("figure", { class: "page" }, img, el("figcaption", {}, `${p.page} / ${total}`));
+    // the image itself, full size, in a tab of its own: the grid shows pages small
+    const link = el("a", { href: p.url, target: "_blank", rel: "noopener", title: I18N.t("page-open") }, img);
+    return el("figure", { class: "page" }, link, el("figcaption", {}, `${p.page} / ${total}`));
   }));
 }
 
