@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
@@ -71,8 +72,7 @@ def create_app(limits: Limits = Limits(), token: str | None = None, *, temp_root
         exception_handlers={
             routes.BadRequest: _bad_request,
             TooLarge: _too_large,
-            404: _not_found,
-            405: _not_allowed,
+            HTTPException: _http_error,
             Exception: _internal,
         },
         lifespan=lifespan,
@@ -94,12 +94,10 @@ async def _too_large(request: Request, exc: TooLarge) -> JSONResponse:
     return routes.error(str(exc), 413)
 
 
-async def _not_found(request: Request, exc) -> JSONResponse:
-    return routes.error("not found", 404)
-
-
-async def _not_allowed(request: Request, exc) -> JSONResponse:
-    return routes.error("method not allowed", 405)
+async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    """Starlette's own refusals (404, 405, a malformed form …) in our JSON shape."""
+    messages = {404: "not found", 405: "method not allowed"}
+    return routes.error(messages.get(exc.status_code, str(exc.detail)), exc.status_code)
 
 
 async def _internal(request: Request, exc: Exception) -> JSONResponse:

@@ -6,6 +6,7 @@ page shows the outline and the first preview while the other formats are still b
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
@@ -57,9 +58,21 @@ class BuildFailed(Exception):
 def run(task: Task, emit: Emit) -> None:
     """Do the whole job, reporting ``outline``, ``stage``, ``previews``, ``outputs``, ``messages``
     events; raise BuildFailed with a user-facing message when the document fails."""
-    source = Path(task.source)
+    with _as_failure(task):
+        _run(task, Path(task.source), emit)
+
+
+def inspect_only(task: Task) -> dict:
+    """The outline of a source, as ``converter inspect --json`` prints it."""
+    with _as_failure(task):
+        return outline(pipeline.read(Path(task.source)))
+
+
+@contextlib.contextmanager
+def _as_failure(task: Task):
+    """Whatever stops a build becomes a BuildFailed with a message for the user, never a traceback."""
     try:
-        _run(task, source, emit)
+        yield
     except ConverterError as e:
         raise BuildFailed(_scrub_error(e, task)) from None
     except MemoryError:
@@ -70,14 +83,6 @@ def run(task: Task, emit: Emit) -> None:
         traceback.print_exc(file=sys.stderr)
         raise BuildFailed({"message": "internal error while building this document (the server's log has the details)",
                            "line": None}) from None
-
-
-def inspect_only(task: Task) -> dict:
-    """The outline of a source, as ``converter inspect --json`` prints it."""
-    try:
-        return outline(pipeline.read(Path(task.source)))
-    except ConverterError as e:
-        raise BuildFailed(_scrub_error(e, task)) from None
 
 
 def _run(task: Task, source: Path, emit: Emit) -> None:
@@ -220,6 +225,8 @@ def _scrub_error(e: ConverterError, task: Task) -> dict:
 
 def _scrub(text: str, task: Task) -> str:
     """A message without the server's folder names."""
-    folder = str(Path(task.source).parent)
-    return (text.replace(task.source, task.display_name).replace(folder + "/", "")
-            .replace(folder, "the uploaded document's folder (only the document itself is uploaded)"))
+    source_folder = str(Path(task.source).parent)
+    job_folder = str(Path(task.source).parent.parent)
+    return (text.replace(task.source, task.display_name).replace(source_folder + "/", "")
+            .replace(source_folder, "the uploaded document's folder (only the document itself is uploaded)")
+            .replace(job_folder + "/", "").replace(job_folder, "the job's folder"))

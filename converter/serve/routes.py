@@ -187,7 +187,7 @@ async def _fields(request: Request) -> tuple[dict, bytes, str | None]:
             fields = {k: v for k, v in form.items() if isinstance(v, str)}
             if upload is not None and not isinstance(upload, str):
                 return fields, await upload.read(), upload.filename
-            return fields, (fields.get("text") or "").encode("utf-8"), None
+            return fields, _utf8(fields.get("text") or ""), None
         finally:
             await form.close()
     body = await request.body()
@@ -196,10 +196,26 @@ async def _fields(request: Request) -> tuple[dict, bytes, str | None]:
             fields = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             raise BadRequest("the request body is not valid JSON", 400) from None
-        if not isinstance(fields, dict) or not isinstance(fields.get("text", ""), str):
-            raise BadRequest('send a JSON object: {"text": "…", "name": "report.txt"}', 400)
-        return fields, fields.get("text", "").encode("utf-8"), None
+        if not isinstance(fields, dict) or not _plain(fields):
+            raise BadRequest('send a JSON object of texts: {"text": "…", "name": "report.txt", "style": "…", '
+                             '"to": ["pdf"], "preview": true}', 400)
+        return fields, _utf8(fields.get("text", "")), None
     return dict(request.query_params), body, None
+
+
+def _plain(fields: dict) -> bool:
+    """Options of the types they must have (a JSON body can hold anything)."""
+    texts = all(isinstance(fields.get(k, ""), str) for k in ("text", "name", "style"))
+    to = fields.get("to", "")
+    return texts and (isinstance(to, str) or (isinstance(to, list) and all(isinstance(f, str) for f in to))) \
+        and isinstance(fields.get("preview", True), (bool, str, int))
+
+
+def _utf8(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from JSON's \ud800
+        raise BadRequest("the text holds a lone surrogate (not a Unicode character)", 400) from None
 
 
 def _task(job: Job) -> build.Task:

@@ -132,6 +132,12 @@ def test_malformed_requests_get_a_message_never_a_traceback(client):
         client.get("/api/jobs/../../etc/passwd"),
         client.get("/api/nothing"),
         client.put("/api/convert"),
+        client.post("/api/convert", json={"text": "x", "name": 7}),
+        client.post("/api/convert", json={"text": "x", "style": ["a"]}),
+        client.post("/api/convert", json={"text": "x", "to": [1]}),
+        client.post("/api/convert", content=b'{"text": "\\ud800"}', headers={"content-type": "application/json"}),
+        client.post("/api/convert", data={f"f{i}": "x" for i in range(40)}),
+        client.post("/api/convert", files=[("file", ("a.txt", b"a")), ("file", ("b.txt", b"b"))]),
     ]
     for r in answers:
         assert 400 <= r.status_code < 500, (r.status_code, r.text)
