@@ -208,6 +208,31 @@ def test_a_file_that_is_not_utf8_is_converted_as_it_is(server, browser, seed):
     assert "Annual report" in page.inner_text("#outline dd[data-key=title]")
 
 
+NEWER_OUTLINE = {  # keys a newer reader adds to `inspect --json`, and one nobody knows yet
+    "title": "关于开展检查的通知", "lang": "zh-CN", "addressee": "各区人民政府：", "sections": [],
+    "attachments": ["检查表"], "signature": {"issuer": "某市人民政府办公室", "date": "2024-03-15"},
+    "docnumber": "某政办发〔2024〕7号", "copy_number": "000123", "secrecy": None, "urgency": "特急",
+    "issuing_mark": ["某市人民政府办公室文件"], "signers": ["张三"], "cc": ["市委办公室", "市人大常委会办公室"],
+    "printer": {"body": "某市人民政府办公室", "date": "2024-03-15"},
+    "attachment_bodies": [{"label": "附件1", "title": "检查表"}], "enclosures": [], "tables": 2,
+    "record": {"索引号": "000014349/2024-00012", "主题分类": "综合政务"}, "future_key": {"shape": "new"},
+}
+
+
+def test_the_outline_shows_every_key_of_a_newer_reader(server, browser):
+    page = browser(server, "zh-CN")
+    page.evaluate("(tree) => renderOutline(document.getElementById('outline'), tree)", NEWER_OUTLINE)
+    shown = page.inner_text("#outline")
+    for words in ("发文字号", "某政办发〔2024〕7号", "份号", "000123", "紧急程度", "特急", "发文机关标志",
+                  "某市人民政府办公室文件", "签发人", "张三", "抄送机关", "市人大常委会办公室", "印发机关",
+                  "印发日期", "附件正文", "附件1", "表格", "2", "信息记录", "索引号", "000014349/2024-00012", "future key", "new"):
+        assert words in shown, words
+    assert "密级" not in shown and "转发的文件" not in shown  # absent parts are not listed
+    keys = page.eval_on_selector_all("#outline dt[data-key]", "els => els.map(e => e.dataset.key)")
+    assert keys.index("docnumber") < keys.index("title") < keys.index("signature") < keys.index("cc")
+    assert keys[-1] == "future_key"
+
+
 def test_keyboard_only(server, browser):
     """Every control is reached with Tab, shows where the focus is, and works from the keyboard."""
     page = browser(server)

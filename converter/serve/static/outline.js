@@ -3,8 +3,9 @@
 // adds is shown too, generically, so the page never hides what the reader reports.
 "use strict";
 
-const OUTLINE_ORDER = ["docnumber", "issuing_mark", "head", "signers", "title", "subtitle", "lang", "addressee",
-  "sections", "tables", "attachments", "signature", "attachment_bodies", "enclosures", "cc", "printer", "record"];
+const OUTLINE_ORDER = ["record", "copy_number", "secrecy", "urgency", "issuing_mark", "docnumber", "signers",
+  "title", "subtitle", "lang", "addressee", "sections", "tables", "attachments", "signature", "attachment_bodies",
+  "enclosures", "cc", "printer"];
 // keys shown even when absent: a missing title or addressee is what a user must notice
 const OUTLINE_ALWAYS = new Set(["title", "addressee", "sections", "signature"]);
 
@@ -19,13 +20,15 @@ function el(tag, attrs = {}, ...children) {
 }
 
 function isEmpty(value) {
-  if (value === null || value === undefined || value === "") return true;
+  if (value === null || value === undefined || value === "" || value === 0) return true;
   if (Array.isArray(value)) return value.length === 0;
   if (typeof value === "object") return Object.values(value).every(isEmpty);
   return false;
 }
 
-function label(key) {
+/** A key's label; ``parent`` picks a more precise one where it has one (the printer's date). */
+function label(key, parent = null) {
+  if (parent && I18N.has(`o-${parent}.${key}`)) return I18N.t(`o-${parent}.${key}`);
   return I18N.has(`o-${key}`) ? I18N.t(`o-${key}`) : key.replace(/_/g, " ");
 }
 
@@ -58,19 +61,19 @@ function countSections(sections) {
 }
 
 /** Any JSON value, readably: text, lists of values, objects as nested definition lists. */
-function generic(value) {
+function generic(value, parent = null) {
   if (isEmpty(value)) return none();
   if (typeof value === "boolean") return document.createTextNode(I18N.t(value ? "yes" : "no"));
   if (typeof value !== "object") return document.createTextNode(String(value));
   if (Array.isArray(value)) {
     const list = el("ol", { class: "values" });
-    for (const v of value) list.append(el("li", {}, generic(v)));
+    for (const v of value) list.append(el("li", {}, generic(v, parent)));
     return list;
   }
   const dl = el("dl", { class: "nested" });
   for (const [k, v] of Object.entries(value)) {
     if (isEmpty(v)) continue;
-    dl.append(el("dt", {}, label(k)), el("dd", {}, generic(v)));
+    dl.append(el("dt", {}, label(k, parent)), el("dd", {}, generic(v, k)));
   }
   return dl;
 }
@@ -87,7 +90,7 @@ function outlineValue(key, value) {
     for (const [k, v] of Object.entries(value)) dl.append(el("dt", {}, label(k)), el("dd", {}, isEmpty(v) ? none() : generic(v)));
     return dl;
   }
-  return generic(value);
+  return generic(value, key);
 }
 
 /** Fill the container with the outline of a document. */
