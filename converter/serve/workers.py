@@ -91,7 +91,8 @@ class Worker:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "converter.serve.workers", str(to_child_r), str(from_child_w),
              str(memory_bytes), str(warm_dir or "")],
-            pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL, close_fds=True)
+            pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL, close_fds=True,
+            start_new_session=True)  # its own process group: stop() ends the pdftoppm it started too
         os.close(to_child_r)
         os.close(from_child_w)
         self._send = Connection(to_child_w, readable=False)
@@ -118,9 +119,11 @@ class Worker:
                 raise build.BuildFailed(message[1])
 
     def stop(self) -> None:
-        """Kill the process (a build that overran is not asked politely)."""
-        if self.process.poll() is None:
-            self.process.kill()
+        """Kill the process and what it started (a build that overran is not asked politely)."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         self.process.wait(5)
         self._send.close()
         self._recv.close()

@@ -134,3 +134,21 @@ def test_the_queue_is_bounded(tmp_path):
         store.create("c.txt", b"x", None, ["xml"], False)
     store.close()
     assert not any(tmp_path.iterdir())
+
+
+def test_repeated_edits_reuse_the_font_subsets(tmp_path, monkeypatch, seed):
+    """The workers' subsets (and their in-process caches) outlive a build: an edit that keeps
+    the document's characters makes no new subset."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CONVERTER_CACHE", str(cache))  # the workers start with this environment
+    text = seed.read_text(encoding="utf-8")
+    (tmp_path / "jobs").mkdir()
+    with make_client(tmp_path / "jobs", replace(TEST_LIMITS, workers=1)) as c:
+        ask = {"name": "seed.txt", "to": "pdf", "preview": "0"}  # the PDF's subsets are enough to see it
+        first = wait_job(c, c.post("/api/convert", data={"text": text, **ask}).json()["url"])
+        made = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
+        assert first["status"] == "done" and made
+        edited = text.replace("积极推进", "积极推进，推进", 1)  # characters the document already has
+        second = wait_job(c, c.post("/api/convert", data={"text": edited, **ask}).json()["url"])
+        assert second["status"] == "done"
+        assert {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()} == made
