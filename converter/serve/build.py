@@ -127,15 +127,18 @@ def _previews(task: Task, source: Path, out_dir: Path, pages_dir: Path, formats:
     """Page images of the document, reported as ``previews`` events (the first page as soon as it
     is drawn, then all): the PNG writer's when one is registered, else the PDF's pages drawn by
     pdftoppm. Returns the formats built into out_dir on the way."""
-    def report(result) -> None:
-        files = _page_images(pages_dir, source.stem)
-        emit("previews", {"files": files, "pages": len(files), "style": _style_name(result)})
+    def report(result, folder: Path = pages_dir) -> None:
+        files = _page_images(folder, source.stem)
+        emit("previews", {"files": files, "pages": len(files), "style": _style_name(result),
+                          "folder": folder.name})
 
     if "png" in plugins.names(plugins.WRITERS):
-        result = converter.convert(source, pages_dir, to="png", style=task.style)
+        # the PNG writer's pages (into the outputs when PNG is asked for: not drawn twice)
+        target = out_dir if "png" in formats else pages_dir
+        result = converter.convert(source, target, to="png", style=task.style)
         _add_messages(messages, result.messages, task)
-        report(result)
-        return []
+        report(result, target)
+        return ["png"] if target == out_dir else []
     # without a PNG writer: the PDF (built into the outputs when it is asked for) and pdftoppm
     target = out_dir if "pdf" in formats else pages_dir
     result = converter.convert(source, target, to="pdf", style=task.style)

@@ -263,7 +263,7 @@ def apply_event(job: Job, event: str, payload) -> None:
     elif event == "previews":
         job.previews = payload["files"]
         job.style_used = payload["style"]
-        job.files.update({n: job.folder / "pages" / n for n in payload["files"]})
+        job.files.update({n: job.folder / payload["folder"] / n for n in payload["files"]})
         job.pages["preview"] = payload["pages"]
     elif event == "outputs":
         job.outputs = payload
