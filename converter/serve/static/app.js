@@ -157,6 +157,9 @@ async function takeFile(file) {
       text = null; // another encoding (GB 18030 …): the server's reader decodes it
     }
   }
+  // XML that declares another encoding must reach the server as its own bytes, or the
+  // declaration would lie about the text area's UTF-8
+  if (text !== null && suffix === ".xml" && /^\s*<\?xml[^>]*encoding\s*=\s*["'](?!utf-?8["'])/i.test(text)) text = null;
   if (text !== null) {
     state.file = null;
     $("binary").hidden = true;
