@@ -26,6 +26,8 @@ from converter.model.outline import outline
 PREVIEW_DPI = 60
 #: seconds pdftoppm may take (it is also under the build's own time limit)
 PDFTOPPM_SECONDS = 30
+#: pdftoppm draws at most this many pages (~0.15 s each): a long document shows its beginning
+PREVIEW_PAGES = 30
 
 NO_MEMORY = "the document needs more memory than this server allows"
 #: zip entries carry this time, not the clock's: the same outputs give the same zip
@@ -158,15 +160,16 @@ def _style_name(result) -> str | None:
 
 
 def _pdftoppm(pdf: Path, prefix: Path, pages: int, first_drawn: Callable[[], None]) -> None:
-    """Draw the pages with pdftoppm: page 1 and the others in two processes at once, so the first
-    page is on screen while the rest are drawn (a page of the seed takes pdftoppm ~0.15 s). Each
-    process draws into a folder of its own; pages move beside ``prefix`` only once complete."""
+    """Draw the pages with pdftoppm: page 1 and the others (up to PREVIEW_PAGES) in two processes
+    at once, so the first page is on screen while the rest are drawn (a page of the seed takes
+    pdftoppm ~0.15 s). Each process draws into a folder of its own; pages move beside ``prefix``
+    only once complete."""
     if shutil.which("pdftoppm") is None:
         raise ConverterError("page previews need pdftoppm (Debian package poppler-utils) or a PNG writer")
     command = ["pdftoppm", "-png", "-r", str(PREVIEW_DPI)]
     runs = [(prefix.parent / ".first", ["-f", "1", "-l", "1"])]
     if pages != 1:
-        runs.append((prefix.parent / ".rest", ["-f", "2"]))
+        runs.append((prefix.parent / ".rest", ["-f", "2", "-l", str(PREVIEW_PAGES)]))
     procs = []
     for folder, pick in runs:
         folder.mkdir()

@@ -75,6 +75,17 @@ def test_one_hostile_document_does_not_stall_the_others(tmp_path):
             assert "longer than" in big["error"]["message"]
 
 
+def test_a_long_document_previews_its_first_pages_only(tmp_path):
+    from converter.serve.build import PREVIEW_PAGES
+
+    long_text = "Title\n\n" + "\n\n".join(f"{i}. Part {i}. " + "word " * 300 for i in range(1, 120))
+    with make_client(tmp_path, replace(TEST_LIMITS, workers=1)) as c:
+        job = wait_job(c, c.post("/api/convert", data={"text": long_text, "name": "long.txt", "to": "pdf"}).json()["url"])
+        assert job["status"] == "done"
+        assert job["pages"]["pdf"] > PREVIEW_PAGES
+        assert [p["page"] for p in job["previews"]] == list(range(1, PREVIEW_PAGES + 1))
+
+
 def test_the_memory_cap_holds_in_a_worker_process():
     code = ("from converter.serve.limits import cap_memory\n"
             "cap_memory(300 * 1024 * 1024)\n"
@@ -85,7 +96,7 @@ def test_the_memory_cap_holds_in_a_worker_process():
 
 def test_a_build_over_the_memory_cap_fails_cleanly_and_the_server_goes_on(tmp_path):
     with make_client(tmp_path, replace(TEST_LIMITS, workers=1, memory_bytes=150 * MiB)) as c:
-        r = c.post("/api/convert", data={"text": HOSTILE, "name": "big.txt", "to": "pdf"})
+        r = c.post("/api/convert", data={"text": HOSTILE, "name": "big.txt", "to": "pdf", "preview": "0"})
         job = wait_job(c, r.json()["url"])
         assert job["status"] == "failed"
         assert "memory" in job["error"]["message"]

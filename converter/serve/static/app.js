@@ -413,10 +413,12 @@ function renderPages() {
   const job = state.job;
   const source = shown((j) => j.previews.length > 0);
   const failed = job && job.status === "failed";
-  $("pages-note").hidden = !(failed && source);
-  $("pages-note").textContent = I18N.t("last-good");
+  const total = source ? Math.max(source.pages.pdf || 0, source.previews.length) : 0;
+  const partial = source && source.status === "done" && total > source.previews.length;
+  $("pages-note").hidden = !((failed && source) || partial);
+  $("pages-note").textContent = failed ? I18N.t("last-good") : I18N.t("pages-more", { shown: source ? source.previews.length : 0, total });
   const box = $("pages");
-  const key = source ? `${source.id}:${source.previews.length}:${I18N.lang}` : "";
+  const key = source ? `${source.id}:${source.previews.length}:${total}:${I18N.lang}` : "";
   if (box.dataset.key === key) return; // already shown: do not reload the images
   box.dataset.key = key;
   box.dataset.job = source ? source.id : "";
@@ -424,7 +426,6 @@ function renderPages() {
     box.replaceChildren();
     return;
   }
-  const total = source.previews.length;
   box.replaceChildren(...source.previews.map((p) => {
     const img = el("img", { src: p.url, alt: I18N.t("page-alt", { n: p.page, total }), decoding: "async" });
     // the image itself, full size, in a tab of its own: the grid shows pages small
