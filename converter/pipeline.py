@@ -114,6 +114,7 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
            options) -> BuildResult:
     doc = read(source)
     resolved = style_for(doc, style)
+    plugins.check_style_settings(resolved)  # the writers' sections of the sheet, before any output
     ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(),
                        source_date=source_date(metadata(doc).date),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
