@@ -27,10 +27,14 @@ class Setting:
     doc: str = ""
 
     def check(self, value: object, key: str, file: str | None) -> object:
-        """The value, or a StyleError naming the file and the dotted key."""
+        """The value, or a StyleError naming the file and the dotted key (a whole number is
+        taken where a float is declared: TOML writes ``dpi = 150``)."""
+        if self.type is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
         if self.type is not object and (not isinstance(value, self.type) or
                                         (self.type is not bool and isinstance(value, bool))):
-            raise StyleError(f"{key} must be a {self.type.__name__}, got {value!r}", file)
+            name = self.type.__name__
+            raise StyleError(f"{key} must be {'an' if name[0] in 'aeiou' else 'a'} {name}, got {value!r}", file)
         if self.choices and value not in self.choices:
             raise StyleError(f"{key} {value!r}: use {' or '.join(map(str, self.choices))}", file)
         return value

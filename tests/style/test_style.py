@@ -1,6 +1,7 @@
 """Style sheets: units, inheritance, checking, font resolution."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,23 @@ def test_variable_font_weights_are_ranges():
     from converter.fonts.find import _weight
 
     assert _weight("80") == 80 and _weight("[0 210]") == 80 and _weight("[100 200]") == 100
+
+
+@pytest.mark.parametrize("value, setting, result", [
+    (True, Setting(bool, False), True), (150, Setting(float, 96.0), 150.0), (2.5, Setting(float, 1.0), 2.5),
+    ("vertical-rl", Setting(str, "horizontal-tb", choices=("horizontal-tb", "vertical-rl")), "vertical-rl"),
+])
+def test_a_setting_takes_values_of_its_type(value, setting, result):
+    assert setting.check(value, "w.key", "f.toml") == result
+
+
+@pytest.mark.parametrize("value, setting, message", [
+    ("yes", Setting(bool, False), "w.key must be a bool, got 'yes'"),
+    (True, Setting(int, 1), "w.key must be an int, got True"),
+    ("2", Setting(float, 1.0), "w.key must be a float"),
+    ("sideways", Setting(str, "a", choices=("a", "b")), "w.key 'sideways': use a or b"),
+])
+def test_a_setting_refuses_other_values_naming_key_and_file(value, setting, message):
+    with pytest.raises(StyleError, match=re.escape(message)) as e:
+        setting.check(value, "w.key", "f.toml")
+    assert e.value.file == "f.toml"
