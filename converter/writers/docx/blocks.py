@@ -36,7 +36,7 @@ class Tables:
 
     def table(self, node: etree._Element) -> None:
         """A Word table in the Table Grid style; header rows repeat on each page."""
-        out, setting = self.out, self.out.setting
+        out, setup = self.out, self.out.setup
         caption = child(node, "caption")
         if caption is not None:
             p = out.paragraph("caption")
@@ -50,12 +50,12 @@ class Tables:
         if out.pending_break:  # a table cannot carry the break itself
             out.paragraph(out.block_style)
         placed, ncols = place_cells(rows)
-        table = out.container.add_table(len(rows), ncols, Twips(twips(setting.style.page.text_width)))
+        table = out.container.add_table(len(rows), ncols, Twips(twips(setup.style.page.text_width)))
         table._tbl.tblPr.insert(0, el("w:tblStyle", val="TableGrid"))
         for r, c, rs, cs, _ in placed:
             if rs > 1 or cs > 1:
                 table.cell(r, c).merge(table.cell(r + rs - 1, c + cs - 1))
-        grid = Grid(table, ncols, setting.style.page.text_width / ncols, rows, placed)
+        grid = Grid(table, ncols, setup.style.page.text_width / ncols, rows, placed)
         old = out.width
         try:
             for part in parts:
@@ -65,7 +65,7 @@ class Tables:
             out.p = out.target = None
         for p in table._tbl.iter(qn("w:p")):  # cells a span covers keep an empty paragraph
             if p.style is None:
-                p.get_or_add_pPr().style = setting.ids["table"]
+                p.get_or_add_pPr().style = setup.ids["table"]
 
     def rows(self, node: etree._Element, grid: "Grid", header: bool) -> None:
         """The rows of a thead (header rows, repeated on each page: ``header``) or a tbody."""
@@ -85,7 +85,7 @@ class Tables:
         out.width = grid.col_width * cs - CELL_MARGINS
         p = grid.table._cells[r * grid.ncols + c].paragraphs[0]._p
         ppr = p.get_or_add_pPr()
-        ppr.style = out.setting.ids["table-header" if header else "table"]
+        ppr.style = out.setup.ids["table-header" if header else "table"]
         if node.get("align"):
             put(ppr, el("w:jc", val=node.get("align")), PPR_ORDER)
         out.p = out.target = p
@@ -128,9 +128,9 @@ class Pictures:
 
     def picture(self, node: etree._Element) -> None:
         """Embed the image (relative to the source's folder), scaled to fit, with its alt text."""
-        out, setting = self.out, self.out.setting
+        out, setup = self.out, self.out.setup
         src = node.get("src", "")
-        path = resolve_image(src, setting.ctx.base_dir)
+        path = resolve_image(src, setup.ctx.base_dir)
         try:
             image = Image.from_file(str(path))
         except UnrecognizedImageError:
@@ -138,7 +138,7 @@ class Pictures:
         except Exception as e:  # a truncated or damaged file: python-docx's parsers raise anything
             raise InputError(f"image {src}: cannot be read ({e})") from None
         max_w = Pt(max(out.width - (out.block_indent or 0.0), 36))
-        max_h = Pt(setting.style.page.text_height * 0.9)
+        max_h = Pt(setup.style.page.text_height * 0.9)
         scale = min(1.0, max_w / max(image.width, 1), max_h / max(image.height, 1))
         r = el("w:r")
         out.target.append(r)
@@ -163,16 +163,16 @@ class Closing:
         Positions come from tab stops, so they do not depend on exact glyph widths: the number
         column starts after the label, the names one number's width further.
         """
-        out, setting = self.out, self.out.setting
-        role = setting.style.role("attachment")
+        out, setup = self.out, self.out.setup
+        role = setup.style.role("attachment")
         items = node.findall(q("attachment"))
         label = child(node, "label")
         face = role.fonts.latin
         start = role.left_indent + max(role.first_line_indent, 0.0)
         numbers_at = start
         if label is not None:
-            numbers_at += text_width((label.text or "").strip(), role.size, setting.cjk, face)
-        widest = max((text_width(number_text(i), role.size, setting.cjk, face) for i in items), default=0.0)
+            numbers_at += text_width((label.text or "").strip(), role.size, setup.cjk, face)
+        widest = max((text_width(number_text(i), role.size, setup.cjk, face) for i in items), default=0.0)
         names_at = numbers_at + widest + (role.size * 0.1 if widest else 0.0)
         for i, item in enumerate(items):
             p = out.paragraph("attachment" if i == 0 else "attachment-cont")

@@ -113,7 +113,7 @@ class Footnotes:
         if self.inner is not None:
             label = letters(len(self.inner) + 1)
             self.inner.append((label, node))
-            self.out.run(label, rstyle=self.out.setting.ids["note-ref"])
+            self.out.run(label, rstyle=self.out.setup.ids["note-ref"])
             return
         self.notes.append(node)
         self._mark_run(el("w:footnoteReference", id=len(self.notes)))
@@ -123,8 +123,8 @@ class Footnotes:
         if not self.notes:
             return
         out = self.out
-        document = out.setting.document
-        note_ref = out.setting.ids["note-ref"]
+        document = out.setup.document
+        note_ref = out.setup.ids["note-ref"]
         notes = FootnotesPart.new(document)
         footnote_settings(document)
         body, part = out.container, out.part
@@ -166,7 +166,7 @@ class Footnotes:
         text, w:footnoteRef in the note (Word draws the note's number at both)."""
         r = el("w:r")
         rpr = el("w:rPr")
-        rpr.append(el("w:rStyle", val=self.out.setting.ids["note-ref"]))
+        rpr.append(el("w:rStyle", val=self.out.setup.ids["note-ref"]))
         r.append(rpr)
         r.append(mark)
         self.out.target.append(r)

@@ -1,8 +1,8 @@
 """Where the DOCX translator writes, and how: the state its parts (translator.py, blocks.py,
 notes.py) share, declared in one object instead of attributes they set on each other.
 
-``Setting`` holds what is fixed for the whole document (the Word document, the style, the style
-ids). ``Output`` is the current position — the container blocks go into, the paragraph and the
+``DocumentSetup`` holds what is fixed for the whole document (the Word document, the style, the
+style ids). ``Output`` is the current position — the container blocks go into, the paragraph and the
 element runs go into, the part relationships are made from — with the formatting in force and
 the helpers that write paragraphs, runs and bookmarks there.
 """
@@ -36,7 +36,7 @@ class Fmt:
 
 
 @dataclass
-class Setting:
+class DocumentSetup:
     """What every part of the translator reads and none changes while rendering."""
 
     document: object  # the python-docx Document
@@ -55,16 +55,16 @@ class Setting:
 class Output:
     """The current writing position and formatting, and the helpers that write there."""
 
-    def __init__(self, setting: Setting):
-        self.setting = setting
-        self.part = setting.document.part  # relationships (links, pictures) are made from it
-        self.container = setting.document._body  # where block items go
+    def __init__(self, setup: DocumentSetup):
+        self.setup = setup
+        self.part = setup.document.part  # relationships (links, pictures) are made from it
+        self.container = setup.document._body  # where block items go
         self.p = self.target = None  # the current paragraph, and where its runs go (it or a hyperlink)
-        self.para_role = setting.style.role("body")  # the role of the current paragraph's style
+        self.para_role = setup.style.role("body")  # the role of the current paragraph's style
         self.fmt = Fmt()
         self.block_style = "body"  # the style of a <p> here (quote, footnote … change it)
         self.block_indent: float | None = None  # left indent of paragraphs continuing a list item
-        self.width = setting.style.page.text_width  # the width pictures may take here
+        self.width = setup.style.page.text_width  # the width pictures may take here
         self.pending_break = False  # a page break waits for the next paragraph
         #: when set, writes the mark that starts the next paragraph (a footnote's number)
         self.note_mark: Callable[[], None] | None = None
@@ -76,8 +76,8 @@ class Output:
         """Start a new paragraph of the writer's style ``key`` in the current container."""
         p = self.container.add_paragraph()._p
         ppr = p.get_or_add_pPr()
-        ppr.style = self.setting.ids[key]
-        self.para_role = self.setting.roles[key]
+        ppr.style = self.setup.ids[key]
+        self.para_role = self.setup.roles[key]
         if self.pending_break:
             put(ppr, el("w:pageBreakBefore"), PPR_ORDER)
             self.pending_break = False
@@ -98,7 +98,7 @@ class Output:
         style_id = rstyle or fmt.rstyle
         if style_id:
             put(rpr, el("w:rStyle", val=style_id), RPR_ORDER)
-        fonts = {"hint": "eastAsia"} if self.setting.cjk else {}  # ambiguous marks (“ ” — …) take the
+        fonts = {"hint": "eastAsia"} if self.setup.cjk else {}  # ambiguous marks (“ ” — …) take the
         if face is not None:  # East Asian font in a CJK document, as Word's IME does
             fonts |= {slot: face.family for slot in ("ascii", "hAnsi", "eastAsia", "cs")}
         if fonts:
@@ -131,7 +131,7 @@ class Output:
         out: list[tuple[str, FontFace | None]] = []
         for c in text:
             drawn = c in INVISIBLE or ord(c) in own[0] or ord(c) in own[1]
-            face = None if drawn else face_for(c, self.setting.style.fallback)
+            face = None if drawn else face_for(c, self.setup.style.fallback)
             if out and out[-1][1] == face:
                 out[-1] = (out[-1][0] + c, face)
             else:
@@ -156,7 +156,7 @@ class Output:
         """Bookmark the current paragraph with the element's id, if it has one."""
         ident = node.get("id")
         if ident:
-            self.mark(self.setting.bookmarks[ident])
+            self.mark(self.setup.bookmarks[ident])
 
     # ----- scopes ----------------------------------------------------------------------------
 

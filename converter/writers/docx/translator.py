@@ -20,7 +20,7 @@ from ...style import ResolvedStyle
 from .blocks import Closing, Pictures, Tables
 from .notes import Footnotes
 from .ooxml import PPR_ORDER, RPR_ORDER, el, put, twips
-from .output import Fmt, Output, Setting, name_bookmarks
+from .output import Fmt, Output, DocumentSetup, name_bookmarks
 from .styles import ListNumbering
 
 #: <meta> and its children are not text: the packaging writes them into the core properties
@@ -33,8 +33,8 @@ class DocxTranslator(Visitor):
     rendered_elsewhere = {name: "converter.writers.docx.package:core_properties" for name in META}
 
     def __init__(self, document, style: ResolvedStyle, ctx: BuildContext, ids: dict[str, str], cjk: bool):
-        self.setting = Setting(document, style, ctx, ids, cjk)
-        self.out = out = Output(self.setting)
+        self.setup = DocumentSetup(document, style, ctx, ids, cjk)
+        self.out = out = Output(self.setup)
         self.tables = Tables(out, self.visit, self._inlines)
         self.pictures = Pictures(out, self.visit)
         self.closing = Closing(out, self.visit)
@@ -51,7 +51,7 @@ class DocxTranslator(Visitor):
 
     def render(self, doc: etree._Element) -> None:
         """Render the whole document, any page break still pending, then the footnotes."""
-        self.setting.bookmarks.update(name_bookmarks(doc))
+        self.setup.bookmarks.update(name_bookmarks(doc))
         self.visit(doc)
         if self.out.pending_break:
             self.out.paragraph(self.out.block_style)
@@ -258,12 +258,12 @@ class DocxTranslator(Visitor):
             self._inlines(node)
 
     def visit_code(self, node):
-        with self.out.styled(rstyle=self.setting.ids["inline-code"]):
+        with self.out.styled(rstyle=self.setup.ids["inline-code"]):
             self.out.text(node.text)
 
     def visit_lead(self, node):
         """An enumeration lead (一是 二是 …): a run in the Enumeration Lead character style."""
-        with self.out.styled(rstyle=self.setting.ids["lead"]):
+        with self.out.styled(rstyle=self.setup.ids["lead"]):
             self.out.text(node.text)
 
     def visit_br(self, node):
@@ -277,14 +277,14 @@ class DocxTranslator(Visitor):
         href = node.get("href", "")
         link = el("w:hyperlink")
         if href.startswith("#"):
-            link.set(qn("w:anchor"), self.setting.bookmarks.get(href[1:], href[1:]))
+            link.set(qn("w:anchor"), self.setup.bookmarks.get(href[1:], href[1:]))
         else:
             link.set(qn("r:id"), self.out.part.relate_to(href, RT.HYPERLINK, is_external=True))
         link.set(qn("w:history"), "1")
         self.out.target.append(link)
         outer, self.out.target, self.in_link = self.out.target, link, True
         try:
-            with self.out.styled(rstyle=self.setting.ids["link"]):
+            with self.out.styled(rstyle=self.setup.ids["link"]):
                 if node.text or len(node):
                     self._inlines(node)
                 else:  # an empty link still shows where it goes
