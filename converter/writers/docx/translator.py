@@ -20,7 +20,7 @@ from ...style import ResolvedStyle
 from .blocks import Closing, Pictures, Tables
 from .notes import Footnotes
 from .ooxml import PPR_ORDER, RPR_ORDER, el, put, twips
-from .output import Fmt, Output, DocumentSetup, name_bookmarks
+from .output import DocumentSetup, Fmt, Output, name_bookmarks
 from .styles import ListNumbering
 
 #: <meta> and its children are not text: the packaging writes them into the core properties
