@@ -216,3 +216,22 @@ def test_a_setting_refuses_other_values_naming_key_and_file(value, setting, mess
     with pytest.raises(StyleError, match=re.escape(message)) as e:
         setting.check(value, "w.key", "f.toml")
     assert e.value.file == "f.toml"
+
+
+def test_the_style_layer_knows_no_writer():
+    """No module of converter/style imports a writer or plug-ins, and the vocabulary it checks
+    has no writer's section: those are the writers' to declare."""
+    import ast
+
+    import converter.style as style_pkg
+    from converter.style.sheet import SCHEMA
+
+    for path in Path(style_pkg.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                assert not (node.module or "").startswith(("writers", "plugins")), (path.name, node.module)
+                assert "writers" not in (node.module or "").split("."), (path.name, node.module)
+            if isinstance(node, ast.Import):
+                assert not any("writers" in a.name.split(".") for a in node.names), path.name
+    assert not {"docx", "epub", "pdf", "png", "xml"} & set(SCHEMA)
