@@ -24,7 +24,7 @@ from ..fonts.find import BOLD, FontFace
 from ..fonts.subset import WebFont, web_subset
 from ..style import ResolvedStyle
 from .css import Families, font_rules
-from .linebreak import is_wide
+from ..text.scripts import is_wide
 
 FONT_DIR = "fonts"
 #: marks that are full-width in Chinese, Japanese and Korean text and narrow elsewhere

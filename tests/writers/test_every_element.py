@@ -13,7 +13,7 @@ from converter import model
 from converter.pipeline import build
 from converter.readers.xml import parse_xml
 from converter.writers.docx import DocxTranslator
-from converter.writers.pdf_blocks import BlockTranslator
+from converter.layout.blocks import BlockTranslator
 from converter.writers.xhtml import XhtmlTranslator
 from helpers import FIXTURES, missing_in_order, source_text
 

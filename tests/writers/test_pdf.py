@@ -13,7 +13,7 @@ from lxml import etree
 
 from converter.model.outline import outline
 from converter.pipeline import build, read
-from converter.writers.linebreak import CLOSING_HALF, NO_END, NO_START
+from converter.layout.linebreak import CLOSING_HALF, NO_END, NO_START
 from helpers import FIXTURES, missing_in_order, sample_sources, source_text
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
