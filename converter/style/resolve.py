@@ -13,6 +13,8 @@ from .units import PAGE_SIZES_MM, POINTS_PER, to_points
 ALIGNS = ("left", "right", "center", "justify")
 #: the e-book's writing modes ([epub] writing-mode); the PDF and DOCX writers lay out horizontally
 WRITING_MODES = ("horizontal-tb", "vertical-rl")
+#: the page images' resolution ([png] resolution, dots per inch): default, lowest, highest
+PNG_RESOLUTIONS = (96, 10, 1200)
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,8 @@ class ResolvedStyle:
     docx_embed_fonts: bool = True
     #: [epub] writing-mode: how the e-book sets its lines (only the EPUB writer reads it for now)
     writing_mode: str = "horizontal-tb"
+    #: [png] resolution: dots per inch of the page images
+    png_resolution: int = PNG_RESOLUTIONS[0]
 
     def role(self, name: str) -> Role:
         """A role by name; roles the sheet does not define are the body role under that name."""
@@ -209,6 +213,10 @@ def resolve(raw: dict, path: Path) -> ResolvedStyle:
     writing_mode = raw.get("epub", {}).get("writing-mode", WRITING_MODES[0])
     if writing_mode not in WRITING_MODES:
         raise StyleError(f"epub.writing-mode {writing_mode!r}: use {' or '.join(WRITING_MODES)}", str(path))
+    png_resolution = raw.get("png", {}).get("resolution", PNG_RESOLUTIONS[0])
+    if isinstance(png_resolution, bool) or not PNG_RESOLUTIONS[1] <= png_resolution <= PNG_RESOLUTIONS[2]:
+        raise StyleError(f"png.resolution {png_resolution!r}: dots per inch, from {PNG_RESOLUTIONS[1]} to "
+                         f"{PNG_RESOLUTIONS[2]}", str(path))
     return ResolvedStyle(
         name=raw.get("name", path.stem),
         description=raw.get("description", ""),
@@ -222,6 +230,7 @@ def resolve(raw: dict, path: Path) -> ResolvedStyle:
         family_lists=families,
         docx_embed_fonts=raw.get("docx", {}).get("embed-fonts", True),
         writing_mode=writing_mode,
+        png_resolution=png_resolution,
     )
 
 

@@ -34,6 +34,7 @@ SCHEMA: dict = {
     # What only the e-book does. writing-mode: "horizontal-tb" (default) or "vertical-rl" (columns
     # read top to bottom, right to left). The PDF and DOCX writers ignore it for now.
     "epub": {"writing-mode": str},
+    "png": {"resolution": int},  # resolution: dots per inch of the page images (default 96)
     "fonts": None,  # family name → {latin = [...], cjk = [...]}
     "roles": None,  # role name → ROLE_KEYS
 }

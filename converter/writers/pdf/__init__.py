@@ -24,7 +24,7 @@ from .paint import paint_page
 
 class PdfWriter:
     suffix = ".pdf"
-    paginated = True  # the pipeline lays the document out before it runs this writer
+    paints_pages = True  # the pipeline lays the document out before it runs this writer
 
     def write(self, doc: etree._Element, style: ResolvedStyle, target: Path, ctx: BuildContext) -> None:
         pagination = ctx.pagination or lay_out(doc, style, ctx.base_dir)
