@@ -43,7 +43,20 @@ def assemble(frames: list[Frame], layout: Layout, style: ResolvedStyle) -> list[
         if number_role is not None and (page.number.first_page or fr.number > 1):
             out.lines.append(folio(fr.number, layout, style, number_role))
         pages.append(out)
+    drop_dangling_links(pages)
     return pages
+
+
+def drop_dangling_links(pages: list[Page]) -> None:
+    """An internal link whose target is nowhere on the pages (``#nowhere``) stays text: no
+    link area goes to a place that does not exist (the model's checks say where it is)."""
+    names = {a.name for p in pages for a in p.anchors} | {b.key for p in pages for b in p.bookmarks}
+    for page in pages:
+        for k, line in enumerate(page.lines):
+            if any(r.link and r.link.internal and r.link.target[1:] not in names for r in line.runs):
+                page.lines[k] = TextLine(tuple(
+                    replace(r, link=None) if r.link and r.link.internal and r.link.target[1:] not in names else r
+                    for r in line.runs))
 
 
 def text_line(x0: float, baseline: float, line: Line) -> TextLine:
