@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from ..fonts.metrics import advance
 from ..style import ResolvedStyle
+from ..style.page_numbers import side
 from .blocks import Span
 from .linebreak import Line, make_units, set_line
 from .paginate import ASCENT, Frame, Ink, Layout
@@ -116,11 +117,7 @@ def folio(n: int, layout: Layout, style: ResolvedStyle, role) -> TextLine:
     odd = n % 2 == 1
     left_margin = page.margin_outside if (page.mirror and not odd) else page.margin_inside
     right_edge = left_margin + page.text_width
-    position = pn.position
-    if position == "outside":
-        position = "right" if odd else "left"
-    elif position == "inside":
-        position = "left" if odd else "right"
+    position = side(pn.position, n)
     if position == "right":
         x = right_edge - pn.indent - width
     elif position == "left":

@@ -1,6 +1,6 @@
-"""Model → PDF blocks: paragraphs of styled spans, tables, images, rules, page breaks.
+"""Model → blocks: paragraphs of styled spans, tables, images, rules, page breaks.
 
-The translator decides *what* is set in which role; pdf_layout decides *where*.
+The translator decides *what* is set in which role; paginate decides *where*.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from lxml import etree
 
 from ..model import child, children, q, tag_of, text_positions
 from ..model.outline import heading_label
-from ..model.images import resolve_image
+from ..model.images import ImageInfo, read_image, resolve_image
 from ..model.visitor import Visitor
 from ..style import ResolvedStyle, Role
 
@@ -48,6 +48,7 @@ class ImageBlock:
     path: Path
     alt: str
     role: Role
+    info: ImageInfo  # its type, pixels and printed size
 
 
 @dataclass
@@ -255,7 +256,8 @@ class BlockTranslator(Visitor):
 
     def _image(self, img) -> None:
         path = resolve_image(img.get("src"), self.base_dir, img.sourceline)
-        self.blocks.append(ImageBlock(path, img.get("alt", ""), self.style.role("caption")))
+        info = read_image(path, img.get("src"), img.sourceline)
+        self.blocks.append(ImageBlock(path, img.get("alt", ""), self.style.role("caption"), info))
 
     def visit_quote(self, el):
         for c in children(el):
@@ -325,7 +327,7 @@ class BlockTranslator(Visitor):
         if tag == "image":
             self._after_para.append(c)
             return []
-        raise NotImplementedError(f"PDF writer cannot render inline <{tag}>")
+        raise NotImplementedError(f"the layout cannot set inline <{tag}>")
 
     def _add(self, para: Para) -> None:
         self.blocks.append(para)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PIL import Image
-
 from ..fonts.find import FontFace
+from ..model.images import fit
 from ..style import ResolvedStyle, Role
 from .blocks import Block, ImageBlock, PageBreakBlock, Para, RuleBlock, SignatureBlock, Span, TableBlock
 from .fontbook import FontBook
@@ -254,10 +253,7 @@ class Layout:
 
     def _image_box(self, block: ImageBlock) -> tuple[float, float, float]:
         """Width and height the image is drawn at (fitted to the measure), and the height it takes."""
-        with Image.open(block.path) as im:
-            w, h = im.size
-        scale = min(1.0, self.width / w, (self.height * 0.9) / h)
-        w, h = w * scale, h * scale
+        w, h = fit(block.info.size, self.width, self.height * 0.9)  # printed size, within the measure
         return w, h, (self._space(h) if self.grid is not None else h + 6)
 
     def place_image(self, block: ImageBlock) -> None:
