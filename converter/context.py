@@ -31,8 +31,6 @@ class BuildContext:
     allow_missing_glyphs: bool = False
     cache: Path = field(default_factory=cache_dir)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    #: results one writer leaves for a later one in the same run (e.g. the PDF's page starts)
-    shared: dict = field(default_factory=dict)
     #: the document laid out on pages, when an output of this build needs pages (the
     #: pipeline computes it once, before the writers run); None otherwise
     pagination: Pagination | None = None

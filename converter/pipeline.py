@@ -20,7 +20,7 @@ from .model.outline import metadata
 from .style import ResolvedStyle, load_style
 
 DEFAULT_FORMATS = ("docx", "pdf", "epub", "xml")
-#: the order writers run in: a later writer may use what an earlier one left (EPUB reads PDF pages)
+#: the order writers run in (a fixed one; no writer depends on another: pages come from the layout)
 WRITE_ORDER = ("xml", "pdf", "docx", "epub")
 
 

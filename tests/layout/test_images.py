@@ -41,3 +41,30 @@ def test_the_page_image_paints_the_same_box(tmp_path):
     assert min(xs) == pytest.approx(box["x0"] * scale, abs=2) and max(xs) == pytest.approx(box["x1"] * scale, abs=3)
     assert min(ys) == pytest.approx(box["top"] * scale, abs=2) and max(ys) == pytest.approx(box["bottom"] * scale, abs=2)
     assert result.pages["png"] == 1
+
+
+def test_every_output_prints_the_same_size(tmp_path):
+    """2 in wide at 300 dpi: 144 pt in the PDF, 1,828,800 EMU in the DOCX, 192 CSS pixels in the
+    EPUB, 192 pixels in the 96-dpi page image."""
+    import re
+    import zipfile
+
+    result = build(figure_source(tmp_path, 300), tmp_path / "out", ["pdf", "docx", "epub", "png"], style="report")
+    out = tmp_path / "out"
+    with pdfplumber.open(out / "fig.pdf") as pdf:
+        assert pdf.pages[0].images[0]["width"] == pytest.approx(144, abs=0.01)
+    with zipfile.ZipFile(out / "fig.docx") as z:
+        extent = re.search(rb'<wp:extent cx="(\d+)" cy="(\d+)"', z.read("word/document.xml"))
+    assert (int(extent.group(1)), int(extent.group(2))) == (144 * 12700, 72 * 12700)
+    with zipfile.ZipFile(out / "fig.epub") as z:
+        chapters = b"".join(z.read(n) for n in z.namelist() if n.endswith(".xhtml"))
+    assert re.findall(rb'<img [^>]*width="(\d+)"', chapters) == [b"192"]
+    page = Image.open(out / "fig-1.png").convert("RGB")
+    row = [x for x in range(page.width) if page.getpixel((x, _red_row(page))) == (200, 30, 30)]
+    assert len(row) == pytest.approx(192, abs=1)
+    assert len(result.outputs) == 4
+
+
+def _red_row(page) -> int:
+    return next(y for y in range(page.height) if any(page.getpixel((x, y)) == (200, 30, 30)
+                                                   for x in range(0, page.width, 4)))

@@ -7,18 +7,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx.image.exceptions import UnrecognizedImageError
-from docx.image.image import Image
 from docx.oxml.ns import qn
-from docx.shared import Emu, Pt, Twips
+from docx.shared import Emu, Twips
 from docx.text.run import Run
 from lxml import etree
 
-from ...errors import InputError
 from ...model import child, children, q, tag_of
 from ...model.outline import number_text
-from ...model.images import resolve_image
+from ...model.images import fit, read_image, resolve_image
 from .ooxml import PPR_ORDER, el, put, text_width, twips
+
+EMU_PER_POINT = 12700  # OOXML's English Metric Units
 
 CELL_MARGINS = 2 * 5.4  # python-docx's Table Grid: 108 twips left and right
 
@@ -103,20 +102,14 @@ class TablesAndFigures:
         """Embed the image (relative to the source's folder), scaled to fit, with its alt text."""
         src = node.get("src", "")
         path = self._image_path(src)
-        try:
-            image = Image.from_file(str(path))
-        except UnrecognizedImageError:
-            raise InputError(f"image {src}: not a PNG, JPEG, GIF, BMP or TIFF file") from None
-        except Exception as e:  # a truncated or damaged file: python-docx's parsers raise anything
-            raise InputError(f"image {src}: cannot be read ({e})") from None
-        max_w = Pt(max(self.width - (self.block_indent or 0.0), 36))
-        max_h = Pt(self.style.page.text_height * 0.9)
-        scale = min(1.0, max_w / max(image.width, 1), max_h / max(image.height, 1))
+        # a PNG or JPEG file at its printed size, within the measure (the image rule of every output)
+        width, height = fit(read_image(path, src).size, max(self.width - (self.block_indent or 0.0), 36),
+                            self.style.page.text_height * 0.9)
         r = el("w:r")
         self.target.append(r)
         # the run's parent gives the part the picture is related from (the document, or footnotes.xml)
-        shape = Run(r, self).add_picture(str(path), width=Emu(int(image.width * scale)),
-                                         height=Emu(int(image.height * scale)))
+        shape = Run(r, self).add_picture(str(path), width=Emu(int(width * EMU_PER_POINT)),
+                                         height=Emu(int(height * EMU_PER_POINT)))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", node.get("alt", ""))
         if node.get("title"):

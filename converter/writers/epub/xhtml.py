@@ -75,6 +75,8 @@ class Resources:
     image: Callable[[str], str]
     #: where a lossy step is reported
     warn: Callable[[str], None]
+    #: image src → its printed width in CSS pixels (model.images: the same size in every output)
+    image_width: Callable[[str], int | None] = lambda src: None
     #: ids already used in the model (new ids the translator makes must not clash)
     taken: set[str] = field(default_factory=set)
     #: the side a line starts on: left, or top in vertical writing (for inline indents)
@@ -252,7 +254,9 @@ class XhtmlTranslator(Visitor):
     def visit_image(self, el, out):
         """An <img> of the copy stored in the book (the packaging raises when the file is missing)."""
         src = self.href(self.res.image(el.get("src")))
-        h(out, "img", src=src, alt=el.get("alt") or "", title=el.get("title"))
+        width = self.res.image_width(el.get("src"))
+        h(out, "img", src=src, alt=el.get("alt") or "", title=el.get("title"),
+          width=str(width) if width is not None else None)
 
     # --- inlines ---------------------------------------------------------------------------
 

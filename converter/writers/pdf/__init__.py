@@ -29,8 +29,6 @@ class PdfWriter:
     def write(self, doc: etree._Element, style: ResolvedStyle, target: Path, ctx: BuildContext) -> None:
         pagination = ctx.pagination or lay_out(doc, style, ctx.base_dir)
         draw(pagination, doc, style, target, ctx)
-        ctx.shared["pdf_pages"] = pagination.count
-        ctx.shared["pdf_page_starts"] = pagination.starts
 
 
 def draw(pagination: Pagination, doc: etree._Element, style: ResolvedStyle, target: Path,
