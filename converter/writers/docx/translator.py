@@ -6,7 +6,6 @@ tables, figures and the closing parts are in blocks.py, footnotes in notes.py.
 from __future__ import annotations
 
 import re
-import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -15,11 +14,13 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ...context import BuildContext
-from ...fonts.coverage import INVISIBLE, charset, face_for
+from ...fonts.coverage import INVISIBLE, charset
+from ...fonts.faces import FaceChooser
 from ...fonts.find import FontFace
 from ...model import XML_LANG, child, children, tag_of
 from ...model.visitor import Visitor
 from ...style import ResolvedStyle
+from ...text.scripts import is_east_asian_wide as is_wide
 from .blocks import Closing, TablesAndFigures
 from .notes import Footnotes
 from .ooxml import PPR_ORDER, RPR_ORDER, el, is_cjk_lang, put, twips
@@ -48,6 +49,7 @@ class DocxTranslator(TablesAndFigures, Closing, Footnotes, Visitor):
         self.p = self.target = None  # the current paragraph, and where its runs go (it or a hyperlink)
         self.roles = {ps.key: ps.role for ps in paragraph_styles(style)}
         self.para_role = style.role("body")  # the role of the current paragraph's style
+        self.faces = FaceChooser(style.fallback, "zh" if cjk else "und")
         self.fmt = Fmt()
         self.block_style = "body"  # the style of a <p> here (quote, footnote … change it)
         self.block_indent: float | None = None  # left indent of paragraphs continuing a list item
@@ -145,13 +147,14 @@ class DocxTranslator(TablesAndFigures, Closing, Footnotes, Visitor):
     def _by_font(self, text: str) -> list[tuple[str, FontFace | None]]:
         """Split text where the paragraph role's fonts lack a character: those characters take
         the style's first fallback font that has them (HanaMin for 𠀀), as in the PDF."""
-        own = (charset(self.para_role.fonts.cjk), charset(self.para_role.fonts.latin))
+        latin, cjk = self.para_role.fonts.latin, self.para_role.fonts.cjk
+        own = (charset(cjk), charset(latin))
         if all(c in INVISIBLE or ord(c) in own[0] or ord(c) in own[1] for c in text):
             return [(text, None)]
         out: list[tuple[str, FontFace | None]] = []
         for c in text:
-            drawn = c in INVISIBLE or ord(c) in own[0] or ord(c) in own[1]
-            face = None if drawn else face_for(c, self.style.fallback)
+            face = None if c in INVISIBLE else self.faces.face_for(c, latin, cjk)  # fonts.faces: every writer's rule
+            face = None if face in (latin, cjk) else face  # the role's own: Word picks the slot
             if out and out[-1][1] == face:
                 out[-1] = (out[-1][0] + c, face)
             else:
@@ -382,10 +385,5 @@ def needs_space(before: str, after: str) -> bool:
     """True when two Latin-script texts would run together: neither side is CJK or a space."""
     return bool(before and after) and not (before[-1].isspace() or after[0].isspace()
                                            or is_wide(before[-1]) or is_wide(after[0]))
-
-
-def is_wide(ch: str) -> bool:
-    """True for a full-width (CJK) character, after which no space is needed."""
-    return unicodedata.east_asian_width(ch) in "WF"
 
 

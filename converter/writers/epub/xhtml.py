@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlsplit
@@ -19,6 +18,7 @@ from lxml import etree
 from ...model import child, children, tag_of
 from ...model.outline import words
 from ...model.visitor import Visitor
+from ...text.scripts import em_width
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -404,9 +404,7 @@ def _split_parent_at(node: etree._Element) -> None:
         parent.getparent().remove(parent)
 
 
-def _em_width(text: str) -> float:
-    """Approximate width of a label in em: full-width characters 1, others ½."""
-    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+_em_width = em_width  # approximate width of a label in em: full-width characters 1, others ½
 
 
 def text_of(el: etree._Element) -> str:
