@@ -10,7 +10,7 @@ from ..style.page_numbers import side
 from .blocks import Span
 from .linebreak import Line, make_units, set_line
 from .paginate import ASCENT, Frame, Ink, Layout
-from .pages import Anchor, Bookmark, GlyphRun, Link, Page, PlacedImage, Rule, TextLine
+from .pages import Anchor, Bookmark, GlyphRun, Link, Page, PlacedImage, Rule, TextLine, anchor_names
 
 PAGE_DIGITS = "0123456789"
 #: how far a link's area reaches below and above its baseline, in ems
@@ -51,7 +51,7 @@ def assemble(frames: list[Frame], layout: Layout, style: ResolvedStyle) -> list[
 def drop_dangling_links(pages: list[Page]) -> None:
     """An internal link whose target is nowhere on the pages (``#nowhere``) stays text: no
     link area goes to a place that does not exist (the model's checks say where it is)."""
-    names = {a.name for p in pages for a in p.anchors} | {b.key for p in pages for b in p.bookmarks}
+    names = anchor_names(pages)
     for page in pages:
         for k, line in enumerate(page.lines):
             if any(r.link and r.link.internal and r.link.target[1:] not in names for r in line.runs):

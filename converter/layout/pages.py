@@ -141,5 +141,9 @@ class Pagination:
 
     def anchor_names(self) -> set[str]:
         """Every name an internal link may go to (anchors and bookmark keys)."""
-        names = {a.name for p in self.pages for a in p.anchors}
-        return names | {b.key for p in self.pages for b in p.bookmarks}
+        return anchor_names(self.pages)
+
+
+def anchor_names(pages: list[Page]) -> set[str]:
+    """The names of the places on these pages: anchors and bookmark keys."""
+    return {a.name for p in pages for a in p.anchors} | {b.key for p in pages for b in p.bookmarks}
