@@ -4,7 +4,7 @@ from __future__ import annotations
 import glob
 import os
 import re
-import tempfile
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,16 +139,11 @@ def page_files(out_dir: Path, stem: str, suffix: str) -> list[Path]:
     return [p for _, p in sorted(found)]
 
 
-def _temp(out_dir: Path, stem: str) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{stem}.", suffix=".part", dir=out_dir)
-    os.close(fd)
-    return Path(tmp)
-
-
 def _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
            options) -> BuildResult:
     doc = read(source)
     resolved = style_for(doc, style)
+    plugins.check_style_settings(resolved)  # the writers' sections of the sheet, before any output
     ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(),
                        source_date=source_date(metadata(doc).date),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
@@ -170,10 +165,10 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
                 finals[fmt] = [page_file(out_dir, source.stem, writer.suffix, n)
                                for n in range(1, ctx.pagination.count + 1)]
                 finals[fmt] += [p for p in stale if p not in finals[fmt]]  # removed below if not replaced
-                temps[fmt] = [_temp(out_dir, source.stem) for _ in range(ctx.pagination.count)]
+                temps[fmt] = [_new_part(out_dir, source.stem) for _ in range(ctx.pagination.count)]
                 writer.write_pages(doc, resolved, temps[fmt], ctx)
             else:
-                temps[fmt] = [_temp(out_dir, source.stem)]
+                temps[fmt] = [_new_part(out_dir, source.stem)]
                 writer.write(doc, resolved, temps[fmt][0], ctx)
         except ConverterError as e:
             raise e.located(str(source))
@@ -184,10 +179,8 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
     if ctx.pagination is not None:
         result.pages.update({fmt: ctx.pagination.count for fmt in formats
                              if getattr(writers[fmt], "paints_pages", False)})
-    mode = 0o666 & ~_umask()  # temporary files are private; outputs get the usual permissions
     for fmt in order:  # every output is complete: only now do they take their names
         for tmp, final in zip(temps[fmt], finals[fmt]):
-            os.chmod(tmp, mode)
             os.replace(tmp, final)
             result.outputs.append(final)
         for leftover in finals[fmt][len(temps[fmt]):]:  # pages an earlier, longer build left
@@ -195,7 +188,20 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
     return result
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _new_part(out_dir: Path, stem: str) -> Path:
+    """A new empty hidden ``.STEM.XXXXXXXX.part`` file for an output to be written into.
+
+    Created with mode 0666, which the kernel narrows by the process umask: the output gets the
+    usual permissions without the umask being read (reading it means setting it, twice, which
+    races with other threads) and without a chmod. Writers write into this file or replace it
+    with one they create the same way (open(), zipfile), so the mode holds.
+    """
+    for _ in range(100):
+        path = out_dir / f".{stem}.{secrets.token_hex(4)}.part"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return path
+    raise FileExistsError(f"no free temporary name for {stem} in {out_dir}")

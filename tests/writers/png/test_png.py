@@ -11,9 +11,11 @@ from PIL import Image, ImageChops, ImageFilter
 
 from converter import check as checking
 from converter.batch import build_folder
-from converter.errors import StyleError
+from converter import plugins
+from converter.errors import ConverterError, StyleError
 from converter.pipeline import build
 from converter.style import load_style
+from converter.writers.png import resolution
 from helpers import FIXTURES, SOURCES
 
 #: the share of a page's pixels that may be ink in one rendering with no ink within one pixel
@@ -100,14 +102,20 @@ def test_a_shorter_build_removes_the_pages_it_no_longer_has(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").glob("*.png")) == ["doc-1.png"] == [p.name for p in short.outputs]
 
 
-def test_resolution_is_validated(tmp_path):
-    for bad in ("0", "5000", '"high"', "true"):
+def test_resolution_is_validated_by_the_png_writer(tmp_path):
+    for bad in ("0", "5000", '"high"', "true", "96.5"):
         sheet = tmp_path / "bad.toml"
         sheet.write_text(f'extends = "report"\n[png]\nresolution = {bad}\n', encoding="utf-8")
         with pytest.raises(StyleError) as e:
-            load_style(str(sheet))
+            plugins.check_style_settings(load_style(str(sheet)))
         assert "png.resolution" in str(e.value) and "bad.toml" in str(e.value)
-    assert load_style("report").png_resolution == 96
+    with pytest.raises(ConverterError, match="png.resolution"):  # before any output is written
+        build(SOURCES / "handbook.md", tmp_path / "out", ["pdf", "png"], style=str(sheet))
+    assert not list((tmp_path / "out").glob("*.p*"))
+    sheet.write_text('extends = "report"\n[png]\ndpi = 96\n', encoding="utf-8")
+    with pytest.raises(StyleError, match="unknown key png.dpi"):
+        plugins.check_style_settings(load_style(str(sheet)))
+    assert resolution(load_style("report")) == 96
 
 
 def test_images_and_colour_are_painted(tmp_path):
