@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from array import array
-from dataclasses import dataclass
+from bisect import bisect_left
 from functools import lru_cache
 
 from fontTools.ttLib import TTFont
@@ -22,15 +22,34 @@ from .find import FontFace
 CACHE_VERSION = "1"
 
 
-@dataclass(frozen=True)
 class Widths:
-    """One face's advance widths, in thousandths of an em."""
+    """One face's advance widths, in thousandths of an em, looked up as characters are asked
+    for (a CJK face maps tens of thousands of characters; a document uses a few hundred)."""
 
-    by_code: dict[int, float]
-    missing: float  # the width of the missing glyph (.notdef)
+    def __init__(self, codes: array, units: array, upem: int, missing: int):
+        self._codes, self._units, self._upem = codes, units, upem
+        self.missing = self._scale(missing)
+        self._memo: dict[str, float] = {}
+
+    def _scale(self, units: int) -> float:
+        # reportlab keeps the integers when unitsPerEm is 1000, else x * (1000 / unitsPerEm)
+        return units if self._upem == 1000 else units * (1000 / self._upem)
+
+    def _lookup(self, cp: int) -> float | None:
+        i = bisect_left(self._codes, cp)
+        return self._scale(self._units[i]) if i < len(self._codes) and self._codes[i] == cp else None
 
     def __getitem__(self, ch: str) -> float:
-        return self.by_code.get(ord(ch), self.missing)
+        w = self._memo.get(ch)
+        if w is None:
+            cp = ord(ch)
+            if cp in (0x20, 0xA0):  # reportlab: a no-break space has the space's width (and back)
+                w = self._lookup(0x20)
+                w = self._lookup(0xA0) if w is None else w
+            else:
+                w = self._lookup(cp)
+            w = self._memo[ch] = self.missing if w is None else w
+        return w
 
 
 @lru_cache(maxsize=64)
@@ -73,18 +92,7 @@ def _read(face: FontFace) -> tuple[array, array, int, int]:
 
 
 def _widths(codes: array, units: array, upem: int, missing: int) -> Widths:
-    if upem == 1000:  # reportlab keeps the integers
-        by_code: dict[int, float] = dict(zip(codes, units))
-    else:
-        factor = 1000 / upem  # reportlab: x * (1000 / unitsPerEm), in this order
-        by_code = {cp: u * factor for cp, u in zip(codes, units)}
-        missing = missing * factor
-    # reportlab gives a no-break space the width of the space (and the other way round)
-    if 0x20 in by_code:
-        by_code[0xA0] = by_code[0x20]
-    elif 0xA0 in by_code:
-        by_code[0x20] = by_code[0xA0]
-    return Widths(by_code, missing)
+    return Widths(codes, units, upem, missing)
 
 
 def _encode(codes: array, units: array, upem: int, missing: int) -> bytes:

@@ -16,13 +16,19 @@ class FontBook:
         self.chooser = FaceChooser(style.fallback, lang)
         self.wide_quotes = self.chooser.cjk_text  # in Chinese text “ ” ‘ ’ — … are full-width marks
         self.used: dict[FontFace, set[str]] = {}
+        #: per role's fonts, by identity (each entry holds its Fonts, so no other takes its id), char → face
+        self._faces: dict[int, tuple[object, dict[str, FontFace]]] = {}
 
     def wide(self, ch: str) -> bool:
         """Whether a character takes the CJK slot and the em grid."""
         return self.chooser.wide(ch)
 
     def face_for(self, ch: str, role: Role) -> FontFace:
-        return self.chooser.drawing_face(ch, role.fonts.latin, role.fonts.cjk)
+        faces = self._faces.setdefault(id(role.fonts), (role.fonts, {}))[1]
+        face = faces.get(ch)
+        if face is None:
+            face = faces[ch] = self.chooser.drawing_face(ch, role.fonts.latin, role.fonts.cjk)
+        return face
 
     def collect(self, text: str, role: Role) -> None:
         """Note the characters a role will draw."""
