@@ -83,10 +83,15 @@ def test_the_measure_tells_a_wrong_page(tmp_path):
 
 
 def test_files_are_numbered_pages_and_the_bytes_repeat(tmp_path):
+    import sys
+
     first = build(SOURCES / "gongwen-report.txt", tmp_path / "a", ["png"])
     again = build(SOURCES / "gongwen-report.txt", tmp_path / "b", ["png"])
+    subprocess.run([sys.executable, "-m", "converter", "build", str(SOURCES / "gongwen-report.txt"),
+                    "-o", str(tmp_path / "c"), "--to", "png", "-q"], check=True, capture_output=True)
     assert [p.name for p in first.outputs] == [f"gongwen-report-{n}.png" for n in range(1, 5)]
     assert [p.read_bytes() for p in first.outputs] == [p.read_bytes() for p in again.outputs]
+    assert [p.read_bytes() for p in first.outputs] == [(tmp_path / "c" / p.name).read_bytes() for p in first.outputs]
     image = Image.open(first.outputs[0])
     assert image.format == "PNG" and image.info["dpi"] == pytest.approx((96, 96), abs=0.05)
     assert set(image.info) <= {"dpi"}  # no time, no software name
