@@ -126,33 +126,38 @@ def write_zip(files: list[Path], target: Path) -> Path:
 
 def _previews(task: Task, source: Path, out_dir: Path, pages_dir: Path, formats: list[str],
               messages: list[dict], emit: Emit) -> list[str]:
-    """Page images of the document, reported as ``previews`` events (the first page as soon as it
-    is drawn, then all): the PNG writer's when one is registered, else the PDF's pages drawn by
-    pdftoppm. Returns the formats built into out_dir on the way."""
-    def report(result, folder: Path = pages_dir) -> None:
-        files = _page_images(folder, source.stem)
-        emit("previews", {"files": files, "pages": len(files), "style": _style_name(result),
-                          "folder": folder.name})
-
-    if "png" in plugins.names(plugins.WRITERS):
-        # the PNG writer's pages (into the outputs when PNG is asked for: not drawn twice)
-        target = out_dir if "png" in formats else pages_dir
-        result = converter.convert(source, target, to="png", style=task.style)
-        _add_messages(messages, result.messages, task)
-        report(result, target)
-        return ["png"] if target == out_dir else []
-    # without a PNG writer: the PDF (built into the outputs when it is asked for) and pdftoppm
+    """Page images of the document, reported as ``previews`` events. The PDF comes first (into the
+    outputs when it is asked for): its page count decides. The PNG writer paints every page, so
+    it draws the previews when there is one and the document has at most PREVIEW_PAGES pages (or
+    PNG is asked for); otherwise pdftoppm draws the first PREVIEW_PAGES pages of the PDF, the
+    first page reported as soon as it is drawn. Returns the formats built into out_dir."""
+    built = []
     target = out_dir if "pdf" in formats else pages_dir
     result = converter.convert(source, target, to="pdf", style=task.style)
     _add_messages(messages, result.messages, task)
+    emit("pages", result.pages)
     pdf = target / (source.stem + ".pdf")
-    _pdftoppm(pdf, pages_dir / source.stem, result.pages.get("pdf", 0), lambda: report(result))
-    report(result)
+    if target == out_dir:
+        built.append("pdf")
+
+    def report(folder: Path = pages_dir) -> None:
+        files = _page_images(folder, source.stem)
+        emit("previews", {"files": files, "pages": len(files), "style": _style_name(result), "folder": folder.name})
+
+    pages = result.pages.get("pdf", 0)
+    if "png" in plugins.names(plugins.WRITERS) and ("png" in formats or pages <= PREVIEW_PAGES):
+        png_target = out_dir if "png" in formats else pages_dir  # asked for: not painted twice
+        painted = converter.convert(source, png_target, to="png", style=task.style)
+        _add_messages(messages, painted.messages, task)
+        report(png_target)
+        if png_target == out_dir:
+            built.append("png")
+    else:
+        _pdftoppm(pdf, pages_dir / source.stem, pages, report)
+        report()
     if target == pages_dir:
         pdf.unlink()
-        return []
-    emit("pages", result.pages)
-    return ["pdf"]
+    return built
 
 
 def _style_name(result) -> str | None:

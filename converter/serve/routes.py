@@ -68,7 +68,9 @@ async def info(request: Request) -> Response:
         "suffixes": sorted(plugins.source_suffixes()),
         "formats": _formats(),
         "default_formats": [f for f in DEFAULT_FORMATS if f in _formats()],
+        # who draws the page images: the PNG writer, with pdftoppm for documents over PREVIEW_PAGES
         "previews": "png" if "png" in _formats() else "pdftoppm",
+        "preview_pages": build.PREVIEW_PAGES,
         "limits": {"request_bytes": limits.request_bytes, "build_seconds": limits.build_seconds,
                    "job_seconds": limits.job_seconds},
     })

@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+import converter
+from converter import plugins
+
 from converter.model.outline import outline
 from converter.pipeline import read
 from converter.style import describe_styles
@@ -51,6 +54,16 @@ def test_seed_converts_to_every_format_with_previews_and_a_zip(client, seed, tmp
     assert sorted(archive.namelist()) == [o["name"] for o in job["outputs"]]
     assert archive.read("seed.pdf") == pdf.read_bytes()
     assert job["progress"]["done"] == job["progress"]["total"]
+
+
+def test_previews_are_the_png_writers_pages_when_it_is_registered(client, seed, tmp_path):
+    if "png" not in plugins.names(plugins.WRITERS):
+        pytest.skip("no PNG writer registered: previews come from pdftoppm")
+    painted = converter.convert(seed, tmp_path, to="png").outputs
+    painted.sort(key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    job = convert(client, seed.read_text(encoding="utf-8"), seed.name)
+    assert [client.get(p["url"]).content for p in job["previews"]] == [p.read_bytes() for p in painted]
+    assert client.get("/api/info").json()["previews"] == "png"
 
 
 def test_json_body_and_raw_body_are_documents_too(client):
