@@ -126,38 +126,61 @@ def write_zip(files: list[Path], target: Path) -> Path:
 
 def _previews(task: Task, source: Path, out_dir: Path, pages_dir: Path, formats: list[str],
               messages: list[dict], emit: Emit) -> list[str]:
-    """Page images of the document, reported as ``previews`` events. The PDF comes first (into the
-    outputs when it is asked for): its page count decides. The PNG writer paints every page, so
-    it draws the previews when there is one and the document has at most PREVIEW_PAGES pages (or
-    PNG is asked for); otherwise pdftoppm draws the first PREVIEW_PAGES pages of the PDF, the
-    first page reported as soon as it is drawn. Returns the formats built into out_dir."""
-    built = []
+    """Page images of the document, reported as ``previews`` events; returns the formats built
+    into out_dir on the way.
+
+    The PNG writer paints every page of a document, so it draws the previews of a document that
+    cannot have more than PREVIEW_PAGES pages (a short source, see _surely_short), or when PNG is
+    asked for. A longer source gets its PDF first: at most PREVIEW_PAGES pages still go to the
+    PNG writer; beyond, pdftoppm draws the first PREVIEW_PAGES pages of the PDF (the first page
+    reported as soon as it is drawn). pdftoppm is also what a server without a PNG writer uses.
+    """
+    has_png = "png" in plugins.names(plugins.WRITERS)
+    if has_png and ("png" in formats or _surely_short(source)):
+        return _png_previews(task, source, out_dir, pages_dir, formats, messages, emit)
     target = out_dir if "pdf" in formats else pages_dir
     result = converter.convert(source, target, to="pdf", style=task.style)
     _add_messages(messages, result.messages, task)
     emit("pages", result.pages)
-    pdf = target / (source.stem + ".pdf")
-    if target == out_dir:
-        built.append("pdf")
-
-    def report(folder: Path = pages_dir) -> None:
-        files = _page_images(folder, source.stem)
-        emit("previews", {"files": files, "pages": len(files), "style": _style_name(result), "folder": folder.name})
-
     pages = result.pages.get("pdf", 0)
-    if "png" in plugins.names(plugins.WRITERS) and ("png" in formats or pages <= PREVIEW_PAGES):
-        png_target = out_dir if "png" in formats else pages_dir  # asked for: not painted twice
-        painted = converter.convert(source, png_target, to="png", style=task.style)
-        _add_messages(messages, painted.messages, task)
-        report(png_target)
-        if png_target == out_dir:
-            built.append("png")
+    pdf = target / (source.stem + ".pdf")
+    built = ["pdf"] if target == out_dir else []
+    if has_png and pages <= PREVIEW_PAGES:
+        built += _png_previews(task, source, out_dir, pages_dir, formats, messages, emit)
     else:
+        def report() -> None:
+            files = _page_images(pages_dir, source.stem)
+            emit("previews", {"files": files, "pages": len(files), "style": _style_name(result), "folder": "pages"})
+
         _pdftoppm(pdf, pages_dir / source.stem, pages, report)
         report()
     if target == pages_dir:
         pdf.unlink()
     return built
+
+
+def _png_previews(task: Task, source: Path, out_dir: Path, pages_dir: Path, formats: list[str],
+                  messages: list[dict], emit: Emit) -> list[str]:
+    """The PNG writer's pages as the previews (into the outputs when PNG is asked for: not
+    painted twice)."""
+    target = out_dir if "png" in formats else pages_dir
+    result = converter.convert(source, target, to="png", style=task.style)
+    _add_messages(messages, result.messages, task)
+    files = _page_images(target, source.stem)
+    emit("previews", {"files": files, "pages": len(files), "style": _style_name(result), "folder": target.name})
+    return ["png"] if target == out_dir else []
+
+
+def _surely_short(source: Path) -> bool:
+    """True when the source cannot fill more than PREVIEW_PAGES pages, with a margin of two:
+    fewer than half of 22 lines a page (the gongwen grid; the report style fits more) and fewer
+    than half of a gongwen page's 616 characters (22 lines of 28) for each page. (A wrong guess
+    costs time, not pages: the PNG writer then paints them all.)"""
+    size = source.stat().st_size
+    if size > PREVIEW_PAGES * 616 * 4:  # UTF-8 needs at most 4 bytes a character
+        return False
+    text = source.read_bytes().decode("utf-8", errors="replace")
+    return text.count("\n") < PREVIEW_PAGES * 22 // 2 and len(text) < PREVIEW_PAGES * 616 // 2
 
 
 def _style_name(result) -> str | None:
