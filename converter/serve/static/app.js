@@ -3,7 +3,7 @@
 // Plain DOM code, no framework and nothing from the internet: the page is served by the converter.
 "use strict";
 
-const TYPING_PAUSE_MS = 300; // a build starts this long after the last keystroke
+const TYPING_PAUSE_MS = 250; // a build starts this long after the last keystroke
 const POLL_MS = 80; // how often a running job is asked about (a local server: cheap)
 const KINDS = [".txt", ".md", ".xml", ".docx"]; // offered in this order when a reader takes them
 
@@ -248,7 +248,11 @@ async function follow(id, generation) {
         window.converterTimes.push(timing);
       });
     }
-    if (job.status === "done") whenImagesLoaded().then(() => { timing.all = performance.now(); });
+    // every page is there once the previews stage is over (pdftoppm sends page 1 first)
+    if (!timing.all && job.previews.length && (job.status === "done" || !["read", "preview"].includes(job.stage))) {
+      timing.all = -1;
+      whenImagesLoaded().then(() => { timing.all = performance.now(); });
+    }
     if (job.status === "done" || job.status === "failed") return;
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
