@@ -40,6 +40,22 @@ class BuildResult:
 
 def read(source: Path) -> etree._Element:
     """Read a source into a validated canonical model (transforms applied)."""
+    return read_source(source).doc
+
+
+@dataclass
+class Read:
+    """A source read: its model, what the reader has to say, and where its images are."""
+
+    doc: etree._Element
+    diagnostics: list[Diagnostic]
+    #: the folder the model's image paths are relative to: the source's own folder, unless
+    #: the reader put the images elsewhere (a Word document's pictures come out of its package)
+    resource_dir: Path
+
+
+def read_source(source: Path) -> Read:
+    """Read a source (as ``read``), keeping the reader's notes and resource folder."""
     reader = plugins.reader_for(source)
     if reader is None:
         known = ", ".join(sorted(plugins.source_suffixes()))
@@ -53,7 +69,8 @@ def read(source: Path) -> etree._Element:
     for name in plugins.names(plugins.TRANSFORMS):
         plugins.load_callable(plugins.TRANSFORMS, name)(doc)
     model.validate(doc, str(source))
-    return doc
+    resources = getattr(reader, "resource_dir", None) or source.parent
+    return Read(doc, list(getattr(reader, "diagnostics", ())), Path(resources).resolve())
 
 
 def style_for(doc: etree._Element, requested: str | None) -> ResolvedStyle:
@@ -112,11 +129,13 @@ def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DE
 
 def _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
            options) -> BuildResult:
-    doc = read(source)
+    got = read_source(source)
+    doc = got.doc
     resolved = style_for(doc, style)
-    ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(),
+    ctx = BuildContext(name=str(source), base_dir=got.resource_dir,
                        source_date=source_date(metadata(doc).date),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
+    ctx.diagnostics.extend(got.diagnostics)
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
     check_glyphs(doc, resolved, source, ctx)

@@ -1,0 +1,461 @@
+"""From the paragraphs of a Word document to the canonical model, with the plain-text rules.
+
+The structure of a 公文 (title, 文号, addressee, numbered headings, leads, the closing …) is
+found by the plain-text reader's rules (converter.readers.text.parse_report), one paragraph per
+line, so that a .docx and the same text pasted into a .txt get the same structure. What the text
+cannot carry goes round the rules and is put back after them:
+
+- emphasis and links: remembered per character (by its place among the text's non-space
+  characters, which the rules keep in order) and re-applied to the model's text;
+- line breaks, footnotes and inline pictures: private-use placeholder characters in the lines,
+  replaced by their elements afterwards;
+- tables, figures, lists and page breaks: not given to the rules; each is put back after the
+  model element that holds the last character before it;
+- what Word says itself: a paragraph in a Heading N style or with an outline level that the
+  rules left a plain paragraph becomes a heading of that level.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ... import model
+from ...model import new, q, tag_of
+from ..text import parse_report
+from .content import PLAIN, Block, Item, Marks, Obj, Para, Span, append_marked, fill
+
+#: placeholders for objects inside lines: Unicode's supplementary private use area A, which
+#: no document text is in
+_PUA = 0xF0000
+#: holders whose content is text only (the schema allows no elements in them)
+_TEXT_ONLY = {"number", "lead", "issuer", "date", "label", "code"}
+#: holders that print in a role of their own: emphasis over all of them is that role's, not the text's
+_ROLE_HOLDERS = {"title", "subtitle", "docnumber", "addressee", "heading", "attachment", "remark"}
+_INLINE_HOLDERS = {"p", "title", "subtitle", "docnumber", "addressee", "heading", "attachment", "remark",
+                   "caption", "cell"}
+
+
+@dataclass
+class _Hint:
+    start: int  # first non-space character of the paragraph
+    end: int  # one past its last
+    level: int
+
+
+@dataclass
+class _TextNode:
+    owner: etree._Element
+    which: str  # "text" or "tail"
+    start: int  # index of its first non-space character
+    holder: etree._Element  # the element the text belongs to (the owner, or the owner's parent for a tail)
+    ink: int  # how many non-space characters it has (before anything is put back)
+
+
+class _Lines:
+    """The paragraphs as lines of text, with what each non-space character carries."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.marks: list[Marks] = []  # per non-space character
+        self.objects: dict[str, etree._Element] = {}
+        self.hints: list[_Hint] = []
+        self.blocks: list[tuple[int, etree._Element]] = []  # (non-space characters before it, block)
+
+    @property
+    def count(self) -> int:
+        return len(self.marks)
+
+    def add_para(self, para: Para) -> None:
+        start = self.count
+        chars: list[str] = []
+        self._add_text(chars, para.numbering, PLAIN)
+        for item in para.items:
+            if isinstance(item, Obj):
+                ph = chr(_PUA + len(self.objects))
+                self.objects[ph] = item.element
+                chars.append(ph)
+                self.marks.append(PLAIN)
+            else:
+                self._add_text(chars, item.text, item.marks)
+        line = "".join(chars)
+        self.lines.append(line)
+        if para.heading and self.count > start:
+            self.hints.append(_Hint(start, self.count, min(para.heading, 6)))
+
+    def _add_text(self, chars: list[str], text: str, marks: Marks) -> None:
+        for ch in text.replace("\r", " ").replace("\n", " "):
+            chars.append(ch)
+            if not ch.isspace():
+                self.marks.append(marks)
+
+
+def build_document(items: list[Item], fallback_title: str) -> etree._Element:
+    """The canonical model of a document's items (paragraphs and blocks in reading order)."""
+    lines = _Lines()
+    for item in group_blocks(items):
+        if isinstance(item, Block):
+            lines.blocks.append((lines.count, item.element))
+        elif item.is_empty():
+            lines.lines.append("")
+        else:
+            lines.add_para(item)
+    if not any(line.strip() for line in lines.lines):
+        doc = parse_report(fallback_title)
+        _put_blocks_at_start(doc, [b for _, b in lines.blocks])
+        return doc
+    doc = parse_report("\n".join(lines.lines))
+    nodes = _text_nodes(doc)
+    ranges = _holder_ranges(nodes)
+    marks = _without_role_emphasis(lines.marks, ranges)
+    orphans: list[etree._Element] = []
+    for node in reversed(nodes):
+        _restore(node, marks, lines.objects, orphans)
+    _promote_headings(doc, lines.hints, ranges)
+    _place_blocks(doc, lines.blocks, nodes)
+    if orphans:
+        body = doc.find(q("body"))
+        p = new("p", parent=body)
+        for o in orphans:
+            p.append(o)
+    return doc
+
+
+# --- blocks the rules do not see ------------------------------------------------------------------
+def group_blocks(items: list[Item]) -> list[Item]:
+    """Pictures alone in a paragraph become figures (with a caption paragraph after them), list
+    paragraphs become lists; everything else is passed on as it is."""
+    out: list[Item] = []
+    k = 0
+    while k < len(items):
+        item = items[k]
+        if isinstance(item, Para) and (item.bullet or item.ordered_list):
+            j = k
+            while j < len(items) and isinstance(items[j], Para) and (items[j].bullet or items[j].ordered_list):
+                j += 1
+            out.append(Block(_list(items[k:j])))
+            k = j
+            continue
+        image = _lone_image(item)
+        if image is not None:
+            fig = new("figure")
+            fig.append(image)
+            nxt = items[k + 1] if k + 1 < len(items) else None
+            if isinstance(nxt, Para) and nxt.caption and not nxt.is_empty():
+                fill(new("caption", parent=fig), nxt.items, nxt.numbering)
+                k += 1
+            out.append(Block(fig))
+        else:
+            out.append(item)
+        k += 1
+    return out
+
+
+def _lone_image(item: Item) -> etree._Element | None:
+    if not isinstance(item, Para) or item.numbering.strip():
+        return None
+    objs = [i for i in item.items if isinstance(i, Obj)]
+    text = "".join(i.text for i in item.items if isinstance(i, Span))
+    if len(objs) == 1 and tag_of(objs[0].element) == "image" and not text.strip():
+        return objs[0].element
+    return None
+
+
+def _list(paras: list[Para]) -> etree._Element:
+    """Consecutive list paragraphs as a (nested) list; the kind follows each level's first item."""
+    root = new("list", type="bullet" if paras[0].bullet else "ordered")
+    stack: list[tuple[int, etree._Element]] = [(paras[0].list_level, root)]
+    for para in paras:
+        while len(stack) > 1 and para.list_level < stack[-1][0]:
+            stack.pop()
+        if para.list_level > stack[-1][0]:
+            parent_items = stack[-1][1].findall(q("item"))
+            host = parent_items[-1] if parent_items else new("item", parent=stack[-1][1])
+            if not len(host):
+                new("p", parent=host)
+            nested = new("list", parent=host, type="bullet" if para.bullet else "ordered")
+            stack.append((para.list_level, nested))
+        item = new("item", parent=stack[-1][1])
+        fill(new("p", parent=item), para.items)
+    return root
+
+
+# --- positions ------------------------------------------------------------------------------------------
+def _text_nodes(doc: etree._Element) -> list[_TextNode]:
+    """Every text node of the model, in order, with where its non-space characters start."""
+    nodes: list[_TextNode] = []
+    count = 0
+
+    def walk(el: etree._Element) -> None:
+        nonlocal count
+        if tag_of(el) == "meta":
+            return
+        if el.text:
+            nodes.append(_TextNode(el, "text", count, el, _ink(el.text)))
+            count += _ink(el.text)
+        for c in el:
+            if isinstance(c.tag, str):
+                walk(c)
+            if c.tail:
+                nodes.append(_TextNode(c, "tail", count, el, _ink(c.tail)))
+                count += _ink(c.tail)
+
+    walk(doc)
+    return nodes
+
+
+def _ink(text: str) -> int:
+    return sum(1 for ch in text if not ch.isspace())
+
+
+def _holder(el: etree._Element) -> etree._Element:
+    """The block-level element a text belongs to (p, heading, title, cell …)."""
+    while el is not None and tag_of(el) not in _INLINE_HOLDERS and tag_of(el) not in _TEXT_ONLY - {"number", "lead"}:
+        el = el.getparent()
+    return el
+
+
+def _holder_ranges(nodes: list[_TextNode]) -> dict[etree._Element, tuple[int, int]]:
+    ranges: dict[etree._Element, tuple[int, int]] = {}
+    for node in nodes:
+        n = node.ink
+        if not n:
+            continue
+        h = _holder(node.holder)
+        lo, hi = ranges.get(h, (node.start, node.start + n))
+        ranges[h] = (min(lo, node.start), max(hi, node.start + n))
+    return ranges
+
+
+def _without_role_emphasis(marks: list[Marks], ranges) -> list[Marks]:
+    """Bold or italics over a whole title or heading is the look of its role (Word drafts set
+    headings in bold by hand): dropped there, kept inside body text."""
+    out = list(marks)
+    for holder, (lo, hi) in ranges.items():
+        if tag_of(holder) not in _ROLE_HOLDERS:
+            continue
+        span = out[lo:hi]
+        strong = all(m.strong for m in span)
+        em = all(m.em for m in span)
+        if strong or em:
+            for k in range(lo, hi):
+                m = out[k]
+                out[k] = Marks(m.strong and not strong, m.em and not em, m.href)
+    return out
+
+
+# --- putting back what went round the rules ---------------------------------------------------------
+def _restore(node: _TextNode, marks: list[Marks], objects: dict[str, etree._Element],
+             orphans: list[etree._Element]) -> None:
+    text = node.owner.text if node.which == "text" else node.owner.tail
+    if not text:
+        return
+    holder = node.holder
+    text_only = tag_of(holder) in _TEXT_ONLY
+    pieces: list[str | etree._Element] = []
+    run: list[str] = []
+    run_marks = PLAIN
+    pending_space = ""
+    g = node.start
+
+    def flush() -> None:
+        if run:
+            s = "".join(run)
+            if run_marks == PLAIN or text_only:
+                pieces.append(s)
+            else:
+                wrapper = new("span")  # a scratch parent: the marked text's elements are moved out
+                append_marked(wrapper, s, run_marks)
+                pieces.extend(list(wrapper))
+            run.clear()
+
+    for ch in text:
+        if ch.isspace():
+            pending_space += ch
+            continue
+        if ch in objects:
+            obj = objects[ch]
+            g += 1
+            flush()
+            if pending_space:
+                pieces.append(pending_space)
+                pending_space = ""
+            pieces.append(obj)
+            continue
+        m = marks[g] if g < len(marks) else PLAIN
+        g += 1
+        if m != run_marks:
+            flush()
+            if pending_space:
+                pieces.append(pending_space)
+                pending_space = ""
+            run_marks = m
+        run.append(pending_space + ch)
+        pending_space = ""
+    flush()
+    if pending_space:
+        pieces.append(pending_space)
+    if text_only:
+        _restore_text_only(node, pieces, orphans)
+    else:
+        _replace(node.owner, node.which, pieces)
+
+
+def _restore_text_only(node: _TextNode, pieces, orphans: list[etree._Element]) -> None:
+    """In an element that holds text only: objects move out (a note after a number goes after it)."""
+    text = "".join(p for p in pieces if isinstance(p, str))
+    objs = [p for p in pieces if not isinstance(p, str) and tag_of(p) != "br"]
+    if node.which == "text":
+        node.owner.text = text or None
+    else:
+        node.owner.tail = text or None
+    if not objs:
+        return
+    holder = node.holder
+    parent = holder.getparent()
+    if tag_of(holder) in ("number", "lead") and parent is not None:
+        idx = parent.index(holder)
+        objs[-1].tail = holder.tail
+        holder.tail = None
+        for k, o in enumerate(objs):
+            parent.insert(idx + 1 + k, o)
+    else:
+        orphans.extend(objs)
+
+
+def _replace(owner: etree._Element, which: str, pieces: list) -> None:
+    """Put pieces (strings and elements) where one text node was."""
+    lead = ""
+    elems: list[etree._Element] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            if elems:
+                elems[-1].tail = (elems[-1].tail or "") + piece
+            else:
+                lead += piece
+        else:
+            piece.tail = None
+            elems.append(piece)
+    if which == "text":
+        owner.text = lead or None
+        for k, e in enumerate(elems):
+            owner.insert(k, e)
+    else:
+        owner.tail = lead or None
+        parent = owner.getparent()
+        idx = parent.index(owner)
+        for k, e in enumerate(elems):
+            parent.insert(idx + 1 + k, e)
+
+
+# --- what Word says itself ----------------------------------------------------------------------------
+def _promote_headings(doc: etree._Element, hints: list[_Hint], ranges) -> None:
+    """Paragraphs Word styles as headings (or gives an outline level) that the rules left as
+    paragraphs become sections of that level, holding what follows up to the next heading of
+    the same or a higher level."""
+    by_range = {r: h for h, r in ranges.items() if tag_of(h) == "p"}
+    for hint in hints:
+        p = by_range.get((hint.start, hint.end))
+        if p is None or tag_of(p.getparent()) not in ("body", "section"):
+            continue
+        _to_section(p, hint.level)
+
+
+def _to_section(p: etree._Element, level: int) -> None:
+    parent = p.getparent()
+    idx = parent.index(p)
+    followers = list(parent)[idx + 1:]
+    sec = new("section", level=str(level), runin="false")
+    parent.insert(idx, sec)
+    p.tag = q("heading")
+    sec.append(p)
+    for f in followers:
+        sec.append(f)
+    # a heading of a level at or above the section it stands in closes that section
+    while tag_of(sec.getparent()) == "section" and int(sec.getparent().get("level")) >= level:
+        outer = sec.getparent()
+        outer.getparent().insert(outer.getparent().index(outer) + 1, sec)
+    # what follows it at a deeper level belongs to it
+    nxt = sec.getnext()
+    while nxt is not None and not (tag_of(nxt) == "section" and int(nxt.get("level")) <= level):
+        following = nxt.getnext()
+        sec.append(nxt)
+        nxt = following
+
+
+# --- tables, figures, lists back in place ----------------------------------------------------------
+def _place_blocks(doc: etree._Element, blocks: list[tuple[int, etree._Element]], nodes: list[_TextNode]) -> None:
+    body = doc.find(q("body"))
+    start_at = 0
+    last_after: dict[int, etree._Element] = {}
+    starts = [n.start for n in nodes]
+    for before, block in blocks:
+        if before == 0:
+            body.insert(start_at, block)
+            start_at += 1
+            continue
+        if before in last_after:
+            anchor = last_after[before]
+            anchor.addnext(block)
+            _fix_tail(anchor, block)
+            last_after[before] = block
+            continue
+        node = _node_with(nodes, starts, before - 1)
+        holder = _holder(node.holder) if node is not None else None
+        spot = _flow_spot(holder)
+        if spot is None:
+            body.insert(start_at, block)
+            start_at += 1
+        elif spot == "end":
+            closing = doc.find(q("closing"))
+            # after the closing in the document: kept, in the body's last place (the model's body
+            # comes before its closing)
+            body.append(block)
+            del closing
+        else:
+            spot.addnext(block)
+            _fix_tail(spot, block)
+        last_after[before] = block
+
+
+def _fix_tail(anchor: etree._Element, block: etree._Element) -> None:
+    """addnext moves the anchor's tail onto the new element; flow elements carry no tails anyway."""
+    if block.tail and not block.tail.strip():
+        block.tail = None
+
+
+def _node_with(nodes: list[_TextNode], starts: list[int], index: int) -> _TextNode | None:
+    import bisect
+
+    k = bisect.bisect_right(starts, index) - 1
+    while k >= 0:
+        node = nodes[k]
+        if node.ink:
+            return node
+        k -= 1
+    return None
+
+
+def _flow_spot(holder: etree._Element | None):
+    """The element a block goes after: the paragraph or heading that holds the text before it;
+    None for the start of the body (text before it is in the title or addressee), "end" when
+    it is in the closing."""
+    el = holder
+    while el is not None:
+        parent = el.getparent()
+        if tag_of(el) == "closing":
+            return "end"
+        if parent is not None and tag_of(parent) in ("body", "section"):
+            return el
+        if tag_of(el) == "document":
+            return None
+        if parent is not None and tag_of(parent) == "document":
+            return None
+        el = parent
+    return None
+
+
+def _put_blocks_at_start(doc: etree._Element, blocks: list[etree._Element]) -> None:
+    body = doc.find(q("body"))
+    for k, b in enumerate(blocks):
+        body.insert(k, b)
