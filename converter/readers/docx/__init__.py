@@ -20,6 +20,7 @@ from .notes import Notes
 from .numbering import Numbering
 from .ooxml import W
 from .package import open_package
+from .properties import add_properties
 from .paragraphs import BodyReader, Found
 from .structure import build_document
 from .styles import Styles
@@ -68,6 +69,7 @@ class DocxReader:
         notes = Notes(pkg, pkg.main, lambda part: reader_for(part))
         items = reader_for(pkg.main).blocks(body)
         doc = build_document(items, fallback_title=path.stem)
+        add_properties(doc, pkg)
         mark = letterhead(pkg, main_root)
         if mark:
             _meta(doc, "issuing-mark", "".join(mark))

@@ -20,6 +20,7 @@ class Marks:
     strong: bool = False
     em: bool = False
     href: str | None = None
+    code: bool = False
 
 
 PLAIN = Marks()
@@ -48,6 +49,8 @@ class Para:
     ordered_list: bool = False  # numbered as a list (a List Number style), not as 公文 numbering
     list_level: int = 0
     list_id: str = ""
+    list_value: int = 1  # the number its list counter shows
+    kind: str = "para"  # para, quote, code or rule: what its style makes it
     align: str | None = None
     joins_next: bool = False  # its paragraph mark is hidden: the next paragraph runs on in it
 
@@ -101,6 +104,8 @@ def append_marked(el: etree._Element, text: str, marks: Marks) -> None:
         target = new("strong", parent=target)
     if marks.em:
         target = new("em", parent=target)
+    if marks.code:
+        target = new("code", parent=target)
     if target is el:
         model.append_text(el, text)
     else:

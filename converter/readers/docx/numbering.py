@@ -105,6 +105,7 @@ class Shown:
     level: int  # 0-based list level
     num_id: str
     suffix: str
+    value: int = 1  # the counter of its own level
 
 
 class Numbering:
@@ -155,7 +156,7 @@ class Numbering:
             if below is None or below.restart is None or below.restart > ilvl:
                 counters[deeper] = None
         if lvl.fmt == "bullet":
-            return Shown(lvl.text, True, ilvl, num_id, lvl.suffix)
+            return Shown(lvl.text, True, ilvl, num_id, lvl.suffix, counters[ilvl] or 1)
 
         def counter(m: re.Match) -> str:
             k = int(m.group(1)) - 1
@@ -164,7 +165,7 @@ class Numbering:
             fmt = "decimal" if lvl.legal and other is not None else (other.fmt if other else "decimal")
             return format_number(value, fmt)
 
-        return Shown(re.sub(r"%([1-9])", counter, lvl.text), False, ilvl, num_id, lvl.suffix)
+        return Shown(re.sub(r"%([1-9])", counter, lvl.text), False, ilvl, num_id, lvl.suffix, counters[ilvl] or 1)
 
 
 def _level(lv: etree._Element) -> Level:

@@ -109,15 +109,23 @@ class BodyReader:
         # a hidden paragraph mark (Word's style separator) shows this paragraph and the next as one
         para.joins_next = on(wfind(mark, "vanish")) or on(wfind(mark, "specVanish"))
         out: list[Item] = [para]
+        if on(wfind(wfind(p, "pPr"), "pageBreakBefore")):
+            out.insert(0, Block(new("pagebreak")))
         after: list[Item] = []
         self._inline(p, para, Marks(), out, after)
+        if para.kind == "rule" and not para.is_empty():
+            para.kind = "para"  # a bordered paragraph with text is text
         return [i for i in out if not (isinstance(i, Para) and i.is_empty() and i is not para)] + after
 
     def _new_para(self, p: etree._Element) -> Para:
         ppr = wfind(p, "pPr")
         pstyle = wfind(ppr, "pStyle")
         info = self.styles.get(attr(pstyle, "val") if pstyle is not None else None)
-        para = Para(heading=info.heading, title=info.title, subtitle=info.subtitle, caption=info.caption)
+        para = Para(heading=info.heading, title=info.title, subtitle=info.subtitle, caption=info.caption,
+                    kind=info.kind)
+        bottom = wfind(wfind(ppr, "pBdr"), "bottom")
+        if bottom is not None and (attr(bottom, "val") or "none") not in ("none", "nil"):
+            para.kind = "rule" if para.kind == "para" else para.kind  # a rule if it shows no text
         outline = wfind(ppr, "outlineLvl")
         if outline is not None:
             level = int(attr(outline, "val") or 9)
@@ -134,7 +142,7 @@ class BodyReader:
         if num_id:
             shown = self.numbering.next(num_id, ilvl)
             if shown is not None:
-                para.list_id, para.list_level = shown.num_id, shown.level
+                para.list_id, para.list_level, para.list_value = shown.num_id, shown.level, shown.value
                 if shown.bullet:
                     para.bullet = True
                 else:
@@ -159,10 +167,10 @@ class BodyReader:
             if name == "r":
                 self._run(c, marks, out, after)
             elif name == "hyperlink":
-                self._inline(c, para, Marks(marks.strong, marks.em, self._href(c)), out, after)
+                self._inline(c, para, Marks(marks.strong, marks.em, self._href(c), marks.code), out, after)
             elif name == "fldSimple":
                 href = _hyperlink_instr(attr(c, "instr") or "")
-                self._inline(c, para, Marks(marks.strong, marks.em, href or marks.href), out, after)
+                self._inline(c, para, Marks(marks.strong, marks.em, href or marks.href, marks.code), out, after)
             elif name in _CONTAINERS:
                 if name in ("ins", "moveTo"):
                     self.found.insertions += 1
@@ -231,13 +239,14 @@ class BodyReader:
     def _text(self, out: list[Item], text: str, marks: Marks) -> None:
         if text:
             href = self.fields[-1].href if self.fields and self.fields[-1].href else None
-            _last_para(out).items.append(Span(text, Marks(marks.strong, marks.em, href or marks.href)))
+            _last_para(out).items.append(Span(text, Marks(marks.strong, marks.em, href or marks.href, marks.code)))
 
     def _run_marks(self, rpr, marks: Marks) -> Marks:
-        strong, em = marks.strong, marks.em
+        strong, em, code = marks.strong, marks.em, marks.code
         rstyle = wfind(rpr, "rStyle")
         if rstyle is not None:
             name = self.styles.char_style_name(attr(rstyle, "val")).lower()
+            code = code or name in ("inline code", "html code", "verbatim char", "source code", "code", "code char")
             strong = strong or name in ("strong", "strong emphasis", "要点") or "bold" in name
             em = em or name in ("emphasis", "强调", "emphasis char") or "italic" in name
         b, i = wfind(rpr, "b"), wfind(rpr, "i")
@@ -245,7 +254,7 @@ class BodyReader:
             strong = on(b) if not marks.strong else True
         if i is not None:
             em = on(i) if not marks.em else True
-        return Marks(strong, em, marks.href)
+        return Marks(strong, em, marks.href, code)
 
     def _field_char(self, fc) -> None:
         kind = attr(fc, "fldCharType")

@@ -22,6 +22,7 @@ from lxml import etree
 
 from ... import model
 from ...model import new, q, tag_of
+from ..report_patterns import detect_lang
 from ..text import parse_report
 from .content import PLAIN, Block, Item, Marks, Obj, Para, Span, append_marked, fill
 
@@ -60,6 +61,7 @@ class _Lines:
         self.marks: list[Marks] = []  # per non-space character
         self.objects: dict[str, etree._Element] = {}
         self.hints: list[_Hint] = []
+        self.subtitles: list[tuple[int, int]] = []
         self.blocks: list[tuple[int, etree._Element]] = []  # (non-space characters before it, block)
 
     @property
@@ -82,6 +84,8 @@ class _Lines:
         self.lines.append(line)
         if para.heading and self.count > start:
             self.hints.append(_Hint(start, self.count, min(para.heading, 6)))
+        if para.subtitle and self.count > start:
+            self.subtitles.append((start, self.count))
 
     def _add_text(self, chars: list[str], text: str, marks: Marks) -> None:
         for ch in text.replace("\r", " ").replace("\n", " "):
@@ -104,7 +108,11 @@ def build_document(items: list[Item], fallback_title: str) -> etree._Element:
         doc = parse_report(fallback_title)
         _put_blocks_at_start(doc, [b for _, b in lines.blocks])
         return doc
-    doc = parse_report("\n".join(lines.lines))
+    text = "\n".join(lines.lines)
+    if not detect_lang(text).startswith("zh"):
+        # Latin text reads hard-wrapped lines into one paragraph; Word's paragraphs are explicit
+        text = "\n\n".join(line for line in lines.lines if line.strip())
+    doc = parse_report(text)
     nodes = _text_nodes(doc)
     ranges = _holder_ranges(nodes)
     marks = _without_role_emphasis(lines.marks, ranges)
@@ -112,6 +120,7 @@ def build_document(items: list[Item], fallback_title: str) -> etree._Element:
     for node in reversed(nodes):
         _restore(node, marks, lines.objects, orphans)
     _promote_headings(doc, lines.hints, ranges)
+    _subtitle(doc, lines.subtitles, ranges)
     _place_blocks(doc, lines.blocks, nodes)
     if orphans:
         body = doc.find(q("body"))
@@ -136,6 +145,17 @@ def group_blocks(items: list[Item]) -> list[Item]:
             out.append(Block(_list(items[k:j])))
             k = j
             continue
+        if isinstance(item, Para) and item.kind in ("quote", "code"):
+            j = k
+            while j < len(items) and isinstance(items[j], Para) and items[j].kind == item.kind:
+                j += 1
+            out.append(Block(_quote(items[k:j]) if item.kind == "quote" else _codeblock(items[k:j])))
+            k = j
+            continue
+        if isinstance(item, Para) and item.kind == "rule":
+            out.append(Block(new("rule")))
+            k += 1
+            continue
         image = _lone_image(item)
         if image is not None:
             fig = new("figure")
@@ -151,6 +171,30 @@ def group_blocks(items: list[Item]) -> list[Item]:
     return out
 
 
+def _quote(paras: list[Para]) -> etree._Element:
+    quote = new("quote")
+    for para in paras:
+        if not para.is_empty():
+            fill(new("p", parent=quote), para.items, para.numbering)
+    if not len(quote):
+        new("p", parent=quote)
+    return quote
+
+
+def _codeblock(paras: list[Para]) -> etree._Element:
+    """Code paragraphs as one code block: line breaks and paragraphs are its lines."""
+    lines = []
+    for para in paras:
+        line = para.numbering
+        for i in para.items:
+            if isinstance(i, Span):
+                line += i.text
+            elif tag_of(i.element) == "br":
+                line += "\n"
+        lines.append(line)
+    return new("codeblock", "\n".join(lines))
+
+
 def _lone_image(item: Item) -> etree._Element | None:
     if not isinstance(item, Para) or item.numbering.strip():
         return None
@@ -164,6 +208,8 @@ def _lone_image(item: Item) -> etree._Element | None:
 def _list(paras: list[Para]) -> etree._Element:
     """Consecutive list paragraphs as a (nested) list; the kind follows each level's first item."""
     root = new("list", type="bullet" if paras[0].bullet else "ordered")
+    if not paras[0].bullet and paras[0].list_value != 1:
+        root.set("start", str(paras[0].list_value))
     stack: list[tuple[int, etree._Element]] = [(paras[0].list_level, root)]
     for para in paras:
         while len(stack) > 1 and para.list_level < stack[-1][0]:
@@ -174,6 +220,8 @@ def _list(paras: list[Para]) -> etree._Element:
             if not len(host):
                 new("p", parent=host)
             nested = new("list", parent=host, type="bullet" if para.bullet else "ordered")
+            if not para.bullet and para.list_value != 1:
+                nested.set("start", str(para.list_value))
             stack.append((para.list_level, nested))
         item = new("item", parent=stack[-1][1])
         fill(new("p", parent=item), para.items)
@@ -240,7 +288,7 @@ def _without_role_emphasis(marks: list[Marks], ranges) -> list[Marks]:
         if strong or em:
             for k in range(lo, hi):
                 m = out[k]
-                out[k] = Marks(m.strong and not strong, m.em and not em, m.href)
+                out[k] = Marks(m.strong and not strong, m.em and not em, m.href, m.code)
     return out
 
 
@@ -359,6 +407,18 @@ def _promote_headings(doc: etree._Element, hints: list[_Hint], ranges) -> None:
         if p is None or tag_of(p.getparent()) not in ("body", "section"):
             continue
         _to_section(p, hint.level)
+
+
+def _subtitle(doc: etree._Element, subtitles: list[tuple[int, int]], ranges) -> None:
+    """A paragraph in the Subtitle style right under the title is the subtitle."""
+    if not subtitles or doc.find(q("subtitle")) is not None or doc.find(q("addressee")) is not None:
+        return
+    body = doc.find(q("body"))
+    first = body[0] if len(body) else None
+    if first is None or tag_of(first) != "p" or ranges.get(first) != subtitles[0]:
+        return
+    first.tag = q("subtitle")
+    doc.find(q("title")).addnext(first)
 
 
 def _to_section(p: etree._Element, level: int) -> None:

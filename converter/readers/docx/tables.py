@@ -108,7 +108,7 @@ def _cell_content(tc: etree._Element, cell: etree._Element, reader) -> None:
         elif local(item.element) == "figure":  # a picture alone in a cell: inline in the cell
             paras.append(item)
     first_para = next((p for p in paras if not isinstance(p, Block)), None)
-    if first_para is not None and first_para.align in ("center", "right"):
+    if first_para is not None and first_para.align:
         cell.set("align", first_para.align)
     started = False
     for item in paras:
