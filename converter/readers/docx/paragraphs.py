@@ -113,6 +113,11 @@ class BodyReader:
             out.insert(0, Block(new("pagebreak")))
         after: list[Item] = []
         self._inline(p, para, Marks(), out, after)
+        if para.numbering.endswith("\t"):
+            # the tab Word puts after a list number is a gap: none before Chinese text (一、总体),
+            # a space before Latin text (1. Scope)
+            first = next((i.text.lstrip()[:1] for i in para.items if isinstance(i, Span) and i.text.strip()), "")
+            para.numbering = para.numbering[:-1] + ("" if not first or _wide(first) else " ")
         if para.kind == "rule" and not para.is_empty():
             para.kind = "para"  # a bordered paragraph with text is text
         return [i for i in out if not (isinstance(i, Para) and i.is_empty() and i is not para)] + after
@@ -284,7 +289,7 @@ class BodyReader:
                 continue
             if not first:
                 new("br", parent=el)
-            fill(el, item.items, item.numbering.rstrip("\t") + (" " if item.numbering.endswith("\t") else ""))
+            fill(el, item.items, item.numbering)
             first = False
 
 
@@ -337,6 +342,12 @@ def _symbol(code: str) -> str:
     if 0xF020 <= value <= 0xF0FF:
         value -= 0xF000
     return chr(value)
+
+
+def _wide(ch: str) -> bool:
+    import unicodedata
+
+    return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
 def _gongwen_numbering(text: str) -> bool:
