@@ -135,6 +135,7 @@ def _ordered_text(el: etree._Element):
 STRUCTURAL = frozenset({
     "document", "meta", "body", "section", "closing", "attachments", "signature",
     "list", "item", "table", "thead", "tbody", "row", "quote", "figure", "footnote",
+    "masthead", "signers", "annex", "enclosure", "colophon", "printer", "record", "field",
 })
 
 
