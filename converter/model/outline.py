@@ -170,7 +170,7 @@ def outline(doc: etree._Element) -> dict:
         **masthead,
         "cc": cc_bodies(doc),
         "printer": printer_of(doc),
-        "attachment_bodies": [{"label": _tight(a.findtext(q("label")) or "").rstrip("：:"),
+        "attachment_bodies": [{"label": _tight(a.findtext(q("label")) or "").rstrip("：:.．"),
                                "title": _text_or_none(child(a, "title"))} for a in doc.iterfind(q("annex"))],
         "enclosures": [enclosure_of(e) for e in doc.iterfind(q("enclosure"))],
         "tables": sum(1 for _ in doc.iter(q("table"))),

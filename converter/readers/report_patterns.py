@@ -123,7 +123,8 @@ def cn_number(s: str) -> int:
 
 
 DOCNUMBER = re.compile(r"^\S{1,16}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号$")
-ATTACHMENT_LABEL = re.compile(r"^(附件|附\s*件|Attachments?|Annex(?:es)?|Enclosures?)\s*[：:]", re.IGNORECASE)
+ATTACHMENT_LABEL = re.compile(r"^(?:(附件|附\s*件|Attachments?|Annex(?:es)?|Enclosures?)\s*[：:]|附\s*件(?=1[.．、]\S))",
+                              re.IGNORECASE)
 _ATTACHMENT_NUMBER = re.compile(r"^(?:(\d{1,3})[.．、]|[（(](\d{1,3})[）)])")
 
 

@@ -32,6 +32,7 @@ def date_line(line: Line) -> str | None:
 
 def closing_at(lines: list[Line], start: int, d: int, short: int) -> Closing:
     """The closing whose date is lines[d]; the body starts at lines[start]."""
+    spaced = sum(line.blank_before for line in lines) > len(lines) * 0.6  # a blank line after every line
     after = d + 1
     remarks: list[Line] = []
     while after < len(lines) and shapes.is_remark(lines[after].text) and not shapes.ANNEX_LABEL.match(lines[after].text):
@@ -47,7 +48,7 @@ def closing_at(lines: list[Line], start: int, d: int, short: int) -> Closing:
         while top - 1 >= start + 1 and len(issuers) < 3 and _is_signature_line(lines[top - 1].text, short):
             top -= 1
             issuers.insert(0, lines[top])
-            if lines[top].blank_before:
+            if lines[top].blank_before and not spaced:
                 break
     body_end, attachments = attachment_note(lines, start, top, short)
     closing = new("closing")

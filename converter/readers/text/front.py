@@ -122,7 +122,7 @@ def title_at(lines: list[Line], i: int, cjk: bool) -> tuple[int, str]:
 
 
 def _continues_title(text: str, done: bool) -> bool:
-    if len(text) > TITLE_LINE or ends_sentence(text) or rp.match_numbering(text) or shapes.date_of(text):
+    if len(text) > TITLE_LINE or "\t" in text or ends_sentence(text) or rp.match_numbering(text) or shapes.date_of(text):
         return False
     if _docnumber_line(text) or shapes.BYLINE.match(text) or shapes.ANNEX_LABEL.match(text):
         return False
@@ -166,8 +166,9 @@ def addressee_at(lines: list[Line], i: int, short: int) -> tuple[int, str | None
             return i, None
         text += line
         if line[-1] in "：:":
-            limit = short if j == i else short * ADDRESSEE_LINES
+            limit = short * ADDRESSEE_LINES
             return (j + 1, text) if len(text) <= limit else (i, None)
-        if line[-1] not in "、，,":  # a wrapped addressee breaks after a body's name
+        # a wrapped addressee is a list of bodies: its first line names several or breaks after one
+        if line[-1] not in "、，," and not any(c in line for c in "、，,"):
             return i, None
     return i, None

@@ -18,7 +18,7 @@ from .record import fields_of, record_at
 from .sections import build_flow
 
 #: a notice that carries another document says so in its title
-FORWARDS = re.compile(r"转发|印发|批转|发布|颁发|下发|公布")
+FORWARDS = re.compile(r"转发|印发|批转|发布|颁发|下发|公布|《[^》]+》")
 #: lines a 抄送 list wraps over at most
 CC_LINES = 4
 
@@ -37,6 +37,9 @@ class Reader:
         i = self.front(doc, i)
         forwarding = FORWARDS.search(model.plain_text(model.child(doc, "title"))) is not None
         limit = self._next_stop(i)
+        if forwarding:  # a forwarded document without a signature before it ends the body
+            limit = next((k for k in range(i + 1, limit) if self.enclosure_starts(k) and self._after_break(k)
+                          and not self._closing(i, k, forwarding)), limit)
         closing = self._closing(i, limit, forwarding) or self._note_only(i, limit)
         self._body(doc, i, closing.body_end if closing else limit)
         if closing is not None:
@@ -54,6 +57,9 @@ class Reader:
         if i < self.n and self.lines[i].text.startswith("—") and not self.lines[i].blank_before:
             model.set_line(new("subtitle", self.lines[i].text, parent), self.lines[i].number)
             i += 1
+        i, record = record_at(self.lines, i, min_fields=1)
+        if record is not None:
+            parent.append(record)
         i, byline = byline_at(self.lines, i)
         if byline is not None:
             parent.append(byline)

@@ -41,8 +41,10 @@ def fields_of(text: str) -> list[tuple[str, str]] | None:
     return pairs
 
 
-def record_at(lines: list[Line], start: int) -> tuple[int, etree._Element | None]:
-    """The record starting at lines[start]: (index after it, <record>), or (start, None)."""
+def record_at(lines: list[Line], start: int, min_fields: int = MIN_FIELDS) -> tuple[int, etree._Element | None]:
+    """The record starting at lines[start]: (index after it, <record>), or (start, None).
+
+    Under a title one field is enough (发布日期：2020-01-31): a body does not start so."""
     end, pairs = start, []
     while end < len(lines):
         found = fields_of(lines[end].text)
@@ -50,7 +52,7 @@ def record_at(lines: list[Line], start: int) -> tuple[int, etree._Element | None
             break
         pairs.append((lines[end].number, found))
         end += 1
-    if sum(len(p) for _, p in pairs) < MIN_FIELDS:
+    if sum(len(p) for _, p in pairs) < min_fields or end >= len(lines):
         return start, None
     record = new("record")
     for number, found in pairs:

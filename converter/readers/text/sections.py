@@ -93,7 +93,7 @@ def cjk_heading_split(rest: str) -> int | None | bool:
     ends = [k for k in (rest.find(c) for c in CJK_RUNIN_END) if k >= 0]
     k = min(ends) if ends else None
     if k is None:
-        return None if len(rest) <= HEADING_SPAN else False
+        return None if len(rest) <= HEADING_SPAN and rest[-1] not in "；;，,、" else False
     if k > HEADING_SPAN:
         return False
     if not rest[k + 1 :].strip():

@@ -60,7 +60,8 @@ def find_table(lines: list[Line], i: int) -> Table | None:
                 break  # aligned columns keep their count; tabs and pipes may leave cells out
             if cells is None:
                 # a single-cell line between two rows of the same table spans it
-                if cells_of is pipe_cells or j + 1 >= len(lines) or cells_of(lines[j + 1].text) is None or not rows:
+                if (cells_of is pipe_cells or j + 1 >= len(lines) or cells_of(lines[j + 1].text) is None or not rows
+                        or lines[j].blank_before):
                     break
             rows.append((lines[j], cells))
             j += 1
