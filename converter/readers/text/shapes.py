@@ -86,7 +86,7 @@ CONTACT = re.compile(rf"^(?:联{_S}系{_S}人|联系电话|联系方式|电{_S}�
 
 def date_of(text: str) -> str | None:
     """The ISO date of a date line (2018年12月6日, 二〇一八年十二月六日 …), spaces tolerated."""
-    return rp.parse_date("".join(text.split()) if rp.is_cjk(text[:1]) or text[:1].isdigit() else text)
+    return rp.parse_date(text) or rp.parse_date("".join(text.split()))
 
 
 def printer_date(text: str) -> str | None:
