@@ -12,7 +12,7 @@ import office
 from converter.errors import StyleError
 from converter.pipeline import build
 from converter.style import load_style
-from converter.writers.docx_fonts import font_key, obfuscate
+from converter.writers.docx.fonts import font_key, obfuscate
 from docx_fonts_check import OBFUSCATED, W, deobfuscate, drawn_characters, embedded_fonts
 from helpers import FIXTURES, SEED
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from ebooklib import epub
 from lxml import etree
 
-from ..context import BuildContext
-from ..model.outline import Metadata
-from ..style import ResolvedStyle
+from ...context import BuildContext
+from ...model.outline import Metadata
+from ...style import ResolvedStyle
 
 #: every identifier is a name-based UUID in this namespace (never a random one)
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:x-converter:document:1")

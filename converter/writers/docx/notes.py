@@ -20,8 +20,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from ..model import children, tag_of
-from .docx_ooxml import PPR_ORDER, SETTINGS_ORDER, el, put
+from ...model import children, tag_of
+from .ooxml import PPR_ORDER, SETTINGS_ORDER, el, put
 
 #: the separator footnotes Word writes first, with these ids and types (the line above the notes,
 #: and the longer one above notes continued from the previous page)

@@ -14,11 +14,11 @@ from docx.shared import Emu, Pt, Twips
 from docx.text.run import Run
 from lxml import etree
 
-from ..errors import InputError
-from ..model import child, children, q, tag_of
-from ..model.outline import number_text
-from ..model.images import resolve_image
-from .docx_ooxml import PPR_ORDER, el, put, text_width, twips
+from ...errors import InputError
+from ...model import child, children, q, tag_of
+from ...model.outline import number_text
+from ...model.images import resolve_image
+from .ooxml import PPR_ORDER, el, put, text_width, twips
 
 CELL_MARGINS = 2 * 5.4  # python-docx's Table Grid: 108 twips left and right
 

@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from ..model import child, children, tag_of
-from ..model.outline import words
-from ..model.visitor import Visitor
+from ...model import child, children, tag_of
+from ...model.outline import words
+from ...model.visitor import Visitor
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -179,7 +179,7 @@ class XhtmlTranslator(Visitor):
         self.inlines(el, h(out, f"h{level}", id=section.get("id")))
 
     # Elements that hold only text render it with inlines() too: a print page marker
-    # (epub_pages.py) may have split their text.
+    # (pages.py) may have split their text.
 
     def visit_number(self, el, out):
         """Numbering as written (一、 （一） 1.): part of the heading's text, marked for styling."""
@@ -357,7 +357,7 @@ class XhtmlTranslator(Visitor):
     def visit_remark(self, el, out):
         self.inlines(el, h(out, "p", class_="remark"))
 
-    # --- print page markers (not model elements: epub_pages.py puts them in a copy) -----------
+    # --- print page markers (not model elements: pages.py puts them in a copy) -----------
 
     def visit_printpage(self, el, out):
         """Where a page of the print edition begins: an empty span the page list points to."""

@@ -24,9 +24,9 @@ from converter import model
 from converter.errors import InputError
 from converter.model import q
 from converter.pipeline import build, read, style_for
-from converter.writers.docx import DocxWriter
-from converter.writers.docx_blocks import place_cells
-from converter.writers.docx_ooxml import PPR_ORDER, RPR_ORDER
+from converter.writers.docx.writer import DocxWriter
+from converter.writers.docx.blocks import place_cells
+from converter.writers.docx.ooxml import PPR_ORDER, RPR_ORDER
 import office
 from helpers import FIXTURES, SEED, missing_in_order, nonspace, sample_sources, source_text
 

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..fonts.coverage import charset
-from ..fonts.find import BOLD, FontFace
-from ..fonts.subset import WebFont, web_subset
-from ..style import ResolvedStyle
+from ...fonts.coverage import charset
+from ...fonts.find import BOLD, FontFace
+from ...fonts.subset import WebFont, web_subset
+from ...style import ResolvedStyle
 from .css import Families, font_rules
-from .linebreak import is_wide
+from ..linebreak import is_wide
 
 FONT_DIR = "fonts"
 #: marks that are full-width in Chinese, Japanese and Korean text and narrow elsewhere

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..model import text_positions
+from ...model import text_positions
 
 #: the marker's name in the model copy: outside the model's namespace, never in a saved model
 MARKER = "{urn:x-converter:epub}printpage"

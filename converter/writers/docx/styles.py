@@ -15,9 +15,9 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ..style.resolve import ResolvedStyle, Role
-from .docx_package import number_line_pitch
-from .docx_ooxml import (PPR_ORDER, RPR_ORDER, el, fonts_el, glyph_scale, half_points, is_cjk_lang, put, role_ppr,
+from ...style.resolve import ResolvedStyle, Role
+from .package import number_line_pitch
+from .ooxml import (PPR_ORDER, RPR_ORDER, el, fonts_el, glyph_scale, half_points, is_cjk_lang, put, role_ppr,
                          role_rpr, twips)
 
 #: CT_Style child order (ECMA-376 §17.7.4.17)
@@ -114,7 +114,7 @@ def install_styles(document, style: ResolvedStyle, lang: str) -> dict[str, str]:
     body = style.role("body")
     ids: dict[str, str] = {"normal": _normal(document, body).style_id}
     for ps in paragraph_styles(style):
-        # GB/T 9704's 22 × 28 characters: Word's document grid (docx_package.setup_page) for
+        # GB/T 9704's 22 × 28 characters: Word's document grid (package.setup_page) for
         # text of the body's size; other sizes stay off it (Word would stretch them to whole cells)
         on_grid = style.grid is not None and abs(ps.role.size - body.size) < 0.01
         scale = glyph_scale(style.grid.char_pitch, ps.role.size) if on_grid else 100

@@ -11,9 +11,9 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import Twips
 
-from ..model.outline import Metadata
-from ..style.resolve import ResolvedStyle
-from .docx_ooxml import PPR_ORDER, RPR_ORDER, SETTINGS_ORDER, char_space, el, is_cjk_lang, line_twips, put, twips
+from ...model.outline import Metadata
+from ...style.resolve import ResolvedStyle
+from .ooxml import PPR_ORDER, RPR_ORDER, SETTINGS_ORDER, char_space, el, is_cjk_lang, line_twips, put, twips
 
 #: which side the number sits on for (odd pages, even pages)
 SIDES = {"outside": ("right", "left"), "inside": ("left", "right"), "center": ("center", "center"),

@@ -7,11 +7,11 @@ Layout inside the container (the OPF lives in ``EPUB/``)::
     EPUB/styles/book.css
     EPUB/text/part-001.xhtml …   one per level-1 section of a long document, else one in all
     EPUB/images/image-001.png …  copies of the model's images
-    EPUB/fonts/<face>.woff2 …    the faces the book draws with, subset (epub_fonts.py)
+    EPUB/fonts/<face>.woff2 …    the faces the book draws with, subset (fonts.py)
 
 When the PDF was built in the same run, the text carries its page-break markers and the
-navigation a page list (epub_pages.py).  ebooklib assembles the package; the content and
-navigation documents are serialized by us (see ``_Content``, epub_nav.py) and the zip is
+navigation a page list (pages.py).  ebooklib assembles the package; the content and
+navigation documents are serialized by us (see ``_Content``, nav.py) and the zip is
 rewritten by ``packaging.rezip`` so that the same input gives the same bytes.
 """
 from __future__ import annotations
@@ -24,18 +24,18 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
-from ..context import BuildContext
-from ..errors import InputError
-from ..model.images import resolve_image
-from ..model import child, children, plain_text, tag_of
-from ..model.outline import metadata
-from ..style import ResolvedStyle
-from . import packaging
+from ...context import BuildContext
+from ...errors import InputError
+from ...model.images import resolve_image
+from ...model import child, children, plain_text, tag_of
+from ...model.outline import metadata
+from ...style import ResolvedStyle
+from .. import packaging
 from .css import SIDES, stylesheet
-from .epub_fonts import EmbeddedFont, FontChoice, embed, font_face_rules
-from .epub_meta import accessibility, facts, identifier, new_book, print_source
-from .epub_nav import PackageWriter, nav_document, table_of_contents
-from .epub_pages import PageTarget, hoist_markers, mark_pages
+from .fonts import EmbeddedFont, FontChoice, embed, font_face_rules
+from .meta import accessibility, facts, identifier, new_book, print_source
+from .nav import PackageWriter, nav_document, table_of_contents
+from .pages import PageTarget, hoist_markers, mark_pages
 from .xhtml import Resources, XhtmlTranslator, document, serialize, text_of
 
 CSS_PATH = "styles/book.css"
@@ -129,7 +129,7 @@ def _assemble(book: epub.EpubBook, css: str, fonts: list[EmbeddedFont], chapters
     for item in [*items, *images]:
         book.add_item(item)
     book.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(uid="nav", file_name=NAV_PATH, title=words["toc"])  # its content: epub_nav
+    nav = epub.EpubNav(uid="nav", file_name=NAV_PATH, title=words["toc"])  # its content: nav.py
     book.add_item(nav)
     # the EPUB 2 guide; the EPUB 3 landmarks are in the navigation document
     book.guide = [{"href": NAV_PATH, "title": words["toc"], "type": "toc"},

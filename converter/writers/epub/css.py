@@ -7,7 +7,7 @@ are in ``em`` of that role's own size, which is what CSS ``em`` means on the ele
 Line pitch becomes a unitless ``line-height`` (pitch / size), which inherits as a ratio.
 
 Font-family lists name a role's Latin face, its CJK face, then the style's fallback faces,
-then a generic family.  The EPUB writer embeds those faces (epub_fonts.py) and passes the
+then a generic family.  The EPUB writer embeds those faces (fonts.py) and passes the
 ``@font-face`` rules and the set of embedded families in; the lists then name only those, so
 that every family a list names is in the book.  The XHTML translator (xhtml.py) produces the
 classes these selectors name.
@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..fonts.find import FontFace
-from ..style import ResolvedStyle, Role
+from ...fonts.find import FontFace
+from ...style import ResolvedStyle, Role
 
 #: words in a family name that say which generic CSS family stands in when none is available
 _SANS = ("sans", "hei", "gothic", "arial", "helvetica")

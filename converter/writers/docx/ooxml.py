@@ -14,8 +14,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from fontTools.ttLib import TTFont
 
-from ..fonts.find import FontFace
-from ..style.resolve import Role
+from ...fonts.find import FontFace
+from ...style.resolve import Role
 
 #: CT_PPr child order (ECMA-376 §17.3.1.26), the ones we may write
 PPR_ORDER = (

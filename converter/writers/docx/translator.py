@@ -1,8 +1,7 @@
-"""The DOCX writer: the model rendered as a Word document formatted with named styles.
+"""The DOCX translator: visits the model's elements in order and writes paragraphs, runs and tables.
 
-Packaging (styles, page, footers, properties) is in docx_styles / docx_package, footnotes in
-docx_notes; this module is the translator that visits the model's elements in order and writes
-paragraphs, runs and tables.
+The packaging around it (styles, page, footers, properties, fonts, zip) is driven by writer.py;
+tables, figures and the closing parts are in blocks.py, footnotes in notes.py.
 """
 from __future__ import annotations
 
@@ -10,62 +9,24 @@ import re
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from pathlib import Path
 
-import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ..context import BuildContext
-from ..fonts.coverage import INVISIBLE, charset, face_for
-from ..fonts.find import FontFace
-from ..model import XML_LANG, child, children, tag_of
-from ..model.outline import metadata
-from ..model.visitor import Visitor
-from ..style import ResolvedStyle
-from . import docx_package as package
-from .docx_fonts import embed_fonts
-from .docx_reference import load_reference
-from .docx_blocks import Closing, TablesAndFigures
-from .docx_notes import Footnotes
-from .docx_ooxml import PPR_ORDER, RPR_ORDER, el, is_cjk_lang, put, twips
-from .docx_styles import ListNumbering, install_styles, paragraph_styles, rewrite_font_table
-from .packaging import rezip
+from ...context import BuildContext
+from ...fonts.coverage import INVISIBLE, charset, face_for
+from ...fonts.find import FontFace
+from ...model import XML_LANG, child, children, tag_of
+from ...model.visitor import Visitor
+from ...style import ResolvedStyle
+from .blocks import Closing, TablesAndFigures
+from .notes import Footnotes
+from .ooxml import PPR_ORDER, RPR_ORDER, el, is_cjk_lang, put, twips
+from .styles import ListNumbering, paragraph_styles
 
 #: whitespace that is layout in the model's mixed content, not a line break in the output
 _LAYOUT_SPACE = re.compile(r"[ \t\r\n]*[\t\r\n][ \t\r\n]*")
-
-
-class DocxWriter:
-    """Writer plug-in ``docx``."""
-
-    suffix = ".docx"
-
-    @classmethod
-    def handled(cls) -> set[str]:
-        """Model elements the writer renders (every element of the schema, or a test fails)."""
-        return DocxTranslator.handled()
-
-    def write(self, doc: etree._Element, style: ResolvedStyle, target: Path, ctx: BuildContext) -> None:
-        reference = load_reference(ctx.options.get("reference_doc"))  # --reference-doc, checked first
-        document = docx.Document()
-        lang = doc.get(XML_LANG, "und")
-        cjk = is_cjk_lang(lang)
-        ids = install_styles(document, style, lang)
-        rewrite_font_table(document, style, lang)
-        package.setup_page(document, style)
-        package.settings(document, lang)
-        package.page_numbers(document, style, ids.get("footer", "Footer"), cjk)
-        if reference is not None:
-            reference.apply(document, set(ids.values()))
-        package.core_properties(document, metadata(doc), ctx.source_date)
-        package.clean_parts(document)
-        DocxTranslator(document, style, ctx, ids, cjk).render(doc)
-        if style.docx_embed_fonts:
-            embed_fonts(document, lang, ctx)
-        document.save(str(target))
-        rezip(target, ctx.source_date)
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from ebooklib import epub
 from lxml import etree
 
-from ..model import child, q
-from ..model.outline import heading_label
-from .epub_pages import PageTarget
+from ...model import child, q
+from ...model.outline import heading_label
+from .pages import PageTarget
 from .xhtml import EPUB_TYPE, document, h
 
 NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"

@@ -20,9 +20,9 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from lxml import etree
 
-from ..errors import InputError
-from .docx_ooxml import PPR_ORDER, RPR_ORDER, SETTINGS_ORDER, el, put
-from .docx_styles import STYLE_ORDER
+from ...errors import InputError
+from .ooxml import PPR_ORDER, RPR_ORDER, SETTINGS_ORDER, el, put
+from .styles import STYLE_ORDER
 
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 #: property containers of a style that are merged child by child
@@ -235,7 +235,7 @@ def _copy(e):
 
 
 def _drop_glyph_scaling(document, our_ids: set[str]) -> None:
-    """Without a character grid, our styles' narrowed glyphs (docx_ooxml.glyph_scale) serve nothing."""
+    """Without a character grid, our styles' narrowed glyphs (ooxml.glyph_scale) serve nothing."""
     for style in document.styles.element.iterfind(qn("w:style")):
         if style.get(qn("w:styleId")) in our_ids:
             for scale in style.findall(f"{qn('w:rPr')}/{qn('w:w')}"):

@@ -25,8 +25,8 @@ from converter.model.outline import heading_label, sections
 from converter.pipeline import build, read, style_for
 from converter.style import load_style
 from converter.transforms.ids import assign_ids
-from converter.writers.epub import EpubWriter
-from converter.writers.xhtml import XhtmlTranslator
+from converter.writers.epub.writer import EpubWriter
+from converter.writers.epub.xhtml import XhtmlTranslator
 from epub_books import BOOKS, EPUB_TYPE, FEATURES, NS, SPECS, Epub, families, features_source, spine_text, tiny_png
 from helpers import missing_in_order, source_text
 

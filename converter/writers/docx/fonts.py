@@ -1,7 +1,7 @@
 """Embedded fonts in the DOCX (ECMA-376 Part 1 §17.8.1, §17.8.3.3), so that it renders the same
 on a machine that lacks them.
 
-Every face the text is drawn with (docx_runfonts) is subset to the characters drawn with it,
+Every face the text is drawn with (runfonts.py) is subset to the characters drawn with it,
 obfuscated with a key derived from its bytes (so rebuilds are byte-identical), stored as
 /word/fonts/fontN.odttf, related from fontTable.xml and announced there with w:embedRegular,
 w:embedBold, w:embedItalic or w:embedBoldItalic; settings.xml says the fonts are embedded and
@@ -18,12 +18,12 @@ from docx.opc.part import Part
 from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
-from ..context import BuildContext
-from ..fonts.coverage import charset
-from ..fonts.find import BOLD, FontFace, find_face
-from ..fonts.subset import office_subset
-from .docx_ooxml import SETTINGS_ORDER, el, put
-from .docx_runfonts import RunFonts
+from ...context import BuildContext
+from ...fonts.coverage import charset
+from ...fonts.find import BOLD, FontFace, find_face
+from ...fonts.subset import office_subset
+from .ooxml import SETTINGS_ORDER, el, put
+from .runfonts import RunFonts
 
 CT_OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 #: the w:font child that announces each kind of face, in the schema's order (CT_Font)
