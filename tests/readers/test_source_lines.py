@@ -39,3 +39,32 @@ def test_lines_past_what_libxml2_stores_stay_unknown_not_wrong():
     assert el.sourceline is None
     model.set_line(el, 12)
     assert el.sourceline == 12
+
+
+def test_text_reader_records_the_line_of_every_part():
+    from converter.pipeline import read
+    from helpers import FIXTURES
+
+    src = FIXTURES / "text" / "gongwen-full.txt"
+    lines = src.read_text(encoding="utf-8").split("\n")
+    doc = read(src)
+    for el in doc.iter():
+        if model.tag_of(el) in ("title", "p", "section", "table", "row", "annex", "colophon", "cc", "printer",
+                                "masthead", "signature", "remark", "attachments"):
+            assert el.sourceline, model.tag_of(el)
+            first = model.plain_text(el).strip()[:1]
+            assert first in lines[el.sourceline - 1], (model.tag_of(el), el.sourceline, first)
+
+
+def test_xml_reader_takes_lines_from_the_parser(tmp_path):
+    from converter.pipeline import build
+    from converter.readers.xml import parse_xml
+    from helpers import FIXTURES
+
+    build(FIXTURES / "text" / "gongwen-full.txt", tmp_path, ["xml"])
+    data = (tmp_path / "gongwen-full.xml").read_bytes()
+    assert b"sourceline" not in data and b"line=" not in data
+    doc = parse_xml(data, "gongwen-full.xml")
+    p = doc.find(".//" + model.q("p"))
+    text = data.decode("utf-8").split("\n")
+    assert (model.plain_text(p)[:4]) in text[p.sourceline - 1]

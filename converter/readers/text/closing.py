@@ -6,6 +6,7 @@ line, and the caller decides (from what follows) which date line closes the docu
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -61,13 +62,17 @@ def closing_at(lines: list[Line], start: int, d: int, short: int) -> Closing:
         new("issuer", same_line.group("issuer"), sig)
         date_text = date.text[same_line.start("date"):]
     else:
-        for line in issuers:
-            new("issuer", line.text, sig)
+        for line in issuers:  # joint issuers typed on one line stand apart by runs of spaces
+            for name in _JOINT.split(line.text):
+                new("issuer", name, sig)
         date_text = date.text
     new("date", date_text, sig, value=date_line(date))
     for line in remarks:
         model.set_line(new("remark", line.text, closing), line.number)
     return Closing(body_end, after, closing)
+
+
+_JOINT = re.compile(r"(?: {2,}|\u3000{2,}|[ \u3000]{3,}|\t)")
 
 
 def _is_signature_line(text: str, short: int) -> bool:
