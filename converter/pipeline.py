@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -38,19 +38,26 @@ class BuildResult:
         return self.diagnostics
 
 
-def read(source: Path) -> etree._Element:
-    """Read a source into a validated canonical model (transforms applied)."""
-    return read_source(source).doc
+def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._Element:
+    """Read a source into a validated canonical model (transforms applied).
+
+    What the reader noticed (a reader may keep a ``diagnostics`` list, as the text reader
+    does) is added to ``diagnostics``, located in the source."""
+    got = read_source(source)
+    if diagnostics is not None:
+        diagnostics += got.diagnostics
+    return got.doc
 
 
 @dataclass
 class Read:
-    """A source read: its model, what the reader has to say, and where its images are."""
+    """A source read: its model, what the reader noticed, and where its images are."""
 
     doc: etree._Element
     diagnostics: list[Diagnostic]
     #: the folder the model's image paths are relative to: the source's own folder, unless
-    #: the reader put the images elsewhere (a Word document's pictures come out of its package)
+    #: the reader put the images elsewhere (a Word document's pictures come out of its package,
+    #: see the reader's ``resource_dir``)
     resource_dir: Path
 
 
@@ -65,12 +72,16 @@ def read_source(source: Path) -> Read:
         doc = reader.read(source)
     except ConverterError as e:
         raise e.located(str(source))
+    noticed = [replace(d, file=d.file or str(source)) for d in getattr(reader, "diagnostics", [])]
     model.validate(doc, str(source))
-    for name in plugins.names(plugins.TRANSFORMS):
-        plugins.load_callable(plugins.TRANSFORMS, name)(doc)
+    for _priority, _name, transform in plugins.transforms():  # in their declared order
+        try:
+            transform(doc)
+        except ConverterError as e:
+            raise e.located(str(source))
     model.validate(doc, str(source))
     resources = getattr(reader, "resource_dir", None) or source.parent
-    return Read(doc, list(getattr(reader, "diagnostics", ())), Path(resources).resolve())
+    return Read(doc, noticed, Path(resources).resolve())
 
 
 def style_for(doc: etree._Element, requested: str | None) -> ResolvedStyle:
@@ -135,7 +146,7 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
     ctx = BuildContext(name=str(source), base_dir=got.resource_dir,
                        source_date=source_date(metadata(doc).date),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
-    ctx.diagnostics.extend(got.diagnostics)
+    ctx.diagnostics += got.diagnostics
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
     check_glyphs(doc, resolved, source, ctx)

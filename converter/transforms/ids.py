@@ -25,6 +25,10 @@ def assign_ids(doc: etree._Element) -> None:
             note.set("id", _unique(f"fn-{n}", taken))
 
 
+#: ids come early: later passes (links, tables of contents) refer to sections by id
+assign_ids.priority = 100
+
+
 def _unique(ident: str, taken: set) -> str:
     candidate, k = ident, 1
     while candidate in taken:
