@@ -74,3 +74,23 @@ def make_docx(path: Path, body: str, *, parts: dict[str, str | bytes] | None = N
 def wrap(tag: str, inner: str) -> str:
     """A part's root element with the usual namespaces (w:footnotes, w:numbering, w:styles, w:hdr)."""
     return f'<?xml version="1.0" encoding="UTF-8"?><w:{tag} {NAMESPACES}>{inner}</w:{tag}>'
+
+
+def png(w: int, h: int) -> bytes:
+    """A red PNG of w × h pixels (no resolution chunk)."""
+    import struct
+    import zlib
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * w for _ in range(h))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def drawing(rid: str, cx: int, cy: int, descr: str) -> str:
+    """A run holding an inline picture (relationship ``rid``) shown cx × cy EMU, described ``descr``."""
+    return (f'<w:r><w:drawing><wp:inline><wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="1" name="p" descr="{descr}"/>'
+            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
+            f'<pic:nvPicPr><pic:cNvPr id="0" name="p"/></pic:nvPicPr><pic:blipFill><a:blip r:embed="{rid}"/></pic:blipFill>'
+            "</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>")

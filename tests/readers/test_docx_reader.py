@@ -11,7 +11,7 @@ from converter import model, pipeline
 from converter.model import q
 from converter.readers.docx.numbering import chinese_count, format_number
 
-from docx_packages import make_docx, p, r, wrap
+from docx_packages import drawing as _drawing, make_docx, p, png as _png, r, wrap
 
 
 def read(tmp_path, body: str, **kw) -> etree._Element:
@@ -203,23 +203,6 @@ def test_a_cell_with_several_paragraphs_and_a_nested_table_keeps_every_character
     assert body_xml(doc) == "<table><tbody><row><cell>第一段<br/>第二段<br/>内甲 内乙</cell></row></tbody></table>"
 
 
-def _png(w: int, h: int) -> bytes:
-    import zlib
-
-    raw = b"".join(b"\x00" + b"\xff\x00\x00" * w for _ in range(h))
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-
-
-def _drawing(rid: str, cx: int, cy: int, descr: str) -> str:
-    return (f'<w:r><w:drawing><wp:inline><wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="1" name="p" descr="{descr}"/>'
-            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
-            f'<pic:nvPicPr><pic:cNvPr id="0" name="p"/></pic:nvPicPr><pic:blipFill><a:blip r:embed="{rid}"/></pic:blipFill>'
-            "</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>")
-
-
 def test_pictures_keep_their_description_and_their_size(tmp_path, monkeypatch):
     monkeypatch.setenv("CONVERTER_CACHE", str(tmp_path / "cache"))
     # 200 × 100 pixels shown 2 × 1 inches: 100 dpi
@@ -256,16 +239,17 @@ def test_a_picture_word_cannot_give_us_is_left_out_with_a_warning(tmp_path, monk
     assert any("image1.emf" in d.message and "流程图" in d.message for d in got.diagnostics)
 
 
-def test_the_letterhead_in_the_first_page_header_is_the_issuing_mark_not_content(tmp_path):
+def test_the_letterhead_in_the_first_page_header_is_the_issuing_mark(tmp_path):
     page = ('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r>'
             '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + r("1") + '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
     header = wrap("hdr", p("某某市人民政府文件") + page)
     sect = '<w:headerReference w:type="first" r:id="rH"/><w:titlePg/>'
     doc = read(tmp_path, TITLE + p("正文。"), parts={"word/header1.xml": header},
                rels=[("rH", "header", "header1.xml")], sect=sect)
-    prop = doc.find(f"{q('meta')}/{q('property')}")
-    assert prop is not None and prop.get("name") == "issuing-mark" and prop.text == "某某市人民政府文件"
-    assert "文件" not in model.plain_text(doc.find(q("body")))
+    mark = doc.find(f"{q('masthead')}/{q('mark')}")
+    assert mark is not None and model.plain_text(mark) == "某某市人民政府文件"
+    assert doc.findtext(q("title")) == "关于做好安全生产工作的通知"
+    assert "文件" not in model.plain_text(doc.find(q("body"))) and "1" not in model.plain_text(doc)
 
 
 def test_page_headers_and_footers_are_not_content(tmp_path):

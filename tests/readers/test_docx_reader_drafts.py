@@ -37,7 +37,9 @@ def _sections(doc) -> list[tuple[int, str | None, str]]:
 def test_a_notice_typed_with_direct_formatting():
     got = pipeline.read_source(DRAFTS / "tongzhi-draft.docx")
     doc = got.doc
-    assert doc.findtext(q("docnumber")) == "某市政办发〔2024〕12号"
+    assert doc.findtext(f".//{q('docnumber')}") == "某市政办发〔2024〕12号"
+    assert doc.findtext(q("title")) == "某市人民政府办公室关于开展2024年度政务公开工作检查的通知"  # two lines
+    assert doc.findtext(q("addressee")) == "各区（县）人民政府，市政府各部门："
     assert _sections(doc) == [
         (1, "一、", "一、检查范围"), (1, "二、", "二、检查内容"),
         (2, "（一）", "（一）主动公开情况。"), (2, "（二）", "（二）依申请公开情况。"),
@@ -207,17 +209,25 @@ def test_inspect_json_of_a_word_draft(capsys):
     assert tree["signature"] == {"issuer": "某县人民政府", "date": "2024-01-10"}
 
 
-def test_a_folder_build_takes_docx_files_beside_text_ones(tmp_path):
+def test_a_folder_build_takes_docx_files_beside_text_ones(tmp_path, capsys):
+    from docx_packages import drawing, make_docx, p as para, png
+
     src = tmp_path / "src"
     (src / "2024").mkdir(parents=True)
-    shutil.copy(DRAFTS / "tongzhi-draft.docx", src / "2024" / "tongzhi.docx")
+    shutil.copy(DRAFTS / "numbered-report.docx", src / "2024" / "report.docx")
+    body = para("关于更新办公设备的通知") + para("各科室：") + "<w:p>" + drawing("rP", 914400, 457200, "设备照片") + "</w:p>"
+    make_docx(src / "pictured.docx", body, parts={"word/media/image1.png": png(40, 20)},
+              rels=[("rP", "image", "media/image1.png")])
     (src / "note.txt").write_text("关于开会的通知\n\n各部门：\n\n定于周一开会。\n", encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["build", str(src), "-o", str(out), "--to", "xml,pdf", "-q"]) == 0
-    assert (out / "2024" / "tongzhi.xml").is_file() and (out / "2024" / "tongzhi.pdf").is_file()
-    assert (out / "note.xml").is_file()
-    built = etree.parse(str(out / "2024" / "tongzhi.xml")).getroot()
-    assert built.find(f".//{q('figure')}") is not None
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest  # the picture is one of the document's resources, so a changed picture rebuilds it
+    assert main(["build", str(src), "-o", str(out), "--to", "xml,pdf,docx,epub", "-q"]) == 0
+    for name in ("2024/report", "pictured", "note"):
+        assert all((out / f"{name}.{ext}").is_file() for ext in ("xml", "pdf", "docx", "epub"))
+    documents = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    # the picture, extracted from the package, is one of the document's resources (in the build key)
+    assert len(documents["pictured"]["resources"]) == 1 and documents["note"]["resources"] == []
     assert main(["check", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["build", str(src), "-o", str(out), "--to", "xml,pdf,docx,epub", "--json", "-q"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["unchanged"] == 3 and summary["built"] == 0, summary["documents"]

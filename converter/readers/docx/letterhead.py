@@ -1,16 +1,17 @@
 """The 发文机关标志 of a letterhead in the first page's header (headers are otherwise not content).
 
 Offices keep their red 发文机关标志 (``某某市人民政府文件``) in a template's first-page header.
-The header's text is read and kept when it reads as one: short lines of Chinese text, the
-last ending in 文件 or naming an organ (…政府, …办公厅, …委员会 …), and no page number field.
+The header's text is read and kept when every line of it reads as one (the text reader's rule,
+``text.shapes.is_mark_line``: an issuing body's name, with 文件 or not); page number fields are
+not its text. It is read before the body, so that the rules place it in the 版头; when they do
+not, it is kept as the ``issuing-mark`` property of the metadata instead.
 """
 from __future__ import annotations
 
 import re
 
+from ..text.shapes import is_mark_line
 from .ooxml import R, W, attr, local
-
-_MARK = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}(?:文件|政府|办公厅|办公室|委员会|人民代表大会|党委|党组|厅|局|部|院|会)$")
 
 
 def letterhead(pkg, main_root) -> list[str]:
@@ -34,6 +35,6 @@ def letterhead(pkg, main_root) -> list[str]:
         text = re.sub(r"[\s\u3000]+", "", text)
         if text:
             lines.append(text)
-    if lines and len(lines) <= 4 and all(_MARK.match(line) for line in lines):
+    if lines and len(lines) <= 4 and all(is_mark_line(line) for line in lines):
         return lines
     return []

@@ -38,8 +38,11 @@ _RASTER_TO_PNG = {b"GIF8": "GIF", b"BM": "BMP", b"II*\x00": "TIFF", b"MM\x00*": 
 
 
 class Pictures:
-    def __init__(self, pkg, folder: Path, found):
+    def __init__(self, pkg, folder: Path, found, source_mtime: float | None = None):
         self.pkg = pkg
+        #: extracted pictures take the document's time: they are as old as the file they come from
+        #: (a folder build trusts a resource's recorded hash only for files older than the build)
+        self.source_mtime = source_mtime
         self.folder = folder
         self.found = found
         self.written: dict[tuple[str, int, int], str] = {}
@@ -130,7 +133,7 @@ class Pictures:
             data, ext = picture
             data = _with_size(data, ext, size_emu)
             name = hashlib.sha256(data).hexdigest()[:20] + "." + ext
-            _write_once(self.folder / name, data)
+            _write_once(self.folder / name, data, self.source_mtime)
             self.written[key] = name
         return new("image", src=self.written[key], alt=alt or None, title=title or None)
 
@@ -232,7 +235,7 @@ def _jpeg_with_dpi(data: bytes, dpi_x: float, dpi_y: float) -> bytes:
     return data[:2] + app0 + rest
 
 
-def _write_once(path: Path, data: bytes) -> None:
+def _write_once(path: Path, data: bytes, mtime: float | None) -> None:
     """Write a content-named file unless it is there already (atomically: builds run in parallel)."""
     if path.is_file() and path.stat().st_size == len(data):
         return
@@ -240,4 +243,6 @@ def _write_once(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".", suffix=".part", dir=path.parent)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
+    if mtime is not None:
+        os.utime(tmp, (mtime, mtime))
     os.replace(tmp, path)

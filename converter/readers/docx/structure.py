@@ -30,11 +30,16 @@ from .content import PLAIN, Block, Item, Marks, Obj, Para, Span, append_marked, 
 #: no document text is in
 _PUA = 0xF0000
 #: holders whose content is text only (the schema allows no elements in them)
-_TEXT_ONLY = {"number", "lead", "issuer", "date", "label", "code"}
+_TEXT_ONLY = {"number", "lead", "issuer", "date", "label", "code", "copy-number", "secrecy", "urgency", "mark",
+              "signer", "value", "byline"}
 #: holders that print in a role of their own: emphasis over all of them is that role's, not the text's
-_ROLE_HOLDERS = {"title", "subtitle", "docnumber", "addressee", "heading", "attachment", "remark"}
+_ROLE_HOLDERS = {"title", "subtitle", "docnumber", "addressee", "heading", "attachment", "remark", "cc"}
 _INLINE_HOLDERS = {"p", "title", "subtitle", "docnumber", "addressee", "heading", "attachment", "remark",
-                   "caption", "cell"}
+                   "caption", "cell", "cc"}
+#: elements whose content is a flow of blocks (where a table or figure can go)
+_FLOWS = {"body", "section", "annex"}
+#: the parts before a body: a block after their text goes at the start of that body
+_FRONT = {"masthead", "docnumber", "title", "subtitle", "record", "byline", "addressee"}
 
 
 @dataclass
@@ -94,9 +99,15 @@ class _Lines:
                 self.marks.append(marks)
 
 
-def build_document(items: list[Item], fallback_title: str) -> etree._Element:
-    """The canonical model of a document's items (paragraphs and blocks in reading order)."""
+def build_document(items: list[Item], fallback_title: str, letterhead: list[str] = (),
+                   diagnostics: list | None = None) -> etree._Element:
+    """The canonical model of a document's items (paragraphs and blocks in reading order).
+
+    ``letterhead``: the lines of a 发文机关标志 found in the first page's header, read before
+    the body's first line so that the rules place it in the 版头."""
     lines = _Lines()
+    for text in letterhead:
+        lines.add_para(Para(items=[Span(text)]))
     for item in group_blocks(items):
         if isinstance(item, Block):
             lines.blocks.append((lines.count, item.element))
@@ -112,7 +123,7 @@ def build_document(items: list[Item], fallback_title: str) -> etree._Element:
     if not detect_lang(text).startswith("zh"):
         # Latin text reads hard-wrapped lines into one paragraph; Word's paragraphs are explicit
         text = "\n\n".join(line for line in lines.lines if line.strip())
-    doc = parse_report(text)
+    doc = parse_report(text, diagnostics)
     nodes = _text_nodes(doc)
     ranges = _holder_ranges(nodes)
     marks = _without_role_emphasis(lines.marks, ranges)
@@ -404,7 +415,7 @@ def _promote_headings(doc: etree._Element, hints: list[_Hint], ranges) -> None:
     by_range = {r: h for h, r in ranges.items() if tag_of(h) == "p"}
     for hint in hints:
         p = by_range.get((hint.start, hint.end))
-        if p is None or tag_of(p.getparent()) not in ("body", "section"):
+        if p is None or tag_of(p.getparent()) not in _FLOWS:
             continue
         _to_section(p, hint.level)
 
@@ -445,74 +456,51 @@ def _to_section(p: etree._Element, level: int) -> None:
 
 # --- tables, figures, lists back in place ----------------------------------------------------------
 def _place_blocks(doc: etree._Element, blocks: list[tuple[int, etree._Element]], nodes: list[_TextNode]) -> None:
-    body = doc.find(q("body"))
-    start_at = 0
-    last_after: dict[int, etree._Element] = {}
+    """Each block goes after the element that holds the last character before it."""
     starts = [n.start for n in nodes]
+    after: dict[int, etree._Element] = {}  # the last block put at a position (the next goes after it)
+    at_start: dict[etree._Element, int] = {}  # blocks put at the start of a body so far
     for before, block in blocks:
-        if before == 0:
-            body.insert(start_at, block)
-            start_at += 1
-            continue
-        if before in last_after:
-            anchor = last_after[before]
-            anchor.addnext(block)
-            _fix_tail(anchor, block)
-            last_after[before] = block
-            continue
-        node = _node_with(nodes, starts, before - 1)
-        holder = _holder(node.holder) if node is not None else None
-        spot = _flow_spot(holder)
-        if spot is None:
-            body.insert(start_at, block)
-            start_at += 1
-        elif spot == "end":
-            closing = doc.find(q("closing"))
-            # after the closing in the document: kept, in the body's last place (the model's body
-            # comes before its closing)
-            body.append(block)
-            del closing
+        if before in after:
+            after[before].addnext(block)
         else:
-            spot.addnext(block)
-            _fix_tail(spot, block)
-        last_after[before] = block
-
-
-def _fix_tail(anchor: etree._Element, block: etree._Element) -> None:
-    """addnext moves the anchor's tail onto the new element; flow elements carry no tails anyway."""
-    if block.tail and not block.tail.strip():
+            node = _node_with(nodes, starts, before - 1) if before else None
+            spot = _flow_spot(_holder(node.holder) if node is not None else None, doc)
+            if tag_of(spot) == "body":  # the text before it is the front (title, 版头 …) or nothing
+                k = at_start.get(spot, 0)
+                spot.insert(k, block)
+                at_start[spot] = k + 1
+            else:
+                spot.addnext(block)
         block.tail = None
+        after[before] = block
 
 
 def _node_with(nodes: list[_TextNode], starts: list[int], index: int) -> _TextNode | None:
     import bisect
 
     k = bisect.bisect_right(starts, index) - 1
-    while k >= 0:
-        node = nodes[k]
-        if node.ink:
-            return node
+    while k >= 0 and not nodes[k].ink:
         k -= 1
-    return None
+    return nodes[k] if k >= 0 else None
 
 
-def _flow_spot(holder: etree._Element | None):
-    """The element a block goes after: the paragraph or heading that holds the text before it;
-    None for the start of the body (text before it is in the title or addressee), "end" when
-    it is in the closing."""
+def _flow_spot(holder: etree._Element | None, doc: etree._Element) -> etree._Element:
+    """Where a block goes after the text of ``holder``: after the paragraph or heading that
+    holds it (in a body, section or 附件 body); at the start of the body when the text is in the
+    front parts; after the closing, 版记 or enclosure it is in otherwise (the document's tail
+    takes blocks)."""
     el = holder
-    while el is not None:
+    while el is not None and el is not doc:
         parent = el.getparent()
-        if tag_of(el) == "closing":
-            return "end"
-        if parent is not None and tag_of(parent) in ("body", "section"):
+        if tag_of(parent) in _FLOWS or (tag_of(parent) == "annex" and tag_of(el) in ("label", "title")):
             return el
-        if tag_of(el) == "document":
-            return None
-        if parent is not None and tag_of(parent) == "document":
-            return None
+        if tag_of(el) in _FRONT and parent is not None and tag_of(parent) in ("document", "enclosure"):
+            return parent.find(q("body"))
+        if parent is doc:
+            return el
         el = parent
-    return None
+    return doc.find(q("body"))
 
 
 def _put_blocks_at_start(doc: etree._Element, blocks: list[etree._Element]) -> None:
