@@ -126,3 +126,25 @@ def test_the_command_line_says_file_and_message_and_leaves_no_output(tmp_path, c
     err = capsys.readouterr().err
     assert f"{bad}: the document is encrypted" in err and "Traceback" not in err
     assert not any(f.name.startswith("bad") for f in out.glob("*")) if out.exists() else True
+
+
+def test_a_damaged_part(tmp_path):
+    path = make_docx(tmp_path / "d.docx", p("关于开展检查的通知") + p("正文。" * 200))
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 20:start + 40] = b"\xff" * 20  # inside the compressed body text
+    path.write_bytes(bytes(data))
+    assert "damaged" in refused(path) or "not well-formed" in refused(path)
+
+
+def test_numbers_word_never_writes_do_not_stop_the_reading(tmp_path):
+    numbering = ('<?xml version="1.0"?><w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                 '<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="x"><w:start w:val="-"/><w:numFmt w:val="decimal"/>'
+                 '<w:lvlText w:val="%1."/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+                 "</w:numbering>")
+    body = (p("关于开展检查的通知") + p("检查", '<w:numPr><w:ilvl w:val="99"/><w:numId w:val="1"/></w:numPr>')
+            + p("正文", '<w:outlineLvl w:val="many"/>'))
+    doc = pipeline.read(make_docx(tmp_path / "d.docx", body, parts={"word/numbering.xml": numbering}))
+    assert "检查" in "".join(doc.itertext())

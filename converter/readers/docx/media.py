@@ -26,7 +26,7 @@ from pathlib import Path
 from lxml import etree
 
 from ...model import new
-from .ooxml import NSMAP, R, local, ns_of
+from .ooxml import NSMAP, R, local, ns_of, to_int
 
 EMU_PER_INCH = 914400
 _A = "{%s}" % NSMAP["a"]
@@ -92,7 +92,7 @@ class Pictures:
         ext = pic.find(f"{_PIC}spPr/{_A}xfrm/{_A}ext")
         if ext is None and frame is not None:
             ext = frame.find(f"{_WP}extent")
-        size = (int(ext.get("cx", "0") or 0), int(ext.get("cy", "0") or 0)) if ext is not None else (0, 0)
+        size = (to_int(ext.get("cx"), 0, 0), to_int(ext.get("cy"), 0, 0)) if ext is not None else (0, 0)
         blip = pic.find(f".//{_A}blip")
         if blip is None:
             return None

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .ooxml import W, attr, wfind
+from .ooxml import W, attr, to_int, wfind
 
 _CN = "〇一二三四五六七八九"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
@@ -118,16 +118,16 @@ class Numbering:
         if root is None:
             return
         for a in root.iterfind(W + "abstractNum"):
-            self.abstract[attr(a, "abstractNumId")] = {int(attr(lv, "ilvl") or 0): _level(lv)
+            self.abstract[attr(a, "abstractNumId")] = {to_int(attr(lv, "ilvl"), 0, 0, 8): _level(lv)
                                                        for lv in a.iterfind(W + "lvl")}
         for num in root.iterfind(W + "num"):
             ref = wfind(num, "abstractNumId")
             starts, levels = {}, {}
             for o in num.iterfind(W + "lvlOverride"):
-                ilvl = int(attr(o, "ilvl") or 0)
+                ilvl = to_int(attr(o, "ilvl"), 0, 0, 8)
                 so = wfind(o, "startOverride")
                 if so is not None:
-                    starts[ilvl] = int(attr(so, "val") or 0)
+                    starts[ilvl] = to_int(attr(so, "val"), 0, 0, 10 ** 6)
                 lv = wfind(o, "lvl")
                 if lv is not None:
                     levels[ilvl] = _level(lv)
@@ -175,6 +175,6 @@ def _level(lv: etree._Element) -> Level:
 
     restart = val("lvlRestart")
     return Level(fmt=val("numFmt", "decimal") or "decimal", text=val("lvlText", "") or "",
-                 start=int(val("start", "1") or 1), restart=int(restart) if restart is not None else None,
+                 start=to_int(val("start"), 1, 0, 10 ** 6), restart=to_int(restart, 0, 0, 9) if restart is not None else None,
                  legal=wfind(lv, "isLgl") is not None, suffix=val("suff", "tab") or "tab",
                  style=val("pStyle"))

@@ -48,3 +48,13 @@ def on(el: etree._Element | None) -> bool:
     if el is None:
         return False
     return (attr(el, "val") or "true").lower() not in ("0", "false", "off", "none")
+
+
+def to_int(value: str | None, default: int, low: int = -(2 ** 31), high: int = 2 ** 31) -> int:
+    """A number attribute as Word writes it, or ``default`` when it is missing or is no number
+    (a hand-edited package must not stop the reading); clamped to [low, high]."""
+    try:
+        number = int(float(value)) if value not in (None, "") else default
+    except (TypeError, ValueError, OverflowError):
+        number = default
+    return min(max(number, low), high)

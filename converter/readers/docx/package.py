@@ -17,6 +17,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,8 +86,11 @@ class Package:
     def read(self, part: str) -> bytes:
         """A part's bytes, inflated no further than its declared size (a lying header is a bomb)."""
         info = self.zf.getinfo(part)
-        with self.zf.open(info) as f:
-            data = f.read(info.file_size + 1)
+        try:
+            with self.zf.open(info) as f:
+                data = f.read(info.file_size + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as e:
+            raise InputError(f"part {part} of the package is damaged and cannot be read ({e})", self.name) from None
         if len(data) > info.file_size:
             raise InputError(f"part {part} inflates beyond its declared size: refused as a zip bomb", self.name)
         return data

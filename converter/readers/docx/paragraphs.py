@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ...model import new
-from ..docx.ooxml import NSMAP, R, W, attr, local, ns_of, on, wfind
+from .ooxml import NSMAP, R, W, attr, local, ns_of, on, to_int, wfind
 from .content import Block, Item, Marks, Obj, Para, Span, fill
 from .numbering import Numbering
 from .styles import Styles
@@ -133,7 +133,7 @@ class BodyReader:
             para.kind = "rule" if para.kind == "para" else para.kind  # a rule if it shows no text
         outline = wfind(ppr, "outlineLvl")
         if outline is not None:
-            level = int(attr(outline, "val") or 9)
+            level = to_int(attr(outline, "val"), 9, 0, 9)
             para.heading = level + 1 if level < 9 else None
         jc = wfind(ppr, "jc")
         para.align = {"center": "center", "right": "right", "end": "right", "left": "left",
@@ -143,7 +143,7 @@ class BodyReader:
         if numpr is not None:
             n, i = wfind(numpr, "numId"), wfind(numpr, "ilvl")
             num_id = attr(n, "val") if n is not None else num_id
-            ilvl = int(attr(i, "val") or 0) if i is not None else ilvl
+            ilvl = to_int(attr(i, "val"), 0, 0, 8) if i is not None else ilvl
         if num_id:
             shown = self.numbering.next(num_id, ilvl)
             if shown is not None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .ooxml import W, attr, on, wfind
+from .ooxml import W, attr, on, to_int, wfind
 
 _HEADING = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
 _TITLE = re.compile(r"^(?:title|标题)$", re.IGNORECASE)
@@ -77,7 +77,7 @@ class Styles:
         heading = int(m.group(1)) if m else None
         outline = wfind(ppr, "outlineLvl")
         if heading is None and outline is not None:
-            level = int(attr(outline, "val") or 9)
+            level = to_int(attr(outline, "val"), 9, 0, 9)
             heading = level + 1 if level < 9 else None
         if heading is None and not _TITLE.match(name or "") and not m:
             heading = base.heading
@@ -86,7 +86,7 @@ class Styles:
         if numpr is not None:
             n, i = wfind(numpr, "numId"), wfind(numpr, "ilvl")
             num_id = attr(n, "val") if n is not None else num_id
-            ilvl = int(attr(i, "val") or 0) if i is not None else ilvl
+            ilvl = to_int(attr(i, "val"), 0, 0, 8) if i is not None else ilvl
         return StyleInfo(
             name=name or sid, heading=heading,
             title=bool(_TITLE.match(name or "")) or (base.title and not m),

@@ -11,7 +11,7 @@ from lxml import etree
 
 from ...model import new
 from .content import Block
-from .ooxml import W, attr, local, wfind
+from .ooxml import W, attr, local, to_int, wfind
 
 
 def read_table(tbl: etree._Element, reader) -> etree._Element:
@@ -29,7 +29,7 @@ def read_table(tbl: etree._Element, reader) -> etree._Element:
         cells: list[tuple[int, etree._Element | None]] = []
         for tc in _cells(tr):
             tcpr = wfind(tc, "tcPr")
-            span = int(attr(wfind(tcpr, "gridSpan"), "val") or 1) if wfind(tcpr, "gridSpan") is not None else 1
+            span = to_int(attr(wfind(tcpr, "gridSpan"), "val"), 1, 1, 1000) if wfind(tcpr, "gridSpan") is not None else 1
             vmerge = wfind(tcpr, "vMerge")
             continues = vmerge is not None and (attr(vmerge, "val") or "continue") == "continue"
             if continues and col in origins:
@@ -90,7 +90,7 @@ def _cells(tr: etree._Element):
 
 def _grid_before(trpr) -> int:
     gb = wfind(trpr, "gridBefore")
-    return int(attr(gb, "val") or 0) if gb is not None else 0
+    return to_int(attr(gb, "val"), 0, 0, 1000) if gb is not None else 0
 
 
 def _has_text(tc) -> bool:
