@@ -26,5 +26,6 @@ class Visitor:
 
     @classmethod
     def handled(cls) -> set[str]:
-        """Local names this visitor renders (for the 'every writer renders every element' test)."""
-        return {n[len("visit_"):] for n in dir(cls) if n.startswith("visit_") and n != "visit"}
+        """Local names this visitor renders (for the 'every writer renders every element' test);
+        ``visit_copy_number`` renders <copy-number> (element names have hyphens, never ``_``)."""
+        return {n[len("visit_"):].replace("_", "-") for n in dir(cls) if n.startswith("visit_") and n != "visit"}

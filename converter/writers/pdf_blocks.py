@@ -196,6 +196,83 @@ class BlockTranslator(Visitor):
     def visit_remark(self, el):
         self._simple(el, "remark")
 
+    # --- the rest of a GB/T 9704 document: paragraphs in their roles, in source order ----------
+    # (the exact GB/T 9704 page — red rule, 版记 rules, attachments on new pages — is a later issue)
+    def visit_record(self, el):
+        """A web page's record: one line per field, label and value as written."""
+        role = self.style.role("record")
+        for fld in el.iterfind(q("field")):
+            spans = []
+            for part in (child(fld, "label"), child(fld, "value")):
+                if part is not None and part.text:
+                    spans.append(Span(part.text, role, offset=self.pos.get((part, "text"))))
+            self._add(Para(spans, role))
+
+    def visit_masthead(self, el):
+        for c in children(el):
+            self.visit(c)
+
+    def visit_copy_number(self, el):
+        self._simple(el, "masthead")
+
+    visit_secrecy = visit_urgency = visit_copy_number
+
+    def visit_mark(self, el):
+        """发文机关标志: one line per issuing body, 文件 after the last as written."""
+        role = self.style.role("mark")
+        lead = [Span(el.text, role, offset=self.pos.get((el, "text")))] if el.text and el.text.strip() else []
+        for issuer in el.iterfind(q("issuer")):
+            spans = lead + [Span(issuer.text or "", role, offset=self.pos.get((issuer, "text")))]
+            if issuer.tail and issuer.tail.strip():
+                spans.append(Span(issuer.tail, role, offset=self.pos.get((issuer, "tail"))))
+            lead = []
+            self._add(Para(spans, role, keep_with_next=True))
+
+    def visit_signers(self, el):
+        """签发人：names, on one line in the 文号's role."""
+        role = self.style.role("docnumber")
+        spans = []
+        for c in children(el):
+            if spans and tag_of(c) == "signer":
+                spans.append(Span(" ", role))
+            spans.append(Span(c.text or "", role, offset=self.pos.get((c, "text"))))
+        self._add(Para(spans, role))
+
+    def visit_byline(self, el):
+        self._simple(el, "byline")
+
+    def visit_annex(self, el):
+        """An attachment body: its label, its title, its content."""
+        for c in children(el):
+            if tag_of(c) == "label":
+                self._simple(c, "annex-label", keep_with_next=True)
+            else:
+                self.visit(c)
+
+    def visit_enclosure(self, el):
+        for c in children(el):
+            self.visit(c)
+
+    def visit_colophon(self, el):
+        """版记: 主送, 抄送, 印发机关 and 印发日期, each a paragraph in the colophon role."""
+        for c in children(el):
+            if tag_of(c) == "printer":
+                self.visit_printer(c)
+            else:
+                self._simple(c, "colophon")
+
+    def visit_printer(self, el):
+        role = self.style.role("colophon")
+        spans = []
+        for c in children(el):
+            if spans:
+                spans.append(Span(" ", role))
+            spans.append(Span(c.text or "", role, offset=self.pos.get((c, "text"))))
+        self._add(Para(spans, role))
+
+    def visit_cc(self, el):
+        self._simple(el, "colophon")
+
     # --- other blocks -----------------------------------------------------------------
     def visit_list(self, el, depth: int = 0):
         role = self.style.role("list")
@@ -298,7 +375,7 @@ class BlockTranslator(Visitor):
 
     def _inline(self, c, ctx: _Inline) -> list[Span]:
         tag = tag_of(c)
-        if tag in ("number",):
+        if tag in ("number", "issuer", "date"):  # a numbered paragraph; a byline's issuer and date
             return self.inlines(c, ctx)
         if tag == "lead":
             lead = self.style.role("lead")
@@ -338,4 +415,5 @@ class BlockTranslator(Visitor):
     visit_link = visit_br = visit_footnote = visit_image = visit_caption = visit_label = None
     visit_attachment = visit_issuer = visit_date = visit_thead = visit_tbody = visit_row = None
     visit_cell = visit_author = visit_subject = visit_keyword = visit_property = None
+    visit_field = visit_value = visit_signer = None
 

@@ -22,6 +22,7 @@ from ...model.visitor import Visitor
 from ...style import ResolvedStyle
 from .blocks import Closing, TablesAndFigures
 from .notes import Footnotes
+from .parts import Parts
 from .ooxml import PPR_ORDER, RPR_ORDER, el, is_cjk_lang, put, twips
 from .styles import ListNumbering, paragraph_styles
 
@@ -38,7 +39,7 @@ class Fmt:
     rstyle: str | None = None  # a character style id
 
 
-class DocxTranslator(TablesAndFigures, Closing, Footnotes, Visitor):
+class DocxTranslator(TablesAndFigures, Closing, Parts, Footnotes, Visitor):
     """Visits the model and appends the matching WordprocessingML to a python-docx Document."""
 
     def __init__(self, document, style: ResolvedStyle, ctx: BuildContext, ids: dict[str, str], cjk: bool):

@@ -19,6 +19,7 @@ from lxml import etree
 from ...model import child, children, tag_of
 from ...model.outline import words
 from ...model.visitor import Visitor
+from .parts import Parts
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -81,7 +82,7 @@ class Resources:
     start_side: str = "left"
 
 
-class XhtmlTranslator(Visitor):
+class XhtmlTranslator(Parts, Visitor):
     """Renders model elements into XHTML; ``current`` is the package path being written."""
 
     def __init__(self, resources: Resources):
