@@ -10,7 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..model import child, children, q, tag_of, text_positions
-from ..model.outline import heading_label
+from ..model.outline import heading_label, navigation
 from ..model.images import resolve_image
 from ..model.visitor import Visitor
 from ..style import ResolvedStyle, Role
@@ -96,10 +96,15 @@ class BlockTranslator(Visitor):
         self.blocks: list[Block] = []
         self.notes: list[list[Block]] = []
         self._after_para: list[Block] = []  # inline images, set after their paragraph
+        #: bookmark depth added to sections: 1 inside an attachment body or enclosed document,
+        #: whose own bookmark is the level above them
+        self._nest = 0
+        self._part_labels: dict = {}
 
     # --- document level -------------------------------------------------------------
     def translate(self, doc: etree._Element) -> list[Block]:
         self.pos = text_positions(doc)
+        self._part_labels = {e.element: e.label for e in navigation(doc)}
         self.visit(doc)
         if self.notes:
             label = "注释" if self.lang.startswith("zh") else "Notes"
@@ -146,7 +151,7 @@ class BlockTranslator(Visitor):
         head = child(el, "heading")
         hrole = self.style.role(f"heading-{min(level, 6)}")
         rest = [c for c in children(el) if c is not head]
-        bookmark = (el.get("id") or f"h{id(el)}", heading_label(head), level - 1)
+        bookmark = (el.get("id") or f"h{id(el)}", heading_label(head), level - 1 + self._nest)
         if el.get("runin") == "true" and rest and tag_of(rest[0]) == "p":
             body = self.style.role("body")
             span_role = replace(self.style.runin_role(level), size=body.size)  # at the body's size
@@ -242,16 +247,27 @@ class BlockTranslator(Visitor):
         self._simple(el, "byline")
 
     def visit_annex(self, el):
-        """An attachment body: its label, its title, its content."""
+        """An attachment body: its label (bookmarked), its title, its content."""
+        self._nest = 1
         for c in children(el):
             if tag_of(c) == "label":
-                self._simple(c, "annex-label", keep_with_next=True)
+                self._simple(c, "annex-label", keep_with_next=True, bookmark=self._part_bookmark(el))
             else:
                 self.visit(c)
+        self._nest = 0
 
     def visit_enclosure(self, el):
+        """An enclosed document: its parts as the document's, its title bookmarked."""
+        self._nest = 1
         for c in children(el):
-            self.visit(c)
+            if tag_of(c) == "title":
+                self._simple(c, "title", balanced=True, bookmark=self._part_bookmark(el))
+            else:
+                self.visit(c)
+        self._nest = 0
+
+    def _part_bookmark(self, el) -> tuple[str, str, int]:
+        return (el.get("id") or f"h{id(el)}", self._part_labels.get(el, ""), 0)
 
     def visit_colophon(self, el):
         """版记: 主送, 抄送, 印发机关 and 印发日期, each a paragraph in the colophon role."""

@@ -73,13 +73,16 @@ class Parts:
         for c in children(node):
             if tag_of(c) == "label":
                 self._paragraph("annex-label")
+                self._anchor(node)
                 self._text(c.text)
             else:
                 self.visit(c)
 
     def visit_enclosure(self, node):
-        for c in children(node):
+        for k, c in enumerate(children(node)):
             self.visit(c)
+            if k == 0:
+                self._anchor(node)
 
     def visit_colophon(self, node):
         """版记: 主送, 抄送, 印发, each a paragraph in the colophon style."""

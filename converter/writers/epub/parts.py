@@ -81,7 +81,7 @@ class Parts:
 
     def visit_annex(self, el, out):
         """An attachment body: its label, its title, then its content."""
-        box = h(out, "section", class_="annex")
+        box = h(out, "section", class_="annex", id=el.get("id"))
         for c in children(el):
             if tag_of(c) == "label":
                 self.inlines(c, h(box, "p", class_="annex-label"))
@@ -89,7 +89,7 @@ class Parts:
                 self.visit(c, box)
 
     def visit_enclosure(self, el, out):
-        self.blocks(el, h(out, "section", class_="enclosure"))
+        self.blocks(el, h(out, "section", class_="enclosure", id=el.get("id")))
 
     def visit_colophon(self, el, out):
         """版记: 主送, 抄送, 印发, each a paragraph in the colophon role."""
