@@ -205,13 +205,16 @@ class BlockTranslator(Visitor):
     # (the exact GB/T 9704 page — red rule, 版记 rules, attachments on new pages — is a later issue)
     def visit_record(self, el):
         """A web page's record: one line per field, label and value as written."""
-        role = self.style.role("record")
         for fld in el.iterfind(q("field")):
-            spans = []
-            for part in (child(fld, "label"), child(fld, "value")):
-                if part is not None and part.text:
-                    spans.append(Span(part.text, role, offset=self.pos.get((part, "text"))))
-            self._add(Para(spans, role))
+            self.visit_field(fld)
+
+    def visit_field(self, el):
+        role = self.style.role("record")
+        spans = []
+        for part in (child(el, "label"), child(el, "value")):
+            if part is not None and part.text:
+                spans.append(Span(part.text, role, offset=self.pos.get((part, "text"))))
+        self._add(Para(spans, role))
 
     def visit_masthead(self, el):
         for c in children(el):
@@ -431,5 +434,6 @@ class BlockTranslator(Visitor):
     visit_link = visit_br = visit_footnote = visit_image = visit_caption = visit_label = None
     visit_attachment = visit_issuer = visit_date = visit_thead = visit_tbody = visit_row = None
     visit_cell = visit_author = visit_subject = visit_keyword = visit_property = None
-    visit_field = visit_value = visit_signer = None
+    #: a record's values and the 签发人 names are set by their parents
+    rendered_elsewhere = {"value": "visit_field", "signer": "visit_signers"}
 

@@ -6,104 +6,97 @@ of their own) is a later issue; here every part prints, in source order, at its 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from lxml import etree
+
 from ...model import child, children, q, tag_of
+from .output import Output
+
+Visit = Callable[..., object]
 
 
 class Parts:
-    """Visits for the parts of an official document beyond title, body and closing."""
+    """Renders the parts of an official document beyond title, body and closing."""
 
-    def visit_record(self, node):
+    def __init__(self, out: Output, visit: Visit, inlines: Callable[[etree._Element], None]):
+        self.out, self.visit, self.inlines = out, visit, inlines
+
+    def record(self, node: etree._Element) -> None:
+        """A web page's record: one paragraph per field, label and value as written."""
         for fld in node.iterfind(q("field")):
-            self.visit(fld)
+            self.field(fld)
 
-    def visit_field(self, node):
-        """One line of a web page's record: label and value as written."""
-        self._paragraph("record")
+    def field(self, node: etree._Element) -> None:
+        self.out.paragraph("record")
         for part in children(node):
-            self.visit(part)
+            self.out.text(part.text)
 
-    def visit_value(self, node):
-        self._text(node.text)
+    def line(self, node: etree._Element, key: str) -> None:
+        """A part that is one line of text: 份号, 密级和保密期限, 紧急程度."""
+        self.out.paragraph(key)
+        self.out.text(node.text)
 
-    def visit_masthead(self, node):
-        for c in children(node):
-            self.visit(c)
-
-    def visit_copy_number(self, node):
-        """份号, 密级和保密期限, 紧急程度: flush left, one a line."""
-        self._paragraph("masthead")
-        self._text(node.text)
-
-    visit_secrecy = visit_urgency = visit_copy_number
-
-    def visit_mark(self, node):
+    def mark(self, node: etree._Element) -> None:
         """发文机关标志: one paragraph per issuing body, 文件 after the last as written."""
         lead = node.text if node.text and node.text.strip() else None
         for issuer in node.iterfind(q("issuer")):
-            self._paragraph("mark")
-            self._text(lead)
+            self.out.paragraph("mark")
+            self.out.text(lead)
             lead = None
-            self._text(issuer.text)
+            self.out.text(issuer.text)
             if issuer.tail and issuer.tail.strip():
-                self._text(issuer.tail)
+                self.out.text(issuer.tail)
 
-    def visit_signers(self, node):
+    def signers(self, node: etree._Element) -> None:
         """签发人：names, in the 文号's style."""
-        self._paragraph("docnumber")
-        first = True
-        for c in children(node):
-            if tag_of(c) == "signer" and not first:
-                self._text(" ")
-            self.visit(c)
-            first = False
+        self.out.paragraph("docnumber")
+        for k, c in enumerate(children(node)):
+            if tag_of(c) == "signer" and k > 1:
+                self.out.text(" ")
+            self.out.text(c.text)
 
-    def visit_signer(self, node):
-        self._text(node.text)
-
-    def visit_byline(self, node):
+    def byline(self, node: etree._Element) -> None:
         """（民政部　一九九七年一月二十八日）: the words as written, issuer and date inside."""
-        self._paragraph("byline")
-        self._text(node.text)
+        self.out.paragraph("byline")
+        self.out.text(node.text)
         for c in node:
-            self._text(c.text)
-            self._text(c.tail)
+            self.out.text(c.text)
+            self.out.text(c.tail)
 
-    def visit_annex(self, node):
-        """An attachment body: its label, its title, then its content."""
+    def annex(self, node: etree._Element) -> None:
+        """An attachment body: its label (bookmarked), its title, then its content."""
         for c in children(node):
             if tag_of(c) == "label":
-                self._paragraph("annex-label")
-                self._anchor(node)
-                self._text(c.text)
+                self.out.paragraph("annex-label")
+                self.out.anchor(node)
+                self.out.text(c.text)
             else:
                 self.visit(c)
 
-    def visit_enclosure(self, node):
+    def enclosure(self, node: etree._Element) -> None:
+        """An enclosed document: its parts as a document's, bookmarked at its first."""
         for k, c in enumerate(children(node)):
             self.visit(c)
             if k == 0:
-                self._anchor(node)
+                self.out.anchor(node)
 
-    def visit_colophon(self, node):
+    def colophon(self, node: etree._Element) -> None:
         """版记: 主送, 抄送, 印发, each a paragraph in the colophon style."""
         for c in children(node):
             if tag_of(c) == "printer":
-                self.visit(c)
+                self.printer(c)
             else:
-                self._paragraph("colophon")
-                self._inlines(c)
+                self.out.paragraph("colophon")
+                self.inlines(c)
 
-    def visit_cc(self, node):
-        self._paragraph("colophon")
-        self._inlines(node)
-
-    def visit_printer(self, node):
+    def printer(self, node: etree._Element) -> None:
         """印发机关 and 印发日期 on one line."""
-        self._paragraph("colophon")
+        self.out.paragraph("colophon")
         issuer, date = child(node, "issuer"), child(node, "date")
         if issuer is not None:
-            self._text(issuer.text)
+            self.out.text(issuer.text)
         if issuer is not None and date is not None:
-            self._text(" ")
+            self.out.text(" ")
         if date is not None:
-            self._text(date.text)
+            self.out.text(date.text)
