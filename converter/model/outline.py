@@ -149,6 +149,36 @@ def sections(parent: etree._Element) -> list[OutlineEntry]:
     return out
 
 
+@dataclass
+class NavEntry:
+    """An entry of a document's navigation (PDF bookmarks, EPUB table of contents)."""
+
+    element: etree._Element  # a section, annex or enclosure (its id is the link target)
+    label: str
+    entries: list["NavEntry"] = field(default_factory=list)
+
+
+def navigation(doc: etree._Element) -> list[NavEntry]:
+    """What a reader navigates by: the body's sections, then each attachment body (its label
+    and title) and each enclosed document (its title), with their own sections under them."""
+
+    def nav(parent: etree._Element | None) -> list[NavEntry]:
+        if parent is None:
+            return []
+        return [NavEntry(sec, heading_label(child(sec, "heading")), nav(sec)) for sec in parent.iterfind(q("section"))]
+
+    out = nav(child(doc, "body"))
+    for part in children(doc):
+        if tag_of(part) == "annex":
+            label = " ".join((part.findtext(q("label")) or "").split())
+            title = child(part, "title")
+            words_ = " ".join(plain_text(title).split()) if title is not None else ""
+            out.append(NavEntry(part, f"{label} {words_}".strip(), nav(part)))
+        elif tag_of(part) == "enclosure":
+            out.append(NavEntry(part, " ".join(plain_text(child(part, "title")).split()), nav(child(part, "body"))))
+    return out
+
+
 def outline(doc: etree._Element) -> dict:
     """The structure a reader found, in the fixed shape of `converter inspect --json`."""
     meta = metadata(doc)
@@ -291,4 +321,4 @@ def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
-__all__ = ["Metadata", "metadata", "outline", "docnumber", "record_fields", "sections", "heading_text", "heading_label", "number_text", "OutlineEntry", "children"]
+__all__ = ["Metadata", "metadata", "outline", "navigation", "NavEntry", "docnumber", "record_fields", "sections", "heading_text", "heading_label", "number_text", "OutlineEntry", "children"]

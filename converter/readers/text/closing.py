@@ -33,7 +33,8 @@ def date_line(line: Line) -> str | None:
 
 def closing_at(lines: list[Line], start: int, d: int, short: int) -> Closing:
     """The closing whose date is lines[d]; the body starts at lines[start]."""
-    spaced = sum(line.blank_before for line in lines) > len(lines) * 0.6  # a blank line after every line
+    # a paste with a blank line after every line (the date too) separates nothing by them
+    spaced = lines[d].blank_before
     after = d + 1
     remarks: list[Line] = []
     while after < len(lines) and shapes.is_remark(lines[after].text) and not shapes.ANNEX_LABEL.match(lines[after].text):

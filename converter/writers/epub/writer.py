@@ -31,6 +31,7 @@ from ...model import child, children, plain_text, tag_of
 from ...model.outline import metadata
 from ...style import ResolvedStyle
 from .. import packaging
+from . import SETTINGS, writing_mode
 from .css import SIDES, stylesheet
 from .fonts import EmbeddedFont, FontChoice, embed, font_face_rules
 from .meta import accessibility, facts, identifier, new_book, print_source
@@ -45,7 +46,6 @@ IMAGE_DIR = "images"
 #: a document with less text than this stays in one content document
 SPLIT_THRESHOLD = 12_000
 
-_FRONT = ("docnumber", "title", "subtitle", "addressee")
 _WORDS = {  # navigation captions, by the document's language
     "zh": {"toc": "目录", "landmarks": "导览", "pages": "页码"},
     "": {"toc": "Contents", "landmarks": "Landmarks", "pages": "Pages"},
@@ -56,6 +56,8 @@ __all__ = ["EpubWriter", "identifier", "plan", "Part"]
 
 class EpubWriter:
     suffix = ".epub"
+    #: the keys of a style sheet's [epub] section
+    settings = SETTINGS
 
     def __init__(self, split_threshold: int = SPLIT_THRESHOLD, embed_fonts: bool = True):
         self.split_threshold = split_threshold
@@ -77,7 +79,7 @@ class EpubWriter:
         nav_root = nav_document(NAV_PATH, CSS_PATH, meta.lang, words, book.toc, landmarks, pages)
         css, fonts = self._style_sheet(style, meta.lang, [*(c.root for c in chapters), nav_root], ctx)
         _assemble(book, css, fonts, chapters, images, words, title)
-        if style.writing_mode == "vertical-rl":
+        if writing_mode(style) == "vertical-rl":
             book.set_direction("rtl")  # page-progression-direction: pages turn right to left
 
         # the print edition's length, which may exceed the markers (a page with no place in the text)
@@ -160,7 +162,7 @@ def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedSt
     translator = XhtmlTranslator(Resources(
         targets=_targets(parts), image=images.add, warn=ctx.warn,
         taken={el.get("id") for el in doc.iter() if el.get("id")},
-        start_side=SIDES[style.writing_mode][2],
+        start_side=SIDES[writing_mode(style)][2],
     ))
     chapters = [_Chapter(part, _chapter(part, translator, lang), lang) for part in parts]
     pages = [PageTarget(n, path, ident) for n, path, ident in translator.pages]
@@ -185,8 +187,12 @@ def plan(doc: etree._Element, threshold: int, title: str) -> list[Part]:
     page when nothing does); the last part also holds the closing.  Blocks that follow a
     section at the top level stay with it.
     """
-    front = [c for c in children(doc) if tag_of(c) in _FRONT]
-    body, closing = child(doc, "body"), child(doc, "closing")
+    parts = [c for c in children(doc) if tag_of(c) != "meta"]
+    body = child(doc, "body")
+    at = parts.index(body) if body is not None else len(parts)
+    # before the body: 版头, title, addressee …; after it: the closing, attachment bodies,
+    # enclosed documents, the 版记 — all of them, in source order
+    front, after = parts[:at], parts[at + 1 :]
     flow = children(body) if body is not None else []
     groups: list[list[etree._Element]] = [list(front)]
     if len(plain_text(doc)) < threshold:
@@ -196,8 +202,7 @@ def plan(doc: etree._Element, threshold: int, title: str) -> list[Part]:
             if tag_of(el) == "section":
                 groups.append([])
             groups[-1].append(el)
-    if closing is not None:
-        groups[-1].append(closing)
+    groups[-1] += after
     parts = []
     for n, elements in enumerate(groups, start=1):
         head = elements[0] if elements else None
