@@ -1,13 +1,15 @@
 """The document's properties (docProps/core.xml) as the model's metadata: author, subject, keywords.
 
 Only what is not the text's: the title is the document's first lines, not dc:title. The author
-is kept unless it is the signature's issuing body (which our DOCX writer records there).
+is kept unless it is the author the text gives already (the signature's issuing body, which our
+DOCX writer records there).
 """
 from __future__ import annotations
 
 from lxml import etree
 
 from ... import model
+from ...model.outline import metadata
 
 _NS = {"dc": "http://purl.org/dc/elements/1.1/",
        "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"}
@@ -22,8 +24,11 @@ def add_properties(doc: etree._Element, pkg) -> None:
     subject = (root.findtext("dc:subject", "", _NS) or "").strip()
     keywords = [k.strip() for k in (root.findtext("cp:keywords", "", _NS) or "").replace("；", ",").replace(";", ",")
                 .replace("，", ",").split(",") if k.strip()]
-    issuers = "; ".join(i.text or "" for i in doc.iter(model.q("issuer")))
-    authors = [a.strip() for a in creator.split(";") if a.strip()] if creator and creator != issuers else []
+    # the author the text already gives (the signature's issuing body), which our writer records
+    derived = [a.strip() for a in "; ".join(metadata(doc).authors).split(";")]
+    authors = [a.strip() for a in creator.split(";") if a.strip()]
+    if authors == [a for a in derived if a]:
+        authors = []
     if not (authors or subject or keywords):
         return
     meta = doc.find(model.q("meta"))
