@@ -63,10 +63,11 @@ class DocxReader:
         pictures = Pictures(pkg, self.resource_dir, found, path.stat().st_mtime)
         notes: Notes | None = None
 
-        def reader_for(part: str, with_notes: bool = True) -> BodyReader:
-            return BodyReader(part, styles, numbering, found, pictures, notes if with_notes else None, pkg.rels(part))
+        def reader_for(part: str) -> BodyReader:
+            """A reader of one part's stories (the body, or the notes part), with its relationships."""
+            return BodyReader(part, styles, numbering, found, pictures, notes, pkg.rels(part))
 
-        notes = Notes(pkg, pkg.main, lambda part: reader_for(part))
+        notes = Notes(pkg, pkg.main, reader_for)
         items = reader_for(pkg.main).blocks(body)
         noticed: list[Diagnostic] = []
         mark = letterhead(pkg, main_root)

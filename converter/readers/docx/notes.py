@@ -17,30 +17,31 @@ class Notes:
         self.pkg = pkg
         self.main = main
         self.make_reader = make_reader  # part name → a BodyReader for that part's stories
-        self._parts: dict[str, dict[str, etree._Element]] = {}
-        self.open: list[str] = []
+        #: kind (footnote, endnote) → (the part's name, its notes by id)
+        self._parts: dict[str, tuple[str | None, dict[str, etree._Element]]] = {}
+        self.open: list[str] = []  # notes being read (a note referring to itself is read once)
 
-    def _notes(self, kind: str) -> dict[str, etree._Element]:
+    def _notes(self, kind: str) -> tuple[str | None, dict[str, etree._Element]]:
         if kind not in self._parts:
             part = self.pkg.related(self.main, kind + "s")  # footnotes, endnotes
             root = self.pkg.xml(part) if part else None
             found = {}
             for n in root.iterfind(W + kind) if root is not None else ():
-                if (attr(n, "type") or "normal") == "normal":
+                if (attr(n, "type") or "normal") == "normal":  # not Word's separators
                     found[attr(n, "id") or ""] = n
-            self._parts[kind] = found
-            self._parts[kind + ":part"] = part  # type: ignore[assignment]
+            self._parts[kind] = (part, found)
         return self._parts[kind]
 
     def note(self, kind: str, note_id: str) -> etree._Element | None:
         """A model <footnote> holding the note's paragraphs, or None for an unknown note."""
-        source = self._notes(kind).get(note_id)
+        part, notes = self._notes(kind)
+        source = notes.get(note_id)
         key = f"{kind}:{note_id}"
         if source is None or key in self.open:
             return None
         self.open.append(key)
         try:
-            reader = self.make_reader(self._parts[kind + ":part"])
+            reader = self.make_reader(part)
             note = new("footnote")
             for item in reader.blocks(source):
                 if isinstance(item, Block):

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ... import model
 from ...model import new, q, tag_of
 from ..report_patterns import detect_lang
 from ..text import parse_report
