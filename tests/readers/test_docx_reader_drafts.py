@@ -219,6 +219,7 @@ def test_a_folder_build_takes_docx_files_beside_text_ones(tmp_path, capsys):
     make_docx(src / "pictured.docx", body, parts={"word/media/image1.png": png(40, 20)},
               rels=[("rP", "image", "media/image1.png")])
     (src / "note.txt").write_text("关于开会的通知\n\n各部门：\n\n定于周一开会。\n", encoding="utf-8")
+    (src / "~$report.docx").write_bytes(b"\x06owner\x00" * 20)  # Word's owner file of an open document: not a source
     out = tmp_path / "out"
     assert main(["build", str(src), "-o", str(out), "--to", "xml,pdf,docx,epub", "-q"]) == 0
     for name in ("2024/report", "pictured", "note"):
