@@ -140,3 +140,32 @@ def test_text_that_does_not_fit_is_plain_paragraphs_with_a_warning(monkeypatch):
     assert [model.tag_of(c) for c in model.child(doc, "body")] == ["p", "p"]
     assert len(noticed) == 1 and noticed[0].level == "warning" and noticed[0].line == 1
     assert "plain paragraphs" in noticed[0].message
+
+
+def test_a_misplaced_part_in_canonical_xml_names_its_line(tmp_path):
+    from converter.errors import SchemaError
+
+    bad = tmp_path / "bad.xml"
+    bad.write_text('<document xmlns="urn:x-converter:document:1" version="1" xml:lang="zh-CN">\n'
+                   '<title>标题</title>\n<body><p>正文。</p></body>\n<masthead><urgency>特急</urgency></masthead>\n'
+                   '</document>\n', encoding="utf-8")
+    try:
+        read(bad)
+    except SchemaError as e:
+        assert str(e).startswith(f"{bad}:4: ")
+    else:
+        raise AssertionError("a 版头 after the body was accepted")
+
+
+def test_the_reader_warning_reaches_the_command_line(monkeypatch, tmp_path, capsys):
+    from converter.cli import main
+    from converter.readers import text as reader
+
+    def refuse(lines, lang):
+        raise ValueError("no shape")
+
+    monkeypatch.setattr(reader, "_structured", refuse)
+    src = tmp_path / "odd.txt"
+    src.write_text("标题\n正文。\n", encoding="utf-8")
+    assert main(["inspect", str(src)]) == 0
+    assert f"{src}:1: warning: read as plain paragraphs" in capsys.readouterr().err
