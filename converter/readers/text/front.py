@@ -59,6 +59,9 @@ def _mark(lines: list[Line], j: int, head: etree._Element) -> int:
     model.set_line(mark, lines[j].number)
     for line in lines[j:k]:
         m = _FILE_WORD.match(line.text)  # the body's name, then 文件 (kept as written)
+        if m is None and len(mark) and "".join(line.text.split()) == "文件":
+            mark[-1].tail = (mark[-1].tail or "") + line.text  # 文件 beside a joint stack of names
+            continue
         new("issuer", m.group(1) if m else line.text, mark).tail = m.group(2) if m else None
     return k
 
