@@ -140,3 +140,58 @@ def test_text_that_does_not_fit_is_plain_paragraphs_with_a_warning(monkeypatch):
     assert [model.tag_of(c) for c in model.child(doc, "body")] == ["p", "p"]
     assert len(noticed) == 1 and noticed[0].level == "warning" and noticed[0].line == 1
     assert "plain paragraphs" in noticed[0].message
+
+
+def test_a_misplaced_part_in_canonical_xml_names_its_line(tmp_path):
+    from converter.errors import SchemaError
+
+    bad = tmp_path / "bad.xml"
+    bad.write_text('<document xmlns="urn:x-converter:document:1" version="1" xml:lang="zh-CN">\n'
+                   '<title>标题</title>\n<body><p>正文。</p></body>\n<masthead><urgency>特急</urgency></masthead>\n'
+                   '</document>\n', encoding="utf-8")
+    try:
+        read(bad)
+    except SchemaError as e:
+        assert str(e).startswith(f"{bad}:4: ")
+    else:
+        raise AssertionError("a 版头 after the body was accepted")
+
+
+def test_the_reader_warning_reaches_the_command_line(monkeypatch, tmp_path, capsys):
+    from converter.cli import main
+    from converter.readers import text as reader
+
+    def refuse(lines, lang):
+        raise ValueError("no shape")
+
+    monkeypatch.setattr(reader, "_structured", refuse)
+    src = tmp_path / "odd.txt"
+    src.write_text("标题\n正文。\n", encoding="utf-8")
+    assert main(["inspect", str(src)]) == 0
+    assert f"{src}:1: warning: read as plain paragraphs" in capsys.readouterr().err
+
+
+def test_parts_after_the_closing_in_any_order():
+    text = ("某县人民政府关于同意设立某镇的批复\n某政函〔2024〕3号\n签发人：赵六\n县民政局：\n你局请示收悉。同意设立某镇。\n"
+            "某县人民政府\n2024年5月6日\n联系电话：1234567\n抄送：县委办公室。\n主送：县民政局。\n"
+            "附件 1\n某镇行政区划图说明\n说明正文。\n某县人民政府办公室　2024年5月7日印发\n")
+    doc = parse_report(text)
+    out = outline(doc)
+    assert out["docnumber"] == "某政函〔2024〕3号" and out["signers"] == ["赵六"]  # under the title, lines apart
+    assert out["addressee"] == "县民政局："
+    assert [r.text for r in doc.iterfind(q("closing", "remark"))] == ["联系电话：1234567"]
+    assert [model.tag_of(c) for c in doc][-4:] == ["closing", "colophon", "annex", "colophon"]
+    assert out["cc"] == ["县委办公室"]
+    assert model.plain_text(doc.find(q("colophon", "addressee"))) == "主送：县民政局。"
+    assert out["attachment_bodies"] == [{"label": "附件1", "title": "某镇行政区划图说明"}]
+    assert out["printer"] == {"body": "某县人民政府办公室", "date": "2024-05-07"}
+
+
+def test_a_joint_mark_and_half_width_colons_are_kept_as_written():
+    doc = parse_report("中共某市委办公室\n某市人民政府办公室\n文件\n某办发〔2024〕1号\n关于加强值班工作的通知\n各区委、区政府:\n"
+                       "(一)加强值守:各单位要严格执行值班制度。\n")
+    out = outline(doc)
+    assert out["issuing_mark"] == ["中共某市委办公室", "某市人民政府办公室文件"]  # 文件 beside the stack
+    assert [i.text for i in doc.iterfind(q("masthead", "mark", "issuer"))] == ["中共某市委办公室", "某市人民政府办公室"]
+    assert out["addressee"] == "各区委、区政府:"
+    assert [(s["number"], s["heading"], s["runin"]) for s in out["sections"]] == [("(一)", "加强值守", True)]

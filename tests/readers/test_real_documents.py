@@ -75,3 +75,14 @@ def test_real_documents_structure_accuracy():
 def test_real_document_keeps_every_character(path):
     doc = read(path)
     assert nonspace(model.plain_text(doc)) == nonspace(read_text(path))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "utf-16"])
+def test_a_real_document_in_another_encoding_and_crlf_reads_the_same(tmp_path, encoding):
+    """Word's and Notepad's ways of saving the same paste: a BOM, GB18030, UTF-16, CRLF."""
+    src = REAL / "gov-2018-notice-holidays.txt"
+    if not src.is_file():
+        pytest.skip("real documents absent")
+    other = tmp_path / src.name
+    other.write_bytes(src.read_text(encoding="utf-8").replace("\n", "\r\n").encode(encoding))
+    assert found(other) == found(src)

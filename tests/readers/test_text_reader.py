@@ -385,3 +385,19 @@ def test_sample_annual_review():
         (1, "4.", "Conclusion", True),
     ]
     assert out["signature"] == {"issuer": "Jane Smith, Director of Finance", "date": "2024-01-15"}
+
+
+def test_sample_gongwen_notice_has_every_part():
+    """sources/gongwen-notice.txt: a full 公文 with 版头, tables, attachment bodies and 版记."""
+    out = outline(read(SOURCES / "gongwen-notice.txt"))
+    assert (out["copy_number"], out["urgency"], out["issuing_mark"]) == ("000036", "加急", ["某市人民政府办公室文件"])
+    assert out["docnumber"] == "某政办发〔2024〕15号"
+    assert out["title"] == "某市人民政府办公室关于做好2024年防汛抗旱工作的通知"
+    assert [(level, number) for level, number, _, _ in flat(out["sections"])] == [
+        (1, "一、"), (1, "二、"), (2, "（一）"), (2, "（二）"), (2, "（三）"), (1, "三、")]
+    assert out["tables"] == 2
+    assert out["signature"] == {"issuer": "某市人民政府办公室", "date": "2024-04-22"}
+    assert [b["label"] for b in out["attachment_bodies"]] == ["附件1", "附件2"]
+    assert out["attachments"] == [b["title"] for b in out["attachment_bodies"]]
+    assert out["cc"] == ["市委办公室", "市人大常委会办公室", "市政协办公室", "市中级法院", "市检察院"]
+    assert out["printer"] == {"body": "某市人民政府办公室", "date": "2024-04-23"}

@@ -81,6 +81,7 @@ def _is_signature_line(text: str, short: int) -> bool:
     return (len(text) <= short // 2 + 4 and text[-1] not in "。；;，,：:.!?！？"
             and not rp.starts_with_number(text) and rp.match_numbering(text) is None
             and not rp.ATTACHMENT_LABEL.match(text) and not shapes.ANNEX_LABEL.match(text)
+            and not shapes.APPENDED.match(text)
             and "\t" not in text)
 
 

@@ -59,6 +59,9 @@ def _mark(lines: list[Line], j: int, head: etree._Element) -> int:
     model.set_line(mark, lines[j].number)
     for line in lines[j:k]:
         m = _FILE_WORD.match(line.text)  # the body's name, then 文件 (kept as written)
+        if m is None and len(mark) and "".join(line.text.split()) == "文件":
+            mark[-1].tail = (mark[-1].tail or "") + line.text  # 文件 beside a joint stack of names
+            continue
         new("issuer", m.group(1) if m else line.text, mark).tail = m.group(2) if m else None
     return k
 
@@ -118,7 +121,14 @@ def title_at(lines: list[Line], i: int, cjk: bool) -> tuple[int, str]:
         j += 1
         if shapes.ends_with_genre(text):
             return j, text
-    return (j, text) if not done and shapes.ends_with_genre(text) else (i + 1, first)
+    # no genre within reach: a line that breaks after 的, 和, 关于 … still goes on (a title
+    # without a genre word, such as an attachment's: …口岸区的 / 查验区界址点坐标)
+    text, j = first, i + 1
+    while (j < len(lines) and j - i < TITLE_LINES and text.endswith(shapes.OPEN_ENDS)
+           and _continues_title(lines[j].text, False)):
+        text += lines[j].text
+        j += 1
+    return j, text
 
 
 def _continues_title(text: str, done: bool) -> bool:

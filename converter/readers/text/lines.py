@@ -14,6 +14,8 @@ class Line:
     text: str  # stripped of indentation and trailing blanks (tabs inside are kept)
     indented: bool
     blank_before: bool
+    #: the line as written between its ends' spaces: tabs kept (a row's empty last cells)
+    cells: str = ""
 
 
 def split_lines(text: str) -> list[Line]:
@@ -25,7 +27,8 @@ def split_lines(text: str) -> list[Line]:
         if not stripped:
             blank = True
             continue
-        out.append(Line(n, stripped, indented=raw[:1].isspace(), blank_before=blank))
+        out.append(Line(n, stripped, indented=raw[:1].isspace(), blank_before=blank,
+                        cells=raw.strip(" \u3000\r\f\v")))
         blank = False
     return out
 

@@ -97,7 +97,7 @@ class Reader:
                 continue
             closing = closing_at(self.lines, start, d, self.short)
             k = closing.end
-            if k >= limit or (forwarding and self.enclosure_starts(k)):
+            if k >= limit or (forwarding and self.enclosure_starts(k)) or self.appendix_starts(k):
                 return closing
         return None
 
@@ -107,6 +107,10 @@ class Reader:
         if not shapes.ANNEX_LABEL.match(self.lines[k].text) or k + 1 >= self.n:
             return False
         return rp.attachment_number(self.lines[k + 1].text, 1) is None
+
+    def appendix_starts(self, k: int) -> bool:
+        """附：… under a signature: something appended (a table, a list) that is no 附件 body."""
+        return k < self.n and shapes.APPENDED.match(self.lines[k].text) is not None
 
     def is_colophon(self, k: int) -> bool:
         text = self.lines[k].text
@@ -204,7 +208,7 @@ class Reader:
         for d in range(start + 1, nxt):
             if date_line(self.lines[d]) is not None:
                 candidate = closing_at(self.lines, start, d, self.short)
-                if candidate.end >= nxt:
+                if candidate.end >= nxt or self.appendix_starts(candidate.end):
                     closing = candidate
                     break
         self._body(enc, start, closing.body_end if closing else nxt)

@@ -32,13 +32,16 @@ def build_flow(parent: etree._Element, lines: list[Line], cjk: bool, short: int)
     pending: list[Line] = []
     i = 0
     while i < len(lines):
-        table = find_table(lines, i)
+        table = find_table(lines, i, sections.continues_numbering)
         if table is None:
             pending.append(lines[i])
             i += 1
             continue
         sections.add_all(paragraphs(pending, cjk))
         pending = []
+        # again, now that the headings before it are known: one that goes on their numbering
+        # ends the table
+        table = find_table(lines, i, sections.continues_numbering) or table
         sections.add_block(table.element)
         i = table.end
     sections.add_all(paragraphs(pending, cjk))
@@ -112,6 +115,7 @@ class _Sections:
         self.cjk = cjk
         self.short = short
         self.kinds: list[str] = []  # numbering shapes, outermost first
+        self.last: dict[str, int] = {}  # the last number of each shape a heading used
         self.open: list[tuple[int, etree._Element]] = [(0, root)]
 
     def add_all(self, paragraphs: list[tuple[int, str]]) -> None:
@@ -121,6 +125,13 @@ class _Sections:
                 self._paragraph(text, number)
             else:
                 self._numbered(num, number)
+
+    def continues_numbering(self, text: str) -> bool:
+        """A line numbered next in a shape the headings use (三、 after 二、): a heading."""
+        num = rp.match_numbering(text)
+        if num is None or num.kind not in self.last:
+            return False
+        return _value(num.text) == self.last[num.kind] + 1
 
     def add_block(self, el: etree._Element) -> None:
         self.open[-1][1].append(el)
@@ -147,6 +158,9 @@ class _Sections:
             _mark_leads(p, rest)
             return
         level = self._level(num.kind)
+        value = _value(num.text)
+        if value is not None:
+            self.last[num.kind] = value
         while self.open[-1][0] >= level:
             self.open.pop()
         sec = new("section", parent=self.open[-1][1], level=str(level), runin="false")
@@ -175,6 +189,19 @@ class _Sections:
         model.set_line(p, line)
         _mark_leads(p, text)
         return p
+
+
+def _value(number: str) -> int | None:
+    """The value of a numbering as written: 三、 → 3, （12） → 12, 2.1 → None."""
+    digits = "".join(c for c in number if c.isdigit() or c in rp.CN_DIGITS)
+    if not digits or "." in number.rstrip(".．") :
+        return None
+    if digits.isdigit():
+        return int(digits)
+    try:
+        return rp.cn_number(digits)
+    except ValueError:
+        return None
 
 
 def _mark_leads(p: etree._Element, text: str, after_number: bool = False) -> None:

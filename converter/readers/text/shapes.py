@@ -68,11 +68,15 @@ def ends_with_genre(text: str) -> bool:
 
 #: a title's continuation may open with these (…印发XX办法 / 的通知)
 CONTINUES = ("的", "和", "及", "与", "暨")
+#: a title line ending with these is not the end of the title
+OPEN_ENDS = ("的", "和", "及", "与", "暨", "关于", "对", "、", "《")
 
 
 # --- the closing and after it -----------------------------------------------------------------
 #: a line that is only an attachment's label: 附件 / 附件1 / 附件 2 / 附件三 / 附件：
 ANNEX_LABEL = re.compile(rf"^附{_S}件{_S}(?:[0-9０-９]{{1,3}}[.．]?|[一二三四五六七八九十]{{1,3}})?{_S}[：:]?$")
+#: 附：… — something appended under a signature that is not an attachment body (附件)
+APPENDED = re.compile(r"^附[：:]")
 CC = re.compile(rf"^抄{_S}送{_S}[：:]")
 MAIN_TO = re.compile(rf"^主{_S}送{_S}[：:]")
 _DATE = r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零○Ｏ一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)"

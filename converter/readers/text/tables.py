@@ -9,6 +9,7 @@ numbered group title: 一、知识产权保护方面（共5项）) is a row span
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from lxml import etree
@@ -32,42 +33,62 @@ class Table:
     element: etree._Element
 
 
-def tab_cells(text: str) -> list[str] | None:
+def tab_cells(line: Line) -> list[str] | None:
+    """Tab-separated cells, empty ones included (a row whose last cells are blank)."""
+    text = line.cells or line.text
     return [c.strip() for c in text.split("\t")] if "\t" in text else None
 
 
-def aligned_cells(text: str) -> list[str] | None:
-    cells = [c for c in _SPACES.split(text) if c]
+def aligned_cells(line: Line) -> list[str] | None:
+    cells = [c for c in _SPACES.split(line.text) if c]
     return cells if len(cells) >= MIN_ALIGNED_COLUMNS else None
 
 
-def pipe_cells(text: str) -> list[str] | None:
+def pipe_cells(line: Line) -> list[str] | None:
+    text = line.text
     if not (text.startswith("|") and text.endswith("|") and len(text) > 2):
         return None
     return [c.strip() for c in text[1:-1].split("|")]
 
 
-def find_table(lines: list[Line], i: int) -> Table | None:
-    """The table starting at lines[i], if one does."""
+def find_table(lines: list[Line], i: int, is_heading: Callable[[str], bool] = lambda text: False) -> Table | None:
+    """The table starting at lines[i], if one does. ``is_heading(text)``: a line that goes on
+    the document's own numbering (三、 after 二、) ends the table rather than spanning it."""
     for cells_of in (pipe_cells, tab_cells, aligned_cells):
-        if cells_of(lines[i].text) is None:
+        first = cells_of(lines[i])
+        if first is None or sum(1 for c in first if c) < 2:  # a table opens with two cells of text
             continue
         rows: list[tuple[Line, list[str] | None]] = []  # None: a spanning row (or a pipe rule)
         j = i
         while j < len(lines):
-            cells = cells_of(lines[j].text)
+            cells = cells_of(lines[j])
             if cells is not None and cells_of is aligned_cells and rows and len(cells) != _columns(rows):
                 break  # aligned columns keep their count; tabs and pipes may leave cells out
             if cells is None:
-                # a single-cell line between two rows of the same table spans it
-                if (cells_of is pipe_cells or j + 1 >= len(lines) or cells_of(lines[j + 1].text) is None or not rows
-                        or lines[j].blank_before):
+                # a single-cell line between two rows of the same table spans it (two in a row:
+                # a group whose rows were left out, then the next group)
+                if (cells_of is pipe_cells or not rows or lines[j].blank_before or is_heading(lines[j].text)
+                        or not _row_follows(lines, j, cells_of)):
                     break
             rows.append((lines[j], cells))
             j += 1
         if sum(1 for _, c in rows if c is not None) >= 2:
             return Table(i, j, _build(rows, cells_of is pipe_cells))
     return None
+
+
+#: single-cell lines that may stand between two rows of a table
+SPANNING_RUN = 2
+
+
+def _row_follows(lines: list[Line], j: int, cells_of) -> bool:
+    """A row of the table comes within SPANNING_RUN lines after lines[j]."""
+    for k in range(j + 1, min(j + 1 + SPANNING_RUN, len(lines))):
+        if lines[k].blank_before:
+            return False
+        if cells_of(lines[k]) is not None:
+            return True
+    return False
 
 
 def _columns(rows) -> int:
