@@ -26,8 +26,9 @@ from ..text import parse_report
 from .content import PLAIN, Block, Item, Marks, Obj, Para, Span, append_marked, fill
 
 #: placeholders for objects inside lines: Unicode's supplementary private use area A, which
-#: no document text is in
+#: no document text is in; blocks get lines of their own, marked from area B
 _PUA = 0xF0000
+_BLOCK_PUA = 0x100000
 #: holders whose content is text only (the schema allows no elements in them)
 _TEXT_ONLY = {"number", "lead", "issuer", "date", "label", "code", "copy-number", "secrecy", "urgency", "mark",
               "signer", "value", "byline"}
@@ -67,6 +68,7 @@ class _Lines:
         self.hints: list[_Hint] = []
         self.subtitles: list[tuple[int, int]] = []
         self.blocks: list[tuple[int, etree._Element]] = []  # (non-space characters before it, block)
+        self.block_lines: dict[str, etree._Element] = {}  # placeholder → the block its line stands for
 
     @property
     def count(self) -> int:
@@ -91,6 +93,15 @@ class _Lines:
         if para.subtitle and self.count > start:
             self.subtitles.append((start, self.count))
 
+    def add_block_line(self, block: etree._Element, end: str) -> None:
+        """A line standing for a table, figure or list amid the text: a placeholder and a full
+        stop, so that the rules read it as a sentence of the body (never as a signature line,
+        a title's continuation or an attachment name), and the block can take its place."""
+        ph = chr(_BLOCK_PUA + len(self.block_lines))
+        self.block_lines[ph] = block
+        self.lines.append(ph + end)
+        self.marks += [PLAIN, PLAIN]
+
     def _add_text(self, chars: list[str], text: str, marks: Marks) -> None:
         for ch in text.replace("\r", " ").replace("\n", " "):
             chars.append(ch)
@@ -105,10 +116,13 @@ def build_document(items: list[Item], fallback_title: str, letterhead: list[str]
     ``letterhead``: the lines of a 发文机关标志 found in the first page's header, read before
     the body's first line so that the rules place it in the 版头."""
     lines = _Lines()
-    for text in letterhead:
-        lines.add_para(Para(items=[Span(text)]))
-    for item in group_blocks(items):
-        if isinstance(item, Block):
+    items = [Para(items=[Span(t)]) for t in letterhead] + group_blocks(items)
+    texts = [k for k, item in enumerate(items) if isinstance(item, Para) and not item.is_empty()]
+    cjk = detect_lang(" ".join(items[k].text() for k in texts)).startswith("zh")
+    for k, item in enumerate(items):
+        if isinstance(item, Block) and texts and texts[0] < k < texts[-1]:
+            lines.add_block_line(item.element, "。" if cjk else ".")
+        elif isinstance(item, Block):  # before or after all the text: no line, placed by position
             lines.blocks.append((lines.count, item.element))
         elif item.is_empty():
             lines.lines.append("")
@@ -119,7 +133,7 @@ def build_document(items: list[Item], fallback_title: str, letterhead: list[str]
         _put_blocks_at_start(doc, [b for _, b in lines.blocks])
         return doc
     text = "\n".join(lines.lines)
-    if not detect_lang(text).startswith("zh"):
+    if not cjk:
         # Latin text reads hard-wrapped lines into one paragraph; Word's paragraphs are explicit
         text = "\n\n".join(line for line in lines.lines if line.strip())
     doc = parse_report(text, diagnostics)
@@ -127,11 +141,13 @@ def build_document(items: list[Item], fallback_title: str, letterhead: list[str]
     ranges = _holder_ranges(nodes)
     marks = _without_role_emphasis(lines.marks, ranges)
     orphans: list[etree._Element] = []
+    block_holders: dict[str, etree._Element] = {}
     for node in reversed(nodes):
-        _restore(node, marks, lines.objects, orphans)
+        _restore(node, marks, lines.objects, orphans, lines.block_lines, block_holders)
     _promote_headings(doc, lines.hints, ranges)
     _subtitle(doc, lines.subtitles, ranges)
     _place_blocks(doc, lines.blocks, nodes)
+    _place_block_lines(doc, lines.block_lines, block_holders)
     if orphans:
         body = doc.find(q("body"))
         p = new("p", parent=body)
@@ -304,7 +320,8 @@ def _without_role_emphasis(marks: list[Marks], ranges) -> list[Marks]:
 
 # --- putting back what went round the rules ---------------------------------------------------------
 def _restore(node: _TextNode, marks: list[Marks], objects: dict[str, etree._Element],
-             orphans: list[etree._Element]) -> None:
+             orphans: list[etree._Element], block_lines: dict[str, etree._Element] | None = None,
+             block_holders: dict[str, etree._Element] | None = None) -> None:
     text = node.owner.text if node.which == "text" else node.owner.tail
     if not text:
         return
@@ -315,6 +332,7 @@ def _restore(node: _TextNode, marks: list[Marks], objects: dict[str, etree._Elem
     run_marks = PLAIN
     pending_space = ""
     g = node.start
+    end_of_block_line = False  # the full stop after a block's placeholder is not text
 
     def flush() -> None:
         if run:
@@ -330,6 +348,16 @@ def _restore(node: _TextNode, marks: list[Marks], objects: dict[str, etree._Elem
     for ch in text:
         if ch.isspace():
             pending_space += ch
+            continue
+        if end_of_block_line:
+            end_of_block_line = False
+            if ch in "。.":
+                g += 1
+                continue
+        if block_lines is not None and ch in block_lines:
+            block_holders[ch] = holder
+            g += 1
+            end_of_block_line = True
             continue
         if ch in objects:
             obj = objects[ch]
@@ -500,6 +528,60 @@ def _flow_spot(holder: etree._Element | None, doc: etree._Element) -> etree._Ele
             return el
         el = parent
     return doc.find(q("body"))
+
+
+def _place_block_lines(doc: etree._Element, block_lines: dict[str, etree._Element],
+                       holders: dict[str, etree._Element]) -> None:
+    """Each block whose line the rules read as a paragraph of its own takes that paragraph's
+    place; one whose line they put elsewhere goes after the element that holds it."""
+    for ph, block in block_lines.items():
+        holder = holders.get(ph)
+        holder = _holder(holder) if holder is not None else None
+        if holder is not None and tag_of(holder) == "p" and tag_of(holder.getparent()) in _FLOWS \
+                and not (holder.text or "").strip() and not len(holder):
+            holder.addnext(block)
+            holder.getparent().remove(holder)
+            continue
+        if holder is not None and tag_of(holder) == "cell" and _alone_in_row(holder):
+            _split_table_at(holder.getparent(), block)
+            continue
+        spot = _flow_spot(holder, doc)
+        if tag_of(spot) == "body" and holder is not None and tag_of(holder) != "p":
+            spot.insert(0, block)
+        else:
+            spot.addnext(block)
+        block.tail = None
+
+
+def _alone_in_row(cell: etree._Element) -> bool:
+    row = cell.getparent()
+    return len(row) == 1 and not (cell.text or "").strip() and not len(cell)
+
+
+def _split_table_at(row: etree._Element, block: etree._Element) -> None:
+    """The rules read the lines around a block as one text table (tab-separated rows) and its line
+    as a spanning row: the table is cut there, and the block stands between the two halves."""
+    part = row.getparent()  # tbody (or thead)
+    table = part.getparent()
+    after = [r for r in part if r is not row and part.index(r) > part.index(row)]
+    later = [p for p in table if table.index(p) > table.index(part)]
+    part.remove(row)
+    table.addnext(block)
+    rest_rows = after + [r for p in later for r in p]
+    if rest_rows:
+        rest = new("table")
+        body = new("tbody", parent=rest)
+        for r in rest_rows:
+            body.append(r)
+        block.addnext(rest)
+    for p in later:
+        table.remove(p)
+    if not len(part) and tag_of(part) == "thead":
+        table.remove(part)
+    if table.find(q("tbody")) is None:
+        new("tbody", parent=table)
+    if not any(len(p) for p in table):  # nothing was before it: the table was the block's line only
+        table.getparent().remove(table)
 
 
 def _put_blocks_at_start(doc: etree._Element, blocks: list[etree._Element]) -> None:
