@@ -93,8 +93,8 @@ class FolderResult:
 
 def find_sources(inputs: Iterable[str | Path], exclude: Path | None = None) -> list[Source]:
     """Each input file, and every source in each input folder and its sub-folders (hidden ones
-    and Word's ``~$`` owner files skipped), with the relative folder its outputs go to. Raises UsageError for a missing input
-    or a folder without sources. Files under ``exclude`` (the output folder, when it lies inside
+    and Word's ``~$`` owner files skipped), with the relative folder its outputs go to. Raises
+    UsageError for a missing input or a folder without sources. Files under ``exclude`` (the output folder, when it lies inside
     an input folder) are not sources: a build must not read its own outputs back."""
     suffixes = plugins.source_suffixes()
     skip = exclude.resolve() if exclude is not None else None
