@@ -279,3 +279,18 @@ def _outline(doc) -> list:
             out.append((number, text, walk(sec)))
         return out
     return walk(doc.find(q("body")))
+
+
+def test_a_gif_picture_becomes_a_png_with_the_same_pixels(tmp_path, monkeypatch):
+    from PIL import Image
+
+    monkeypatch.setenv("CONVERTER_CACHE", str(tmp_path / "cache"))
+    gif = io.BytesIO()
+    Image.new("P", (30, 20), 3).save(gif, "GIF")
+    body = TITLE + "<w:p>" + _drawing("rP", 914400, 609600, "动图") + "</w:p>"
+    got = pipeline.read_source(make_docx(tmp_path / "d.docx", body, parts={"word/media/image1.gif": gif.getvalue()},
+                                         rels=[("rP", "image", "media/image1.gif")]))
+    src = got.doc.find(f".//{q('image')}").get("src")
+    assert src.endswith(".png")
+    with Image.open(got.resource_dir / src) as im:
+        assert im.format == "PNG" and im.size == (30, 20) and [round(v) for v in im.info["dpi"]] == [30, 30]
