@@ -63,6 +63,20 @@ def test_fields_show_their_result_not_their_instruction(tmp_path):
     assert body_xml(doc) == '<p>年份2024见<link href="https://example.org/">网站</link>第3页</p>'
 
 
+def test_a_field_nested_in_an_instruction_is_not_shown(tmp_path):
+    def fld(kind):
+        return f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>'
+
+    def instr(text):
+        return f"<w:r><w:instrText>{text}</w:instrText></w:r>"
+
+    # IF { PAGE } = 1 "第一页" "其他页", showing 第一页
+    body = TITLE + ("<w:p>" + r("见") + fld("begin") + instr(" IF ") + fld("begin") + instr(" PAGE ") + fld("separate")
+                    + r("1") + fld("end") + instr(' = 1 "第一页" "其他页" ') + fld("separate") + r("第一页") + fld("end")
+                    + r("。") + "</w:p>")
+    assert body_xml(read(tmp_path, body)) == "<p>见第一页。</p>"
+
+
 def test_tracked_changes_are_read_as_accepted_and_said_so(tmp_path):
     body = TITLE + ("<w:p>" + r("原有") + '<w:ins w:id="1" w:author="a">' + r("新增") + "</w:ins>"
                     '<w:del w:id="2" w:author="a"><w:r><w:delText>删除</w:delText></w:r></w:del>'

@@ -200,8 +200,8 @@ class BodyReader:
         instr = r.find(W + "instrText")
         if instr is not None and self.fields:
             self.fields[-1].instr += instr.text or ""
-        if self.fields and self.fields[-1].phase == "instr":
-            return  # a field's instruction is not shown, only its result
+        if any(f.phase == "instr" for f in self.fields):
+            return  # a field's instruction is not shown (nor a field nested in it), only its result
         marks = self._run_marks(rpr, marks)
         for c in r:
             name = local(c)
