@@ -77,6 +77,19 @@ def test_a_field_nested_in_an_instruction_is_not_shown(tmp_path):
     assert body_xml(read(tmp_path, body)) == "<p>见第一页。</p>"
 
 
+def test_a_table_of_contents_is_text_not_headings(tmp_path):
+    styles = wrap("styles", '<w:style w:type="paragraph" w:styleId="TOC1"><w:name w:val="toc 1"/></w:style>')
+    toc = ('<w:p><w:pPr><w:pStyle w:val="TOC1"/></w:pPr><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+           '<w:r><w:instrText> TOC \\o "1-3" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+           + r("一、总体要求") + "<w:r><w:tab/></w:r>" + r("1") + "</w:p>"
+           + p("二、主要任务\t2", '<w:pStyle w:val="TOC1"/>')[:-6] + '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+    body = TITLE + toc + p("一、总体要求") + p("正文。") + p("二、主要任务") + p("正文。")
+    doc = read(tmp_path, body, parts={"word/styles.xml": styles})
+    assert [s.findtext(f"{q('heading')}/{q('number')}") for s in doc.iter(q("section"))] == ["一、", "二、"]
+    first = doc.find(q("body"))[0]
+    assert model.tag_of(first) == "p" and model.plain_text(first).replace("\t", "") == "一、总体要求1"
+
+
 def test_tracked_changes_are_read_as_accepted_and_said_so(tmp_path):
     body = TITLE + ("<w:p>" + r("原有") + '<w:ins w:id="1" w:author="a">' + r("新增") + "</w:ins>"
                     '<w:del w:id="2" w:author="a"><w:r><w:delText>删除</w:delText></w:r></w:del>'

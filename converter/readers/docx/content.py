@@ -50,7 +50,7 @@ class Para:
     list_level: int = 0
     list_id: str = ""
     list_value: int = 1  # the number its list counter shows
-    kind: str = "para"  # para, quote, code or rule: what its style makes it
+    kind: str = "para"  # para, quote, code, rule or toc: what its style makes it
     align: str | None = None
     joins_next: bool = False  # its paragraph mark is hidden: the next paragraph runs on in it
 

@@ -105,6 +105,8 @@ class BodyReader:
     def paragraph(self, p: etree._Element) -> list[Item]:
         """One w:p: the paragraph itself, then what is anchored in it (text boxes), page breaks between."""
         para = self._new_para(p)
+        if any(f.instr.strip().upper().startswith("TOC") and f.phase == "result" for f in self.fields):
+            para.kind = "toc"  # the entries of a table of contents Word made
         mark = wfind(wfind(p, "pPr"), "rPr")
         # a hidden paragraph mark (Word's style separator) shows this paragraph and the next as one
         para.joins_next = on(wfind(mark, "vanish")) or on(wfind(mark, "specVanish"))

@@ -178,6 +178,12 @@ def group_blocks(items: list[Item]) -> list[Item]:
             out.append(Block(_quote(items[k:j]) if item.kind == "quote" else _codeblock(items[k:j])))
             k = j
             continue
+        if isinstance(item, Para) and item.kind == "toc":
+            # a table of contents is kept as the text it shows, but its entries are no headings
+            if not item.is_empty():
+                out.append(Block(fill(new("p"), item.items, item.numbering)))
+            k += 1
+            continue
         if isinstance(item, Para) and item.kind == "rule":
             out.append(Block(new("rule")))
             k += 1

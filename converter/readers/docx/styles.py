@@ -20,6 +20,7 @@ _CAPTION = re.compile(r"^(?:caption|题注)$", re.IGNORECASE)
 _QUOTE = re.compile(r"^(?:quote|intense quote|block text|引用|明显引用)$", re.IGNORECASE)
 _CODE = re.compile(r"^(?:code|source code|html preformatted|plain text|纯文本|代码)$", re.IGNORECASE)
 _RULE = re.compile(r"^horizontal rule$", re.IGNORECASE)
+_TOC = re.compile(r"^(?:toc|目录)\s*[1-9]$|^toc heading$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class StyleInfo:
     ilvl: int = 0
     bold: bool = False
     italic: bool = False
-    kind: str = "para"  # quote, code, rule: blocks the style makes its paragraphs
+    kind: str = "para"  # quote, code, rule, toc: blocks the style makes its paragraphs
 
     @property
     def is_list(self) -> bool:
@@ -94,7 +95,7 @@ class Styles:
             caption=bool(_CAPTION.match(name or "")) or base.caption,
             num_id=num_id, ilvl=ilvl,
             kind=("quote" if _QUOTE.match(name or "") else "code" if _CODE.match(name or "")
-                  else "rule" if _RULE.match(name or "") else base.kind),
+                  else "rule" if _RULE.match(name or "") else "toc" if _TOC.match(name or "") else base.kind),
             bold=on(wfind(rpr, "b")) if wfind(rpr, "b") is not None else base.bold,
             italic=on(wfind(rpr, "i")) if wfind(rpr, "i") is not None else base.italic)
 
