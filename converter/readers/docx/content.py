@@ -58,7 +58,9 @@ class Para:
         return self.numbering + "".join(i.text for i in self.items if isinstance(i, Span))
 
     def is_empty(self) -> bool:
-        return not self.text().strip() and not any(isinstance(i, Obj) for i in self.items)
+        """Nothing shown: no text, and no object but line breaks (a line left blank with Shift+Enter)."""
+        return not self.text().strip() and not any(isinstance(i, Obj) and etree.QName(i.element).localname != "br"
+                                                   for i in self.items)
 
 
 @dataclass
