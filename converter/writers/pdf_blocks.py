@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..model import child, children, q, tag_of, text_positions
+from ..model import child, children, line_of, q, tag_of, text_positions
 from ..model.outline import heading_label, navigation
 from ..model.images import resolve_image
 from ..model.visitor import Visitor
@@ -350,7 +350,7 @@ class BlockTranslator(Visitor):
             self._simple(cap, "caption")
 
     def _image(self, img) -> None:
-        path = resolve_image(img.get("src"), self.base_dir, img.sourceline)
+        path = resolve_image(img.get("src"), self.base_dir, line_of(img))
         self.blocks.append(ImageBlock(path, img.get("alt", ""), self.style.role("caption")))
 
     def visit_quote(self, el):
