@@ -29,7 +29,7 @@ def test_masthead_parts_in_the_order_written():
     assert out["docnumber"] == "某财发〔2024〕18号"
     assert out["signers"] == ["王建国", "李红"]
     # a title over three lines, the mark is not the title
-    assert out["title"] == "某市财政局某市审计局关于2024年度专项资金使用情况审计整改工作的请示"
+    assert out["title"] == "某市财政局 某市审计局关于2024年度专项资金使用情况审计整改工作的请示"  # two names, one space
     assert out["addressee"] == "市人民政府："
 
 
