@@ -195,3 +195,13 @@ def test_a_joint_mark_and_half_width_colons_are_kept_as_written():
     assert [i.text for i in doc.iterfind(q("masthead", "mark", "issuer"))] == ["中共某市委办公室", "某市人民政府办公室"]
     assert out["addressee"] == "各区委、区政府:"
     assert [(s["number"], s["heading"], s["runin"]) for s in out["sections"]] == [("(一)", "加强值守", True)]
+
+
+def test_keywords_line_of_an_older_colophon_feeds_the_metadata():
+    doc = parse_report("某局关于开展考核工作的通知\n各单位：\n请认真组织实施。\n二〇〇九年十二月十四日\n"
+                       "主题词： 事业单位 考核 通知\n某局办公室 2009年12月15日印发\n")
+    out = outline(doc)
+    assert out["signature"] == {"issuer": None, "date": "2009-12-14"}
+    assert out["printer"] == {"body": "某局办公室", "date": "2009-12-15"}
+    assert metadata(doc).keywords == ("事业单位", "考核", "通知")
+    model.validate(doc)
