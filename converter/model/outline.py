@@ -238,7 +238,7 @@ def mark_lines(mark: etree._Element) -> list[str]:
     """The 发文机关标志 as its lines: each issuing body with the words written after it (文件)."""
     lines = []
     for issuer in mark.iterfind(q("issuer")):
-        lines.append(_squash((issuer.text or "") + " " + (issuer.tail or "")))
+        lines.append(_tight((issuer.text or "") + " " + (issuer.tail or "")))
     if lines and (mark.text or "").strip():
         lines[0] = _squash(mark.text) + lines[0]
     return lines
@@ -258,11 +258,23 @@ def cc_bodies(doc: etree._Element) -> list[str]:
                 if sep in text:
                     text = text.split(sep, 1)[1]
                     break
-            text = text.strip().rstrip("。.")
-            for ch in _CC_SPLIT[1:]:
-                text = text.replace(ch, _CC_SPLIT[0])
-            out += [part.strip() for part in text.split(_CC_SPLIT[0]) if part.strip()]
+            out += [part.strip() for part in _split_outside_brackets(text.strip().rstrip("。."), _CC_SPLIT)
+                    if part.strip()]
     return out
+
+
+def _split_outside_brackets(text: str, separators: str) -> list[str]:
+    """Split at separators that are not inside brackets: 各县（市、区）语委办 stays one body."""
+    parts, depth, start = [], 0, 0
+    for k, ch in enumerate(text):
+        if ch in "（(〔[【":
+            depth += 1
+        elif ch in "）)〕]】":
+            depth = max(depth - 1, 0)
+        elif ch in separators and depth == 0:
+            parts.append(text[start:k])
+            start = k + 1
+    return parts + [text[start:]]
 
 
 def printer_of(doc: etree._Element) -> dict:
@@ -296,11 +308,13 @@ def _text_or_none(el: etree._Element | None) -> str | None:
 
 def _squash(s: str) -> str:
     """Whitespace as a reader means it: runs become one space, and a space between two wide
-    (CJK) characters is letter-spacing (协 调 委 员 会), not a word break, so it goes."""
+    (CJK) characters goes when it is letter-spacing — a single character on either side
+    (协 调 委 员 会, 王 琛) — and stays between two names (中共某委员会 某学校)."""
     words = s.split()
     out = words[:1]
-    for word in words[1:]:
-        if not (_is_wide(out[-1][-1]) and _is_wide(word[0])):
+    for prev, word in zip(words, words[1:]):
+        spacing = _is_wide(prev[-1]) and _is_wide(word[0]) and (len(prev) == 1 or len(word) == 1)
+        if not spacing:
             out.append(" ")
         out.append(word)
     return "".join(out)

@@ -25,6 +25,7 @@ NUMBERING: list[tuple[str, re.Pattern[str]]] = [
     # makes no sense as a decimal
     ("arabic", re.compile(r"^(\d{1,3}[.．、])(?=\d{4}年|[^\d.．、,，%％])")),
     ("paren-arabic", re.compile(r"^([（(]\d{1,3}[）)])")),
+    ("circled", re.compile(r"^([\u2460-\u2473])")),  # ① … ⑳
     # regulations: 第一章 总则, 第一节 …, 第一条 … (an article is a numbered paragraph)
     ("chapter", re.compile(rf"^(第{_CN}[编章])")),
     ("part", re.compile(rf"^(第{_CN}节)")),

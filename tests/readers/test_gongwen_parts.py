@@ -29,7 +29,7 @@ def test_masthead_parts_in_the_order_written():
     assert out["docnumber"] == "某财发〔2024〕18号"
     assert out["signers"] == ["王建国", "李红"]
     # a title over three lines, the mark is not the title
-    assert out["title"] == "某市财政局某市审计局关于2024年度专项资金使用情况审计整改工作的请示"
+    assert out["title"] == "某市财政局 某市审计局关于2024年度专项资金使用情况审计整改工作的请示"  # two names, one space
     assert out["addressee"] == "市人民政府："
 
 
@@ -195,3 +195,13 @@ def test_a_joint_mark_and_half_width_colons_are_kept_as_written():
     assert [i.text for i in doc.iterfind(q("masthead", "mark", "issuer"))] == ["中共某市委办公室", "某市人民政府办公室"]
     assert out["addressee"] == "各区委、区政府:"
     assert [(s["number"], s["heading"], s["runin"]) for s in out["sections"]] == [("(一)", "加强值守", True)]
+
+
+def test_keywords_line_of_an_older_colophon_feeds_the_metadata():
+    doc = parse_report("某局关于开展考核工作的通知\n各单位：\n请认真组织实施。\n二〇〇九年十二月十四日\n"
+                       "主题词： 事业单位 考核 通知\n某局办公室 2009年12月15日印发\n")
+    out = outline(doc)
+    assert out["signature"] == {"issuer": None, "date": "2009-12-14"}
+    assert out["printer"] == {"body": "某局办公室", "date": "2009-12-15"}
+    assert metadata(doc).keywords == ("事业单位", "考核", "通知")
+    model.validate(doc)

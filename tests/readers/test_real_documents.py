@@ -57,15 +57,16 @@ def score() -> tuple[dict[str, list[bool]], list[str]]:
 
 
 @pytest.mark.skipif(not DOCUMENTS, reason="no real documents in tests/readers/real/")
-def test_real_documents_structure_accuracy():
+def test_real_documents_structure_accuracy(capsys):
     results, wrong = score()
     total = sum(len(v) for v in results.values())
     right = sum(sum(v) for v in results.values())
-    print(f"\nreal documents: {len(DOCUMENTS)}; fields right {right}/{total} = {right / total:.1%}")
-    for field, oks in results.items():
-        print(f"  {field:18} {sum(oks):3}/{len(oks)} = {sum(oks) / len(oks):.0%}")
-    for line in wrong:
-        print("  wrong:", line[:400])
+    with capsys.disabled():  # the accuracy is shown on every run, not only when the test fails
+        print(f"\nreal documents: {len(DOCUMENTS)}; fields right {right}/{total} = {right / total:.1%}")
+        for field, oks in results.items():
+            print(f"  {field:18} {sum(oks):3}/{len(oks)} = {sum(oks) / len(oks):.0%}")
+        for line in wrong:
+            print("  wrong:", line[:400])
     assert right / total >= OVERALL, f"{right / total:.1%} of fields right (at least {OVERALL:.0%} needed)"
     weak = {f: sum(v) / len(v) for f, v in results.items() if sum(v) / len(v) < PER_FIELD}
     assert not weak, f"fields below {PER_FIELD:.0%}: {weak}"

@@ -17,6 +17,7 @@ from ...errors import Diagnostic, InputError
 from ...model import new
 from .. import report_patterns as rp
 from ..decode import normalize_line_ends, read_text
+from . import shapes
 from .lines import SHORT_CJK, SHORT_LATIN, Line, split_lines
 from .parts import Reader
 from .record import meta_from, record_at
@@ -76,7 +77,24 @@ def _structured(lines: list[Line], lang: str) -> etree._Element:
         if i >= len(lines):
             raise ValueError("nothing but a web page's record")
     Reader(lines, cjk, SHORT_CJK if cjk else SHORT_LATIN).read(doc, i)
+    _keywords_from_colophon(doc)
     return doc
+
+
+def _keywords_from_colophon(doc: etree._Element) -> None:
+    """主题词 in the 版记 (documents before GB/T 9704-2012) are the document's keywords."""
+    meta = model.child(doc, "meta")
+    if meta is not None and meta.find(model.q("keyword")) is not None:
+        return
+    for p in doc.iterfind(f"{model.q('colophon')}/{model.q('p')}"):
+        m = shapes.KEYWORDS.match(p.text or "")
+        if not m:
+            continue
+        if meta is None:
+            meta = new("meta")
+            doc.insert(0, meta)
+        for word in shapes.split_names(p.text[m.end():]):
+            new("keyword", word, meta)
 
 
 def _plain(lines: list[Line], lang: str) -> etree._Element:

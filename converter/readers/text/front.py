@@ -134,7 +134,8 @@ def title_at(lines: list[Line], i: int, cjk: bool) -> tuple[int, str]:
 def _continues_title(text: str, done: bool) -> bool:
     if len(text) > TITLE_LINE or "\t" in text or ends_sentence(text) or rp.match_numbering(text) or shapes.date_of(text):
         return False
-    if _docnumber_line(text) or shapes.BYLINE.match(text) or shapes.ANNEX_LABEL.match(text):
+    if (_docnumber_line(text) or shapes.BYLINE.match(text) or shapes.ANNEX_LABEL.match(text)
+            or shapes.PAGE_NUMBER.match(text)):
         return False
     # a complete title continues only with 的通知 (关于印发XX办法 / 的通知)
     return not done or (text.startswith(shapes.CONTINUES) and shapes.ends_with_genre(text))

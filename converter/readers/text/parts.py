@@ -16,6 +16,7 @@ from .front import addressee_at, byline_at, masthead_at, title_at
 from .lines import Line, ends_sentence
 from .record import fields_of, record_at
 from .sections import build_flow
+from .tables import is_caption
 
 #: a notice that carries another document says so in its title
 FORWARDS = re.compile(r"转发|印发|批转|发布|颁发|下发|公布|《[^》]+》")
@@ -114,7 +115,8 @@ class Reader:
 
     def is_colophon(self, k: int) -> bool:
         text = self.lines[k].text
-        return bool(shapes.CC.match(text) or shapes.MAIN_TO.match(text) or shapes.PRINTER.match(text))
+        return bool(shapes.CC.match(text) or shapes.MAIN_TO.match(text) or shapes.PRINTER.match(text)
+                    or shapes.KEYWORDS.match(text))
 
     def _is_stop(self, k: int) -> bool:
         found = fields_of(self.lines[k].text)
@@ -130,7 +132,8 @@ class Reader:
         """A forwarded document starts with its own title: short lines, no sentence mark,
         complete with its genre (…的意见, …规定), and something after it."""
         line = self.lines[k].text
-        if len(line) > 45 or ends_sentence(line) or shapes.BYLINE.match(line) or date_line(self.lines[k]):
+        if (len(line) > 45 or ends_sentence(line) or shapes.BYLINE.match(line) or date_line(self.lines[k])
+                or shapes.PAGE_NUMBER.match(line)):
             return False
         if rp.match_numbering(line) or self.is_annex_start(k) or self.is_colophon(k):
             return False
@@ -161,11 +164,12 @@ class Reader:
         new("label", self.lines[k].text, annex)
         end = self._next_stop(k + 1)
         i = k + 1
+        text = None
         if i < end and self._title_like(self.lines[i].text):
             after, text = title_at(self.lines, i, self.cjk)
             model.set_line(new("title", text, annex), self.lines[i].number)
             i = after
-        build_flow(annex, self.lines[i:end], self.cjk, self.short)
+        build_flow(annex, self.lines[i:end], self.cjk, self.short, titled=text is not None and is_caption(text))
         return end
 
     @staticmethod
@@ -184,6 +188,10 @@ class Reader:
                 new("issuer", printer.group("body"), el)
                 new("date", printer.group("date"), el, value=shapes.printer_date(printer.group("date")))
                 model.set_line(el, line.number)
+                k += 1
+                continue
+            if shapes.KEYWORDS.match(line.text):  # 主题词: a line of the 版记, and the keywords
+                model.set_line(new("p", line.text, colophon), line.number)
                 k += 1
                 continue
             tag = "cc" if shapes.CC.match(line.text) else "addressee"

@@ -13,7 +13,7 @@ from ... import model
 from ...model import new
 from .. import report_patterns as rp
 from .lines import Line
-from .tables import find_table
+from .tables import find_flattened, find_table
 
 #: a numbered Latin line this short without a full stop is a heading on its own line, even
 #: when the body follows on the next line without a blank line (hard-wrapped lines are longer)
@@ -26,13 +26,17 @@ HEADING_SPAN = 30
 CJK_RUNIN_END = "。！？：:"
 
 
-def build_flow(parent: etree._Element, lines: list[Line], cjk: bool, short: int) -> None:
-    """Paragraphs, tables and sections of lines, appended to parent (a body, annex …)."""
+def build_flow(parent: etree._Element, lines: list[Line], cjk: bool, short: int, titled: bool = False) -> None:
+    """Paragraphs, tables and sections of lines, appended to parent (a body, annex …).
+
+    ``titled``: the lines are an attachment's whose title names a table (…统计表): cells
+    pasted one a line at their start are that table."""
     sections = _Sections(parent, cjk, short)
     pending: list[Line] = []
     i = 0
     while i < len(lines):
-        table = find_table(lines, i, sections.continues_numbering)
+        table = (find_flattened(lines, i, titled=titled and i == 0) if cjk else None) \
+            or find_table(lines, i, sections.continues_numbering)
         if table is None:
             pending.append(lines[i])
             i += 1
@@ -193,6 +197,8 @@ class _Sections:
 
 def _value(number: str) -> int | None:
     """The value of a numbering as written: 三、 → 3, （12） → 12, 2.1 → None."""
+    if "\u2460" <= number[:1] <= "\u2473":  # ① … ⑳
+        return ord(number[0]) - 0x2460 + 1
     digits = "".join(c for c in number if c.isdigit() or c in rp.CN_DIGITS)
     if not digits or "." in number.rstrip(".．") :
         return None

@@ -78,6 +78,10 @@ ANNEX_LABEL = re.compile(rf"^附{_S}件{_S}(?:[0-9０-９]{{1,3}}[.．]?|[一二
 #: 附：… — something appended under a signature that is not an attachment body (附件)
 APPENDED = re.compile(r"^附[：:]")
 CC = re.compile(rf"^抄{_S}送{_S}[：:]")
+#: 主题词 (a 版记 line of documents before GB/T 9704-2012)
+KEYWORDS = re.compile(rf"^主{_S}题{_S}词{_S}[：:]")
+#: a page number of a printed copy pasted with its text: - 3 -, — 3 —, -3-
+PAGE_NUMBER = re.compile(r"^[-—–－]\s*\d{1,4}\s*[-—–－]$")
 MAIN_TO = re.compile(rf"^主{_S}送{_S}[：:]")
 _DATE = r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零○Ｏ一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)"
 #: 印发机关 and 印发日期 on one line: 湖南省人民政府办公厅　　2019年1月3日印发

@@ -125,3 +125,46 @@ def _reads_as_header(first: list[str], rest) -> bool:
     if not all(first) or any(len(c) > HEADER_CELL or re.search(r"\d", c) for c in first):
         return False
     return any(cells is not None and any(re.search(r"\d", c) for c in cells) for _, cells in rest)
+
+
+# --- tables flattened one cell per line ---------------------------------------------------------
+#: what a table's caption ends with (…统计表, …汇总表, …名册)
+CAPTION_ENDS = ("表", "名册")
+#: a flattened table has at least this many cells, each a short line
+FLAT_CELLS = 8
+FLAT_CELL = 20
+
+
+def is_caption(text: str) -> bool:
+    """A line naming a table: short, no sentence mark, ending with 表 or 名册."""
+    bare = "".join(text.split()).rstrip("）)")
+    return len(text) <= 40 and text[-1:] not in "。；;，,：:" and bare.endswith(CAPTION_ENDS)
+
+
+def _is_cell(line: Line) -> bool:
+    text = line.text
+    return len(text) <= FLAT_CELL and text[-1:] not in "。；;" and "\t" not in text
+
+
+def find_flattened(lines: list[Line], i: int, titled: bool = False) -> Table | None:
+    """A table pasted one cell per line (what copying some web tables gives): a caption that
+    names a table (or, ``titled``, an attachment whose title does), then at least FLAT_CELLS
+    short lines. Its columns are unknown, so each cell is a row of its own."""
+    start = i if titled else i + 1
+    if not titled and not (i < len(lines) and is_caption(lines[i].text)):
+        return None
+    j = start
+    while j < len(lines) and _is_cell(lines[j]):
+        j += 1
+    if j - start < FLAT_CELLS:
+        return None
+    table = new("table")
+    model.set_line(table, lines[i].number)
+    if not titled:
+        model.set_line(new("caption", lines[i].text, table), lines[i].number)
+    tbody = new("tbody", parent=table)
+    for line in lines[start:j]:
+        row = new("row", parent=tbody)
+        model.set_line(row, line.number)
+        new("cell", line.text, row)
+    return Table(i, j, table)
