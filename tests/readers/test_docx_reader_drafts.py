@@ -232,3 +232,22 @@ def test_a_folder_build_takes_docx_files_beside_text_ones(tmp_path, capsys):
     assert main(["build", str(src), "-o", str(out), "--to", "xml,pdf,docx,epub", "--json", "-q"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["unchanged"] == 3 and summary["built"] == 0, summary["documents"]
+
+
+def test_a_picture_keeps_its_size_in_the_pdf_and_the_docx(tmp_path):
+    import docx as python_docx
+    import pdfplumber
+
+    from docx_packages import drawing, make_docx, p as para, png
+
+    # 400 × 200 pixels shown 2 × 1 inches in the Word file
+    body = para("关于更新办公设备的通知") + para("各科室：") + "<w:p>" + drawing("rP", 2 * 914400, 914400, "设备照片") + "</w:p>"
+    src = make_docx(tmp_path / "pictured.docx", body, parts={"word/media/image1.png": png(400, 200)},
+                    rels=[("rP", "image", "media/image1.png")])
+    out = pipeline.build(src, tmp_path / "out", ["pdf", "docx"]).outputs
+    pdf = next(o for o in out if o.suffix == ".pdf")
+    with pdfplumber.open(pdf) as doc:
+        image = doc.pages[0].images[0]
+        assert (round(image["width"]), round(image["height"])) == (144, 72)
+    shape = python_docx.Document(str(next(o for o in out if o.suffix == ".docx"))).inline_shapes[0]
+    assert (shape.width, shape.height) == (2 * 914400, 914400)
