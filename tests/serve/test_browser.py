@@ -233,6 +233,31 @@ def test_the_outline_shows_every_key_of_a_newer_reader(server, browser):
     assert keys[-1] == "future_key"
 
 
+def test_a_dropped_word_document_is_converted_when_a_docx_reader_is_registered(server, browser, tmp_path):
+    import converter
+    from converter import plugins
+
+    if ".docx" not in plugins.source_suffixes():
+        pytest.skip("no DOCX reader registered")
+    source = tmp_path / "report.txt"
+    source.write_text(REPORT, encoding="utf-8")
+    docx = converter.convert(source, tmp_path, to="docx").outputs[0]
+    page = browser(server)
+    assert ".docx" in page.get_attribute("#file", "accept") and ".docx" in page.inner_text("#drop-text")
+    data = page.evaluate_handle(
+        """(bytes) => {
+            const dt = new DataTransfer();
+            dt.items.add(new File([new Uint8Array(bytes)], "report.docx"));
+            return dt;
+        }""", list(docx.read_bytes()))
+    page.dispatch_event("#drop", "drop", {"dataTransfer": data})
+    wait_done(page)
+    assert page.input_value("#kind") == ".docx" and page.is_visible("#binary")
+    assert "Annual report" in page.inner_text("#outline dd[data-key=title]")
+    assert page.locator("#outline dd[data-key=sections] .number").all_inner_texts() == ["1.", "2."]
+    assert page.locator("#downloads a", has_text="PDF").get_attribute("download") == "report.pdf"
+
+
 def test_keyboard_only(server, browser):
     """Every control is reached with Tab, shows where the focus is, and works from the keyboard."""
     page = browser(server)
