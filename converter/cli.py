@@ -127,7 +127,10 @@ def _inspect(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise UsageError(f"{args.file}: no such file")
-    tree = outline(pipeline.read(path))
+    found: list = []
+    tree = outline(pipeline.read(path, found))
+    for diagnostic in found:
+        print(diagnostic, file=sys.stderr)
     if args.json:
         print(json.dumps(tree, ensure_ascii=False, indent=2))
     else:

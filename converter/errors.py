@@ -1,6 +1,10 @@
 """One exception root for everything the converter reports to a user, and diagnostics."""
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 
@@ -65,3 +69,28 @@ class Diagnostic:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}: " if self.file and self.line else (f"{self.file}: " if self.file else "")
         return f"{where}{self.level}: {self.message}"
+
+
+# Readers return only the model; what they find worth a warning on the way (a guessed encoding)
+# reaches the build through this collector, which pipeline.read() opens around each reader.
+_collector: ContextVar[list[Diagnostic] | None] = ContextVar("converter_diagnostics", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[list[Diagnostic]]:
+    """Collect the diagnostics that report() hands in while the block runs."""
+    found: list[Diagnostic] = []
+    token = _collector.set(found)
+    try:
+        yield found
+    finally:
+        _collector.reset(token)
+
+
+def report(diagnostic: Diagnostic) -> None:
+    """Hand a diagnostic to the build that is running; outside one, a Python warning (never silent)."""
+    found = _collector.get()
+    if found is None:
+        warnings.warn(str(diagnostic), stacklevel=2)
+    else:
+        found.append(diagnostic)

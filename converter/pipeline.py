@@ -10,7 +10,7 @@ from lxml import etree
 
 from . import model, plugins
 from .context import BuildContext, source_date
-from .errors import ConverterError, Diagnostic, InputError, MissingGlyphsError
+from .errors import ConverterError, Diagnostic, InputError, MissingGlyphsError, collecting, report
 from .fingerprint import local_resources
 from .fonts.coverage import missing
 from .model.outline import metadata
@@ -38,17 +38,27 @@ class BuildResult:
         return self.diagnostics
 
 
-def read(source: Path) -> etree._Element:
-    """Read a source into a validated canonical model (transforms applied)."""
+def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._Element:
+    """Read a source into a validated canonical model (transforms applied).
+
+    What the reader reports on the way (a guessed encoding) is appended to ``diagnostics``;
+    without a list, it becomes a Python warning.
+    """
     reader = plugins.reader_for(source)
     if reader is None:
         known = ", ".join(sorted(plugins.source_suffixes()))
         raise InputError(f"no reader for {source.suffix or 'files without a suffix'} (readers take: {known})",
                          str(source))
     try:
-        doc = reader.read(source)
+        with collecting() as found:
+            doc = reader.read(source)
     except ConverterError as e:
         raise e.located(str(source))
+    for diagnostic in found:
+        if diagnostics is None:
+            report(diagnostic)
+        else:
+            diagnostics.append(diagnostic)
     model.validate(doc, str(source))
     for name in plugins.names(plugins.TRANSFORMS):
         plugins.load_callable(plugins.TRANSFORMS, name)(doc)
@@ -112,11 +122,13 @@ def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DE
 
 def _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
            options) -> BuildResult:
-    doc = read(source)
+    found: list[Diagnostic] = []
+    doc = read(source, found)
     resolved = style_for(doc, style)
     ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(),
                        source_date=source_date(metadata(doc).date),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
+    ctx.diagnostics.extend(found)
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
     check_glyphs(doc, resolved, source, ctx)
