@@ -2,10 +2,11 @@
 
 For a folder, every output in it (and its sub-folders); for a file, that output. The text each
 output must carry comes from its source as ``manifest.json`` records it (read again, and only if
-its bytes are the ones built: otherwise the outputs are stale), else from the sibling canonical
-``.xml``. Checks: the manifest's sha256 still matches; canonical XML against the schema; the PDF's
+its bytes are the ones built: otherwise the outputs are stale; a source that is gone or cannot be
+read fails the output), else, for outputs no manifest lists, from the sibling canonical ``.xml``. Checks: the manifest's sha256 still matches; canonical XML against the schema; the PDF's
 fonts all embedded (pdffonts) and its text (pdftotext); the EPUB with epubcheck when installed
-(said when not); the DOCX opens (python-docx) and its text.
+(said when not) and its text (zipfile and lxml); the DOCX opens (python-docx) and its text. Text
+is compared exactly, with only the allowances fidelity.py lists.
 """
 from __future__ import annotations
 
@@ -149,6 +150,7 @@ def _check(item: _Item, refs: dict) -> list[CheckResult]:
         text(found, problem)
     elif fmt == "epub":
         results.append(CheckResult(name, "epubcheck", *verify.epub_check(path)))
+        text(*verify.epub_text(path))
     else:
         found, problem = verify.docx_text(path)
         results.append(CheckResult(name, "opens", FAILED, problem) if found is None
@@ -165,8 +167,7 @@ def _reference(item: _Item, refs: dict) -> Reference | str | None:
         key = str(source)
         if key not in refs:
             refs[key] = _from_source(source, item.entry["source"].get("sha256"))
-        if refs[key] is not None:
-            return refs[key]
+        return refs[key]
     sibling = item.path.with_suffix(".xml")
     if not sibling.is_file():
         return None
@@ -177,14 +178,20 @@ def _reference(item: _Item, refs: dict) -> Reference | str | None:
     return refs[key]
 
 
-def _from_source(source: Path, sha256: str | None) -> Reference | str | None:
-    if not source.is_file():
-        return None  # moved away: the sibling .xml may stand in
-    if file_sha256(source) != sha256:
+def _from_source(source: Path, sha256: str | None) -> Reference | str:
+    """The source's text read again, or why it cannot be (gone, unreadable, changed)."""
+    if not source.exists():
+        return (f"its source {source} is gone (deleted or moved): rebuild the folder to remove "
+                f"outputs whose source is gone")
+    try:
+        same = file_sha256(source) == sha256
+    except OSError as e:
+        return f"cannot read its source {source}: {e.strerror or e}"
+    if not same:
         return f"{source} changed since the build: the outputs are stale"
     from .pipeline import read
 
     try:
-        return Reference(read(source), str(source))
+        return Reference(read(source, []), str(source))
     except ConverterError as e:
         return f"cannot read the source: {e}"
