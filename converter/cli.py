@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import traceback
 from pathlib import Path
 
 from . import __version__, pipeline
 from .batch import build_folder
-from .errors import ConverterError, UsageError
+from .errors import ConverterError, Interrupted, UsageError
 from .model.outline import outline
 from .progress import Reporter
 from .style import describe_styles
@@ -20,6 +21,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.run(args)
     except UsageError as e:
@@ -28,8 +30,18 @@ def main(argv: list[str] | None = None) -> int:
     except ConverterError as e:
         _error(e, args)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM: 128 + the signal's number, as a shell says
+        signum = getattr(e, "signum", signal.SIGINT)
+        print(f"converter: {e}" if str(e) else f"converter: interrupted by {signal.Signals(signum).name}",
+              file=sys.stderr)
+        return 128 + signum
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum, frame) -> None:
+    """SIGTERM stops a build as Ctrl-C does: what finished is kept, the rest undone."""
+    raise Interrupted(signum)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -97,10 +109,14 @@ def _build(args: argparse.Namespace) -> int:
 def _build_with(args: argparse.Namespace, inputs: list[str], reporter: Reporter, force: bool = False):
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("-j needs a number of jobs of at least 1")
-    result = build_folder(inputs, args.output, args.to, args.style, jobs=args.jobs, force=force,
-                          strict=args.strict, allow_missing_glyphs=args.allow_missing_glyphs,
-                          reference_doc=args.reference_doc,
-                          on_start=reporter.start, on_result=reporter.result, on_wait=reporter.waiting)
+    try:
+        result = build_folder(inputs, args.output, args.to, args.style, jobs=args.jobs, force=force,
+                              strict=args.strict, allow_missing_glyphs=args.allow_missing_glyphs,
+                              reference_doc=args.reference_doc,
+                              on_start=reporter.start, on_result=reporter.result, on_wait=reporter.waiting)
+    except KeyboardInterrupt:
+        reporter.stop()
+        raise
     reporter.finish(result)
     return result
 

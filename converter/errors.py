@@ -36,6 +36,40 @@ class UsageError(ConverterError):
     """The command line asked for something impossible (exit code 2)."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """A build stopped by SIGINT (Ctrl-C) or SIGTERM; ``str()`` says what was kept."""
+
+    def __init__(self, signum: int, message: str = ""):
+        super().__init__(message)
+        self.signum = signum
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control and format characters (newlines, escape
+    sequences, bidirectional overrides) and the bytes of names that are not UTF-8 (decoded by
+    Python as lone surrogates) shown as escapes instead of acting on the terminal."""
+    return "".join(_escape(c) if _unprintable(c) else c for c in text)
+
+
+def _unprintable(char: str) -> bool:
+    import unicodedata
+
+    category = unicodedata.category(char)
+    return category in ("Cc", "Cs") or (category == "Cf" and char not in "\u200c\u200d")
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a name that is not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char) or (
+        f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
 class InputError(ConverterError):
     """The source cannot be read: bad bytes, empty, binary, too large, hostile XML."""
 

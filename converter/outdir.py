@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 LOCK_NAME = ".converter.lock"
+#: the temporary files a build writes: outputs being written, and a zip being made deterministic
+TEMP_PATTERNS = (".*.part", ".*.part.rezip")
 
 
 @contextmanager
@@ -42,7 +44,7 @@ def remove_stale_temps(folders: Iterable[Path]) -> list[Path]:
     removed = []
     for folder in sorted(set(folders)):
         if folder.is_dir():
-            for path in sorted(folder.glob(".*.part")):
+            for path in sorted(p for pattern in TEMP_PATTERNS for p in folder.glob(pattern)):
                 if path.is_file():
                     path.unlink(missing_ok=True)
                     removed.append(path)
