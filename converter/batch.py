@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import manifest, outdir, pipeline, plugins
+from .context import check_epoch
 from .errors import ConverterError, Diagnostic, Interrupted, UsageError, printable
 from .fingerprint import document_key, file_sha256, resource_hashes, stamp_for, style_stamp
 from .style import load_style
@@ -71,9 +72,12 @@ class DocumentResult:
         return [m for m in self.messages if m.level == "warning"]
 
     def to_json(self) -> dict:
-        return {"source": str(self.source), "name": self.name, "status": self.status,
-                "outputs": [str(p) for p in self.outputs], "warnings": [str(w) for w in self.warnings],
-                "error": self.error, "style": self.style, "seconds": round(self.seconds, 3)}
+        """The document as the JSON summary shows it (names escaped as on the terminal)."""
+        return {"source": printable(str(self.source)), "name": printable(self.name), "status": self.status,
+                "outputs": [printable(str(p)) for p in self.outputs],
+                "warnings": [printable(str(w)) for w in self.warnings],
+                "error": printable(self.error) if self.error else None, "style": self.style,
+                "seconds": round(self.seconds, 3)}
 
 
 @dataclass
@@ -83,6 +87,8 @@ class FolderResult:
     out_dir: Path
     documents: list[DocumentResult]
     seconds: float = 0.0
+    #: what the build says about the folder itself (a damaged manifest it kept aside)
+    notes: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(d.status == status for d in self.documents)
@@ -103,22 +109,36 @@ def find_sources(inputs: Iterable[str | Path], exclude: Path | None = None) -> l
     or a folder without sources. Files under ``exclude`` (the output folder, when it lies inside
     an input folder) are not sources: a build must not read its own outputs back."""
     suffixes = plugins.source_suffixes()
-    skip = exclude.resolve() if exclude is not None else None
     found: list[Source] = []
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
+            # the output folder is skipped when it lies inside this one (not when it holds it)
+            skip = exclude.resolve() if exclude is not None else None
+            if skip is not None and (skip == path.resolve() or not skip.is_relative_to(path.resolve())):
+                skip = None
             files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
                            and not any(part.startswith(".") for part in f.relative_to(path).parts)
                            and not (skip and f.resolve().is_relative_to(skip)))
             if not files:
-                raise UsageError(f"{raw}: folder has no sources (readers take: {', '.join(sorted(suffixes))})")
-            found += [Source(f, f.parent.relative_to(path), _leaves(f, path)) for f in files]
+                raise UsageError(f"{printable(str(raw))}: folder has no sources "
+                                 f"(readers take: {', '.join(sorted(suffixes))})")
+            found += [Source(f, f.parent.relative_to(path), _leaves(f, path) or _badly_named(f)) for f in files]
         elif path.is_file():
-            found.append(Source(path))
+            found.append(Source(path, refusal=_badly_named(path)))
         else:
-            raise UsageError(f"{raw}: no such file or folder")
+            raise UsageError(f"{printable(str(raw))}: no such file or folder")
     return found
+
+
+def _badly_named(path: Path) -> str | None:
+    """Why a file's name cannot name outputs: bytes that are not UTF-8 (no manifest, EPUB or
+    terminal can hold them as they are)."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "the file name is not valid UTF-8: rename the file to build it"
+    return None
 
 
 def _leaves(path: Path, folder: Path) -> str | None:
@@ -137,7 +157,7 @@ def check_formats(formats: Iterable[str] | str) -> list[str]:
     Known writers are not imported here: a no-change rebuild never needs them."""
     if isinstance(formats, str):
         formats = formats.split(",")
-    out = [f.strip() for f in formats if f.strip()]
+    out = list(dict.fromkeys(f.strip() for f in formats if f.strip()))  # pdf,pdf is pdf
     if not out:
         raise UsageError("no output format asked for")
     for fmt in out:
@@ -172,16 +192,26 @@ def build_folder(inputs: Iterable[str | Path] | str | Path, out_dir: str | Path 
         except ConverterError as e:
             raise UsageError(e.message) from None
     writer_options = _writer_options(reference_doc, formats)
-    sources = find_sources(inputs, exclude=Path(out_dir))
-    out_dir = Path(out_dir)
+    out_dir = outdir.check_output(out_dir, inputs)
+    check_epoch()
+    sources = find_sources(inputs, exclude=out_dir)
     jobs = max(1, jobs or os.cpu_count() or 1)
     options = {"style": style, "allow_missing_glyphs": allow_missing_glyphs}
     if "reference_doc" in writer_options:  # a changed template rebuilds the documents
         options["reference_doc"] = file_sha256(writer_options["reference_doc"])
     plan = _Plan(out_dir, formats, style, options, force, strict, allow_missing_glyphs, writer_options)
+    if manifest.path_in(out_dir).exists() and not manifest.path_in(out_dir).is_file():
+        raise ConverterError("is not a file: move it away so that the build can record what it makes",
+                             printable(str(manifest.path_in(out_dir))))
     with outdir.locked(out_dir, on_wait):
         outdir.remove_stale_temps({out_dir} | {out_dir / s.folder for s in sources})
-        plan.manifest = manifest.load(out_dir)
+        plan.manifest, damaged = manifest.read(out_dir)
+        notes = []
+        if damaged:
+            kept = manifest.keep_damaged(out_dir) if manifest.path_in(out_dir).is_file() else None
+            notes.append(f"{printable(str(manifest.path_in(out_dir)))} {damaged}: "
+                         + (f"kept as {printable(str(kept))}; " if kept else "")
+                         + "the documents it lists are built again")
         results: list[DocumentResult | None] = [None] * len(sources)
         tasks = []
         for i, src in enumerate(sources):
@@ -211,7 +241,7 @@ def build_folder(inputs: Iterable[str | Path] | str | Path, out_dir: str | Path 
             with _signals_held():
                 raise _interrupted(e, plan, tasks, results, sources) from None
         manifest.save(out_dir, plan.manifest)
-    return FolderResult(out_dir, [r for r in results if r is not None], time.perf_counter() - started)
+    return FolderResult(out_dir, [r for r in results if r is not None], time.perf_counter() - started, notes)
 
 
 def _interrupted(e: KeyboardInterrupt, plan: "_Plan", tasks: list["_Task"], results: list,
@@ -253,8 +283,10 @@ def _writer_options(reference_doc: str | Path | None, formats: list[str]) -> dic
     if reference_doc is None or "docx" not in formats:
         return {}
     path = Path(reference_doc)
+    if path.is_dir():
+        raise UsageError(f"{printable(str(reference_doc))}: is a folder, not a Word document (--reference-doc)")
     if not path.is_file():
-        raise UsageError(f"{reference_doc}: no such file (--reference-doc)")
+        raise UsageError(f"{printable(str(reference_doc))}: no such file (--reference-doc)")
     from .writers.docx.reference import load_reference
 
     load_reference(path)

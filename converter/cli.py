@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import __version__, pipeline
 from .batch import build_folder
-from .errors import ConverterError, Interrupted, UsageError
+from .errors import ConverterError, Interrupted, UsageError, printable
 from .model.outline import outline
 from .progress import Reporter
 from .style import describe_styles
@@ -30,9 +30,13 @@ def main(argv: list[str] | None = None) -> int:
     except ConverterError as e:
         _error(e, args)
         return EXIT_FAILED
+    except OSError as e:  # the output folder read-only, the disk full …: said, not a traceback
+        where = f"{e.filename}: " if isinstance(e.filename, str) else ""
+        _error(ConverterError(f"{where}{e.strerror or e}"), args)
+        return EXIT_FAILED
     except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM: 128 + the signal's number, as a shell says
         signum = getattr(e, "signum", signal.SIGINT)
-        print(f"converter: {e}" if str(e) else f"converter: interrupted by {signal.Signals(signum).name}",
+        print(printable(f"converter: {e}") if str(e) else f"converter: interrupted by {signal.Signals(signum).name}",
               file=sys.stderr)
         return 128 + signum
     finally:
@@ -97,7 +101,7 @@ def _build_options(b: argparse.ArgumentParser) -> None:
 def _error(e: BaseException, args: argparse.Namespace) -> None:
     if getattr(args, "traceback", False):
         traceback.print_exception(e, file=sys.stderr)
-    print(f"converter: error: {e}" if not getattr(e, "file", None) else str(e), file=sys.stderr)
+    print(printable(f"converter: error: {e}" if not getattr(e, "file", None) else str(e)), file=sys.stderr)
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -10,7 +10,8 @@ from lxml import etree
 
 from . import model, plugins
 from .context import BuildContext, source_date
-from .errors import ConverterError, Diagnostic, InputError, MissingGlyphsError, collecting, report
+from .errors import (ConverterError, Diagnostic, InputError, MissingGlyphsError, StyleError, collecting,
+                     printable, report)
 from .fingerprint import local_resources
 from .fonts.coverage import missing
 from .model.outline import metadata
@@ -66,12 +67,21 @@ def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._El
     return doc
 
 
-def style_for(doc: etree._Element, requested: str | None) -> ResolvedStyle:
-    """The style asked for, else the one the document names, else gongwen for Chinese, report otherwise."""
-    name = requested or doc.get("style")
-    if not name:
-        name = "gongwen" if doc.get(model.XML_LANG, "").lower().startswith("zh") else "report"
-    return load_style(name)
+def style_for(doc: etree._Element, requested: str | None, source: Path | None = None) -> ResolvedStyle:
+    """The style asked for, else the one the document names (a style by name or a sheet in the
+    document's folder), else gongwen for Chinese, report otherwise."""
+    if requested:
+        return load_style(requested)
+    named = doc.get("style")
+    if not named:
+        return load_style("gongwen" if doc.get(model.XML_LANG, "").lower().startswith("zh") else "report")
+    within = source.parent.resolve() if source is not None else None
+    try:
+        return load_style(named, within)
+    except StyleError as e:
+        if e.file is None and source is not None:  # the document's own request: its line
+            raise e.located(str(source), _first_line_with(source, [named])) from None
+        raise
 
 
 def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: BuildContext) -> None:
@@ -85,6 +95,15 @@ def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: B
         raise err
     ctx.diagnostics.append(Diagnostic("warning", err.message + " (drawn as the font's missing-glyph box)",
                                       ctx.name, err.line))
+
+
+def _date_of(doc: etree._Element, source: Path):
+    """The date every output carries; a date that is no date is an error at its line."""
+    written = metadata(doc).date
+    try:
+        return source_date(written, str(source))
+    except InputError as e:
+        raise e.located(line=_first_line_with(source, [written])) from None
 
 
 def _first_line_with(source: Path, chars: list[str]) -> int | None:
@@ -106,17 +125,22 @@ def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DE
     build (before any output takes its name). ``options``: what particular writers are asked
     (BuildContext.options, e.g. ``reference_doc`` for the DOCX writer).
     """
+    formats = list(dict.fromkeys(formats))  # pdf twice is pdf once
     writers = {fmt: plugins.writer(fmt) for fmt in formats}  # unknown format: UsageError, before any work
     finals = {fmt: out_dir / (source.stem + writers[fmt].suffix) for fmt in formats}
     temps: dict[str, Path] = {}
     try:
         return _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
                       options or {})
+    except OSError as e:  # a full disk, a read-only folder, a name too long: said, not a traceback
+        for path in (*temps.values(), *finals.values()):
+            _remove(path)
+        where = f" ({printable(e.filename)})" if isinstance(e.filename, str) else ""
+        raise ConverterError(f"cannot write the outputs in {printable(str(out_dir))}: {e.strerror or e}{where}",
+                             str(source)) from None
     except BaseException:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
-        for final in finals.values():
-            final.unlink(missing_ok=True)
+        for path in (*temps.values(), *finals.values()):
+            _remove(path)
         raise
 
 
@@ -124,9 +148,9 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
            options) -> BuildResult:
     found: list[Diagnostic] = []
     doc = read(source, found)
-    resolved = style_for(doc, style)
+    resolved = style_for(doc, style, source)
     ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(),
-                       source_date=source_date(metadata(doc).date),
+                       source_date=_date_of(doc, source),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
     ctx.diagnostics.extend(found)
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
@@ -154,6 +178,13 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
         os.replace(temps[fmt], finals[fmt])
         result.outputs.append(finals[fmt])
     return result
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:  # a read-only folder holds nothing of ours anyway
+        pass
 
 
 def _umask() -> int:

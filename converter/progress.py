@@ -10,6 +10,7 @@ import sys
 from typing import TextIO
 
 from .batch import BUILT, FAILED, REMOVED, UNCHANGED, DocumentResult, FolderResult
+from .errors import printable
 
 
 class Reporter:
@@ -63,7 +64,7 @@ class Reporter:
             if doc.style and doc.style not in self._styles and doc.fonts:
                 self._styles.add(doc.style)
                 print(f"style {doc.style}: fonts {doc.fonts}", file=self.stdout)
-            print(self._line(doc), file=self.stdout, flush=True)
+            print(printable(self._line(doc)), file=self.stdout, flush=True)
 
     def stop(self) -> None:
         """Take the progress bar off the terminal (the build ends, finished or interrupted)."""
@@ -73,10 +74,12 @@ class Reporter:
 
     def finish(self, result: FolderResult) -> None:
         self.stop()
+        for note in result.notes:
+            print(f"converter: {note}", file=self.stderr)
         if self.mode == "json":
             print(json.dumps(result.to_json(), ensure_ascii=False, indent=2, sort_keys=True), file=self.stdout)
         elif self.mode in ("bar", "lines"):
-            print(summary(result), file=self.stdout, flush=True)
+            print(printable(summary(result)), file=self.stdout, flush=True)
         failed = result.count(FAILED)
         if failed:
             total = len(result.documents) - result.count(REMOVED)
@@ -96,6 +99,7 @@ class Reporter:
         return lines
 
     def _err(self, line: str) -> None:
+        line = "\n".join(printable(part) for part in line.split("\n"))  # names cannot act on the terminal
         if self._progress is not None:
             self._progress.console.print(line, markup=False, highlight=False)
         else:
