@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import manifest, model, verify
-from .errors import ConverterError, UsageError
+from .errors import ConverterError, UsageError, printable
 from .fingerprint import file_sha256
 from .verify import FAILED, OK, SKIPPED, Reference
 
@@ -69,7 +69,8 @@ def failed(results: list[CheckResult]) -> bool:
 def table(results: list[CheckResult]) -> str:
     """The results as an aligned text table with a closing count."""
     rows = [("output", "check", "result", "detail")] + [
-        (r.output, r.check, r.status.upper() if r.status == FAILED else r.status, r.detail) for r in results]
+        (printable(r.output), r.check, r.status.upper() if r.status == FAILED else r.status, printable(r.detail))
+        for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths)) + "  " + row[3] for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 6)
@@ -79,7 +80,8 @@ def table(results: list[CheckResult]) -> str:
 
 
 def to_json(results: list[CheckResult]) -> str:
-    return json.dumps({"ok": not failed(results), "checks": [asdict(r) for r in results]},
+    checks = [{**asdict(r), "output": printable(r.output), "detail": printable(r.detail)} for r in results]
+    return json.dumps({"ok": not failed(results), "checks": checks},
                       ensure_ascii=False, indent=2, sort_keys=True)
 
 
