@@ -1,8 +1,10 @@
 """read → transform → validate → write: the only module that knows the order of the stages."""
 from __future__ import annotations
 
+import glob
 import os
-import tempfile
+import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,11 +16,12 @@ from .errors import (ConverterError, Diagnostic, InputError, MissingGlyphsError,
                      printable, report)
 from .fingerprint import local_resources
 from .fonts.coverage import missing
+from .layout import lay_out
 from .model.outline import metadata
 from .style import ResolvedStyle, load_style
 
 DEFAULT_FORMATS = ("docx", "pdf", "epub", "xml")
-#: the order writers run in: a later writer may use what an earlier one left (EPUB reads PDF pages)
+#: the order writers run in (a fixed one; no writer depends on another: pages come from the layout)
 WRITE_ORDER = ("xml", "pdf", "docx", "epub")
 
 
@@ -28,7 +31,7 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     style: ResolvedStyle | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    #: page counts of the outputs that have pages, by format (the PDF writer leaves its count)
+    #: page counts of the outputs that have pages, by format (the layout's count: "pdf", "png")
     pages: dict[str, int] = field(default_factory=dict)
     #: local files the outputs embed besides the source (images)
     resources: list[Path] = field(default_factory=list)
@@ -127,21 +130,57 @@ def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DE
     """
     formats = list(dict.fromkeys(formats))  # pdf twice is pdf once
     writers = {fmt: plugins.writer(fmt) for fmt in formats}  # unknown format: UsageError, before any work
-    finals = {fmt: out_dir / (source.stem + writers[fmt].suffix) for fmt in formats}
-    temps: dict[str, Path] = {}
+    # the names this build's outputs take; a writer of one file per page adds its own once the
+    # pages are known, and what an earlier build left under them is removed if this one fails
+    finals = {fmt: [out_dir / (source.stem + writers[fmt].suffix)] if not writes_page_files(writers[fmt])
+              else page_files(out_dir, source.stem, writers[fmt].suffix) for fmt in formats}
+    temps: dict[str, list[Path]] = {}
     try:
         return _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
                       options or {})
     except OSError as e:  # a full disk, a read-only folder, a name too long: said, not a traceback
-        for path in (*temps.values(), *finals.values()):
-            _remove(path)
+        _remove_all(temps, finals)
         where = f" ({printable(e.filename)})" if isinstance(e.filename, str) else ""
         raise ConverterError(f"cannot write the outputs in {printable(str(out_dir))}: {e.strerror or e}{where}",
                              str(source)) from None
     except BaseException:
-        for path in (*temps.values(), *finals.values()):
-            _remove(path)
+        _remove_all(temps, finals)
         raise
+
+
+def _remove_all(temps: dict[str, list[Path]], finals: dict[str, list[Path]]) -> None:
+    """Remove a failed build's temporary files and what earlier builds left under its names;
+    a read-only folder holds nothing of ours anyway, so failing to remove is no second error."""
+    for paths in (*temps.values(), *finals.values()):
+        for path in paths:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+def writes_page_files(writer) -> bool:
+    """Whether a writer writes one file per page (``NAME-1.png`` …) rather than one file."""
+    return bool(getattr(writer, "file_per_page", False))
+
+
+def needs_pages(writers) -> bool:
+    """Whether any of the writers paints the layout's pages (PDF, PNG) or reads them (the
+    EPUB's print page list): writers say so with ``paints_pages`` or ``reads_pages``."""
+    return any(getattr(w, "paints_pages", False) or getattr(w, "reads_pages", False) for w in writers)
+
+
+def page_file(out_dir: Path, stem: str, suffix: str, n: int) -> Path:
+    """The file of page ``n`` of a writer of one file per page: ``NAME-n.png``."""
+    return out_dir / f"{stem}-{n}{suffix}"
+
+
+def page_files(out_dir: Path, stem: str, suffix: str) -> list[Path]:
+    """The page files of a document already in ``out_dir`` (``NAME-1.png`` … in page order)."""
+    pattern = re.compile(re.escape(stem) + r"-([1-9][0-9]*)" + re.escape(suffix) + "$")
+    found = [(int(m.group(1)), p) for p in out_dir.glob(f"{glob.escape(stem)}-*{suffix}")
+             if (m := pattern.match(p.name))] if out_dir.is_dir() else []
+    return [p for _, p in sorted(found)]
 
 
 def _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
@@ -149,6 +188,7 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
     found: list[Diagnostic] = []
     doc = read(source, found)
     resolved = style_for(doc, style, source)
+    plugins.check_style_settings(resolved)  # the writers' sections of the sheet, before any output
     ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(),
                        source_date=_date_of(doc, source),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
@@ -156,38 +196,58 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
     check_glyphs(doc, resolved, source, ctx)
+    if needs_pages(writers.values()):  # laid out once, for every writer that paints or reads pages
+        try:
+            ctx.pagination = lay_out(doc, resolved, ctx.base_dir)
+        except ConverterError as e:
+            raise e.located(str(source))
     out_dir.mkdir(parents=True, exist_ok=True)
     order = sorted(formats, key=lambda f: WRITE_ORDER.index(f) if f in WRITE_ORDER else len(WRITE_ORDER))
     for fmt in order:
-        fd, tmp = tempfile.mkstemp(prefix=f".{source.stem}.", suffix=".part", dir=out_dir)
-        os.close(fd)
-        temps[fmt] = Path(tmp)
+        writer = writers[fmt]
         try:
-            writers[fmt].write(doc, resolved, temps[fmt], ctx)
+            if writes_page_files(writer):
+                stale = finals[fmt]
+                finals[fmt] = [page_file(out_dir, source.stem, writer.suffix, n)
+                               for n in range(1, ctx.pagination.count + 1)]
+                finals[fmt] += [p for p in stale if p not in finals[fmt]]  # removed below if not replaced
+                temps[fmt] = [_new_part(out_dir, source.stem) for _ in range(ctx.pagination.count)]
+                writer.write_pages(doc, resolved, temps[fmt], ctx)
+            else:
+                temps[fmt] = [_new_part(out_dir, source.stem)]
+                writer.write(doc, resolved, temps[fmt][0], ctx)
         except ConverterError as e:
             raise e.located(str(source))
     warnings = [d for d in ctx.diagnostics if d.level == "warning"]
     if strict and warnings:
         raise ConverterError(f"{len(warnings)} warning(s) fail the build (--strict); first: {warnings[0].message}",
                              str(source), warnings[0].line)
-    if "pdf_pages" in ctx.shared:
-        result.pages["pdf"] = ctx.shared["pdf_pages"]
-    mode = 0o666 & ~_umask()  # temporary files are private; outputs get the usual permissions
+    if ctx.pagination is not None:
+        result.pages.update({fmt: ctx.pagination.count for fmt in formats
+                             if getattr(writers[fmt], "paints_pages", False)})
     for fmt in order:  # every output is complete: only now do they take their names
-        os.chmod(temps[fmt], mode)
-        os.replace(temps[fmt], finals[fmt])
-        result.outputs.append(finals[fmt])
+        for tmp, final in zip(temps[fmt], finals[fmt]):
+            os.replace(tmp, final)
+            result.outputs.append(final)
+        for leftover in finals[fmt][len(temps[fmt]):]:  # pages an earlier, longer build left
+            leftover.unlink(missing_ok=True)
     return result
 
 
-def _remove(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError:  # a read-only folder holds nothing of ours anyway
-        pass
+def _new_part(out_dir: Path, stem: str) -> Path:
+    """A new empty hidden ``.STEM.XXXXXXXX.part`` file for an output to be written into.
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    Created with mode 0666, which the kernel narrows by the process umask: the output gets the
+    usual permissions without the umask being read (reading it means setting it, twice, which
+    races with other threads) and without a chmod. Writers write into this file or replace it
+    with one they create the same way (open(), zipfile), so the mode holds.
+    """
+    for _ in range(100):
+        path = out_dir / f".{stem}.{secrets.token_hex(4)}.part"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return path
+    raise FileExistsError(f"no free temporary name for {stem} in {out_dir}")
