@@ -135,7 +135,7 @@ def _watch(args: argparse.Namespace) -> int:
 
     def watching(paths: list[Path]) -> None:
         if not args.quiet:
-            print(f"watching {', '.join(map(str, paths))} (Ctrl-C to stop)", flush=True)
+            print(printable(f"watching {', '.join(map(str, paths))} (Ctrl-C to stop)"), flush=True)
 
     from .watch import watch
 
