@@ -90,7 +90,9 @@ def test_an_interrupted_build_keeps_what_finished_and_nothing_else(tmp_path, how
     stdout, stderr = proc.communicate(timeout=30)
     stopped = time.monotonic() - sent
     assert proc.returncode == code, stderr
-    assert stopped < 1.5, f"the build took {stopped:.1f} s to stop"
+    # workers get a second to remove their files (then SIGKILL); the rest is tidying up, which
+    # a busy machine may slow down (0.2 s measured on an idle one)
+    assert stopped < 3, f"the build took {stopped:.1f} s to stop"
     assert "Traceback" not in stderr
     name = "SIGTERM" if how == "SIGTERM" else "SIGINT"
     assert f"interrupted by {name}" in stderr and "recorded in" in stderr and "not built:" in stderr
