@@ -5,7 +5,7 @@ import glob
 import os
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -45,8 +45,10 @@ class BuildResult:
 def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._Element:
     """Read a source into a validated canonical model (transforms applied).
 
-    What the reader reports on the way (a guessed encoding) is appended to ``diagnostics``;
-    without a list, it becomes a Python warning.
+    What the reader noticed is added to ``diagnostics``, located in the source: what it kept in
+    a ``diagnostics`` list of its own (the text reader does), and what was reported on the way
+    through errors.report() (decode.py's guessed encodings: helpers deep in a reader have no
+    list at hand). Without a list, each becomes a Python warning (never silent).
     """
     reader = plugins.reader_for(source)
     if reader is None:
@@ -58,14 +60,18 @@ def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._El
             doc = reader.read(source)
     except ConverterError as e:
         raise e.located(str(source))
-    for diagnostic in found:
+    for diagnostic in (*found, *getattr(reader, "diagnostics", [])):
+        diagnostic = replace(diagnostic, file=diagnostic.file or str(source))
         if diagnostics is None:
             report(diagnostic)
         else:
             diagnostics.append(diagnostic)
     model.validate(doc, str(source))
-    for name in plugins.names(plugins.TRANSFORMS):
-        plugins.load_callable(plugins.TRANSFORMS, name)(doc)
+    for _priority, _name, transform in plugins.transforms():  # in their declared order
+        try:
+            transform(doc)
+        except ConverterError as e:
+            raise e.located(str(source))
     model.validate(doc, str(source))
     return doc
 
@@ -185,14 +191,14 @@ def page_files(out_dir: Path, stem: str, suffix: str) -> list[Path]:
 
 def _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
            options) -> BuildResult:
-    found: list[Diagnostic] = []
-    doc = read(source, found)
+    noticed: list[Diagnostic] = []
+    doc = read(source, noticed)
     resolved = style_for(doc, style, source)
     plugins.check_style_settings(resolved)  # the writers' sections of the sheet, before any output
     ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(),
                        source_date=_date_of(doc, source),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
-    ctx.diagnostics.extend(found)
+    ctx.diagnostics += noticed
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
     check_glyphs(doc, resolved, source, ctx)
