@@ -45,11 +45,35 @@ class BuildResult:
 def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._Element:
     """Read a source into a validated canonical model (transforms applied).
 
-    What the reader noticed is added to ``diagnostics``, located in the source: what it kept in
-    a ``diagnostics`` list of its own (the text reader does), and what was reported on the way
-    through errors.report() (decode.py's guessed encodings: helpers deep in a reader have no
-    list at hand). Without a list, each becomes a Python warning (never silent).
-    """
+    What the reader noticed is added to ``diagnostics`` (see read_source); without a list, each
+    becomes a Python warning (never silent)."""
+    got = read_source(source)
+    for diagnostic in got.diagnostics:
+        if diagnostics is None:
+            report(diagnostic)
+        else:
+            diagnostics.append(diagnostic)
+    return got.doc
+
+
+@dataclass
+class Read:
+    """A source read: its model, what the reader noticed, and where its images are."""
+
+    doc: etree._Element
+    diagnostics: list[Diagnostic]
+    #: the folder the model's image paths are relative to: the source's own folder, unless
+    #: the reader put the images elsewhere (a Word document's pictures come out of its package,
+    #: see the reader's ``resource_dir``)
+    resource_dir: Path
+
+
+def read_source(source: Path) -> Read:
+    """Read a source (as ``read``), keeping the reader's notes and resource folder.
+
+    What the reader noticed, located in the source: what it kept in a ``diagnostics`` list of
+    its own (the text reader does), and what was reported on the way through errors.report()
+    (decode.py's guessed encodings: helpers deep in a reader have no list at hand)."""
     reader = plugins.reader_for(source)
     if reader is None:
         known = ", ".join(sorted(plugins.source_suffixes()))
@@ -60,12 +84,7 @@ def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._El
             doc = reader.read(source)
     except ConverterError as e:
         raise e.located(str(source))
-    for diagnostic in (*found, *getattr(reader, "diagnostics", [])):
-        diagnostic = replace(diagnostic, file=diagnostic.file or str(source))
-        if diagnostics is None:
-            report(diagnostic)
-        else:
-            diagnostics.append(diagnostic)
+    noticed = [replace(d, file=d.file or str(source)) for d in (*found, *getattr(reader, "diagnostics", []))]
     model.validate(doc, str(source))
     for _priority, _name, transform in plugins.transforms():  # in their declared order
         try:
@@ -73,7 +92,8 @@ def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._El
         except ConverterError as e:
             raise e.located(str(source))
     model.validate(doc, str(source))
-    return doc
+    resources = getattr(reader, "resource_dir", None) or source.parent
+    return Read(doc, noticed, Path(resources).resolve())
 
 
 def style_for(doc: etree._Element, requested: str | None, source: Path | None = None) -> ResolvedStyle:
@@ -191,14 +211,14 @@ def page_files(out_dir: Path, stem: str, suffix: str) -> list[Path]:
 
 def _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
            options) -> BuildResult:
-    noticed: list[Diagnostic] = []
-    doc = read(source, noticed)
+    got = read_source(source)
+    doc = got.doc
     resolved = style_for(doc, style, source)
     plugins.check_style_settings(resolved)  # the writers' sections of the sheet, before any output
-    ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(),
+    ctx = BuildContext(name=str(source), base_dir=got.resource_dir,
                        source_date=_date_of(doc, source),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
-    ctx.diagnostics += noticed
+    ctx.diagnostics += got.diagnostics
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
     check_glyphs(doc, resolved, source, ctx)
