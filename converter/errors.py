@@ -1,6 +1,10 @@
 """One exception root for everything the converter reports to a user, and diagnostics."""
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 
@@ -30,6 +34,40 @@ class ConverterError(Exception):
 
 class UsageError(ConverterError):
     """The command line asked for something impossible (exit code 2)."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """A build stopped by SIGINT (Ctrl-C) or SIGTERM; ``str()`` says what was kept."""
+
+    def __init__(self, signum: int, message: str = ""):
+        super().__init__(message)
+        self.signum = signum
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control and format characters (newlines, escape
+    sequences, bidirectional overrides) and the bytes of names that are not UTF-8 (decoded by
+    Python as lone surrogates) shown as escapes instead of acting on the terminal."""
+    return "".join(_escape(c) if _unprintable(c) else c for c in text)
+
+
+def _unprintable(char: str) -> bool:
+    import unicodedata
+
+    category = unicodedata.category(char)
+    return category in ("Cc", "Cs") or (category == "Cf" and char not in "\u200c\u200d")
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a name that is not UTF-8 (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char) or (
+        f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 class InputError(ConverterError):
@@ -65,3 +103,28 @@ class Diagnostic:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}: " if self.file and self.line else (f"{self.file}: " if self.file else "")
         return f"{where}{self.level}: {self.message}"
+
+
+# Readers return only the model; what they find worth a warning on the way (a guessed encoding)
+# reaches the build through this collector, which pipeline.read() opens around each reader.
+_collector: ContextVar[list[Diagnostic] | None] = ContextVar("converter_diagnostics", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[list[Diagnostic]]:
+    """Collect the diagnostics that report() hands in while the block runs."""
+    found: list[Diagnostic] = []
+    token = _collector.set(found)
+    try:
+        yield found
+    finally:
+        _collector.reset(token)
+
+
+def report(diagnostic: Diagnostic) -> None:
+    """Hand a diagnostic to the build that is running; outside one, a Python warning (never silent)."""
+    found = _collector.get()
+    if found is None:
+        warnings.warn(str(diagnostic), stacklevel=2)
+    else:
+        found.append(diagnostic)

@@ -12,7 +12,8 @@ from lxml import etree
 
 from . import model, plugins
 from .context import BuildContext, source_date
-from .errors import ConverterError, Diagnostic, InputError, MissingGlyphsError
+from .errors import (ConverterError, Diagnostic, InputError, MissingGlyphsError, StyleError, collecting,
+                     printable, report)
 from .fingerprint import local_resources
 from .fonts.coverage import missing
 from .layout import lay_out
@@ -44,11 +45,14 @@ class BuildResult:
 def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._Element:
     """Read a source into a validated canonical model (transforms applied).
 
-    What the reader noticed (a reader may keep a ``diagnostics`` list, as the text reader
-    does) is added to ``diagnostics``, located in the source."""
+    What the reader noticed is added to ``diagnostics`` (see read_source); without a list, each
+    becomes a Python warning (never silent)."""
     got = read_source(source)
-    if diagnostics is not None:
-        diagnostics += got.diagnostics
+    for diagnostic in got.diagnostics:
+        if diagnostics is None:
+            report(diagnostic)
+        else:
+            diagnostics.append(diagnostic)
     return got.doc
 
 
@@ -65,17 +69,22 @@ class Read:
 
 
 def read_source(source: Path) -> Read:
-    """Read a source (as ``read``), keeping the reader's notes and resource folder."""
+    """Read a source (as ``read``), keeping the reader's notes and resource folder.
+
+    What the reader noticed, located in the source: what it kept in a ``diagnostics`` list of
+    its own (the text reader does), and what was reported on the way through errors.report()
+    (decode.py's guessed encodings: helpers deep in a reader have no list at hand)."""
     reader = plugins.reader_for(source)
     if reader is None:
         known = ", ".join(sorted(plugins.source_suffixes()))
         raise InputError(f"no reader for {source.suffix or 'files without a suffix'} (readers take: {known})",
                          str(source))
     try:
-        doc = reader.read(source)
+        with collecting() as found:
+            doc = reader.read(source)
     except ConverterError as e:
         raise e.located(str(source))
-    noticed = [replace(d, file=d.file or str(source)) for d in getattr(reader, "diagnostics", [])]
+    noticed = [replace(d, file=d.file or str(source)) for d in (*found, *getattr(reader, "diagnostics", []))]
     model.validate(doc, str(source))
     for _priority, _name, transform in plugins.transforms():  # in their declared order
         try:
@@ -87,12 +96,21 @@ def read_source(source: Path) -> Read:
     return Read(doc, noticed, Path(resources).resolve())
 
 
-def style_for(doc: etree._Element, requested: str | None) -> ResolvedStyle:
-    """The style asked for, else the one the document names, else gongwen for Chinese, report otherwise."""
-    name = requested or doc.get("style")
-    if not name:
-        name = "gongwen" if doc.get(model.XML_LANG, "").lower().startswith("zh") else "report"
-    return load_style(name)
+def style_for(doc: etree._Element, requested: str | None, source: Path | None = None) -> ResolvedStyle:
+    """The style asked for, else the one the document names (a style by name or a sheet in the
+    document's folder), else gongwen for Chinese, report otherwise."""
+    if requested:
+        return load_style(requested)
+    named = doc.get("style")
+    if not named:
+        return load_style("gongwen" if doc.get(model.XML_LANG, "").lower().startswith("zh") else "report")
+    within = source.parent.resolve() if source is not None else None
+    try:
+        return load_style(named, within)
+    except StyleError as e:
+        if e.file is None and source is not None:  # the document's own request: its line
+            raise e.located(str(source), _first_line_with(source, [named])) from None
+        raise
 
 
 def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: BuildContext) -> None:
@@ -106,6 +124,15 @@ def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: B
         raise err
     ctx.diagnostics.append(Diagnostic("warning", err.message + " (drawn as the font's missing-glyph box)",
                                       ctx.name, err.line))
+
+
+def _date_of(doc: etree._Element, source: Path):
+    """The date every output carries; a date that is no date is an error at its line."""
+    written = metadata(doc).date
+    try:
+        return source_date(written, str(source))
+    except InputError as e:
+        raise e.located(line=_first_line_with(source, [written])) from None
 
 
 def _first_line_with(source: Path, chars: list[str]) -> int | None:
@@ -127,6 +154,7 @@ def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DE
     build (before any output takes its name). ``options``: what particular writers are asked
     (BuildContext.options, e.g. ``reference_doc`` for the DOCX writer).
     """
+    formats = list(dict.fromkeys(formats))  # pdf twice is pdf once
     writers = {fmt: plugins.writer(fmt) for fmt in formats}  # unknown format: UsageError, before any work
     # the names this build's outputs take; a writer of one file per page adds its own once the
     # pages are known, and what an earlier build left under them is removed if this one fails
@@ -136,11 +164,25 @@ def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DE
     try:
         return _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
                       options or {})
+    except OSError as e:  # a full disk, a read-only folder, a name too long: said, not a traceback
+        _remove_all(temps, finals)
+        where = f" ({printable(e.filename)})" if isinstance(e.filename, str) else ""
+        raise ConverterError(f"cannot write the outputs in {printable(str(out_dir))}: {e.strerror or e}{where}",
+                             str(source)) from None
     except BaseException:
-        for paths in (*temps.values(), *finals.values()):
-            for path in paths:
-                path.unlink(missing_ok=True)
+        _remove_all(temps, finals)
         raise
+
+
+def _remove_all(temps: dict[str, list[Path]], finals: dict[str, list[Path]]) -> None:
+    """Remove a failed build's temporary files and what earlier builds left under its names;
+    a read-only folder holds nothing of ours anyway, so failing to remove is no second error."""
+    for paths in (*temps.values(), *finals.values()):
+        for path in paths:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass
 
 
 def writes_page_files(writer) -> bool:
@@ -171,10 +213,10 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
            options) -> BuildResult:
     got = read_source(source)
     doc = got.doc
-    resolved = style_for(doc, style)
+    resolved = style_for(doc, style, source)
     plugins.check_style_settings(resolved)  # the writers' sections of the sheet, before any output
     ctx = BuildContext(name=str(source), base_dir=got.resource_dir,
-                       source_date=source_date(metadata(doc).date),
+                       source_date=_date_of(doc, source),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
     ctx.diagnostics += got.diagnostics
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,

@@ -31,14 +31,20 @@ def resolve_image(src: str, base_dir: Path, line: int | None = None) -> Path:
         raise InputError(f"image {src!r}: remote images are not downloaded; save it beside the source",
                          line=line)
     candidates = [unquote(parts.path)] if scheme == "file" else [src, unquote(src)]
+    shown = src if len(src) <= 120 else src[:120] + "…"
+    if any("\x00" in c for c in candidates):
+        raise InputError(f"image {shown!r}: a file name cannot hold a NUL character", line=line)
     paths = [(base / c).resolve() for c in candidates if c]
     for path in paths:
         if not path.is_relative_to(base):
-            raise InputError(f"image {src!r} is outside the source's folder", line=line)
+            raise InputError(f"image {shown!r} is outside the source's folder", line=line)
     for path in paths:
-        if path.is_file():
-            return path
-    raise InputError(f"image {src!r} cannot be read: no such file in {base}", line=line)
+        try:
+            if path.is_file():
+                return path
+        except OSError as e:  # a name too long for the file system, say
+            raise InputError(f"image {shown!r} cannot be read: {e.strerror}", line=line) from None
+    raise InputError(f"image {shown!r} cannot be read: no such file in {base}", line=line)
 
 
 # --- what an image is, and how large it prints ------------------------------------------------
