@@ -101,20 +101,26 @@ def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: B
     absent = missing(chars, style.faces())
     if not absent:
         return
-    err = MissingGlyphsError(absent, str(source), _first_line_with(source, absent))
+    err = MissingGlyphsError(absent, str(source), _first_line_with(doc, absent))
     if not ctx.allow_missing_glyphs:
         raise err
     ctx.diagnostics.append(Diagnostic("warning", err.message + " (drawn as the font's missing-glyph box)",
                                       ctx.name, err.line))
 
 
-def _first_line_with(source: Path, chars: list[str]) -> int | None:
-    try:
-        text = source.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    positions = [text.find(c) for c in chars if c in text]
-    return text.count("\n", 0, min(positions)) + 1 if positions else None
+def _first_line_with(doc: etree._Element, chars: list[str]) -> int | None:
+    """The source line of the first element whose text holds one of ``chars``, as the reader
+    recorded it (None when it recorded none: a .docx has no lines)."""
+    wanted = set(chars)
+    for el in doc.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if wanted & set(el.text or ""):
+            return model.line_of(el)
+        for c in el:
+            if wanted & set(c.tail or ""):
+                return model.line_of(el)
+    return None
 
 
 def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DEFAULT_FORMATS,
