@@ -17,6 +17,7 @@ from .fingerprint import local_resources
 from .fonts.coverage import missing
 from .layout import lay_out
 from .model.outline import metadata
+from .readers.decode import read_text
 from .style import ResolvedStyle, load_style
 
 DEFAULT_FORMATS = ("docx", "pdf", "epub", "xml")
@@ -101,26 +102,29 @@ def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: B
     absent = missing(chars, style.faces())
     if not absent:
         return
-    err = MissingGlyphsError(absent, str(source), _first_line_with(doc, absent))
+    err = MissingGlyphsError(absent, str(source), _first_line_with(doc, source, absent))
     if not ctx.allow_missing_glyphs:
         raise err
     ctx.diagnostics.append(Diagnostic("warning", err.message + " (drawn as the font's missing-glyph box)",
                                       ctx.name, err.line))
 
 
-def _first_line_with(doc: etree._Element, chars: list[str]) -> int | None:
-    """The source line of the first element whose text holds one of ``chars``, as the reader
-    recorded it (None when it recorded none: a .docx has no lines)."""
+def _first_line_with(doc: etree._Element, source: Path, chars: list[str]) -> int | None:
+    """The source line of the first character of ``chars`` in the text: the line the reader
+    recorded for the element that holds it, or, when that element's text runs over several
+    lines (a hard-wrapped paragraph), the line of the character at or below it. None when the
+    reader recorded no line (a .docx has none)."""
     wanted = set(chars)
-    for el in doc.iter():
-        if not isinstance(el.tag, str):
-            continue
-        if wanted & set(el.text or ""):
-            return model.line_of(el)
-        for c in el:
-            if wanted & set(c.tail or ""):
-                return model.line_of(el)
-    return None
+    holder = next((el for el in doc.iter() if isinstance(el.tag, str)
+                   and (wanted & set(el.text or "") or any(wanted & set(c.tail or "") for c in el))), None)
+    line = model.line_of(holder) if holder is not None else None
+    if line is None:
+        return None
+    try:
+        lines = read_text(source).split("\n")
+    except (OSError, ConverterError):
+        return line
+    return next((k + 1 for k in range(line - 1, len(lines)) if wanted & set(lines[k])), line)
 
 
 def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DEFAULT_FORMATS,

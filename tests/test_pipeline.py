@@ -35,3 +35,11 @@ def test_a_docx_source_names_no_line(tmp_path, capsys):
     assert main(["build", str(src), "-o", str(tmp_path / "o"), "--to", "pdf"]) == 1
     message = capsys.readouterr().err
     assert f"{src}: " in message and "U+E01FF" in message and f"{src}:4" not in message
+
+
+def test_a_hard_wrapped_paragraph_names_the_line_of_the_character_not_of_the_paragraph(tmp_path):
+    src = tmp_path / "rare.txt"  # English: the two lines are one paragraph from line 3
+    src.write_text(f"Title\n\nA line that wraps\nonto a second one with {RARE} in it.\n", encoding="gb18030")
+    with pytest.raises(MissingGlyphsError) as err:
+        build(src, tmp_path / "out", formats=["pdf"])
+    assert err.value.line == 4
