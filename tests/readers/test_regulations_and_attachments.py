@@ -4,11 +4,16 @@ its paragraphs): a regulation numbered 第一章 / 第一节 / 第一条, and a 
 tests/readers/real/ (the 嘉定区 暂行规定) and tests/fixtures/docx-real/."""
 from __future__ import annotations
 
+import subprocess
+import zipfile
+
+from lxml import etree
+
 from converter import model
 from converter.model.outline import metadata, outline
 from converter.pipeline import build, read
 from converter.readers.text import parse_report
-from helpers import FIXTURES, nonspace
+from helpers import FIXTURES, epubcheck_command, nonspace
 
 TEXT = FIXTURES / "text"
 REGULATION = TEXT / "regulation-chapters.txt"
@@ -112,6 +117,16 @@ def test_an_attachment_document_prints_in_every_writer(tmp_path):
         lines = [l for l in pdf.pages[0].extract_text().splitlines() if l.strip()]
         assert pdf.metadata.get("Title") == "某市2024年度重点项目推进计划"
     assert [nonspace(l) for l in lines[:2]] == ["附件2", "某市2024年度重点项目推进计划"]
+    # the EPUB is valid (epubcheck, when installed) and shows the label before the title
+    with zipfile.ZipFile(tmp_path / "attachment-alone.epub") as z:
+        text = "".join(etree.fromstring(z.read(n)).xpath("string(//*[local-name()='body'])") for n in sorted(z.namelist())
+                       if n.endswith(".xhtml") and "nav" not in n)
+    assert nonspace(text).startswith("附件2某市2024年度重点项目推进计划一、总体目标")
+    command = epubcheck_command()
+    if command is not None:
+        r = subprocess.run([*command, str(tmp_path / "attachment-alone.epub")], capture_output=True, text=True,
+                           timeout=300)
+        assert r.returncode == 0, r.stdout + r.stderr
     # our DOCX read back is the same attachment
     back = outline(DocxReader().read(tmp_path / "attachment-alone.docx"))
     assert back["attachment_bodies"] == outline(read(src))["attachment_bodies"]
