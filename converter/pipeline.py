@@ -18,6 +18,7 @@ from .fingerprint import local_resources
 from .fonts.coverage import missing
 from .layout import lay_out
 from .model.outline import metadata
+from .readers.decode import read_text
 from .style import ResolvedStyle, load_style
 
 DEFAULT_FORMATS = ("docx", "pdf", "epub", "xml")
@@ -109,7 +110,7 @@ def style_for(doc: etree._Element, requested: str | None, source: Path | None = 
         return load_style(named, within)
     except StyleError as e:
         if e.file is None and source is not None:  # the document's own request: its line
-            raise e.located(str(source), _first_line_with(source, [named])) from None
+            raise e.located(str(source), _line_containing(source, named)) from None
         raise
 
 
@@ -119,7 +120,7 @@ def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: B
     absent = missing(chars, style.faces())
     if not absent:
         return
-    err = MissingGlyphsError(absent, str(source), _first_line_with(source, absent))
+    err = MissingGlyphsError(absent, str(source), _first_line_with(doc, source, absent))
     if not ctx.allow_missing_glyphs:
         raise err
     ctx.diagnostics.append(Diagnostic("warning", err.message + " (drawn as the font's missing-glyph box)",
@@ -132,16 +133,35 @@ def _date_of(doc: etree._Element, source: Path):
     try:
         return source_date(written, str(source))
     except InputError as e:
-        raise e.located(line=_first_line_with(source, [written])) from None
+        raise e.located(line=_line_containing(source, written)) from None
 
 
-def _first_line_with(source: Path, chars: list[str]) -> int | None:
+def _line_containing(source: Path, needle: str | None) -> int | None:
+    """The first line of a text source that holds ``needle`` (None for other sources)."""
     try:
-        text = source.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        text = read_text(source)
+    except (OSError, ConverterError):
         return None
-    positions = [text.find(c) for c in chars if c in text]
-    return text.count("\n", 0, min(positions)) + 1 if positions else None
+    at = text.find(needle) if needle else -1
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
+
+
+def _first_line_with(doc: etree._Element, source: Path, chars: list[str]) -> int | None:
+    """The source line of the first character of ``chars`` in the text: the line the reader
+    recorded for the element that holds it, or, when that element's text runs over several
+    lines (a hard-wrapped paragraph), the line of the character at or below it. None when the
+    reader recorded no line (a .docx has none)."""
+    wanted = set(chars)
+    holder = next((el for el in doc.iter() if isinstance(el.tag, str)
+                   and (wanted & set(el.text or "") or any(wanted & set(c.tail or "") for c in el))), None)
+    line = model.line_of(holder) if holder is not None else None
+    if line is None:
+        return None
+    try:
+        lines = read_text(source).split("\n")
+    except (OSError, ConverterError):
+        return line
+    return next((k + 1 for k in range(line - 1, len(lines)) if wanted & set(lines[k])), line)
 
 
 def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DEFAULT_FORMATS,

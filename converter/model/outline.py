@@ -39,7 +39,7 @@ def metadata(doc: etree._Element) -> Metadata:
     keywords = tuple(k.text or "" for k in meta.iterfind(q("keyword"))) if meta is not None else ()
     sub = child(doc, "subtitle")
     record = record_fields(doc) or {}
-    title = _squash(plain_text(child(doc, "title"))) or record.get("标题", "")
+    title = _squash(plain_text(own_title(doc))) or record.get("标题", "")
     return Metadata(
         title=title,
         lang=doc.get(XML_LANG, "und"),
@@ -50,6 +50,28 @@ def metadata(doc: etree._Element) -> Metadata:
         keywords=keywords,
         docnumber=docnumber(doc),
     )
+
+
+def own_title(doc: etree._Element) -> etree._Element | None:
+    """The document's title: its own, or, for a document that is an attachment (附件4 and its
+    title first), that attachment body's title."""
+    title = child(doc, "title")
+    if title is None and len(doc) and tag_of(first_part(doc)) == "annex":
+        title = child(first_part(doc), "title")
+    return title
+
+
+def main_flow(doc: etree._Element) -> etree._Element | None:
+    """Where the document's own sections are: its body, or the attachment body it is."""
+    body = child(doc, "body")
+    if body is None and tag_of(first_part(doc)) == "annex":
+        return first_part(doc)
+    return body
+
+
+def first_part(doc: etree._Element) -> etree._Element | None:
+    """The first element of the document's text (after its meta and record)."""
+    return next((c for c in children(doc) if tag_of(c) not in ("meta", "record")), None)
 
 
 #: record labels that name the document number (the title's is 标题)
@@ -132,8 +154,10 @@ class OutlineEntry:
 
 
 def sections(parent: etree._Element) -> list[OutlineEntry]:
-    """The section tree under a body or section element."""
+    """The section tree under a body or section element (none under None)."""
     out = []
+    if parent is None:
+        return out
     for sec in parent.iterfind(q("section")):
         head = child(sec, "heading")
         out.append(
@@ -193,7 +217,7 @@ def outline(doc: etree._Element) -> dict:
         "title": meta.title,
         "lang": meta.lang,
         "addressee": _squash(plain_text(addressee)) if addressee is not None else None,
-        "sections": [s.as_json() for s in sections(child(doc, "body"))],
+        "sections": [s.as_json() for s in sections(main_flow(doc))],
         "attachments": attachments,
         "signature": signature_of(closing),
         "docnumber": meta.docnumber,
