@@ -67,17 +67,22 @@ def style_for(doc: etree._Element, requested: str | None) -> ResolvedStyle:
     return load_style(name)
 
 
-def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: BuildContext) -> None:
-    """Every character must be drawable by the style's fonts, or the build says which are not."""
+def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: BuildContext,
+                 paints: bool = True) -> None:
+    """Every character must be drawable by the style's fonts, or the build says which are not.
+
+    ``paints``: an output draws glyphs itself (PDF, PNG): a character no face has fails the
+    build (a warning under --allow-missing-glyphs). Without one (DOCX, EPUB, XML, whose
+    readers draw with their own fonts) it is a warning."""
     chars = set(model.plain_text(doc))
     absent = missing(chars, style.faces())
     if not absent:
         return
     err = MissingGlyphsError(absent, str(source), _first_line_with(source, absent))
-    if not ctx.allow_missing_glyphs:
+    if paints and not ctx.allow_missing_glyphs:
         raise err
-    ctx.diagnostics.append(Diagnostic("warning", err.message + " (drawn as the font's missing-glyph box)",
-                                      ctx.name, err.line))
+    note = " (drawn as the font's missing-glyph box)" if paints else " (the reader's own fonts must draw them)"
+    ctx.diagnostics.append(Diagnostic("warning", err.message + note, ctx.name, err.line))
 
 
 def _first_line_with(source: Path, chars: list[str]) -> int | None:
@@ -149,7 +154,8 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
-    check_glyphs(doc, resolved, source, ctx)
+    check_glyphs(doc, resolved, source, ctx,
+                 paints=any(getattr(w, "paints_pages", False) for w in writers.values()))
     if needs_pages(writers.values()):  # laid out once, for every writer that paints or reads pages
         try:
             ctx.pagination = lay_out(doc, resolved, ctx.base_dir)

@@ -10,6 +10,7 @@ from ..style.page_numbers import side
 from .blocks import Span
 from .linebreak import Line, make_units, set_line
 from .paginate import ASCENT, Frame, Ink, Layout
+from .shaping import visual_order
 from .pages import Anchor, Bookmark, GlyphRun, Link, Page, PlacedImage, Rule, TextLine, anchor_names
 
 PAGE_DIGITS = "0123456789"
@@ -61,16 +62,29 @@ def drop_dangling_links(pages: list[Page]) -> None:
 
 
 def text_line(x0: float, baseline: float, line: Line) -> TextLine:
-    """A set line as runs of one ink with even spacing (a PDF draws each with one operator)."""
+    """A set line as runs of one ink with even spacing (a PDF draws each with one operator);
+    shaped glyphs (layout.shaping) as runs of one ink and one direction, in visual order."""
     runs: list[GlyphRun] = []
     run: list = []  # [(x, glyph)]
     spacing = 0.0
+    placed = line.placed
+    if any(g.shaped is not None or g.level for _, g in placed):
+        placed = _visual(line)
 
     def flush():
         if run:
             runs.append(_glyph_run(x0, baseline, run, spacing))
 
-    for x, g in line.placed:
+    for x, g in placed:
+        if run and (g.shaped is not None or run[0][1].shaped is not None):
+            same = (g.style == run[0][1].style and (g.shaped is None) == (run[0][1].shaped is None)
+                    and g.level % 2 == run[0][1].level % 2)
+            if same:
+                run.append((x, g))
+                continue
+            flush()
+            run = [(x, g)]
+            continue
         if run:
             px, pg = run[-1]
             gap = x - px - _natural(pg)
@@ -86,7 +100,58 @@ def text_line(x0: float, baseline: float, line: Line) -> TextLine:
     return TextLine(tuple(runs))
 
 
+def _visual(line: Line) -> list:
+    """A line's glyphs in the order they are seen, each at its place from the line's start: the
+    widths the line was set with (advance and justification), laid out in visual order."""
+    placed = line.placed
+    ends = [x for x, _ in placed[1:]] + [line.end]
+    widths = [end - x for (x, _), end in zip(placed, ends)]
+    x = placed[0][0] if placed else 0.0
+    out = []
+    for k in visual_order([g.level for _, g in placed]):
+        out.append((x, placed[k][1]))
+        x += widths[k]
+    return out
+
+
+def _shaped_run(x0: float, baseline: float, run: list) -> GlyphRun:
+    """A run of shaped glyphs: its clusters (text and glyph ids at their places) in the order
+    they are seen, and its characters in logical order."""
+    ink: Ink = run[0][1].style
+    rtl = run[0][1].level % 2 == 1
+    clusters = []
+    for k, (x, g) in enumerate(run):
+        if not g.shaped:
+            continue  # a later character of a cluster: its text goes with the cluster's first
+        # the cluster's characters: this one and the unshaped ones after it in logical order
+        # (before it in a right-to-left run, where logical order runs leftwards)
+        text, step = [g.ch], (-1 if rtl else 1)
+        j = k + step
+        while 0 <= j < len(run) and run[j][1].shaped == ():
+            text.append(run[j][1].ch)
+            j += step
+        gx, placed = x0 + x, []
+        for s in g.shaped:  # HarfBuzz gives a cluster's glyphs in the order they are seen
+            placed.append((s.gid, gx + s.dx, s.dy, s.units))
+            gx += s.advance
+        clusters.append(("".join(text), tuple(placed)))
+    logical = list(reversed(run)) if rtl else run
+    xs = tuple(x0 + x for x, _ in logical)
+    anchor = link = None
+    left = min(xs)
+    right = max(x0 + x + g.advance for x, g in run)
+    first = logical[0][1].style
+    if first.anchor:
+        anchor = Anchor(first.anchor, left, baseline + ink.size * ANCHOR_HEADROOM)
+    if ink.link:
+        link = Link(ink.link, (left, baseline - ink.size * LINK_DEPTH, right, baseline + ink.size * LINK_HEIGHT))
+    return GlyphRun(ink.font, ink.size, ink.color, "".join(g.ch for _, g in logical), xs, baseline, ink.rise,
+                    0.0, link, anchor, tuple(clusters), rtl)
+
+
 def _glyph_run(x0: float, baseline: float, run: list, spacing: float) -> GlyphRun:
+    if run[0][1].shaped is not None:
+        return _shaped_run(x0, baseline, run)
     ink: Ink = run[0][1].style
     x = run[0][0]
     anchor = link = None

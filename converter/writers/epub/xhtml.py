@@ -314,10 +314,10 @@ class XhtmlTranslator(Visitor):
             self.blocks(note, aside)
             back = etree.Element(f"{{{XHTML_NS}}}a", {"href": f"#{ref_id}", "class": "backlink",
                                                        "role": "doc-backlink"})
-            back.text = str(n)
+            back.text = f"{n}."  # "1. Some note", as the PDF prints it: not "1Some" in a reader's text
             first = aside[0] if len(aside) else None
             if first is not None and etree.QName(first).localname == "p":
-                back.tail, first.text = first.text, None
+                back.tail, first.text = " " + (first.text or ""), None
                 first.insert(0, back)
             else:
                 p = h(None, "p")

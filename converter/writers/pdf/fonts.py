@@ -52,3 +52,19 @@ def register(faces: dict[FontFace, frozenset[str]], cache: Path) -> dict[FontFac
             _registered[(str(path), index)] = name
         names[face] = _registered[(str(path), index)]
     return names
+
+
+def register_glyph_fonts(glyph_ids: dict[FontFace, dict[int, int]], cache: Path) -> dict[FontFace, tuple[str, dict]]:
+    """Register a glyph font (fonts.glyphfont) for every face that draws shaped glyphs;
+    face → (font name, glyph id → the character that draws it)."""
+    from ...fonts.glyphfont import glyph_font
+
+    out: dict[FontFace, tuple[str, dict]] = {}
+    for face, gids in sorted(glyph_ids.items(), key=lambda kv: (kv[0].path, kv[0].index, kv[0].weight)):
+        gf = glyph_font(face, gids, cache)
+        name = "G-" + face.key + "-" + hashlib.sha1(str(gf.path).encode()).hexdigest()[:8]
+        if (str(gf.path), 0) not in _registered:
+            pdfmetrics.registerFont(TTFont(name, str(gf.path)))
+            _registered[(str(gf.path), 0)] = name
+        out[face] = (_registered[(str(gf.path), 0)], gf.codes)
+    return out

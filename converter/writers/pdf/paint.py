@@ -13,7 +13,8 @@ from ...layout import Page, TextLine
 DEFAULT_RULE_WIDTH = 0.5
 
 
-def paint_page(c: Canvas, page: Page, names: dict[FontFace, str], last_level: int) -> int:
+def paint_page(c: Canvas, page: Page, names: dict[FontFace, str], last_level: int,
+               glyph_fonts: dict | None = None) -> int:
     """Paint one page (and end it); returns the outline level of its last bookmark."""
     for b in page.bookmarks:
         c.bookmarkPage(b.key, fit="XYZ", left=0, top=b.top)
@@ -36,20 +37,23 @@ def paint_page(c: Canvas, page: Page, names: dict[FontFace, str], last_level: in
             c.setStrokeColor(HexColor(color))
         c.line(r.x1, r.y1, r.x2, r.y2)
     for line in page.lines:
-        paint_line(c, line, names)
+        paint_line(c, line, names, glyph_fonts or {})
     c.showPage()
     return last_level
 
 
-def paint_line(c: Canvas, line: TextLine, names: dict[FontFace, str]) -> None:
+def paint_line(c: Canvas, line: TextLine, names: dict[FontFace, str], glyph_fonts: dict) -> None:
     """One text object per line, one text operator per run (character spacing for its gaps)."""
     text = c.beginText()
     for run in line.runs:
-        text.setTextOrigin(run.x, run.baseline + run.rise)
-        text.setFont(names[run.face], run.size)
-        text.setFillColor(HexColor(run.color))
-        text.setCharSpace(run.spacing)
-        text.textOut(run.text)
+        if run.glyphs is not None:
+            paint_shaped(text, run, *glyph_fonts[run.face])
+        else:
+            text.setTextOrigin(run.x, run.baseline + run.rise)
+            text.setFont(names[run.face], run.size)
+            text.setFillColor(HexColor(run.color))
+            text.setCharSpace(run.spacing)
+            text.textOut(run.text)
         if run.anchor:
             c.bookmarkPage(run.anchor.name, fit="XYZ", left=run.anchor.x, top=run.anchor.top)
         if run.link:
@@ -58,3 +62,28 @@ def paint_line(c: Canvas, line: TextLine, names: dict[FontFace, str]) -> None:
             else:
                 c.linkURL(run.link.target, run.link.rect, relative=0, thickness=0)
     c.drawText(text)
+
+
+def paint_shaped(text, run, font_name: str, codes: dict[int, str]) -> None:
+    """A shaped run: each glyph by id (its glyph font's character) at its place, each cluster in
+    a marked-content span whose ActualText is the cluster's characters, so that a reader copies
+    (and pdftotext extracts) the words as written, not glyph ids.
+
+    Text extractors (poppler, Acrobat) put right-to-left text in logical order themselves from
+    the places of its characters, as in any PDF: one span per cluster gives them each
+    cluster's place."""
+    text.setFont(font_name, run.size)
+    text.setFillColor(HexColor(run.color))
+    text.setCharSpace(0)
+    for chars, glyphs in run.glyphs:
+        # reportlab has no API for marked content: the operators go in the text object's code
+        text._code.append(f"/Span <</ActualText <{actual_text(chars)}>>> BDC")
+        for gid, x, dy, _ in glyphs:
+            text.setTextOrigin(x, run.baseline + run.rise + dy)
+            text.textOut(codes[gid])
+        text._code.append("EMC")
+
+
+def actual_text(s: str) -> str:
+    """A PDF text string in UTF-16BE with its byte-order mark, as hex digits (PDF 1.7 §7.9.2.2)."""
+    return "FEFF" + s.encode("utf-16-be").hex().upper()

@@ -224,7 +224,7 @@ def test_styles_carry_the_roles(seed_docx):
     assert body_ind.get(w("firstLineChars")) == "200"
     assert 2 * 15.6 * 20 <= int(body_ind.get(w("firstLine"))) <= 2 * 15.73 * 20
     for name in ("Enumeration Lead", "Run-in Heading", "Document Number", "Addressee", "Attachment",
-                 "Signature", "Date", "Remark", "Code", "Quote", "footnote text", "Subtitle"):
+                 "Signature", "Date", "Remark", "Source Code", "Quote", "footnote text", "Subtitle"):
         assert styles.find(f"{w('style')}/{w('name')}[@{w('val')}='{name}']") is not None, name
 
 
@@ -403,7 +403,7 @@ def test_lists_footnotes_code_rule_pagebreak(built):
     assert ref._r.find(w("footnoteReference")).get(w("id")) == "1" and ref.text == ""
     assert footnotes_of(built["every"])[1] == [" 脚注正文，含加粗。"]
     assert "注释" not in by_text and "Notes Heading" not in [s.name for s in document.styles]
-    code = next(p for p in paras if p.style.name == "Code")
+    code = next(p for p in paras if p.style.name == "Source Code")
     assert code.text.split("\n") == ['def hello():', '    print("你好")', '\treturn 1']
     rule = next(p for p in paras if p.style.name == "Horizontal Rule")
     assert rule.style.element.find(f"{w('pPr')}/{w('pBdr')}/{w('bottom')}") is not None
@@ -521,7 +521,7 @@ def test_footnote_content_and_relationships(tmp_path):
     root = part_xml(path, "word/footnotes.xml")
     first = root.find(f"{w('footnote')}[@{w('id')}='1']")
     assert [r.text for r in first.iter(w("t")) if r.getparent().find(f"{w('rPr')}/{w('i')}") is not None] == ["emphasis"]
-    code_style = docx.Document(str(path)).styles["Inline Code"].style_id
+    code_style = docx.Document(str(path)).styles["Verbatim Char"].style_id
     assert [r.getparent().getparent().findtext(w("t")) for r in first.iter(w("rStyle")) if r.get(w("val")) == code_style] == ["code()"]
     rels = rels_of(path, "footnotes.xml")
     link = first.find(f".//{w('hyperlink')}")
