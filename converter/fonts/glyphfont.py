@@ -26,29 +26,35 @@ PUA_SIZE = 6400
 
 @dataclass(frozen=True)
 class GlyphFont:
-    """A TrueType file whose character U+E000 + k draws the k-th of ``gids``."""
+    """A TrueType file whose private-use characters draw shaped glyphs.
+
+    Each (glyph id, text) pair has its character: the same glyph standing for other text (a
+    mark in two words is the same mark; a glyph of a ligature) gets another character, so
+    that a PDF's ToUnicode map can say, per character, which text the glyph stands for."""
 
     path: Path
-    codes: dict[int, str]  # glyph id in the face → the character that draws it here
+    ps_name: str  # its own PostScript name (what a PDF calls the font)
+    codes: dict[tuple[int, str], str]  # (glyph id in the face, text) → the character that draws it
+    texts: dict[str, str]  # that character → the text it stands for ("": none, see ActualText)
 
 
-def glyph_font(face: FontFace, gids: dict[int, int], cache: Path) -> GlyphFont:
-    """The glyph font of ``face`` for ``gids`` (glyph id → its advance as shaped, in font
-    units), cached. Each glyph advances as it was shaped (a mark placed on its base: 0), so a
-    PDF's widths and a text extractor's idea of where each glyph ends match the drawing."""
-    order = sorted(gids)[:PUA_SIZE]
-    codes = {gid: chr(PUA_START + k) for k, gid in enumerate(order)}
+def glyph_font(face: FontFace, glyphs: dict[tuple[int, str], int], cache: Path) -> GlyphFont:
+    """The glyph font of ``face`` for ``glyphs`` ((glyph id, text) → its advance as shaped, in
+    font units), cached. Each glyph advances as it was shaped (a mark placed on its base: 0),
+    so a PDF's widths and a text extractor's idea of where each glyph ends match the drawing."""
+    order = sorted(glyphs)[:PUA_SIZE]
+    codes = {key: chr(PUA_START + k) for k, key in enumerate(order)}
 
     def make(key: str) -> TTFont:
         font = TTFont(face.path, fontNumber=face.index, lazy=True, recalcTimestamp=False)
-        names = [font.getGlyphName(g) for g in order]
+        names = [font.getGlyphName(g) for g, _ in order]
         options = _options(hinting=False)
         options.layout_features = []  # the glyphs are already shaped
         options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "VORG", "vhea", "vmtx"]
         options.glyph_names = True  # the glyphs are found again by name below
         options.notdef_outline = True
         sub = subset.Subsetter(options)
-        sub.populate(glyphs=names)
+        sub.populate(glyphs=sorted(set(names)))
         sub.subset(font)
         if "CFF " in font:
             _cff_to_glyf(font)  # reportlab embeds TrueType outlines only
@@ -60,11 +66,14 @@ def glyph_font(face: FontFace, gids: dict[int, int], cache: Path) -> GlyphFont:
         cmap.tables = [table]
         font["cmap"] = cmap
         hmtx = font["hmtx"]
-        for gid, name in zip(order, names):
-            hmtx[name] = (max(0, gids[gid]), hmtx[name][1])
+        for glyph, name in zip(order, names):
+            hmtx[name] = (max(0, glyphs[glyph]), hmtx[name][1])
         _rename(font, "G" + key[:7])  # its own PostScript name: not the face's, nor another subset's
         return font
 
-    # the cache key names the glyph ids ("12," "7," …: no two sets give one key)
-    path = _cached(face, {f"{g}:{gids[g]}," for g in order}, cache / "glyphfonts", "glyphs", ".ttf", make)
-    return GlyphFont(path, codes)
+    # the cache key names every glyph, text and advance (escaped: no two sets give one key)
+    path = _cached(face, {repr(g) + ";" for g in sorted(glyphs.items())}, cache / "glyphfonts", "glyphs",
+                   ".ttf", make)
+    with TTFont(path, lazy=True) as font:
+        ps_name = font["name"].getDebugName(6) or path.stem
+    return GlyphFont(path, ps_name, codes, {codes[k]: k[1] for k in order})

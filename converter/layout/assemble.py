@@ -114,6 +114,19 @@ def _visual(line: Line) -> list:
     return out
 
 
+def glyph_texts(chars: str, glyphs: int, rtl: bool) -> list[str]:
+    """The text each glyph of a cluster stands for, in the order the glyphs are seen (what a
+    PDF's ToUnicode map says of them): as many glyphs as characters, one each — read in the
+    glyphs' order (right to left in a right-to-left run), which is the characters' order; one
+    glyph, all of them (a ligature); else none ("": the painter says the cluster's text in
+    another way, the PDF's ActualText)."""
+    if glyphs == len(chars):
+        return list(chars[::-1] if rtl else chars)
+    if glyphs == 1:
+        return [chars]
+    return [""] * glyphs
+
+
 def _shaped_run(x0: float, baseline: float, run: list) -> GlyphRun:
     """A run of shaped glyphs: its clusters (text and glyph ids at their places) in the order
     they are seen, and its characters in logical order."""
@@ -131,8 +144,9 @@ def _shaped_run(x0: float, baseline: float, run: list) -> GlyphRun:
             text.append(run[j][1].ch)
             j += step
         gx, placed = x0 + x, []
-        for s in g.shaped:  # HarfBuzz gives a cluster's glyphs in the order they are seen
-            placed.append((s.gid, gx + s.dx, s.dy, s.units))
+        texts = glyph_texts("".join(text), len(g.shaped), rtl)
+        for s, t in zip(g.shaped, texts):  # HarfBuzz gives a cluster's glyphs in the order they are seen
+            placed.append((s.gid, gx + s.dx, s.dy, s.units, t))
             gx += s.advance
         clusters.append(("".join(text), tuple(placed)))
     logical = list(reversed(run)) if rtl else run

@@ -42,7 +42,8 @@ class GlyphRun:
 
     A shaped run (complex scripts, right-to-left text: layout.shaping) draws ``glyphs``
     instead of the characters: its clusters in the order they are seen, each its characters
-    (logical order) and its glyphs as (glyph id, x, y offset, advance in font units). ``text`` stays in logical order
+    (logical order) and its glyphs as (glyph id, x, y offset, advance in font units, the text
+    the glyph stands for: layout.assemble.glyph_texts). ``text`` stays in logical order
     (what a reader copies) and ``xs`` are its characters' positions; ``rtl``: it reads right to
     left.
     """
@@ -57,7 +58,7 @@ class GlyphRun:
     spacing: float = 0.0
     link: Link | None = None
     anchor: Anchor | None = None  # made at the run's first glyph
-    glyphs: tuple[tuple[str, tuple[tuple[int, float, float, int], ...]], ...] | None = None
+    glyphs: tuple[tuple[str, tuple[tuple[int, float, float, int, str], ...]], ...] | None = None
     rtl: bool = False
 
     @property
@@ -142,9 +143,9 @@ class Pagination:
     #: (page number, position of its first character among the model's non-whitespace
     #: characters, model.text_positions) for every page that starts in the running text
     starts: list[tuple[int, int]]
-    #: the glyph ids each face draws by id in shaped runs, and their advances in font units
-    #: (what a painter's glyph font holds: fonts.glyphfont)
-    glyph_ids: dict[FontFace, dict[int, int]] = field(default_factory=dict)
+    #: the glyphs each face draws by id in shaped runs, (glyph id, text) → advance in font
+    #: units (what a painter's glyph font holds: fonts.glyphfont)
+    glyph_ids: dict[FontFace, dict[tuple[int, str], int]] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -160,15 +161,15 @@ def anchor_names(pages: list[Page]) -> set[str]:
     return {a.name for p in pages for a in p.anchors} | {b.key for p in pages for b in p.bookmarks}
 
 
-def glyph_ids(pages: list[Page]) -> dict[FontFace, dict[int, int]]:
-    """The glyph ids each face draws in the shaped runs of these pages, with the advance (font
-    units) each is first drawn with."""
-    found: dict[FontFace, dict[int, int]] = {}
+def glyph_ids(pages: list[Page]) -> dict[FontFace, dict[tuple[int, str], int]]:
+    """The glyphs each face draws in the shaped runs of these pages, (glyph id, text) → the
+    advance (font units) it is first drawn with."""
+    found: dict[FontFace, dict[tuple[int, str], int]] = {}
     for p in pages:
         for r in p.runs():
             if r.glyphs:
                 ids = found.setdefault(r.face, {})
                 for _, cluster in r.glyphs:
-                    for gid, _, _, units in cluster:
-                        ids.setdefault(gid, units)
+                    for gid, _, _, units, text in cluster:
+                        ids.setdefault((gid, text), units)
     return found

@@ -64,24 +64,28 @@ def paint_line(c: Canvas, line: TextLine, names: dict[FontFace, str], glyph_font
     c.drawText(text)
 
 
-def paint_shaped(text, run, font_name: str, codes: dict[int, str]) -> None:
-    """A shaped run: each glyph by id (its glyph font's character) at its place, each cluster in
-    a marked-content span whose ActualText is the cluster's characters, so that a reader copies
-    (and pdftotext extracts) the words as written, not glyph ids.
+def paint_shaped(text, run, font_name: str, codes: dict) -> None:
+    """A shaped run: each glyph by id (its glyph font's character) at its place. The glyph
+    font's ToUnicode map says which text each glyph stands for (fonts.glyphfont), so that a
+    reader copies (and pdftotext extracts) the words as written; a cluster whose glyphs do not
+    match its characters one to one (a conjunct, a split vowel) says its text in a
+    marked-content span's ActualText instead.
 
     Text extractors (poppler, Acrobat) put right-to-left text in logical order themselves from
-    the places of its characters, as in any PDF: one span per cluster gives them each
-    cluster's place."""
+    the places of its characters, as in any PDF."""
     text.setFont(font_name, run.size)
     text.setFillColor(HexColor(run.color))
     text.setCharSpace(0)
     for chars, glyphs in run.glyphs:
-        # reportlab has no API for marked content: the operators go in the text object's code
-        text._code.append(f"/Span <</ActualText <{actual_text(chars)}>>> BDC")
-        for gid, x, dy, _ in glyphs:
+        actual = all(not t for *_, t in glyphs)
+        if actual:  # reportlab has no API for marked content: the operators go in the text object's code
+            text._code.append(f"/Span <</ActualText <{actual_text(chars)}>>> BDC")
+        # within a cluster in logical order (a mark after its base, where extractors look for it)
+        for gid, x, dy, _, t in (reversed(glyphs) if run.rtl else glyphs):
             text.setTextOrigin(x, run.baseline + run.rise + dy)
-            text.textOut(codes[gid])
-        text._code.append("EMC")
+            text.textOut(codes[(gid, t)])
+        if actual:
+            text._code.append("EMC")
 
 
 def actual_text(s: str) -> str:

@@ -24,7 +24,7 @@ class Fonts:
     def __init__(self, glyph_ids: dict | None = None, cache: Path | None = None) -> None:
         self._fonts: dict[tuple[FontFace, float], ImageFont.FreeTypeFont] = {}
         self._glyph_paths: dict[FontFace, str] = {}
-        self.codes: dict[FontFace, dict[int, str]] = {}
+        self.codes: dict[FontFace, dict[tuple[int, str], str]] = {}
         if glyph_ids:
             from ...fonts.glyphfont import glyph_font
 
@@ -75,8 +75,8 @@ def paint(page: Page, dpi: int, fonts: Fonts) -> Image.Image:
             font = fonts.glyph_font(run.face, run.size * scale)
             codes = fonts.codes[run.face]
             for _, cluster in run.glyphs:
-                for gid, x, dy, _ in cluster:
-                    draw.text(px(x, y + dy), codes[gid], font=font, fill=run.color, anchor="ls")
+                for gid, x, dy, _, text in cluster:
+                    draw.text(px(x, y + dy), codes[(gid, text)], font=font, fill=run.color, anchor="ls")
             continue
         font = fonts.get(run.face, run.size * scale)
         for ch, x in zip(run.text, run.xs):

@@ -61,7 +61,7 @@ def test_glyph_runs_carry_shaped_glyph_ids():
     assert glyph_count < len(hindi.text)  # conjuncts and matras: fewer glyphs than characters
     arabic = next(r for r in runs if "مرحبا" in r.text)
     assert arabic.rtl
-    xs = [x for _, cluster in arabic.glyphs for _, x, _, _ in cluster]
+    xs = [g[1] for _, cluster in arabic.glyphs for g in cluster]
     assert xs == sorted(xs)  # drawn left to right, in the order they are seen
 
 
