@@ -16,6 +16,7 @@ from .errors import ConverterError, Diagnostic, InputError, MissingGlyphsError
 from .fingerprint import local_resources
 from .fonts.coverage import missing
 from .layout import lay_out
+from .model.images import image_warnings
 from .model.outline import metadata
 from .style import ResolvedStyle, load_style
 
@@ -83,6 +84,15 @@ def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: B
         raise err
     note = " (drawn as the font's missing-glyph box)" if paints else " (the reader's own fonts must draw them)"
     ctx.diagnostics.append(Diagnostic("warning", err.message + note, ctx.name, err.line))
+
+
+def check_images(doc: etree._Element, source: Path, ctx: BuildContext) -> None:
+    """A picture that is missing, remote or unreadable is a warning (its alt text is printed in
+    a frame in every output; --strict makes it an error), as is an SVG that lost scripts."""
+    for src, message, line in image_warnings(doc, ctx.base_dir, ctx.cache):
+        if line is None and src:  # a reader that records no lines: where the address is first written
+            line = _first_line_with(source, [src])
+        ctx.diagnostics.append(Diagnostic("warning", message, ctx.name, line))
 
 
 def _first_line_with(source: Path, chars: list[str]) -> int | None:
@@ -154,6 +164,7 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
+    check_images(doc, source, ctx)
     check_glyphs(doc, resolved, source, ctx,
                  paints=any(getattr(w, "paints_pages", False) for w in writers.values()))
     if needs_pages(writers.values()):  # laid out once, for every writer that paints or reads pages

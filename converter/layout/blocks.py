@@ -11,7 +11,7 @@ from lxml import etree
 
 from ..model import child, children, q, tag_of, text_positions
 from ..model.outline import heading_label
-from ..model.images import ImageInfo, read_image, resolve_image
+from ..model.images import ImageInfo, usable_image
 from ..model.visitor import Visitor
 from ..style import ResolvedStyle, Role
 
@@ -41,6 +41,7 @@ class Para:
     #: hanging text: the widths of these spans are added to the first / later lines' indent
     first_after: list[Span] = field(default_factory=list)
     rest_after: list[Span] = field(default_factory=list)
+    framed: bool = False  # a picture that cannot be shown: its alt text in a ruled frame
 
 
 @dataclass
@@ -253,9 +254,13 @@ class BlockTranslator(Visitor):
             self._simple(cap, "caption")
 
     def _image(self, img) -> None:
-        path = resolve_image(img.get("src"), self.base_dir, img.sourceline)
-        info = read_image(path, img.get("src"), img.sourceline)
-        self.blocks.append(ImageBlock(path, img.get("alt", ""), self.style.role("caption"), info))
+        info = usable_image(img.get("src") or "", self.base_dir)
+        if info is None:  # missing, remote or unreadable: its alt text in a frame (the build warned)
+            role = self.style.role("caption")
+            text = img.get("alt") or img.get("src") or ""
+            self.blocks.append(Para([Span(text, role)], role, first_indent=0.0, rest_indent=0.0, framed=True))
+            return
+        self.blocks.append(ImageBlock(info.path, img.get("alt", ""), self.style.role("caption"), info))
 
     def visit_quote(self, el):
         for c in children(el):

@@ -95,6 +95,9 @@ class PlacedImage:
     y: float
     width: float
     height: float
+    #: the picture's pixels for painters of pixels (an SVG's raster; None: ``path`` itself)
+    raster: Path | None = None
+    vector: bool = False  # ``path`` is a (sanitised) SVG: a vector painter draws it as such
 
 
 @dataclass(frozen=True)

@@ -218,6 +218,7 @@ class Layout:
                 self._new_page()
                 before = 0.0
         self.y += before
+        top = (len(self.pages), self.y)
         for i, line in enumerate(lines):
             if not self._fits(pitch):
                 self._new_page()
@@ -229,7 +230,16 @@ class Layout:
             baseline = self.y + ASCENT * size + max(0.0, (pitch - size * 1.25) / 2 if self.grid is None else 0.0)
             self.pages[-1].lines.append(PlacedLine(self._left() + indent + x_shift, baseline, line))
             self.y += pitch
+        if para.framed:
+            self._frame(top)
         self.y += self._space(role.space_after)
+
+    def _frame(self, top: tuple[int, float]) -> None:
+        """Rules round what was placed since ``top`` (a page and y), on this page: the frame
+        of a picture that cannot be shown."""
+        y0 = top[1] if top[0] == len(self.pages) else 0.0
+        x0, x1, y1 = self._left(), self._left() + self.width, self.y
+        self.pages[-1].rules += [(x0, y0, x1, y0), (x1, y0, x1, y1), (x1, y1, x0, y1), (x0, y1, x0, y0)]
 
     def place_signature(self, block: SignatureBlock) -> None:
         """GB/T 9704 §7.3.5.2: the issuer right-aligned two characters in; the date starts two

@@ -254,8 +254,13 @@ class XhtmlTranslator(Visitor):
         self.blocks(el, h(out, "figure", id=el.get("id")))
 
     def visit_image(self, el, out):
-        """An <img> of the copy stored in the book (the packaging raises when the file is missing)."""
-        src = self.href(self.res.image(el.get("src")))
+        """An <img> of the copy stored in the book; a picture that cannot be used, its alt text
+        in a frame (the build has warned)."""
+        stored = self.res.image(el.get("src"))
+        if stored is None:
+            h(out, "span", el.get("alt") or el.get("src") or "", class_="missing-image")
+            return
+        src = self.href(stored)
         width = self.res.image_width(el.get("src"))
         h(out, "img", src=src, alt=el.get("alt") or "", title=el.get("title"),
           width=str(width) if width is not None else None)

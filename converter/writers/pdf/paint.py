@@ -22,9 +22,12 @@ def paint_page(c: Canvas, page: Page, names: dict[FontFace, str], last_level: in
         c.addOutlineEntry(b.title, b.key, level=level, closed=False)
         last_level = level
     for im in page.images:
+        if im.vector:
+            draw_svg(c, im.path, im.x, im.y, im.width, im.height)
+            continue
         # an ImageReader, not the path: reportlab names the image after what it is given,
         # and the same picture must give the same bytes wherever the source lives
-        c.drawImage(ImageReader(str(im.path)), im.x, im.y, im.width, im.height, mask="auto")
+        c.drawImage(ImageReader(str(im.raster or im.path)), im.x, im.y, im.width, im.height, mask="auto")
     width = DEFAULT_RULE_WIDTH
     c.setLineWidth(width)
     color = "#000000"
@@ -40,6 +43,25 @@ def paint_page(c: Canvas, page: Page, names: dict[FontFace, str], last_level: in
         paint_line(c, line, names, glyph_fonts or {})
     c.showPage()
     return last_level
+
+
+def draw_svg(c: Canvas, svg, x: float, y: float, width: float, height: float) -> None:
+    """A sanitised SVG (model.svg) drawn as vector graphics in its box: svglib turns it into a
+    reportlab drawing, which renderPDF paints with PDF operators."""
+    from reportlab.graphics import renderPDF
+    from svglib.svglib import svg2rlg
+
+    drawing = svg2rlg(str(svg))
+    if drawing is None or not drawing.width or not drawing.height:
+        return
+    # the drawing's initial font is the page's own (embedded), not reportlab's Helvetica; an SVG
+    # with text is not drawn here but as its raster (model.svg): its fonts are not ours to embed
+    drawing.initialFontName, drawing.initialFontSize = c._fontname, c._fontsize
+    c.saveState()
+    c.translate(x, y)
+    c.scale(width / drawing.width, height / drawing.height)
+    renderPDF.draw(drawing, c, 0, 0)
+    c.restoreState()
 
 
 def paint_line(c: Canvas, line: TextLine, names: dict[FontFace, str], glyph_fonts: dict) -> None:

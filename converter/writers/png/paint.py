@@ -66,7 +66,7 @@ def paint(page: Page, dpi: int, fonts: Fonts) -> Image.Image:
         return x * scale, (page.height - y) * scale
 
     for im in page.images:
-        _paste(image, im.path, px(im.x, im.y + im.height), (im.width * scale, im.height * scale))
+        _paste(image, im.raster or im.path, px(im.x, im.y + im.height), (im.width * scale, im.height * scale))
     for r in page.rules:
         draw.line([px(r.x1, r.y1), px(r.x2, r.y2)], fill=r.color, width=max(1, round(r.width * scale)))
     for run in page.runs():
