@@ -13,6 +13,7 @@ from ..model import child, children, q, tag_of, text_positions
 from ..model.outline import heading_label
 from ..model.images import ImageInfo, usable_image
 from ..model.visitor import Visitor
+from ..text.highlight import lines as highlight_lines
 from ..style import ResolvedStyle, Role
 
 
@@ -273,14 +274,23 @@ class BlockTranslator(Visitor):
         role = self.style.role("code")
         spans: list[Span] = []
         offset = self.pos.get((el, "text"))
-        for k, line in enumerate((el.text or "").split("\n")):
+        for k, line in enumerate(highlight_lines(el.text or "", el.get("lang"), role.highlight)):
             if k:
                 spans.append(Span("\n", role))
-            # spaces as written: no-break spaces, so that no line breaks there
-            spans.append(Span(line.replace(" ", "\u00a0"), role, offset=offset))
-            if offset is not None:
-                offset += len("".join(line.split()))
+            for piece in line:
+                # spaces as written: no-break spaces, so that no line breaks there
+                spans.append(Span(piece.text.replace(" ", "\u00a0"), self._code_role(role, piece), offset=offset))
+                if offset is not None:
+                    offset += len("".join(piece.text.split()))
         self._add(Para(spans, role, align="left", first_indent=role.left_indent, preformatted=True))
+
+    def _code_role(self, role: Role, piece) -> Role:
+        """The code role in a highlighted token's colour, weight and slant (text.highlight)."""
+        if piece.color is None and not piece.bold and not piece.italic:
+            return role
+        if piece.bold or piece.italic:
+            role = self.style.variant(role, bold=role.bold or piece.bold, italic=role.italic or piece.italic)
+        return replace(role, color=piece.color) if piece.color else role
 
     def visit_rule(self, el):
         self.blocks.append(RuleBlock(self.style.role("body")))

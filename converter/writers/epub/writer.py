@@ -164,7 +164,7 @@ def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedSt
     translator = XhtmlTranslator(Resources(
         targets=_targets(parts), image=images.add, image_width=images.width, warn=ctx.warn,
         taken={el.get("id") for el in doc.iter() if el.get("id")},
-        start_side=SIDES[writing_mode(style)][2],
+        start_side=SIDES[writing_mode(style)][2], highlight=style.role("code").highlight,
     ))
     chapters = [_Chapter(part, _chapter(part, translator, lang), lang) for part in parts]
     pages = [PageTarget(n, path, ident) for n, path, ident in translator.pages]

@@ -17,6 +17,7 @@ from lxml import etree
 
 from ...model import child, children, tag_of
 from ...model.outline import words
+from ...text.highlight import pieces as highlight_pieces
 from ...model.visitor import Visitor
 from ...text.scripts import em_width
 
@@ -81,6 +82,8 @@ class Resources:
     taken: set[str] = field(default_factory=set)
     #: the side a line starts on: left, or top in vertical writing (for inline indents)
     start_side: str = "left"
+    #: the Pygments style of the code role (text.highlight); None: code is not highlighted
+    highlight: str | None = None
 
 
 #: <meta> and its children are not text: the packaging writes them into the package metadata
@@ -209,9 +212,19 @@ class XhtmlTranslator(Visitor):
         self.blocks(el, h(out, "blockquote"))
 
     def visit_codeblock(self, el, out):
+        """<pre><code>; a language's tokens in spans coloured as the code role's highlight
+        style says (text.highlight), the same colours as the PDF and the DOCX."""
         lang = el.get("lang")
         pre = h(out, "pre")
-        self.inlines(el, h(pre, "code", class_=f"language-{lang}" if lang else None))
+        code = h(pre, "code", class_=f"language-{lang}" if lang else None)
+        for piece in highlight_pieces(el.text or "", lang, self.res.highlight):
+            css = "; ".join(filter(None, [f"color: {piece.color}" if piece.color else None,
+                                          "font-weight: bold" if piece.bold else None,
+                                          "font-style: italic" if piece.italic else None]))
+            if css:
+                h(code, "span", style=css).text = piece.text
+            else:
+                append_text(code, piece.text)
 
     def visit_rule(self, el, out):
         h(out, "hr")
