@@ -17,6 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from . import model
+from .model.outline import title_block
 
 OK, FAILED, SKIPPED = "ok", "failed", "skipped"
 Verdict = tuple[str, str]
@@ -45,8 +46,10 @@ class Reference:
         self.main = model.plain_text(bare)
         #: table header rows, which a paginated output repeats on every page a table spans
         self.headers = [_letters(model.plain_text(h)) for h in doc.iter(model.q("thead"))]
-        #: pictures' alt texts, which outputs print in a frame where a picture cannot be shown
+        #: what outputs print that is not the text: pictures' alt texts, in a frame where a
+        #: picture cannot be shown, and the title block (front matter's authors and date)
         self.alts = [nonspace(img.get("alt") or img.get("src") or "") for img in doc.iter(model.q("image"))]
+        self.alts += [nonspace(line) for line in title_block(doc).lines]
 
 
 def _letters(text: str) -> str:

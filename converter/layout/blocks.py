@@ -10,7 +10,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..model import child, children, line_of, q, tag_of, text_positions
-from ..model.outline import heading_label, navigation
+from ..model.outline import ends_title, heading_label, navigation, title_block
 from ..model.images import ImageInfo, usable_image
 from ..model.visitor import Visitor
 from ..text.highlight import lines as highlight_lines
@@ -136,9 +136,18 @@ class BlockTranslator(Visitor):
 
     def visit_title(self, el):
         self._simple(el, "title", balanced=True)
+        self._title_block(el)
 
     def visit_subtitle(self, el):
         self._simple(el, "subtitle")
+        self._title_block(el)
+
+    def _title_block(self, el) -> None:
+        """The front matter's authors and date under the title (model.outline.title_block)."""
+        if ends_title(el):
+            role = self.style.role("byline")
+            for line in title_block(el.getroottree().getroot()).lines:
+                self._add(Para([Span(line, role)], role))
 
     def visit_addressee(self, el):
         self._simple(el, "addressee")

@@ -14,6 +14,7 @@ from lxml import etree
 
 from ...context import BuildContext
 from ...model import child, children, tag_of
+from ...model.outline import ends_title, title_block
 from ...model.visitor import Visitor
 from ...style import ResolvedStyle
 from ...text.highlight import lines as highlight_lines
@@ -90,10 +91,19 @@ class DocxTranslator(Visitor):
     def visit_title(self, node):
         self.out.paragraph("title")
         self._inlines(node)
+        self._title_block(node)
 
     def visit_subtitle(self, node):
         self.out.paragraph("subtitle")
         self._inlines(node)
+        self._title_block(node)
+
+    def _title_block(self, node) -> None:
+        """The front matter's authors and date under the title (model.outline.title_block)."""
+        if ends_title(node):
+            for line in title_block(node.getroottree().getroot()).lines:
+                self.out.paragraph("byline")
+                self.out.text(line)
 
     def visit_addressee(self, node):
         self.out.paragraph("addressee")

@@ -164,8 +164,10 @@ def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedSt
         targets=_targets(parts), image=images.add, image_width=images.width, warn=ctx.warn,
         taken={el.get("id") for el in doc.iter() if el.get("id")},
         start_side=SIDES[writing_mode(style)][2], highlight=style.role("code").highlight,
+        source_name=Path(ctx.name).name, first_part=parts[0].path if parts else "",
     ))
     chapters = [_Chapter(part, _chapter(part, translator, lang), lang) for part in parts]
+    translator.report_relative_links()
     pages = [PageTarget(n, path, ident) for n, path, ident in translator.pages]
     return chapters, images.items(), pages
 
