@@ -356,17 +356,21 @@ class TitleBlock:
 
 
 def title_block(doc: etree._Element) -> TitleBlock:
-    """The document's title block (see TitleBlock): empty without a title or without metadata."""
+    """The document's title block (see TitleBlock): empty without a title or without metadata,
+    and for a document that signs itself (an official document: its signature names the
+    issuer, and its metadata's authors are the issuing bodies, GB/T 9704 prints none under the
+    title)."""
     meta = child(doc, "meta")
-    if meta is None or child(doc, "title") is None:
+    if meta is None or child(doc, "title") is None or doc.find(f"{q('closing')}/{q('signature')}") is not None:
         return TitleBlock()
     shown = re.sub(r"\s+", "", plain_text(doc))
     authors = tuple(a.text.strip() for a in meta.iterfind(q("author"))
                     if a.text and a.text.strip() and re.sub(r"\s+", "", a.text) not in shown)
     date_el = meta.find(q("date"))
     date = (date_el.text or date_el.get("value") or "").strip() if date_el is not None else ""
-    if date and re.sub(r"\s+", "", date) in shown:
-        date = ""
+    dated = {d.get("value") for d in doc.iter(q("date")) if d.getparent() is not meta}
+    if date and (re.sub(r"\s+", "", date) in shown or date_el.get("value") in dated):
+        date = ""  # the text shows it (a signature's date, written its own way)
     return TitleBlock(authors, date or None)
 
 

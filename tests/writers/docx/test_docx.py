@@ -376,14 +376,16 @@ def test_pictures_fit_and_carry_alt_text(built):
     assert shapes[1]._inline.docPr.get("title") == "棋盘格"
 
 
-def test_missing_image_is_an_input_error(tmp_path):
+def test_missing_image_is_a_warning_and_its_alt_text_in_a_frame(tmp_path):
     src = tmp_path / "doc.xml"
     src.write_text(EVERY.read_text(encoding="utf-8").replace('src="wide.png"', 'src="gone/missing.png"'),
                    encoding="utf-8")
     shutil.copy(DOCX_FIXTURES / "chart.png", tmp_path / "chart.png")
-    with pytest.raises(InputError, match="missing.png"):
-        docx_of(src, tmp_path / "out")
-    assert not list((tmp_path / "out").glob("*.docx"))
+    result = build(src, tmp_path / "out", ["docx"])
+    assert any("missing.png" in d.message and "frame" in d.message for d in result.diagnostics)
+    document = docx.Document(str(result.outputs[0]))
+    framed = [r.text for p in document.paragraphs for r in p.runs if r._r.find(f".//{w('bdr')}") is not None]
+    assert framed == ["宽图：棋盘格"]
 
 
 def test_lists_footnotes_code_rule_pagebreak(built):
@@ -743,11 +745,11 @@ def small_xml(tmp_path: Path, body: str, lang: str = "zh-CN", style: str | None 
 
 
 @pytest.mark.parametrize("src,message", [("https://example.org/a.png", "remote"), ("notes.txt", "not a PNG")])
-def test_unusable_images_are_input_errors(tmp_path, src, message):
+def test_unusable_images_are_warnings(tmp_path, src, message):
     (tmp_path / "notes.txt").write_text("not an image")
     doc = small_xml(tmp_path, f'<figure><image src="{src}" alt="x"/></figure>')
-    with pytest.raises(InputError, match=message):
-        docx_of(doc, tmp_path / "out")
+    result = build(doc, tmp_path / "out", ["docx"])
+    assert any(message in d.message for d in result.diagnostics)
 
 
 def test_characters_the_role_fonts_lack_take_a_fallback_font(tmp_path):
