@@ -37,8 +37,8 @@ class BuildContext:
     #: what the user asked of particular writers (``reference_doc``: a Path, for the DOCX writer)
     options: dict = field(default_factory=dict)
 
-    def warn(self, message: str) -> None:
-        self.diagnostics.append(Diagnostic("warning", message, self.name))
+    def warn(self, message: str, line: int | None = None) -> None:
+        self.diagnostics.append(Diagnostic("warning", message, self.name, line))
 
     def info(self, message: str) -> None:
         self.diagnostics.append(Diagnostic("info", message, self.name))

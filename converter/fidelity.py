@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from . import model
+from .model.outline import title_block
 
 #: headings the writers give the notes they gather at the end of a document
 NOTES_LABELS = ("Notes", "注释", "注")
@@ -61,6 +62,10 @@ class Reference:
         _walk(doc, self.notes, self.main)
         #: table header rows, which a paginated output repeats on every page a table spans
         self.headers = [h for h in (nonspace(model.plain_text(t)) for t in doc.iter(model.q("thead"))) if h]
+        #: what outputs print besides the text: pictures' alt texts, in a frame where a picture
+        #: cannot be shown, and the title block's lines (front matter's authors and date)
+        self.printed = [nonspace(img.get("alt") or img.get("src") or "") for img in doc.iter(model.q("image"))]
+        self.printed += [nonspace(line) for line in title_block(doc).lines]
 
 
 def _walk(el: etree._Element, notes: list[list], out: list) -> None:

@@ -17,6 +17,7 @@ from .errors import (ConverterError, Diagnostic, InputError, MissingGlyphsError,
 from .fingerprint import local_resources
 from .fonts.coverage import missing
 from .layout import lay_out
+from .model.images import image_warnings
 from .model.outline import metadata
 from .readers.decode import read_text
 from .style import ResolvedStyle, load_style
@@ -114,17 +115,31 @@ def style_for(doc: etree._Element, requested: str | None, source: Path | None = 
         raise
 
 
-def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: BuildContext) -> None:
-    """Every character must be drawable by the style's fonts, or the build says which are not."""
+def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: BuildContext,
+                 paints: bool = True) -> None:
+    """Every character must be drawable by the style's fonts, or the build says which are not.
+
+    ``paints``: an output draws glyphs itself (PDF, PNG): a character no face has fails the
+    build (a warning under --allow-missing-glyphs). Without one (DOCX, EPUB, XML, whose
+    readers draw with their own fonts) it is a warning."""
     chars = set(model.plain_text(doc))
     absent = missing(chars, style.faces())
     if not absent:
         return
     err = MissingGlyphsError(absent, str(source), _first_line_with(doc, source, absent))
-    if not ctx.allow_missing_glyphs:
+    if paints and not ctx.allow_missing_glyphs:
         raise err
-    ctx.diagnostics.append(Diagnostic("warning", err.message + " (drawn as the font's missing-glyph box)",
-                                      ctx.name, err.line))
+    note = " (drawn as the font's missing-glyph box)" if paints else " (the reader's own fonts must draw them)"
+    ctx.diagnostics.append(Diagnostic("warning", err.message + note, ctx.name, err.line))
+
+
+def check_images(doc: etree._Element, source: Path, ctx: BuildContext) -> None:
+    """A picture that is missing, remote or unreadable is a warning (its alt text is printed in
+    a frame in every output; --strict makes it an error), as is an SVG that lost scripts."""
+    for src, message, line in image_warnings(doc, ctx.base_dir, ctx.cache):
+        if line is None and src:  # a reader that records no lines: where the address is first written
+            line = _line_containing(source, src)
+        ctx.diagnostics.append(Diagnostic("warning", message, ctx.name, line))
 
 
 def _date_of(doc: etree._Element, source: Path):
@@ -241,7 +256,9 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
     ctx.diagnostics += got.diagnostics
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
-    check_glyphs(doc, resolved, source, ctx)
+    check_images(doc, source, ctx)
+    check_glyphs(doc, resolved, source, ctx,
+                 paints=any(getattr(w, "paints_pages", False) for w in writers.values()))
     if needs_pages(writers.values()):  # laid out once, for every writer that paints or reads pages
         try:
             ctx.pagination = lay_out(doc, resolved, ctx.base_dir)

@@ -10,9 +10,10 @@ from pathlib import Path
 from lxml import etree
 
 from ..model import child, children, line_of, q, tag_of, text_positions
-from ..model.outline import heading_label, navigation
-from ..model.images import ImageInfo, read_image, resolve_image
+from ..model.outline import ends_title, heading_label, navigation, title_block
+from ..model.images import ImageInfo, usable_image
 from ..model.visitor import Visitor
+from ..text.highlight import lines as highlight_lines
 from ..style import ResolvedStyle, Role
 
 
@@ -41,6 +42,7 @@ class Para:
     #: hanging text: the widths of these spans are added to the first / later lines' indent
     first_after: list[Span] = field(default_factory=list)
     rest_after: list[Span] = field(default_factory=list)
+    framed: bool = False  # a picture that cannot be shown: its alt text in a ruled frame
 
 
 @dataclass
@@ -134,9 +136,18 @@ class BlockTranslator(Visitor):
 
     def visit_title(self, el):
         self._simple(el, "title", balanced=True)
+        self._title_block(el)
 
     def visit_subtitle(self, el):
         self._simple(el, "subtitle")
+        self._title_block(el)
+
+    def _title_block(self, el) -> None:
+        """The front matter's authors and date under the title (model.outline.title_block)."""
+        if ends_title(el):
+            role = self.style.role("byline")
+            for line in title_block(el.getroottree().getroot()).lines:
+                self._add(Para([Span(line, role)], role))
 
     def visit_addressee(self, el):
         self._simple(el, "addressee")
@@ -349,9 +360,13 @@ class BlockTranslator(Visitor):
             self._simple(cap, "caption")
 
     def _image(self, img) -> None:
-        path = resolve_image(img.get("src"), self.base_dir, line_of(img))
-        info = read_image(path, img.get("src"), line_of(img))
-        self.blocks.append(ImageBlock(path, img.get("alt", ""), self.style.role("caption"), info))
+        info = usable_image(img.get("src") or "", self.base_dir)
+        if info is None:  # missing, remote or unreadable: its alt text in a frame (the build warned)
+            role = self.style.role("caption")
+            text = img.get("alt") or img.get("src") or ""
+            self.blocks.append(Para([Span(text, role)], role, first_indent=0.0, rest_indent=0.0, framed=True))
+            return
+        self.blocks.append(ImageBlock(info.path, img.get("alt", ""), self.style.role("caption"), info))
 
     def visit_quote(self, el):
         for c in children(el):
@@ -364,14 +379,23 @@ class BlockTranslator(Visitor):
         role = self.style.role("code")
         spans: list[Span] = []
         offset = self.pos.get((el, "text"))
-        for k, line in enumerate((el.text or "").split("\n")):
+        for k, line in enumerate(highlight_lines(el.text or "", el.get("lang"), role.highlight)):
             if k:
                 spans.append(Span("\n", role))
-            # spaces as written: no-break spaces, so that no line breaks there
-            spans.append(Span(line.replace(" ", "\u00a0"), role, offset=offset))
-            if offset is not None:
-                offset += len("".join(line.split()))
+            for piece in line:
+                # spaces as written: no-break spaces, so that no line breaks there
+                spans.append(Span(piece.text.replace(" ", "\u00a0"), self._code_role(role, piece), offset=offset))
+                if offset is not None:
+                    offset += len("".join(piece.text.split()))
         self._add(Para(spans, role, align="left", first_indent=role.left_indent, preformatted=True))
+
+    def _code_role(self, role: Role, piece) -> Role:
+        """The code role in a highlighted token's colour, weight and slant (text.highlight)."""
+        if piece.color is None and not piece.bold and not piece.italic:
+            return role
+        if piece.bold or piece.italic:
+            role = self.style.variant(role, bold=role.bold or piece.bold, italic=role.italic or piece.italic)
+        return replace(role, color=piece.color) if piece.color else role
 
     def visit_rule(self, el):
         self.blocks.append(RuleBlock(self.style.role("body")))

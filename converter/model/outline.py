@@ -1,6 +1,7 @@
 """Read-only views of a model: its metadata and its outline (what `converter inspect` shows)."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -360,3 +361,46 @@ def _is_wide(ch: str) -> bool:
 
 
 __all__ = ["Metadata", "metadata", "outline", "navigation", "NavEntry", "docnumber", "record_fields", "sections", "heading_text", "heading_label", "number_text", "OutlineEntry", "children"]
+
+
+# --- the title block ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TitleBlock:
+    """What every output prints under the title (and subtitle): the front matter's authors and
+    date that the text itself does not show (a report's signature already names its issuer)."""
+
+    authors: tuple[str, ...] = ()
+    date: str | None = None  # as written in the front matter
+
+    @property
+    def lines(self) -> list[str]:
+        """The block's lines: the authors joined, then the date."""
+        return [t for t in (", ".join(self.authors), self.date) if t]
+
+
+def title_block(doc: etree._Element) -> TitleBlock:
+    """The document's title block (see TitleBlock): empty without a title or without metadata,
+    and for a document that signs itself (an official document: its signature names the
+    issuer, and its metadata's authors are the issuing bodies, GB/T 9704 prints none under the
+    title)."""
+    meta = child(doc, "meta")
+    if meta is None or child(doc, "title") is None or doc.find(f"{q('closing')}/{q('signature')}") is not None:
+        return TitleBlock()
+    shown = re.sub(r"\s+", "", plain_text(doc))
+    authors = tuple(a.text.strip() for a in meta.iterfind(q("author"))
+                    if a.text and a.text.strip() and re.sub(r"\s+", "", a.text) not in shown)
+    date_el = meta.find(q("date"))
+    date = (date_el.text or date_el.get("value") or "").strip() if date_el is not None else ""
+    dated = {d.get("value") for d in doc.iter(q("date")) if d.getparent() is not meta}
+    if date and (re.sub(r"\s+", "", date) in shown or date_el.get("value") in dated):
+        date = ""  # the text shows it (a signature's date, written its own way)
+    return TitleBlock(authors, date or None)
+
+
+def ends_title(el: etree._Element) -> bool:
+    """Whether the title block goes right after this title or subtitle (the last of them)."""
+    nxt = el.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    return not (nxt is not None and etree.QName(nxt).localname == "subtitle")

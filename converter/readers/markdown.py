@@ -12,7 +12,6 @@ from lxml import etree
 from .. import model
 from ..errors import InputError
 from ..model import new
-from ..model.images import resolve_image
 from .decode import read_text
 from .report_patterns import detect_lang
 
@@ -20,7 +19,6 @@ if TYPE_CHECKING:  # the parser is imported when a Markdown file is read, not wh
     from markdown_it import MarkdownIt
     from markdown_it.tree import SyntaxTreeNode
 
-IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
 
 
 class MarkdownReader:
@@ -222,21 +220,15 @@ class _Builder:
             new("caption", str(title), fig)
 
     def _image(self, img: SyntaxTreeNode, parent: etree._Element) -> None:
+        # whether the picture can be used is the image rule's (model.images): one that cannot
+        # is a warning of the build and a frame with its alt text in every output
         src = str(img.attrs.get("src", ""))
-        self._check_image(src, _line(img))
         alt = _plain(img) or None  # the description's words, emphasis and code included
-        new("image", parent=parent, src=src, alt=alt, title=str(img.attrs["title"]) if img.attrs.get("title") else None)
-
-    def _check_image(self, src: str, line: int | None) -> None:
-        """Images come from the source's own folder or below, exist, and are PNG or JPEG."""
-        path = resolve_image(src, self.base_dir, line)
-        try:
-            with path.open("rb") as f:
-                head = f.read(8)
-        except OSError as e:
-            raise InputError(f"image {src!r} cannot be read: {e.strerror or e}", line=line) from None
-        if not any(head.startswith(magic) for magic in IMAGE_TYPES):
-            raise InputError(f"image {src!r} is not a PNG or JPEG file", line=line)
+        el = new("image", parent=parent, src=src, alt=alt,
+                 title=str(img.attrs["title"]) if img.attrs.get("title") else None)
+        line = _line(img)
+        if line and line <= 65535:  # libxml2 keeps lines as unsigned shorts
+            el.sourceline = line
 
     # --- inline content ---------------------------------------------------------------------
     def inlines(self, inline: SyntaxTreeNode, el: etree._Element) -> None:

@@ -75,6 +75,8 @@ class Role:
     space_after: float
     keep_with_next: bool
     color: str  # "#rrggbb"
+    #: the Pygments style that colours code blocks with a language (text.highlight); None: none
+    highlight: str | None = None
 
 
 @dataclass(frozen=True)
@@ -396,7 +398,20 @@ def _role(name: str, own: dict, body: dict | None, fonts_for, grid: Grid | None)
         space_after=length("space-after"),
         keep_with_next=bool(spec.get("keep-with-next", name.startswith("heading") or name in ("title", "subtitle"))),
         color=spec.get("color", "#000000"),
+        highlight=_highlight(own.get("highlight"), where),
     )
+
+
+def _highlight(name, where: str) -> str | None:
+    """A role's ``highlight``: the name of a Pygments style (checked), or None."""
+    if name is None:
+        return None
+    from ..text.highlight import style_names
+
+    known = style_names()
+    if not isinstance(name, str) or name not in known:
+        raise StyleError(f"{where}.highlight must name a Pygments style ({', '.join(known)}), got {name!r}")
+    return name
 
 
 def _line_pitch(raw: object, size: float, grid: Grid | None, where: str) -> float:

@@ -11,6 +11,7 @@ from ..errors import StyleError
 ROLE_KEYS = {
     "font", "size", "weight", "italic", "align", "first-line-indent", "left-indent", "right-indent",
     "line-pitch", "space-before", "space-after", "keep-with-next", "color",
+    "highlight",  # code: the Pygments style whose colours highlight code blocks with a language
 }
 ROLES = (
     ["body", "title", "subtitle", "docnumber", "addressee", "lead", "runin-heading",

@@ -112,12 +112,18 @@ def test_an_image_alone_is_a_figure_with_alt_and_caption():
     ("../model/dot.png", "outside"),
     ("missing.png", "cannot be read"),
     ("https://example.org/x.png", "remote images are not downloaded"),
-    ("pandoc-style.md", "not a PNG or JPEG"),
+    ("pandoc-style.md", "not a PNG, JPEG, GIF or SVG"),
 ])
-def test_bad_images_are_errors_with_a_line(src, message):
-    with pytest.raises(InputError) as e:
-        md(f"# T\n\ntext\n\n![x]({src})\n")
-    assert message in e.value.message and e.value.line == 5
+def test_bad_images_are_kept_and_warned_about_with_a_line(src, message):
+    """The reader keeps the picture (its address and alt text); the image rule says it cannot be
+    used, with the line, and the outputs print its alt text in a frame."""
+    from converter.model.images import image_warnings
+
+    doc = md(f"# T\n\ntext\n\n![x]({src})\n")
+    (img,) = find(doc, "image")
+    assert img.get("src") == src and img.get("alt") == "x"
+    ((where, warning, line),) = image_warnings(doc, MD)
+    assert where == src and message in warning and line == 5
 
 
 def test_invalid_front_matter_is_an_error():

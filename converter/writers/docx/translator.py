@@ -14,8 +14,10 @@ from lxml import etree
 
 from ...context import BuildContext
 from ...model import child, children, tag_of
+from ...model.outline import ends_title, title_block
 from ...model.visitor import Visitor
 from ...style import ResolvedStyle
+from ...text.highlight import lines as highlight_lines
 from ...text.scripts import is_east_asian_wide as is_wide  # a full-width character: no space after it
 from .blocks import Closing, Pictures, Tables
 from .notes import Footnotes
@@ -26,6 +28,15 @@ from .styles import ListNumbering
 
 #: <meta> and its children are not text: the packaging writes them into the core properties
 META = ("meta", "author", "subject", "keyword", "property")
+
+
+def colour(r, color: str) -> None:
+    """Give a run its own colour (w:color in its properties)."""
+    rpr = r.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = el("w:rPr")
+        r.insert(0, rpr)
+    put(rpr, el("w:color", val=color.lstrip("#").upper()), RPR_ORDER)
 
 
 class DocxTranslator(Visitor):
@@ -80,10 +91,19 @@ class DocxTranslator(Visitor):
     def visit_title(self, node):
         self.out.paragraph("title")
         self._inlines(node)
+        self._title_block(node)
 
     def visit_subtitle(self, node):
         self.out.paragraph("subtitle")
         self._inlines(node)
+        self._title_block(node)
+
+    def _title_block(self, node) -> None:
+        """The front matter's authors and date under the title (model.outline.title_block)."""
+        if ends_title(node):
+            for line in title_block(node.getroottree().getroot()).lines:
+                self.out.paragraph("byline")
+                self.out.text(line)
 
     def visit_addressee(self, node):
         self.out.paragraph("addressee")
@@ -146,16 +166,21 @@ class DocxTranslator(Visitor):
                 self.visit(c)
 
     def visit_codeblock(self, node):
-        """One paragraph in the code style; lines are kept with line breaks, spaces as written."""
+        """One paragraph in the code style; lines are kept with line breaks, spaces as written;
+        a language's tokens in the colours of the code role's highlight style (text.highlight)."""
         self.out.paragraph("code")
         text = (node.text or "").replace("\r\n", "\n")
         if text.endswith("\n"):
             text = text[:-1]
-        for i, line in enumerate(text.split("\n")):
+        highlight = self.setup.style.role("code").highlight
+        for i, line in enumerate(highlight_lines(text, node.get("lang"), highlight)):
             if i:
                 self.out.empty_run("w:br")
-            for segment, face in self.out.by_font(line):
-                self.out.run(segment, fmt=Fmt(), face=face)
+            for piece in line:
+                for segment, face in self.out.by_font(piece.text):
+                    r = self.out.run(segment, fmt=Fmt(bold=piece.bold, italic=piece.italic), face=face)
+                    if piece.color:
+                        colour(r, piece.color)
 
     def visit_rule(self, node):
         self.out.paragraph("rule")  # its style draws a bottom border
