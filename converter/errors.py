@@ -1,6 +1,9 @@
 """One exception root for everything the converter reports to a user, and diagnostics."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 
@@ -65,3 +68,33 @@ class Diagnostic:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}: " if self.file and self.line else (f"{self.file}: " if self.file else "")
         return f"{where}{self.level}: {self.message}"
+
+
+# --- warnings from readers and transforms ------------------------------------------------
+# Readers and transforms have no build context (their signatures stay ``read(path)`` and
+# ``transform(doc)``, so that plug-ins stay simple); what they warn about is collected by the
+# pipeline around the read, which adds the file name and hands the list to the build.
+_collected: ContextVar[list[Diagnostic] | None] = ContextVar("converter_diagnostics", default=None)
+
+
+def warn(message: str, line: int | None = None) -> None:
+    """A warning about the document being read: collected by ``pipeline.read``; outside a build
+    (a reader called directly) it becomes a Python warning, so that it is never silent."""
+    found = _collected.get()
+    if found is None:
+        import warnings
+
+        warnings.warn(f"line {line}: {message}" if line else message, stacklevel=2)
+    else:
+        found.append(Diagnostic("warning", message, None, line))
+
+
+@contextmanager
+def collecting() -> Iterator[list[Diagnostic]]:
+    """Collect the warnings of readers and transforms run inside the block."""
+    found: list[Diagnostic] = []
+    token = _collected.set(found)
+    try:
+        yield found
+    finally:
+        _collected.reset(token)

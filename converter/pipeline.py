@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
 
 from . import model, plugins
 from .context import BuildContext, source_date
-from .errors import ConverterError, Diagnostic, InputError, MissingGlyphsError
+from .errors import ConverterError, Diagnostic, InputError, MissingGlyphsError, collecting
 from .fingerprint import local_resources
 from .fonts.coverage import missing
 from .model.outline import metadata
@@ -38,8 +38,19 @@ class BuildResult:
         return self.diagnostics
 
 
-def read(source: Path) -> etree._Element:
-    """Read a source into a validated canonical model (transforms applied)."""
+def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._Element:
+    """Read a source into a validated canonical model (transforms applied).
+
+    What the reader and the transforms warn about is added to ``diagnostics`` (with the file).
+    """
+    with collecting() as found:
+        doc = _read(source)
+    if diagnostics is not None:
+        diagnostics += [replace(d, file=str(source)) for d in found]
+    return doc
+
+
+def _read(source: Path) -> etree._Element:
     reader = plugins.reader_for(source)
     if reader is None:
         known = ", ".join(sorted(plugins.source_suffixes()))
@@ -112,9 +123,10 @@ def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DE
 
 def _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
            options) -> BuildResult:
-    doc = read(source)
+    found: list[Diagnostic] = []
+    doc = read(source, found)
     resolved = style_for(doc, style)
-    ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(),
+    ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(), diagnostics=found,
                        source_date=source_date(metadata(doc).date),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,

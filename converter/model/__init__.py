@@ -94,6 +94,7 @@ def _ordered_text(el: etree._Element):
 STRUCTURAL = frozenset({
     "document", "meta", "body", "section", "closing", "attachments", "signature",
     "list", "item", "table", "thead", "tbody", "row", "quote", "figure", "footnote",
+    "deflist", "definition",
 })
 
 
