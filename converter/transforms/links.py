@@ -13,10 +13,6 @@ from lxml import etree
 from ..errors import warn
 from ..model import q
 
-#: transforms run in this order (lowest first): ids (0) give the targets this pass checks
-PRIORITY = 50
-
-
 def check_internal_links(doc: etree._Element) -> None:
     """Resolve ``#id`` links (%-escapes decoded: ``#caf%C3%A9`` names ``café``); unwrap the rest."""
     ids = {el.get("id") for el in doc.iter() if isinstance(el.tag, str) and el.get("id")}
@@ -52,3 +48,7 @@ def unwrap(el: etree._Element) -> None:
         last.tail = (last.tail or "") + tail
     else:
         parent.text = (parent.text or "") + tail
+
+
+#: after ids (100), which give sections and notes the ids links name
+check_internal_links.priority = 200

@@ -75,6 +75,8 @@ class Fmt:
     bold: bool = False
     italic: bool = False
     rstyle: str | None = None  # a character style id
+    strike: bool = False
+    vert: str | None = None  # "superscript" | "subscript"
 
 
 class DocxTranslator(TablesAndFigures, Closing, Footnotes, Visitor):
@@ -168,6 +170,10 @@ class DocxTranslator(TablesAndFigures, Closing, Footnotes, Visitor):
         if fmt.italic:
             put(rpr, el("w:i"), RPR_ORDER)
             put(rpr, el("w:iCs"), RPR_ORDER)
+        if fmt.strike:
+            put(rpr, el("w:strike"), RPR_ORDER)
+        if fmt.vert:
+            put(rpr, el("w:vertAlign", val=fmt.vert), RPR_ORDER)
         if len(rpr):
             r.append(rpr)
         r.text = text  # python-docx writes \t as w:tab, \n as w:br and keeps spaces
@@ -362,6 +368,8 @@ class DocxTranslator(TablesAndFigures, Closing, Footnotes, Visitor):
         numpr.get_or_add_numId().val = num_id
         left = self.numbering.text_indent(level)
         put(ppr, el("w:ind", left=twips(left), hanging=twips(self.numbering.step)), PPR_ORDER)
+        if node.get("checked") is not None:  # a task: its box, checked or not
+            self._run("☒ " if node.get("checked") in ("true", "1") else "☐ ")
         if blocks and tag_of(blocks[0]) == "p":
             self._inlines(blocks[0])
             blocks = blocks[1:]
@@ -369,7 +377,39 @@ class DocxTranslator(TablesAndFigures, Closing, Footnotes, Visitor):
             for b in blocks:
                 self.visit(b)
 
+    def visit_deflist(self, node):
+        """Each term a bold paragraph, its definitions indented under it."""
+        indent = (self.block_indent or 0.0) + self.numbering.step
+        for part in children(node):
+            if tag_of(part) == "term":
+                self._paragraph(self.block_style)
+                with self._styled(bold=True):
+                    self._inlines(part)
+            else:
+                with self._block("list-continue", indent):
+                    for b in children(part):
+                        self.visit(b)
+
+    visit_term = visit_definition = visit_deflist  # reached only through visit_deflist
+
     # ----- inlines -----------------------------------------------------------------------------
+
+    def visit_strike(self, node):
+        with self._styled(strike=True):
+            self._inlines(node)
+
+    def visit_sub(self, node):
+        with self._styled(vert="subscript"):
+            self._inlines(node)
+
+    def visit_sup(self, node):
+        with self._styled(vert="superscript"):
+            self._inlines(node)
+
+    def visit_math(self, node):
+        """TeX source, set as code (the declared fallback: no formula typesetting)."""
+        with self._styled(rstyle=self.ids["inline-code"]):
+            self._text(node.text)
 
     def visit_em(self, node):
         with self._styled(italic=True):

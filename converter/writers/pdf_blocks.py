@@ -203,6 +203,8 @@ class BlockTranslator(Visitor):
         start = int(el.get("start", "1"))
         for n, item in enumerate(el.iterfind(q("item")), start=start):
             marker = f"{n}. " if el.get("type") == "ordered" else "• "
+            if item.get("checked") is not None:  # a task: its box, checked or not
+                marker += "☒ " if item.get("checked") in ("true", "1") else "☐ "
             for k, block in enumerate(children(item)):
                 if tag_of(block) == "list":
                     self.visit_list(block, depth + 1)
@@ -222,6 +224,24 @@ class BlockTranslator(Visitor):
     def visit_item(self, el):
         for c in children(el):
             self.visit(c)
+
+    def visit_deflist(self, el):
+        """Terms in bold, their definitions indented under them."""
+        role = self.style.role("body")
+        step = role.size * 2
+        for part in children(el):
+            if tag_of(part) == "term":
+                term = self.style.variant(role, bold=True)
+                self._add(Para(self.inlines(part, _Inline(term)), term, first_indent=0.0, rest_indent=0.0,
+                               keep_with_next=True))
+                continue
+            before = len(self.blocks)
+            for b in children(part):
+                self.visit(b)
+            for b in self.blocks[before:]:
+                if isinstance(b, Para):
+                    b.first_indent = (b.first_indent or 0.0) + step
+                    b.rest_indent = (b.rest_indent or 0.0) + step
 
     def visit_table(self, el):
         role, hrole = self.style.role("table"), self.style.role("table-header")
@@ -307,7 +327,14 @@ class BlockTranslator(Visitor):
             return self.inlines(c, _Inline(self.style.variant(ctx.role, italic=True), ctx.link))
         if tag == "strong":
             return self.inlines(c, _Inline(self.style.variant(ctx.role, bold=True), ctx.link))
-        if tag == "code":
+        if tag in ("strike", "sub"):  # the words, unmarked (the layout stage will mark them)
+            return self.inlines(c, ctx)
+        if tag == "sup":
+            spans = self.inlines(c, ctx)
+            for s in spans:
+                s.superscript = True
+            return spans
+        if tag in ("code", "math"):  # math: its TeX source, set as code
             code = replace(self.style.role("code"), size=ctx.role.size)
             return [Span(c.text or "", code, ctx.link, offset=self.pos.get((c, "text")))]
         if tag == "link":
@@ -338,4 +365,5 @@ class BlockTranslator(Visitor):
     visit_link = visit_br = visit_footnote = visit_image = visit_caption = visit_label = None
     visit_attachment = visit_issuer = visit_date = visit_thead = visit_tbody = visit_row = None
     visit_cell = visit_author = visit_subject = visit_keyword = visit_property = None
+    visit_strike = visit_sub = visit_sup = visit_math = visit_term = visit_definition = None
 

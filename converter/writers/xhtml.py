@@ -199,7 +199,22 @@ class XhtmlTranslator(Visitor):
         self.blocks(el, lst)
 
     def visit_item(self, el, out):
-        self.blocks(el, h(out, "li"))
+        li = h(out, "li", class_="task" if el.get("checked") is not None else None)
+        self.blocks(el, li)
+        if el.get("checked") is not None:  # a task: its box, checked or not, before its words
+            first = li[0] if len(li) and etree.QName(li[0]).localname == "p" else li
+            box = h(None, "span", ("☒" if el.get("checked") in ("true", "1") else "☐") + " ", class_="taskbox")
+            box.tail, first.text = first.text, None
+            first.insert(0, box)
+
+    def visit_deflist(self, el, out):
+        self.blocks(el, h(out, "dl"))
+
+    def visit_term(self, el, out):
+        self.inlines(el, h(out, "dt"))
+
+    def visit_definition(self, el, out):
+        self.blocks(el, h(out, "dd"))
 
     def visit_quote(self, el, out):
         self.blocks(el, h(out, "blockquote"))
@@ -267,6 +282,19 @@ class XhtmlTranslator(Visitor):
 
     def visit_br(self, el, out):
         h(out, "br")
+
+    def visit_strike(self, el, out):
+        self.inlines(el, h(out, "del"))
+
+    def visit_sub(self, el, out):
+        self.inlines(el, h(out, "sub"))
+
+    def visit_sup(self, el, out):
+        self.inlines(el, h(out, "sup"))
+
+    def visit_math(self, el, out):
+        """TeX source, set as code (the declared fallback: no formula typesetting)."""
+        self.inlines(el, h(out, "code", class_="math" + (" display" if el.get("display") == "block" else "")))
 
     def visit_link(self, el, out):
         """<a href>; a link into the document points to the file that holds its target."""

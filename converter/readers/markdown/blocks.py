@@ -79,6 +79,12 @@ class BlockBuilder(InlineBuilder):
 
     # --- single blocks --------------------------------------------------------------------------
     def block(self, node: SyntaxTreeNode, parent: etree._Element) -> None:
+        before = len(parent)
+        self._block(node, parent)
+        for el in parent[before:]:  # the element(s) this node became know their source line
+            at_line(el, line_of(node))
+
+    def _block(self, node: SyntaxTreeNode, parent: etree._Element) -> None:
         kind, line = node.type, line_of(node)
         if kind == "paragraph":
             self.paragraph(node, parent)
@@ -139,6 +145,7 @@ class BlockBuilder(InlineBuilder):
             section = new(part.type, parent=table)
             for tr in part.children:
                 row = new("row", parent=section)
+                at_line(row, line_of(tr))
                 for cell_node in tr.children:
                     cell = new("cell", parent=row)
                     align = (cell_node.attrs.get("style") or "").replace("text-align:", "").strip()
