@@ -10,7 +10,7 @@ from lxml import etree
 
 from . import model, plugins
 from .context import BuildContext, source_date
-from .errors import ConverterError, Diagnostic, InputError, MissingGlyphsError, collecting
+from .errors import ConverterError, Diagnostic, InputError, MissingGlyphsError, StyleError, collecting
 from .fingerprint import local_resources
 from .fonts.coverage import missing
 from .model.outline import metadata
@@ -125,7 +125,12 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
            options) -> BuildResult:
     found: list[Diagnostic] = []
     doc = read(source, found)
-    resolved = style_for(doc, style)
+    try:
+        resolved = style_for(doc, style)
+    except StyleError as e:
+        if style is None:  # the document named it: say where (a reader records the line on the root)
+            raise e.located(str(source), doc.sourceline if doc.get("style") else None)
+        raise
     ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(), diagnostics=found,
                        source_date=source_date(metadata(doc).date),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
