@@ -369,7 +369,7 @@ class DocxTranslator(TablesAndFigures, Closing, Footnotes, Visitor):
         left = self.numbering.text_indent(level)
         put(ppr, el("w:ind", left=twips(left), hanging=twips(self.numbering.step)), PPR_ORDER)
         if node.get("checked") is not None:  # a task: its box, checked or not
-            self._run("☒ " if node.get("checked") in ("true", "1") else "☐ ")
+            self._text("☒ " if node.get("checked") in ("true", "1") else "☐ ")
         if blocks and tag_of(blocks[0]) == "p":
             self._inlines(blocks[0])
             blocks = blocks[1:]
