@@ -92,7 +92,11 @@ def test_footnotes_go_where_they_are_referred_to():
 
 
 def test_blocks_quote_code_rule_html():
-    doc = md("# T\n\n> quoted\n\n```python\nx = 1\n  y\n```\n\n---\n\n<div>raw</div>\n")
+    from converter.errors import collecting
+
+    with collecting() as warnings:
+        doc = md("# T\n\n> quoted\n\n```python\nx = 1\n  y\n```\n\n---\n\n<div>raw</div>\n")
+    assert [w.line for w in warnings] == [12]  # raw HTML is kept as text, and said so
     assert model.plain_text(find(doc, "quote")[0]) == "quoted"
     code = find(doc, "codeblock")[0]
     assert code.get("lang") == "python" and code.text == "x = 1\n  y"
