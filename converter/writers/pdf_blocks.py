@@ -213,7 +213,8 @@ class BlockTranslator(Visitor):
                 self.visit(block)
                 for b in self.blocks[before:]:
                     if isinstance(b, Para):
-                        indent = role.left_indent + depth * step
+                        # deep lists stop moving right at half the text width: their text stays on the page
+                        indent = role.left_indent + min(depth * step, self.style.page.text_width / 2)
                         b.rest_indent = indent + step
                         b.first_indent = indent if k == 0 else indent + step
                         b.align = "left" if b.align is None and b.role.align == "justify" else b.align
