@@ -202,7 +202,7 @@ def _writer_options(reference_doc: str | Path | None, formats: list[str]) -> dic
     path = Path(reference_doc)
     if not path.is_file():
         raise UsageError(f"{reference_doc}: no such file (--reference-doc)")
-    from .writers.docx_reference import load_reference
+    from .writers.docx.reference import load_reference
 
     load_reference(path)
     return {"reference_doc": path.resolve()}

@@ -12,9 +12,9 @@ from lxml import etree
 from converter import model
 from converter.pipeline import build
 from converter.readers.xml import parse_xml
-from converter.writers.docx import DocxTranslator
+from converter.writers.docx.translator import DocxTranslator
 from converter.writers.pdf_blocks import BlockTranslator
-from converter.writers.xhtml import XhtmlTranslator
+from converter.writers.epub.xhtml import XhtmlTranslator
 from helpers import FIXTURES, missing_in_order, source_text
 
 FULL = FIXTURES / "model" / "full.xml"

@@ -1,0 +1,1 @@
+"""The DOCX writer package: writer.py (packaging), translator.py (visits the model) and their parts."""

@@ -1,0 +1,167 @@
+"""Real Word footnotes: the footnotes part (word/footnotes.xml), its settings, and the translator's
+footnote rendering (ECMA-376 Part 1 §17.11).
+
+The text gets a w:footnoteReference run where the model has a <footnote>; the note's blocks go
+into a w:footnote of footnotes.xml, in the "footnote text" paragraph style, its first paragraph
+starting with a w:footnoteRef run (Word draws the number there). Word cannot put a footnote in a
+footnote: a note inside a note is lettered (a, b …) and its blocks follow those of its note.
+"""
+from __future__ import annotations
+
+from docx.blkcntnr import BlockItemContainer
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import parse_xml
+from docx.oxml.table import CT_Tbl
+from docx.parts.story import StoryPart
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from ...model import children, tag_of
+from .ooxml import PPR_ORDER, SETTINGS_ORDER, el, put
+
+#: the separator footnotes Word writes first, with these ids and types (the line above the notes,
+#: and the longer one above notes continued from the previous page)
+SEPARATORS = ((-1, "separator"), (0, "continuationSeparator"))
+
+
+class FootnotesPart(StoryPart):
+    """word/footnotes.xml: a story part, so pictures and hyperlinks in notes get its relationships."""
+
+    @classmethod
+    def new(cls, document) -> "FootnotesPart":
+        """An empty footnotes part (the two separators), related from the document."""
+        root = parse_xml(f"<w:footnotes {nsdecls('w', 'r')}/>")
+        for ident, kind in SEPARATORS:
+            note = etree.SubElement(root, qn("w:footnote"), {qn("w:type"): kind, qn("w:id"): str(ident)})
+            p = el("w:p")
+            ppr = el("w:pPr")
+            put(ppr, el("w:spacing", after=0, line=240, lineRule="auto"), PPR_ORDER)
+            p.append(ppr)
+            r = el("w:r")
+            r.append(el(f"w:{kind}"))
+            p.append(r)
+            note.append(p)
+        part = cls(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, root, document.part.package)
+        document.part.relate_to(part, RT.FOOTNOTES)
+        return part
+
+    def add_footnote(self, ident: int):
+        """A new, empty w:footnote with id ``ident``."""
+        return etree.SubElement(self.element, qn("w:footnote"), {qn("w:id"): str(ident)})
+
+    @property
+    def next_id(self) -> int:
+        """Drawing ids continue the document's: notes are rendered after the body, so ids stay
+        unique across both parts."""
+        return max(super().next_id, self._document_part.next_id)
+
+
+class NoteBody(BlockItemContainer):
+    """The block container of one w:footnote (python-docx has none): paragraphs and tables."""
+
+    def _add_paragraph(self) -> Paragraph:
+        p = el("w:p")
+        self._element.append(p)
+        return Paragraph(p, self)
+
+    def add_table(self, rows: int, cols: int, width) -> Table:
+        tbl = CT_Tbl.new_tbl(rows, cols, width)
+        self._element.append(tbl)
+        return Table(tbl, self)
+
+
+def footnote_settings(document) -> None:
+    """w:footnotePr in settings.xml: notes at the page foot, numbered 1, 2, 3 … through the
+    document (as the PDF and EPUB number them), and the separator notes named as Word does."""
+    pr = el("w:footnotePr")
+    for tag, value in (("pos", "pageBottom"), ("numFmt", "decimal"), ("numStart", 1), ("numRestart", "continuous")):
+        pr.append(el(f"w:{tag}", val=value))
+    for ident, _ in SEPARATORS:
+        pr.append(el("w:footnote", id=ident))
+    put(document.settings.element, pr, SETTINGS_ORDER)
+
+
+def letters(n: int) -> str:
+    """1 → a, 26 → z, 27 → aa: the labels of notes inside notes."""
+    out = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        out = chr(ord("a") + rest) + out
+    return out
+
+
+class Footnotes:
+    """Mixin of DocxTranslator (converter/writers/docx.py): footnote references in the text,
+    then, after the body, the notes themselves in footnotes.xml.
+
+    Uses the translator's _paragraph, _run, _anchor, _block and its state (container, part,
+    ids, note_mark); note_mark, when set, writes the mark that starts the next paragraph.
+    """
+
+    def _init_notes(self) -> None:
+        self.notes: list[etree._Element] = []  # the notes the text refers to; note n has id n
+        self.inner: list[tuple[str, etree._Element]] | None = None  # notes met inside the note being rendered
+        self.note_mark = None
+
+    def visit_footnote(self, node):
+        """A reference to a new footnote here (Word numbers it); inside a note, a letter."""
+        if self.inner is not None:
+            label = letters(len(self.inner) + 1)
+            self.inner.append((label, node))
+            self._run(label, rstyle=self.ids["note-ref"])
+            return
+        self.notes.append(node)
+        self._mark_run(el("w:footnoteReference", id=len(self.notes)))
+
+    def _render_notes(self) -> None:
+        """Every note the text referred to, in order, as a w:footnote of a new footnotes part."""
+        if not self.notes:
+            return
+        notes = FootnotesPart.new(self.document)
+        footnote_settings(self.document)
+        body, part = self.container, self.part
+        self.part = notes  # hyperlinks and pictures in notes are related from footnotes.xml
+        try:
+            for ident, note in enumerate(self.notes, start=1):
+                self.container = NoteBody(notes.add_footnote(ident), self)
+                self.inner = []
+                self._render_note(note, lambda: self._mark_run(el("w:footnoteRef")))
+                done = 0
+                while done < len(self.inner):  # notes inside notes (and inside those) follow
+                    label, inner = self.inner[done]
+                    done += 1
+                    self._render_note(inner, lambda label=label: self._run(label, rstyle=self.ids["note-ref"]))
+        finally:
+            self.container, self.part, self.inner = body, part, None
+            self.p = self.target = None
+
+    def _render_note(self, note: etree._Element, mark) -> None:
+        """The note's blocks in the footnote style; ``mark`` starts its first paragraph."""
+        blocks = children(note)
+
+        def start() -> None:  # the note's bookmark (links to its id), its mark, a space
+            self._anchor(note)
+            mark()
+            self._run(" ")
+
+        self.note_mark = start
+        with self._block("footnote"):
+            if not blocks or tag_of(blocks[0]) != "p":
+                self._paragraph("footnote")  # the mark needs a paragraph of its own
+            for b in blocks:
+                self.visit(b)
+        self.note_mark = None
+
+    def _mark_run(self, mark) -> None:
+        """A run in the Footnote Reference style holding ``mark``: w:footnoteReference in the
+        text, w:footnoteRef in the note (Word draws the note's number at both)."""
+        r = el("w:r")
+        rpr = el("w:rPr")
+        rpr.append(el("w:rStyle", val=self.ids["note-ref"]))
+        r.append(rpr)
+        r.append(mark)
+        self.target.append(r)

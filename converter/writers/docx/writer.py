@@ -1,0 +1,55 @@
+"""The DOCX writer: the model rendered as a Word document formatted with named styles.
+
+This is the packaging: the reference document, styles (styles.py), font table, page setup,
+settings, footers and properties (package.py), the translator's content (translator.py), the
+embedded fonts (fonts.py) and the zip with fixed timestamps.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from lxml import etree
+
+from ...context import BuildContext
+from ...model import XML_LANG
+from ...model.outline import metadata
+from ...style import ResolvedStyle
+from ..packaging import rezip
+from . import package
+from .fonts import embed_fonts
+from .ooxml import is_cjk_lang
+from .reference import load_reference
+from .styles import install_styles, rewrite_font_table
+from .translator import DocxTranslator
+
+
+class DocxWriter:
+    """Writer plug-in ``docx``."""
+
+    suffix = ".docx"
+
+    @classmethod
+    def handled(cls) -> set[str]:
+        """Model elements the writer renders (every element of the schema, or a test fails)."""
+        return DocxTranslator.handled()
+
+    def write(self, doc: etree._Element, style: ResolvedStyle, target: Path, ctx: BuildContext) -> None:
+        reference = load_reference(ctx.options.get("reference_doc"))  # --reference-doc, checked first
+        document = docx.Document()
+        lang = doc.get(XML_LANG, "und")
+        cjk = is_cjk_lang(lang)
+        ids = install_styles(document, style, lang)
+        rewrite_font_table(document, style, lang)
+        package.setup_page(document, style)
+        package.settings(document, lang)
+        package.page_numbers(document, style, ids.get("footer", "Footer"), cjk)
+        if reference is not None:
+            reference.apply(document, set(ids.values()))
+        package.core_properties(document, metadata(doc), ctx.source_date)
+        package.clean_parts(document)
+        DocxTranslator(document, style, ctx, ids, cjk).render(doc)
+        if style.docx_embed_fonts:
+            embed_fonts(document, lang, ctx)
+        document.save(str(target))
+        rezip(target, ctx.source_date)

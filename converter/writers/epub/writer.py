@@ -1,0 +1,311 @@
+"""The EPUB 3 writer: packaging (parts, images, fonts, navigation, metadata, zip) around the
+XHTML translator.
+
+Layout inside the container (the OPF lives in ``EPUB/``)::
+
+    EPUB/content.opf  nav.xhtml  toc.ncx
+    EPUB/styles/book.css
+    EPUB/text/part-001.xhtml …   one per level-1 section of a long document, else one in all
+    EPUB/images/image-001.png …  copies of the model's images
+    EPUB/fonts/<face>.woff2 …    the faces the book draws with, subset (fonts.py)
+
+When the PDF was built in the same run, the text carries its page-break markers and the
+navigation a page list (pages.py).  ebooklib assembles the package; the content and
+navigation documents are serialized by us (see ``_Content``, nav.py) and the zip is
+rewritten by ``packaging.rezip`` so that the same input gives the same bytes.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from datetime import timezone
+from pathlib import Path
+
+from ebooklib import epub
+from lxml import etree
+
+from ...context import BuildContext
+from ...errors import InputError
+from ...model.images import resolve_image
+from ...model import child, children, plain_text, tag_of
+from ...model.outline import metadata
+from ...style import ResolvedStyle
+from .. import packaging
+from .css import SIDES, stylesheet
+from .fonts import EmbeddedFont, FontChoice, embed, font_face_rules
+from .meta import accessibility, facts, identifier, new_book, print_source
+from .nav import PackageWriter, nav_document, table_of_contents
+from .pages import PageTarget, hoist_markers, mark_pages
+from .xhtml import Resources, XhtmlTranslator, document, serialize, text_of
+
+CSS_PATH = "styles/book.css"
+NAV_PATH = "nav.xhtml"
+TEXT_DIR = "text"
+IMAGE_DIR = "images"
+#: a document with less text than this stays in one content document
+SPLIT_THRESHOLD = 12_000
+
+_FRONT = ("docnumber", "title", "subtitle", "addressee")
+_WORDS = {  # navigation captions, by the document's language
+    "zh": {"toc": "目录", "landmarks": "导览", "pages": "页码"},
+    "": {"toc": "Contents", "landmarks": "Landmarks", "pages": "Pages"},
+}
+
+__all__ = ["EpubWriter", "identifier", "plan", "Part"]
+
+
+class EpubWriter:
+    suffix = ".epub"
+
+    def __init__(self, split_threshold: int = SPLIT_THRESHOLD, embed_fonts: bool = True):
+        self.split_threshold = split_threshold
+        #: False leaves the fonts out (the CSS then names the style's families for the reader to find)
+        self.embed_fonts = embed_fonts
+
+    def write(self, doc: etree._Element, style: ResolvedStyle, target: Path, ctx: BuildContext) -> None:
+        """Write the book to ``target``, then repack it byte-reproducibly."""
+        meta = metadata(doc)
+        title = meta.title or Path(ctx.name).stem  # an empty title would make an invalid package
+        words = _WORDS["zh"] if meta.lang.lower().startswith("zh") else _WORDS[""]
+        text = _with_print_pages(doc, ctx)
+        parts = plan(text, self.split_threshold, title)
+
+        book = new_book(doc, meta, title, style, ctx)  # the identifier is the model's, markers or not
+        chapters, images, pages = _render(text, parts, meta.lang, style, ctx)
+        book.toc = table_of_contents(text, _locator(parts), title)
+        landmarks = [("toc", NAV_PATH + "#toc", words["toc"]), ("bodymatter", parts[0].path, title)]
+        nav_root = nav_document(NAV_PATH, CSS_PATH, meta.lang, words, book.toc, landmarks, pages)
+        css, fonts = self._style_sheet(style, meta.lang, [*(c.root for c in chapters), nav_root], ctx)
+        _assemble(book, css, fonts, chapters, images, words, title)
+        if style.writing_mode == "vertical-rl":
+            book.set_direction("rtl")  # page-progression-direction: pages turn right to left
+
+        # the print edition's length, which may exceed the markers (a page with no place in the text)
+        printed = max(ctx.shared.get("pdf_pages", 0), *(int(p.label) for p in pages)) if pages else 0
+        accessibility(book, facts([c.root for c in chapters], meta.lang, printed))
+        if pages:
+            print_source(book, title, printed, meta.lang)
+
+        PackageWriter(str(target), book, {
+            "mtime": ctx.source_date.astimezone(timezone.utc),  # dcterms:modified, never the wall clock
+            "epub3_pages": False,  # ebooklib's would take every element with epub:type and an id
+            "pages_title": words["pages"],
+            "raise_exceptions": True,
+        }, serialize(nav_root), pages, printed).write_book()
+        packaging.rezip(target, ctx.source_date, first=("mimetype",), stored=("mimetype",))
+
+    def _style_sheet(self, style: ResolvedStyle, lang: str, documents: list[etree._Element],
+                     ctx: BuildContext) -> tuple[str, list[EmbeddedFont]]:
+        """The CSS and the fonts it embeds: each face subset to what the documents draw with it."""
+        if not self.embed_fonts:
+            return stylesheet(style), []
+        choice = FontChoice(style, lang)
+        for root in documents:
+            choice.add_document(root)
+        fonts = embed(choice.used, ctx.cache)
+        return stylesheet(style, font_face_rules(fonts, CSS_PATH), {f.face.family for f in fonts}), fonts
+
+
+def _with_print_pages(doc: etree._Element, ctx: BuildContext) -> etree._Element:
+    """The model to render: with the PDF's page starts marked (in a copy) when it was built in this run."""
+    starts = ctx.shared.get("pdf_page_starts")
+    if not starts:
+        return doc
+    marked, unmarked = mark_pages(doc, starts)
+    for n in unmarked:
+        ctx.warn(f"print page {n}: the PDF gives it no place in the text after the page before; "
+                 "the e-book has no marker for it")
+    return marked
+
+
+def _assemble(book: epub.EpubBook, css: str, fonts: list[EmbeddedFont], chapters: list[_Chapter],
+              images: list[epub.EpubImage], words: dict[str, str], title: str) -> None:
+    """Every part of the package into the book: style sheet, fonts, documents, images, navigation."""
+    book.add_item(epub.EpubItem(uid="css", file_name=CSS_PATH, media_type="text/css", content=css.encode("utf-8")))
+    for n, f in enumerate(fonts, start=1):
+        book.add_item(epub.EpubItem(uid=f"font-{n:03d}", file_name=f.path, media_type=f.font.media_type,
+                                    content=f.font.path.read_bytes()))
+    items = [c.item() for c in chapters]
+    for item in [*items, *images]:
+        book.add_item(item)
+    book.add_item(epub.EpubNcx())
+    nav = epub.EpubNav(uid="nav", file_name=NAV_PATH, title=words["toc"])  # its content: nav.py
+    book.add_item(nav)
+    # the EPUB 2 guide; the EPUB 3 landmarks are in the navigation document
+    book.guide = [{"href": NAV_PATH, "title": words["toc"], "type": "toc"},
+                  {"href": chapters[0].part.path, "title": title, "type": "text"}]
+    # The nav must be a spine item since the landmarks link to it (else RSC-011); outside the
+    # reading order (linear="no"), as pandoc does, it is reached from the reader's menu.
+    book.spine = [items[0], (nav, "no"), *items[1:]]
+
+
+@dataclass
+class _Chapter:
+    """A rendered content document: its part and its XHTML tree (serialized last)."""
+
+    part: Part
+    root: etree._Element
+    lang: str
+
+    def item(self) -> "_Content":
+        uid = posixpath.splitext(posixpath.basename(self.part.path))[0]
+        return _Content(uid=uid, file_name=self.part.path, title=self.part.title, lang=self.lang,
+                        content=serialize(self.root))
+
+
+def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedStyle,
+            ctx: BuildContext) -> tuple[list[_Chapter], list[epub.EpubImage], list[PageTarget]]:
+    """The content documents of the parts, the images they show and the print page markers."""
+    images = ImageStore(ctx.base_dir)
+    translator = XhtmlTranslator(Resources(
+        targets=_targets(parts), image=images.add, warn=ctx.warn,
+        taken={el.get("id") for el in doc.iter() if el.get("id")},
+        start_side=SIDES[style.writing_mode][2],
+    ))
+    chapters = [_Chapter(part, _chapter(part, translator, lang), lang) for part in parts]
+    pages = [PageTarget(n, path, ident) for n, path, ident in translator.pages]
+    return chapters, images.items(), pages
+
+
+# --- parts: which model elements go into which content document ------------------------------
+
+@dataclass
+class Part:
+    """One content document: its package path, its <title> and the model elements it renders."""
+
+    path: str
+    title: str
+    elements: list[etree._Element] = field(default_factory=list)
+
+
+def plan(doc: etree._Element, threshold: int, title: str) -> list[Part]:
+    """Split a document into parts: a new part at each top-level section of a long document.
+
+    The first part holds the front matter and whatever precedes the first section (a title
+    page when nothing does); the last part also holds the closing.  Blocks that follow a
+    section at the top level stay with it.
+    """
+    front = [c for c in children(doc) if tag_of(c) in _FRONT]
+    body, closing = child(doc, "body"), child(doc, "closing")
+    flow = children(body) if body is not None else []
+    groups: list[list[etree._Element]] = [list(front)]
+    if len(plain_text(doc)) < threshold:
+        groups[0] += flow
+    else:
+        for el in flow:
+            if tag_of(el) == "section":
+                groups.append([])
+            groups[-1].append(el)
+    if closing is not None:
+        groups[-1].append(closing)
+    parts = []
+    for n, elements in enumerate(groups, start=1):
+        head = elements[0] if elements else None
+        name = text_of(child(head, "heading")) if head is not None and tag_of(head) == "section" else title
+        parts.append(Part(f"{TEXT_DIR}/part-{n:03d}.xhtml", name or title, elements))
+    return parts
+
+
+def _targets(parts: list[Part]) -> dict[str, str]:
+    """Model id → the part that holds it (links across parts name the file)."""
+    out: dict[str, str] = {}
+    for part in parts:
+        for el in part.elements:
+            for node in el.iter():
+                ident = node.get("id") if isinstance(node.tag, str) else None
+                if ident:
+                    out.setdefault(ident, part.path)
+    return out
+
+
+class _Content(epub.EpubHtml):
+    """A content document we serialize ourselves.
+
+    ebooklib's own get_content() re-parses a chapter with an HTML parser and pretty-prints
+    it: the indentation it adds between a run-in heading and its paragraph shows as a space
+    in the text, and namespaced attributes (epub:type) survive only by accident of naming.
+    """
+
+    def get_content(self, default=None):
+        return self.content
+
+
+def _chapter(part: Part, translator: XhtmlTranslator, lang: str) -> etree._Element:
+    """Render a part into a complete XHTML document (its tree)."""
+    translator.current = part.path
+    css = posixpath.relpath(CSS_PATH, posixpath.dirname(part.path))  # relative, else RSC-007
+    root, body = document(part.title, lang, css)
+    for el in part.elements:
+        translator.visit(el, body)
+    translator.finish(body)  # a file's notes at its end, so that note and reference share a file
+    hoist_markers(body)
+    return root
+
+
+def _locator(parts: list[Part]):
+    """section → the package path of the part that holds it."""
+    targets = _targets(parts)
+
+    def part_of(el: etree._Element) -> str:
+        ident = el.get("id")
+        if ident in targets:
+            return targets[ident]
+        for part in parts:
+            if any(el is e or el in e.iterdescendants() for e in part.elements):
+                return part.path
+        return parts[0].path
+
+    return part_of
+
+
+# --- images -----------------------------------------------------------------------------------
+
+#: the image types every EPUB reader must support (anything else needs a fallback)
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"GIF87a", "image/gif", ".gif"),
+    (b"GIF89a", "image/gif", ".gif"),
+)
+
+
+class ImageStore:
+    """The images a book embeds: each source file once, under a stable name in images/."""
+
+    def __init__(self, base_dir: Path):
+        self.base_dir = Path(base_dir)
+        self._stored: dict[Path, epub.EpubImage] = {}
+        self._by_src: dict[str, str] = {}
+
+    def add(self, src: str) -> str:
+        """The package path of the image ``src`` (relative to the base folder); InputError when absent."""
+        if src in self._by_src:
+            return self._by_src[src]
+        path = self._local_path(src)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise InputError(f"image not found: {src} (looked for {path})") from None
+        if path not in self._stored:
+            media_type, ext = _image_type(data, src)
+            n = len(self._stored) + 1
+            self._stored[path] = epub.EpubImage(uid=f"image-{n:03d}", file_name=f"{IMAGE_DIR}/image-{n:03d}{ext}",
+                                                media_type=media_type, content=data)
+        self._by_src[src] = self._stored[path].file_name
+        return self._by_src[src]
+
+    def _local_path(self, src: str) -> Path:
+        return resolve_image(src, self.base_dir)
+
+    def items(self) -> list[epub.EpubImage]:
+        return list(self._stored.values())
+
+
+def _image_type(data: bytes, src: str) -> tuple[str, str]:
+    """(media type, file extension) from the file's first bytes, not from its name."""
+    for magic, media_type, ext in _SIGNATURES:
+        if data.startswith(magic):
+            return media_type, ext
+    if b"<svg" in data[:2048]:
+        return "image/svg+xml", ".svg"
+    raise InputError(f"image {src}: not a PNG, JPEG, GIF or SVG file (the image types every EPUB 3 reader supports)")
