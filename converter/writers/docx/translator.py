@@ -55,7 +55,8 @@ class DocxTranslator(TablesAndFigures, Closing, Footnotes, Visitor):
         self.block_indent: float | None = None  # left indent of paragraphs continuing a list item
         self.width = style.page.text_width  # the width pictures may take here
         self.numbering = ListNumbering(document, style.role("list"))
-        self.list_level = -1
+        self.list_level = -1  # Word's numbering level (0–8)
+        self.list_depth = -1  # the model's nesting, which may go deeper than Word's nine levels
         self.in_link = False
         self.pending_break = False
         self._init_notes()
@@ -309,14 +310,15 @@ class DocxTranslator(TablesAndFigures, Closing, Footnotes, Visitor):
     def visit_list(self, node):
         ordered = node.get("type") == "ordered"
         start = int(node.get("start")) if node.get("start") else None
-        old = self.list_level
-        self.list_level = min(old + 1, ListNumbering.LEVELS - 1)
+        old = self.list_level, self.list_depth
+        self.list_depth += 1
+        self.list_level = min(self.list_depth, ListNumbering.LEVELS - 1)
         num_id = self.numbering.new(ordered, start, self.list_level)
         try:
             for item in children(node):
                 self.visit(item, num_id, ordered)
         finally:
-            self.list_level = old
+            self.list_level, self.list_depth = old
 
     def visit_item(self, node, num_id: int = 0, ordered: bool = False):
         """The first paragraph carries the number; later blocks are indented to the item's text."""
@@ -327,7 +329,10 @@ class DocxTranslator(TablesAndFigures, Closing, Footnotes, Visitor):
         numpr = ppr.get_or_add_numPr()
         numpr.get_or_add_ilvl().val = level
         numpr.get_or_add_numId().val = num_id
-        left = self.numbering.text_indent(level)
+        # deeper than Word's levels, items keep the last level's marker and move on right, up to
+        # half the text width (as in the PDF), so that every level stays visible and on the page
+        left = min(self.numbering.text_indent(self.list_depth),
+                   self.numbering.text_indent(0) + self.style.page.text_width / 2)
         put(ppr, el("w:ind", left=twips(left), hanging=twips(self.numbering.step)), PPR_ORDER)
         if node.get("checked") is not None:  # a task: its box, checked or not
             self._text("☒ " if node.get("checked") in ("true", "1") else "☐ ")
