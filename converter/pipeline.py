@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -131,6 +131,7 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
         if style is None:  # the document named it: say where (a reader records the line on the root)
             raise e.located(str(source), doc.sourceline if doc.get("style") else None)
         raise
+    plugins.check_style_settings(resolved)  # the writers' sections of the sheet, before any output
     ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(), diagnostics=found,
                        source_date=source_date(metadata(doc).date),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
@@ -140,9 +141,7 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
     out_dir.mkdir(parents=True, exist_ok=True)
     order = sorted(formats, key=lambda f: WRITE_ORDER.index(f) if f in WRITE_ORDER else len(WRITE_ORDER))
     for fmt in order:
-        fd, tmp = tempfile.mkstemp(prefix=f".{source.stem}.", suffix=".part", dir=out_dir)
-        os.close(fd)
-        temps[fmt] = Path(tmp)
+        temps[fmt] = _new_part(out_dir, source.stem)
         try:
             writers[fmt].write(doc, resolved, temps[fmt], ctx)
         except ConverterError as e:
@@ -153,15 +152,26 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
                              str(source), warnings[0].line)
     if "pdf_pages" in ctx.shared:
         result.pages["pdf"] = ctx.shared["pdf_pages"]
-    mode = 0o666 & ~_umask()  # temporary files are private; outputs get the usual permissions
     for fmt in order:  # every output is complete: only now do they take their names
-        os.chmod(temps[fmt], mode)
         os.replace(temps[fmt], finals[fmt])
         result.outputs.append(finals[fmt])
     return result
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _new_part(out_dir: Path, stem: str) -> Path:
+    """A new empty hidden ``.STEM.XXXXXXXX.part`` file for an output to be written into.
+
+    Created with mode 0666, which the kernel narrows by the process umask: the output gets the
+    usual permissions without the umask being read (reading it means setting it, twice, which
+    races with other threads) and without a chmod. Writers write into this file or replace it
+    with one they create the same way (open(), zipfile), so the mode holds.
+    """
+    for _ in range(100):
+        path = out_dir / f".{stem}.{secrets.token_hex(4)}.part"
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return path
+    raise FileExistsError(f"no free temporary name for {stem} in {out_dir}")

@@ -5,7 +5,7 @@ from functools import lru_cache
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from .errors import ConverterError, UsageError
+from .errors import ConverterError, StyleError, UsageError
 
 READERS = "converter.readers"
 WRITERS = "converter.writers"
@@ -43,6 +43,18 @@ def _load_entry(ep):
 
 def writer(name: str):
     return load(WRITERS, name)
+
+
+def check_style_settings(style) -> None:
+    """Every writer section of a style sheet ([docx], [epub] …) checked by the writer of that
+    name against the keys it declares (its ``settings``); a section no writer owns, or an
+    unknown key or a bad value in one, is a StyleError naming the sheet and the dotted key."""
+    sections = style.writer_settings
+    for name in sections.names():
+        if name not in _group(WRITERS):
+            known = ", ".join(names(WRITERS)) or "none"
+            raise StyleError(f"unknown key {name} (no writer of that name; writers: {known})", sections.origin(name))
+        style.settings(name, getattr(writer(name), "settings", {}))
 
 
 def reader_for(path: Path):

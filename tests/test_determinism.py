@@ -2,13 +2,18 @@
 text → xml → build gives the same outputs as text → build."""
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from converter.pipeline import build
 from helpers import FIXTURES, SEED, sample_sources
+from helpers import SOURCES as SAMPLES
 
 FORMATS = ["docx", "pdf", "epub", "xml"]
 SOURCES = [FIXTURES / "cli" / "small.txt", *sample_sources()] + ([SEED] if SEED.is_file() else [])
@@ -63,3 +68,87 @@ def test_without_source_date_epoch_a_fresh_copy_builds_the_same_bytes(tmp_path, 
     b = outputs(copy, tmp_path / "b")
     for suffix in a:
         assert a[suffix] == b[suffix], suffix
+
+
+# --- no state shared between builds in one process (issue 10, item 9) -----------------------
+
+#: documents that draw different characters in different fonts (subsets, cmaps and font
+#: registrations differ between them) and one with pictures
+MIXED = [FIXTURES / "cli" / "small.txt", FIXTURES / "markdown" / "mixed-scripts.md",
+         FIXTURES / "text" / "attachments.txt", SAMPLES / "handbook.md"]
+PROBE = """
+import hashlib, json, sys
+from pathlib import Path
+import converter
+src, out = Path(sys.argv[1]), Path(sys.argv[2])
+result = converter.convert(src, out, to={formats!r})
+print(json.dumps({{p.suffix: hashlib.sha256(p.read_bytes()).hexdigest() for p in result.outputs}}))
+"""
+
+
+def digests(paths) -> dict[str, str]:
+    return {p.suffix: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+@pytest.fixture(scope="module")
+def alone(tmp_path_factory) -> dict[str, dict[str, str]]:
+    """Each document built by a fresh process of its own: the reference."""
+    import os
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}  # as conftest sets it for each test
+    out = {}
+    for src in MIXED:
+        folder = tmp_path_factory.mktemp("alone")
+        r = subprocess.run([sys.executable, "-c", PROBE.format(formats=FORMATS), str(src), str(folder)],
+                           capture_output=True, text=True, env=env)
+        assert r.returncode == 0, r.stderr
+        out[src.name] = json.loads(r.stdout)
+    return out
+
+
+def test_builds_in_one_process_are_those_of_separate_processes(alone, tmp_path):
+    """convert() after convert(), in both orders and again: caches and registrations left by
+    one document (font subsets, cmaps, the PDF's fonts) do not change another's bytes."""
+    import converter
+
+    for n, src in enumerate([*MIXED, *reversed(MIXED), *MIXED]):
+        result = converter.convert(src, tmp_path / str(n), to=FORMATS)
+        assert digests(result.outputs) == alone[src.name], (n, src.name)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_folder_builds_with_any_jobs_are_those_of_separate_processes(alone, tmp_path, jobs):
+    from converter import build_folder
+
+    folder = tmp_path / "src"
+    folder.mkdir()
+    for src in MIXED:  # each beside the pictures it shows
+        shutil.copy(src, folder / src.name)
+        for pic in [*src.parent.glob("*.png"), *(src.parent / "images").glob("*.png")]:
+            target = folder / pic.relative_to(src.parent)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(pic, target)
+    result = build_folder([folder], tmp_path / "out", to=FORMATS, jobs=jobs)
+    assert result.ok, [d.error for d in result.documents]
+    for doc in result.documents:
+        assert digests(doc.outputs) == alone[doc.source.name], doc.source.name
+
+
+def test_outputs_get_the_usual_permissions_without_the_umask_being_changed(tmp_path, monkeypatch):
+    """Reading the umask means setting it twice, which races with other threads: the build
+    creates its files so that the kernel applies the umask instead."""
+    import os
+
+    def no_umask(mask):
+        raise AssertionError("the build changed the process umask")
+
+    old = os.umask(0o027)
+    try:
+        monkeypatch.setattr(os, "umask", no_umask)
+        result = build(FIXTURES / "cli" / "small.txt", tmp_path / "out", FORMATS)
+    finally:
+        monkeypatch.undo()
+        os.umask(old)
+    assert len(result.outputs) == len(FORMATS)
+    for path in result.outputs:
+        assert path.stat().st_mode & 0o777 == 0o640, path

@@ -5,6 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .resolve import Fonts, Grid, Page, PageNumber, ResolvedStyle, Role, resolve
+from .settings import Setting, WriterSettings
 from ..errors import ConverterError
 from .sheet import available_styles, find_style, load_sheet, sheet_files
 
@@ -18,8 +19,9 @@ def load_style(name_or_path: str) -> ResolvedStyle:
 
 @lru_cache(maxsize=16)
 def _load(path: Path, _stamp: tuple[int, ...]) -> ResolvedStyle:
+    origins: dict[str, str] = {}  # which sheet wrote each key of a writer's section
     try:
-        return resolve(load_sheet(path), path)
+        return resolve(load_sheet(path, origins=origins), path, origins)
     except ConverterError as e:
         raise e.located(str(path))  # a value's error names the sheet it is in
 
@@ -36,4 +38,5 @@ def describe_styles() -> list[tuple[str, str]]:
     return out
 
 
-__all__ = ["load_style", "describe_styles", "ResolvedStyle", "Role", "Fonts", "Page", "PageNumber", "Grid"]
+__all__ = ["load_style", "describe_styles", "ResolvedStyle", "Role", "Fonts", "Page", "PageNumber", "Grid",
+           "Setting", "WriterSettings"]

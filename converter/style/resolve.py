@@ -1,27 +1,59 @@
 """Resolving a loaded style sheet into frozen values in points that writers only read."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..errors import StyleError
 from ..fonts.find import FontFace, first_installed
-from .sheet import ROLES
+from .settings import Setting, WriterSettings
+from .sheet import ROLES, writer_sections
 from .units import PAGE_SIZES_MM, POINTS_PER, to_points
 
 ALIGNS = ("left", "right", "center", "justify")
-#: the e-book's writing modes ([epub] writing-mode); the PDF and DOCX writers lay out horizontally
-WRITING_MODES = ("horizontal-tb", "vertical-rl")
 
 
 @dataclass(frozen=True)
 class Fonts:
-    """The installed faces a role uses: one for Latin script, one for CJK."""
+    """The installed faces a role uses: one for Latin script, one for CJK.
+
+    Looked up (fontconfig) the first time a writer asks for ``latin`` or ``cjk``, not when the
+    style is resolved: a build that draws nothing never runs fontconfig. Two Fonts are equal
+    when they were asked the same way (the same lists, weight and slant), so equal roles stay
+    equal, and the lookup gives the same faces for both.
+    """
 
     family: str  # the style sheet's family key, e.g. "fangsong"
-    latin: FontFace
-    cjk: FontFace
+    latin_names: tuple[str, ...]
+    cjk_names: tuple[str, ...]
+    bold: bool = False
+    italic: bool = False
+    #: for a bold or italic variant: the role's own fonts, kept where no such face is installed
+    base: "Fonts | None" = None
+    sheet: str | None = field(default=None, compare=False)  # the style file, for the error when nothing is installed
+
+    @cached_property
+    def _faces(self) -> tuple[FontFace, FontFace]:
+        latin = first_installed(list(self.latin_names), self.bold, self.italic)
+        cjk = first_installed(list(self.cjk_names), self.bold, self.italic)
+        if self.base is not None:
+            return latin or self.base.latin, cjk or self.base.cjk
+        latin = latin or cjk
+        cjk = cjk or latin
+        if cjk is None:
+            tried = ", ".join(self.cjk_names + self.latin_names)
+            raise StyleError(f"no font of family {self.family!r} is installed (tried: {tried})", self.sheet)
+        return latin, cjk
+
+    @property
+    def latin(self) -> FontFace:
+        return self._faces[0]
+
+    @property
+    def cjk(self) -> FontFace:
+        return self._faces[1]
 
 
 @dataclass(frozen=True)
@@ -95,18 +127,44 @@ class ResolvedStyle:
     page: Page
     grid: Grid | None
     roles: dict[str, Role]
-    #: faces for characters a role's own faces lack: the sheet's fallback-fonts, then every other
-    #: face of the style, so that a character the style can draw at all is drawn in every role
-    #: (the pipeline's glyph check asks exactly that of the style)
-    fallback: tuple[FontFace, ...]
-    declared_fallback: int = 0  # how many of ``fallback`` the sheet named (the rest are its faces)
     families: dict[str, Fonts] = field(default_factory=dict)
     #: the sheet's family lists, to find bold and italic faces for inline emphasis
     family_lists: dict[str, dict] = field(default_factory=dict)
-    #: whether the DOCX carries subsets of its fonts ([docx] embed-fonts)
-    docx_embed_fonts: bool = True
-    #: [epub] writing-mode: how the e-book sets its lines (only the EPUB writer reads it for now)
-    writing_mode: str = "horizontal-tb"
+    #: the sheet's sections for writers ([docx], [epub] …), checked by each writer
+    writer_settings: WriterSettings = field(default_factory=WriterSettings)
+    #: the sheet's fallback-fonts (family names); ``fallback`` holds the installed ones
+    fallback_names: tuple[str, ...] = ()
+
+    def settings(self, writer: str, declared: Mapping[str, Setting]) -> dict[str, object]:
+        """The sheet's ``[writer]`` section checked against the writer's declared keys, with
+        their defaults (an unknown key or a bad value: a StyleError naming sheet and key)."""
+        return self.writer_settings.section(writer, declared)
+
+    @cached_property
+    def _fallback(self) -> tuple[tuple[FontFace, ...], int]:
+        found = [face for face in (first_installed([fam]) for fam in self.fallback_names) if face is not None]
+        declared = len(found)
+        for role in self.roles.values():
+            for face in (role.fonts.cjk, role.fonts.latin):
+                if face not in found:
+                    found.append(face)
+        if self.page.number:
+            for face in (self.page.number.fonts.cjk, self.page.number.fonts.latin):
+                if face not in found:
+                    found.append(face)
+        return tuple(found), declared
+
+    @property
+    def fallback(self) -> tuple[FontFace, ...]:
+        """Faces for characters a role's own faces lack: the sheet's fallback-fonts, then every
+        other face of the style, so that a character the style can draw at all is drawn in
+        every role (the pipeline's glyph check asks exactly that of the style)."""
+        return self._fallback[0]
+
+    @property
+    def declared_fallback(self) -> int:
+        """How many of ``fallback`` the sheet named (the rest are its faces)."""
+        return self._fallback[1]
 
     def role(self, name: str) -> Role:
         """A role by name; roles the sheet does not define are the body role under that name."""
@@ -161,13 +219,15 @@ class ResolvedStyle:
 @lru_cache(maxsize=256)
 def _variant(style: "ResolvedStyle", role: Role, bold: bool, italic: bool) -> Role:
     spec = style.family_lists.get(role.fonts.family, {})
-    latin = first_installed(spec.get("latin", []), bold, italic) or role.fonts.latin
-    cjk = first_installed(spec.get("cjk", []), bold, italic) or role.fonts.cjk
-    return replace(role, bold=bold, italic=italic, fonts=Fonts(role.fonts.family, latin, cjk))
+    fonts = Fonts(role.fonts.family, tuple(spec.get("latin", [])), tuple(spec.get("cjk", [])), bold, italic,
+                  base=role.fonts, sheet=role.fonts.sheet)
+    return replace(role, bold=bold, italic=italic, fonts=fonts)
 
 
-def resolve(raw: dict, path: Path) -> ResolvedStyle:
-    """Turn a merged style table into a ResolvedStyle, resolving fonts on this machine."""
+def resolve(raw: dict, path: Path, origins: Mapping[str, str] | None = None) -> ResolvedStyle:
+    """Turn a merged style table into a ResolvedStyle (fonts are looked up when first used).
+
+    ``origins``: the sheet file of each writer-section key (sheet.load_sheet fills it)."""
     families = raw.get("fonts", {})
     used: dict[tuple[str, bool, bool], Fonts] = {}
 
@@ -176,13 +236,8 @@ def resolve(raw: dict, path: Path) -> ResolvedStyle:
             raise StyleError(f"{where}: unknown font family {key!r} (defined: {', '.join(families)})", str(path))
         if (key, bold, italic) not in used:
             spec = families[key]
-            cjk = first_installed(spec.get("cjk", []), bold, italic)
-            latin = first_installed(spec.get("latin", []), bold, italic) or cjk
-            cjk = cjk or latin
-            if cjk is None:
-                tried = ", ".join(spec.get("cjk", []) + spec.get("latin", []))
-                raise StyleError(f"no font of family {key!r} is installed (tried: {tried})", str(path))
-            used[(key, bold, italic)] = Fonts(key, latin, cjk)
+            used[(key, bold, italic)] = Fonts(key, tuple(spec.get("latin", [])), tuple(spec.get("cjk", [])),
+                                              bold, italic, sheet=str(path))
         return used[(key, bold, italic)]
 
     raw_roles = raw.get("roles", {})
@@ -196,19 +251,7 @@ def resolve(raw: dict, path: Path) -> ResolvedStyle:
     for name in ROLES:
         if name != "body":
             roles[name] = _role(name, raw_roles.get(name, {}), raw_roles["body"], fonts_for, grid)
-    fallback = []
-    for fam in raw.get("fallback-fonts", []):
-        face = first_installed([fam])
-        if face is not None:
-            fallback.append(face)
-    declared = len(fallback)
-    for fonts in [r.fonts for r in roles.values()] + ([page.number.fonts] if page.number else []):
-        for face in (fonts.cjk, fonts.latin):
-            if face not in fallback:
-                fallback.append(face)
-    writing_mode = raw.get("epub", {}).get("writing-mode", WRITING_MODES[0])
-    if writing_mode not in WRITING_MODES:
-        raise StyleError(f"epub.writing-mode {writing_mode!r}: use {' or '.join(WRITING_MODES)}", str(path))
+    sections = {name: raw[name] for name in writer_sections(raw)}
     return ResolvedStyle(
         name=raw.get("name", path.stem),
         description=raw.get("description", ""),
@@ -216,12 +259,10 @@ def resolve(raw: dict, path: Path) -> ResolvedStyle:
         page=page,
         grid=grid,
         roles=roles,
-        fallback=tuple(fallback),
-        declared_fallback=declared,
         families=_by_family(used),
         family_lists=families,
-        docx_embed_fonts=raw.get("docx", {}).get("embed-fonts", True),
-        writing_mode=writing_mode,
+        writer_settings=WriterSettings.of(sections, origins or {}, str(path)),
+        fallback_names=tuple(raw.get("fallback-fonts", [])),
     )
 
 

@@ -19,6 +19,8 @@ ROLES = (
     + [f"heading-{n}" for n in range(1, 7)]
 )
 # What each section of a style sheet may contain; a dict is a nested table, None any table name.
+# Any other top-level table is a writer's section ([docx], [epub] …): kept as written, and
+# checked by the writer of that name (settings.py), not here.
 SCHEMA: dict = {
     "name": str, "description": str, "extends": str, "lang": list,
     "fallback-fonts": list,
@@ -30,10 +32,6 @@ SCHEMA: dict = {
                    "distance": object, "first-page": bool},
     },
     "grid": {"lines": int, "chars": int},
-    "docx": {"embed-fonts": bool},  # embed-fonts: the DOCX carries subsets of the fonts it uses
-    # What only the e-book does. writing-mode: "horizontal-tb" (default) or "vertical-rl" (columns
-    # read top to bottom, right to left). The PDF and DOCX writers ignore it for now.
-    "epub": {"writing-mode": str},
     "fonts": None,  # family name → {latin = [...], cjk = [...]}
     "roles": None,  # role name → ROLE_KEYS
 }
@@ -77,8 +75,10 @@ def available_styles() -> dict[str, Path]:
     return found
 
 
-def load_sheet(path: Path, _chain: tuple[Path, ...] = ()) -> dict:
-    """The merged raw table of a style file and everything it extends, with every key checked."""
+def load_sheet(path: Path, _chain: tuple[Path, ...] = (), origins: dict[str, str] | None = None) -> dict:
+    """The merged raw table of a style file and everything it extends, with every key checked
+    (writers' sections only for being tables). ``origins`` receives, for every key of a writer's
+    section (``docx.embed-fonts``) and every such section, the file that wrote it."""
     path = path.resolve()
     if path in _chain:
         raise StyleError("style inherits from itself: " + " → ".join(p.name for p in (*_chain, path)))
@@ -91,12 +91,22 @@ def load_sheet(path: Path, _chain: tuple[Path, ...] = ()) -> dict:
         raise StyleError(f"cannot read style: {e.strerror}", str(path)) from None
     check(raw, str(path))
     parent_name = raw.pop("extends", None)
-    if parent_name is None:
-        return raw
-    parent_path = path.parent / f"{parent_name}.toml"
-    if not parent_path.is_file():
-        parent_path = find_style(parent_name)
-    return merge(load_sheet(parent_path, (*_chain, path)), raw)
+    merged = raw
+    if parent_name is not None:
+        parent_path = path.parent / f"{parent_name}.toml"
+        if not parent_path.is_file():
+            parent_path = find_style(parent_name)
+        merged = merge(load_sheet(parent_path, (*_chain, path), origins), raw)
+    if origins is not None:  # after the parents': the nearest sheet wins
+        for section in writer_sections(raw):
+            origins[section] = str(path)
+            origins.update({f"{section}.{key}": str(path) for key in raw[section]})
+    return merged
+
+
+def writer_sections(raw: dict) -> list[str]:
+    """The top-level tables the style vocabulary does not define: writers' sections."""
+    return [k for k, v in raw.items() if k not in SCHEMA and isinstance(v, dict)]
 
 
 def merge(base: dict, over: dict) -> dict:
@@ -108,8 +118,10 @@ def merge(base: dict, over: dict) -> dict:
 
 
 def check(raw: dict, file: str) -> None:
-    """Raise StyleError naming the file and the dotted key of anything the vocabulary lacks."""
-    _check_table(raw, SCHEMA, file, "")
+    """Raise StyleError naming the file and the dotted key of anything the vocabulary lacks
+    (writers' sections are left to their writers)."""
+    sections = writer_sections(raw)
+    _check_table({k: v for k, v in raw.items() if k not in sections}, SCHEMA, file, "")
     for fam, spec in raw.get("fonts", {}).items():
         if not isinstance(spec, dict):
             raise StyleError(f"fonts.{fam} must be a table with latin and cjk lists", file)
@@ -132,7 +144,8 @@ def _check_table(raw: dict, schema: dict, file: str, prefix: str) -> None:
     for k, v in raw.items():
         key = prefix + k
         if k not in schema:
-            raise StyleError(f"unknown key {key} (known here: {', '.join(schema)})", file)
+            writers = "" if prefix else ", or a writer's section such as [docx]"
+            raise StyleError(f"unknown key {key} (known here: {', '.join(schema)}{writers})", file)
         expected = schema[k]
         if isinstance(expected, dict):
             if not isinstance(v, dict):

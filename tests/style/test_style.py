@@ -1,12 +1,15 @@
 """Style sheets: units, inheritance, checking, font resolution."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from converter.errors import StyleError
-from converter.style import describe_styles, load_style
+from converter.fonts.find import installed
+from converter.pipeline import build
+from converter.style import Setting, describe_styles, load_style
 from converter.style.units import to_points
 
 MM = 72 / 25.4
@@ -90,6 +93,7 @@ def test_extends_chain_and_cycle(tmp_path):
     ('extends = "report"\n[roles.body]\nfont-size = "1pt"\n', "roles.body.font-size"),
     ('extends = "report"\n[roles.headline]\nsize = "1pt"\n', "roles.headline"),
     ('extends = "report"\n[fonts.serif]\ngreek = ["X"]\n', "fonts.serif.greek"),
+    ('extends = "report"\n[page.number]\n[page.number.extra]\n', "page.number.extra"),
 ])
 def test_unknown_keys_name_file_and_key(tmp_path, text, key):
     path = write(tmp_path, "bad", text)
@@ -105,10 +109,58 @@ def test_invalid_toml_is_an_error(tmp_path):
         load_style(str(path))
 
 
-def test_a_family_with_nothing_installed_is_an_error(tmp_path):
+def test_a_family_with_nothing_installed_is_an_error_once_fonts_are_needed(tmp_path):
     path = write(tmp_path, "nofont", 'extends = "report"\n[fonts.serif]\nlatin = ["No Such Font"]\ncjk = ["Nor This"]\n')
+    style = load_style(str(path))  # resolving looks no font up
+    with pytest.raises(StyleError, match="No Such Font") as e:
+        style.faces()
+    assert e.value.file.endswith("nofont.toml")
+    src = tmp_path / "doc.md"  # any source: the build needs fonts for its glyph check
+    src.write_text("# A title\n\nA paragraph.\n", encoding="utf-8")
     with pytest.raises(StyleError, match="No Such Font"):
-        load_style(str(path))
+        build(src, tmp_path / "out", ["pdf"], style=str(path))
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_resolving_a_style_runs_no_fontconfig_until_a_font_is_asked_for(tmp_path):
+    path = write(tmp_path, "lazy", 'extends = "gongwen"\n[roles.title]\nsize = "20pt"\n')
+    installed.cache_clear()  # fontconfig's answer is kept for the process: forget it
+    style = load_style(str(path))
+    assert style.role("title").size == 20 and style.page.width > 0
+    assert installed.cache_info().currsize == 0  # no fc-list yet
+    assert style.role("body").fonts.cjk.path  # the first face asked for runs it, once
+    assert installed.cache_info().currsize == 1
+    assert style.font_report().startswith("fangsong: CJK ")  # what the build prints
+
+
+def test_writer_sections_are_kept_for_their_writers_with_the_sheet_of_each_key(tmp_path):
+    write(tmp_path, "parent", 'extends = "report"\n[docx]\nembed-fonts = false\n[epub]\nwriting-mode = "vertical-rl"\n')
+    child = write(tmp_path, "child", 'extends = "parent"\n[epub]\nwriting-mode = "horizontal-tb"\n')
+    sections = load_style(str(child)).writer_settings
+    assert sections.names() == ["docx", "epub"]
+    assert sections.sections["epub"]["writing-mode"] == "horizontal-tb"
+    assert sections.origin("docx.embed-fonts").endswith("parent.toml")
+    assert sections.origin("epub.writing-mode").endswith("child.toml")
+    declared = {"embed-fonts": Setting(bool, True), "other": Setting(int, 3)}
+    assert load_style(str(child)).settings("docx", declared) == {"embed-fonts": False, "other": 3}
+    with pytest.raises(StyleError, match=r"unknown key docx.embed-fonts \(known here: other\)") as e:
+        load_style(str(child)).settings("docx", {"other": Setting(int, 3)})
+    assert e.value.file.endswith("parent.toml")  # the sheet that wrote the key, not the child
+
+
+def test_a_section_no_writer_owns_is_an_unknown_key_before_any_output(tmp_path):
+    from converter import plugins
+
+    path = write(tmp_path, "nowriter", 'extends = "report"\n[wordperfect]\ntabs = 4\n')
+    style = load_style(str(path))
+    with pytest.raises(StyleError, match="unknown key wordperfect") as e:
+        plugins.check_style_settings(style)
+    assert e.value.file.endswith("nowriter.toml")
+    src = tmp_path / "doc.md"
+    src.write_text("# A title\n\nA paragraph.\n", encoding="utf-8")
+    with pytest.raises(StyleError, match="unknown key wordperfect"):
+        build(src, tmp_path / "out", ["xml"], style=str(path))
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
 def test_unknown_style_lists_available():
@@ -144,3 +196,42 @@ def test_variable_font_weights_are_ranges():
     from converter.fonts.find import _weight
 
     assert _weight("80") == 80 and _weight("[0 210]") == 80 and _weight("[100 200]") == 100
+
+
+@pytest.mark.parametrize("value, setting, result", [
+    (True, Setting(bool, False), True), (150, Setting(float, 96.0), 150.0), (2.5, Setting(float, 1.0), 2.5),
+    ("vertical-rl", Setting(str, "horizontal-tb", choices=("horizontal-tb", "vertical-rl")), "vertical-rl"),
+])
+def test_a_setting_takes_values_of_its_type(value, setting, result):
+    assert setting.check(value, "w.key", "f.toml") == result
+
+
+@pytest.mark.parametrize("value, setting, message", [
+    ("yes", Setting(bool, False), "w.key must be a bool, got 'yes'"),
+    (True, Setting(int, 1), "w.key must be an int, got True"),
+    ("2", Setting(float, 1.0), "w.key must be a float"),
+    ("sideways", Setting(str, "a", choices=("a", "b")), "w.key 'sideways': use a or b"),
+])
+def test_a_setting_refuses_other_values_naming_key_and_file(value, setting, message):
+    with pytest.raises(StyleError, match=re.escape(message)) as e:
+        setting.check(value, "w.key", "f.toml")
+    assert e.value.file == "f.toml"
+
+
+def test_the_style_layer_knows_no_writer():
+    """No module of converter/style imports a writer or plug-ins, and the vocabulary it checks
+    has no writer's section: those are the writers' to declare."""
+    import ast
+
+    import converter.style as style_pkg
+    from converter.style.sheet import SCHEMA
+
+    for path in Path(style_pkg.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                assert not (node.module or "").startswith(("writers", "plugins")), (path.name, node.module)
+                assert "writers" not in (node.module or "").split("."), (path.name, node.module)
+            if isinstance(node, ast.Import):
+                assert not any("writers" in a.name.split(".") for a in node.names), path.name
+    assert not {"docx", "epub", "pdf", "png", "xml"} & set(SCHEMA)

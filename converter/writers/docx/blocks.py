@@ -1,11 +1,11 @@
 """The DOCX translator's larger block renderers: tables, figures and pictures, closing parts.
 
-Mixins of DocxTranslator (converter/writers/docx.py): they use its paragraph and run helpers
-(_paragraph, _run, _text, _inlines, _anchor) and its state (ids, style, ctx, width, target).
+Parts of DocxTranslator (translator.py), held by it: each writes through the Output they share
+(output.py) and hands the elements inside back to the translator's ``visit``.
 """
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Callable
 
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
@@ -19,138 +19,163 @@ from ...model import child, children, q, tag_of
 from ...model.outline import number_text
 from ...model.images import resolve_image
 from .ooxml import PPR_ORDER, el, put, text_width, twips
+from .output import Output
+
+#: the translator's visit (element, then what its renderer takes)
+Visit = Callable[..., object]
 
 CELL_MARGINS = 2 * 5.4  # python-docx's Table Grid: 108 twips left and right
 
 
-class TablesAndFigures:
-    """Tables (Table Grid, header rows, spans, cell alignment), figures, inline pictures."""
+class Tables:
+    """Tables (Table Grid, header rows, spans, cell alignment): the whole grid is made first, then
+    the translator visits thead/tbody → row → cell, and each cell fills its place in the grid."""
 
-    def visit_table(self, node):
+    def __init__(self, out: Output, visit: Visit, inlines: Callable[[etree._Element], None]):
+        self.out, self.visit, self.inlines = out, visit, inlines
+
+    def table(self, node: etree._Element) -> None:
         """A Word table in the Table Grid style; header rows repeat on each page."""
+        out, setup = self.out, self.out.setup
         caption = child(node, "caption")
         if caption is not None:
-            p = self._paragraph("caption")
+            p = out.paragraph("caption")
             put(p.get_or_add_pPr(), el("w:keepNext"), PPR_ORDER)  # above the table: keep with it
-            self._anchor(node)
+            out.anchor(node)
             self.visit(caption)
-        rows = [(r, True) for part in node.iterfind(q("thead")) for r in part.iterfind(q("row"))]
-        rows += [(r, False) for part in node.iterfind(q("tbody")) for r in part.iterfind(q("row"))]
+        parts = node.findall(q("thead")) + node.findall(q("tbody"))  # header rows first: Word repeats them
+        rows = [r for part in parts for r in part.iterfind(q("row"))]
         if not rows:
             return
-        if self.pending_break:  # a table cannot carry the break itself
-            self._paragraph(self.block_style)
-        placed, ncols = place_cells([r for r, _ in rows])
-        table = self.container.add_table(len(rows), ncols, Twips(twips(self.style.page.text_width)))
-        tblpr = table._tbl.tblPr
-        tblpr.insert(0, el("w:tblStyle", val="TableGrid"))
-        for i, (_, header) in enumerate(rows):
-            if header:
-                table.rows[i]._tr.get_or_add_trPr().append(el("w:tblHeader"))
+        if out.pending_break:  # a table cannot carry the break itself
+            out.paragraph(out.block_style)
+        placed, ncols = place_cells(rows)
+        table = out.container.add_table(len(rows), ncols, Twips(twips(setup.style.page.text_width)))
+        table._tbl.tblPr.insert(0, el("w:tblStyle", val="TableGrid"))
         for r, c, rs, cs, _ in placed:
             if rs > 1 or cs > 1:
                 table.cell(r, c).merge(table.cell(r + rs - 1, c + cs - 1))
-        cells = table._cells
-        col_width = self.style.page.text_width / ncols
-        old = self.width
+        grid = Grid(table, ncols, setup.style.page.text_width / ncols, rows, placed)
+        old = out.width
         try:
-            for r, c, _, cs, cell_el in placed:
-                self.width = col_width * cs - CELL_MARGINS
-                self._cell(cells[r * ncols + c], cell_el, rows[r][1])
+            for part in parts:
+                self.visit(part, grid)
         finally:
-            self.width = old
-            self.p = self.target = None
+            out.width = old
+            out.p = out.target = None
         for p in table._tbl.iter(qn("w:p")):  # cells a span covers keep an empty paragraph
             if p.style is None:
-                p.get_or_add_pPr().style = self.ids["table"]
+                p.get_or_add_pPr().style = setup.ids["table"]
 
-    def _cell(self, cell, node: etree._Element, header: bool) -> None:
-        p = cell.paragraphs[0]._p
+    def rows(self, node: etree._Element, grid: "Grid", header: bool) -> None:
+        """The rows of a thead (header rows, repeated on each page: ``header``) or a tbody."""
+        for row in node.iterfind(q("row")):
+            self.visit(row, grid, header)
+
+    def row(self, node: etree._Element, grid: "Grid", header: bool) -> None:
+        if header:
+            grid.table.rows[grid.row_index[node]]._tr.get_or_add_trPr().append(el("w:tblHeader"))
+        for cell in node.iterfind(q("cell")):
+            self.visit(cell, grid, header)
+
+    def cell(self, node: etree._Element, grid: "Grid", header: bool) -> None:
+        """The cell's inlines in the first paragraph of its place in the grid."""
+        out = self.out
+        r, c, cs = grid.place[node]
+        out.width = grid.col_width * cs - CELL_MARGINS
+        p = grid.table._cells[r * grid.ncols + c].paragraphs[0]._p
         ppr = p.get_or_add_pPr()
-        ppr.style = self.ids["table-header" if header else "table"]
+        ppr.style = out.setup.ids["table-header" if header else "table"]
         if node.get("align"):
             put(ppr, el("w:jc", val=node.get("align")), PPR_ORDER)
-        self.p = self.target = p
-        self._inlines(node)
+        out.p = out.target = p
+        self.inlines(node)
 
-    def visit_caption(self, node):
-        self._inlines(node)
 
-    # the parts of a table are rendered by visit_table (listed for the handled() contract)
-    def visit_thead(self, node):
-        raise AssertionError("rendered by visit_table")
+class Grid:
+    """A Word table made for a model table, and where each of the model's rows and cells is in it."""
 
-    visit_tbody = visit_row = visit_cell = visit_thead
+    def __init__(self, table, ncols: int, col_width: float, rows: list[etree._Element],
+                 placed: list[tuple[int, int, int, int, etree._Element]]):
+        self.table, self.ncols, self.col_width = table, ncols, col_width
+        self.row_index = {row: i for i, row in enumerate(rows)}
+        self.place = {cell: (r, c, cs) for r, c, _, cs, cell in placed}
 
-    def visit_figure(self, node):
+
+class Pictures:
+    """Figures and inline pictures: the image file embedded, scaled to fit, with its alt text."""
+
+    def __init__(self, out: Output, visit: Visit):
+        self.out, self.visit = out, visit
+
+    def figure(self, node: etree._Element) -> None:
         """The picture in a centred paragraph, its caption under it."""
+        out = self.out
         caption = child(node, "caption")
-        p = self._paragraph("figure")
-        self._anchor(node)
+        p = out.paragraph("figure")
+        out.anchor(node)
         if caption is None:  # the figure style keeps with its caption; without one, nothing to keep
             put(p.get_or_add_pPr(), el("w:keepNext", val=0), PPR_ORDER)
-        self._picture(child(node, "image"))
+        self.picture(child(node, "image"))
         if caption is not None:
-            self._paragraph("caption")
+            out.paragraph("caption")
             self.visit(caption)
 
-    def visit_image(self, node):
+    def inline(self, node: etree._Element) -> None:
         """An image inside text: an inline picture; its line may not have an exact pitch."""
-        self._picture(node)
-        put(self.p.get_or_add_pPr(), el("w:spacing", line=240, lineRule="auto"), PPR_ORDER)
+        self.picture(node)
+        put(self.out.p.get_or_add_pPr(), el("w:spacing", line=240, lineRule="auto"), PPR_ORDER)
 
-    def _picture(self, node: etree._Element) -> None:
+    def picture(self, node: etree._Element) -> None:
         """Embed the image (relative to the source's folder), scaled to fit, with its alt text."""
+        out, setup = self.out, self.out.setup
         src = node.get("src", "")
-        path = self._image_path(src)
+        path = resolve_image(src, setup.ctx.base_dir)
         try:
             image = Image.from_file(str(path))
         except UnrecognizedImageError:
             raise InputError(f"image {src}: not a PNG, JPEG, GIF, BMP or TIFF file") from None
         except Exception as e:  # a truncated or damaged file: python-docx's parsers raise anything
             raise InputError(f"image {src}: cannot be read ({e})") from None
-        max_w = Pt(max(self.width - (self.block_indent or 0.0), 36))
-        max_h = Pt(self.style.page.text_height * 0.9)
+        max_w = Pt(max(out.width - (out.block_indent or 0.0), 36))
+        max_h = Pt(setup.style.page.text_height * 0.9)
         scale = min(1.0, max_w / max(image.width, 1), max_h / max(image.height, 1))
         r = el("w:r")
-        self.target.append(r)
+        out.target.append(r)
         # the run's parent gives the part the picture is related from (the document, or footnotes.xml)
-        shape = Run(r, self).add_picture(str(path), width=Emu(int(image.width * scale)),
-                                         height=Emu(int(image.height * scale)))
+        shape = Run(r, out).add_picture(str(path), width=Emu(int(image.width * scale)),
+                                        height=Emu(int(image.height * scale)))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", node.get("alt", ""))
         if node.get("title"):
             doc_pr.set("title", node.get("title"))
 
-    def _image_path(self, src: str) -> Path:
-        return resolve_image(src, self.ctx.base_dir)
-
 
 class Closing:
     """附件 (attachment note), signature, date and remarks."""
 
-    def visit_closing(self, node):
-        for c in children(node):
-            self.visit(c)
+    def __init__(self, out: Output, visit: Visit):
+        self.out, self.visit = out, visit
 
-    def visit_attachments(self, node):
+    def attachments(self, node: etree._Element) -> None:
         """附件：1. name — later items under the first number, names (wrapped lines too) aligned.
 
         Positions come from tab stops, so they do not depend on exact glyph widths: the number
         column starts after the label, the names one number's width further.
         """
-        role = self.style.role("attachment")
+        out, setup = self.out, self.out.setup
+        role = setup.style.role("attachment")
         items = node.findall(q("attachment"))
         label = child(node, "label")
         face = role.fonts.latin
         start = role.left_indent + max(role.first_line_indent, 0.0)
         numbers_at = start
         if label is not None:
-            numbers_at += text_width((label.text or "").strip(), role.size, self.cjk, face)
-        widest = max((text_width(number_text(i), role.size, self.cjk, face) for i in items), default=0.0)
+            numbers_at += text_width((label.text or "").strip(), role.size, setup.cjk, face)
+        widest = max((text_width(number_text(i), role.size, setup.cjk, face) for i in items), default=0.0)
         names_at = numbers_at + widest + (role.size * 0.1 if widest else 0.0)
         for i, item in enumerate(items):
-            p = self._paragraph("attachment" if i == 0 else "attachment-cont")
+            p = out.paragraph("attachment" if i == 0 else "attachment-cont")
             ppr = p.get_or_add_pPr()
             tabs = el("w:tabs")
             for pos in sorted({numbers_at, names_at}):
@@ -163,49 +188,38 @@ class Closing:
             if i == 0 and label is not None:
                 self.visit(label)
                 if numbers_at > start:
-                    self._tab()
+                    out.empty_run("w:tab")
             self.visit(item)
 
-    def visit_label(self, node):
-        self._text((node.text or "").strip())
+    def label(self, node: etree._Element) -> None:
+        self.out.text((node.text or "").strip())
 
-    def visit_attachment(self, node):
-        self._text(node.text)
+    def attachment(self, node: etree._Element) -> None:
+        out = self.out
+        out.text(node.text)
         for c in node:
             self.visit(c)
             tail = c.tail
             if tag_of(c) == "number":
-                self._tab()
+                out.empty_run("w:tab")
                 tail = (tail or "").lstrip()
-            self._text(tail)
+            out.text(tail)
 
-    def _tab(self) -> None:
-        r = el("w:r")
-        r.append(el("w:tab"))
-        self.target.append(r)
-
-    def visit_signature(self, node):
+    def signature(self, node: etree._Element) -> None:
         """Issuers, then the date: kept together on one page."""
         parts = children(node)
         for i, c in enumerate(parts):
             self.visit(c)
-            ppr = self.p.get_or_add_pPr()
+            ppr = self.out.p.get_or_add_pPr()
             if i and tag_of(c) == "issuer":  # the blank line goes above the first issuer only
                 put(ppr, el("w:spacing", before=0), PPR_ORDER)
             if i < len(parts) - 1:
                 put(ppr, el("w:keepNext"), PPR_ORDER)
 
-    def visit_issuer(self, node):
-        self._paragraph("signature")
-        self._text(node.text)
-
-    def visit_date(self, node):
-        self._paragraph("date")
-        self._text(node.text)
-
-    def visit_remark(self, node):
-        self._paragraph("remark")
-        self._inlines(node)
+    def line(self, node: etree._Element, key: str) -> None:
+        """A paragraph of style ``key`` holding the element's text (an issuer, the date)."""
+        self.out.paragraph(key)
+        self.out.text(node.text)
 
 
 def place_cells(rows: list[etree._Element]) -> tuple[list[tuple[int, int, int, int, etree._Element]], int]:

@@ -8,6 +8,8 @@ footnote: a note inside a note is lettered (a, b …) and its blocks follow thos
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from docx.blkcntnr import BlockItemContainer
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -22,6 +24,7 @@ from lxml import etree
 
 from ...model import children, tag_of
 from .ooxml import PPR_ORDER, SETTINGS_ORDER, el, put
+from .output import Output
 
 #: the separator footnotes Word writes first, with these ids and types (the line above the notes,
 #: and the longer one above notes continued from the previous page)
@@ -95,73 +98,75 @@ def letters(n: int) -> str:
 
 
 class Footnotes:
-    """Mixin of DocxTranslator (converter/writers/docx.py): footnote references in the text,
-    then, after the body, the notes themselves in footnotes.xml.
+    """Footnote references in the text, then, after the body, the notes themselves in
+    footnotes.xml. A part of DocxTranslator (translator.py) that writes through the shared Output:
+    while a note is rendered, the output's container and part are the note's, and its
+    ``note_mark`` writes the mark that starts the note's first paragraph."""
 
-    Uses the translator's _paragraph, _run, _anchor, _block and its state (container, part,
-    ids, note_mark); note_mark, when set, writes the mark that starts the next paragraph.
-    """
-
-    def _init_notes(self) -> None:
+    def __init__(self, out: Output, visit: Callable[..., object]):
+        self.out, self.visit = out, visit
         self.notes: list[etree._Element] = []  # the notes the text refers to; note n has id n
         self.inner: list[tuple[str, etree._Element]] | None = None  # notes met inside the note being rendered
-        self.note_mark = None
 
-    def visit_footnote(self, node):
+    def reference(self, node: etree._Element) -> None:
         """A reference to a new footnote here (Word numbers it); inside a note, a letter."""
         if self.inner is not None:
             label = letters(len(self.inner) + 1)
             self.inner.append((label, node))
-            self._run(label, rstyle=self.ids["note-ref"])
+            self.out.run(label, rstyle=self.out.setup.ids["note-ref"])
             return
         self.notes.append(node)
         self._mark_run(el("w:footnoteReference", id=len(self.notes)))
 
-    def _render_notes(self) -> None:
+    def render(self) -> None:
         """Every note the text referred to, in order, as a w:footnote of a new footnotes part."""
         if not self.notes:
             return
-        notes = FootnotesPart.new(self.document)
-        footnote_settings(self.document)
-        body, part = self.container, self.part
-        self.part = notes  # hyperlinks and pictures in notes are related from footnotes.xml
+        out = self.out
+        document = out.setup.document
+        note_ref = out.setup.ids["note-ref"]
+        notes = FootnotesPart.new(document)
+        footnote_settings(document)
+        body, part = out.container, out.part
+        out.part = notes  # hyperlinks and pictures in notes are related from footnotes.xml
         try:
             for ident, note in enumerate(self.notes, start=1):
-                self.container = NoteBody(notes.add_footnote(ident), self)
+                out.container = NoteBody(notes.add_footnote(ident), out)
                 self.inner = []
                 self._render_note(note, lambda: self._mark_run(el("w:footnoteRef")))
                 done = 0
                 while done < len(self.inner):  # notes inside notes (and inside those) follow
                     label, inner = self.inner[done]
                     done += 1
-                    self._render_note(inner, lambda label=label: self._run(label, rstyle=self.ids["note-ref"]))
+                    self._render_note(inner, lambda label=label: out.run(label, rstyle=note_ref))
         finally:
-            self.container, self.part, self.inner = body, part, None
-            self.p = self.target = None
+            out.container, out.part, self.inner = body, part, None
+            out.p = out.target = None
 
     def _render_note(self, note: etree._Element, mark) -> None:
         """The note's blocks in the footnote style; ``mark`` starts its first paragraph."""
+        out = self.out
         blocks = children(note)
 
         def start() -> None:  # the note's bookmark (links to its id), its mark, a space
-            self._anchor(note)
+            out.anchor(note)
             mark()
-            self._run(" ")
+            out.run(" ")
 
-        self.note_mark = start
-        with self._block("footnote"):
+        out.note_mark = start
+        with out.block("footnote"):
             if not blocks or tag_of(blocks[0]) != "p":
-                self._paragraph("footnote")  # the mark needs a paragraph of its own
+                out.paragraph("footnote")  # the mark needs a paragraph of its own
             for b in blocks:
                 self.visit(b)
-        self.note_mark = None
+        out.note_mark = None
 
     def _mark_run(self, mark) -> None:
         """A run in the Footnote Reference style holding ``mark``: w:footnoteReference in the
         text, w:footnoteRef in the note (Word draws the note's number at both)."""
         r = el("w:r")
         rpr = el("w:rPr")
-        rpr.append(el("w:rStyle", val=self.ids["note-ref"]))
+        rpr.append(el("w:rStyle", val=self.out.setup.ids["note-ref"]))
         r.append(rpr)
         r.append(mark)
-        self.target.append(r)
+        self.out.target.append(r)

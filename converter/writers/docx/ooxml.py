@@ -7,6 +7,7 @@ as plain XML, in the child order the schema requires (Word refuses misordered ch
 from __future__ import annotations
 
 import math
+import os
 import unicodedata
 from functools import lru_cache
 
@@ -218,7 +219,7 @@ def text_width(text: str, size: float, cjk_doc: bool, latin_face: FontFace | Non
     the rest take their advance in ``latin_face`` when it has them, else 0.6 em. Tracking only
     narrows characters, so text measured here never overruns a tab stop set after it.
     """
-    advances, upem = _advances(latin_face.path, latin_face.index) if latin_face else ({}, 1000)
+    advances, upem = _advances_of(latin_face) if latin_face else ({}, 1000)
     width = 0.0
     for ch in text:
         eaw = unicodedata.east_asian_width(ch)
@@ -231,8 +232,17 @@ def text_width(text: str, size: float, cjk_doc: bool, latin_face: FontFace | Non
     return width
 
 
+def _advances_of(face: FontFace) -> tuple[dict[int, int], int]:
+    """The face's advances, kept for the process while its file is unchanged (size, mtime)."""
+    try:
+        st = os.stat(face.path)
+    except OSError:
+        return {}, 1000
+    return _advances(face.path, face.index, st.st_size, st.st_mtime_ns)
+
+
 @lru_cache(maxsize=8)
-def _advances(path: str, index: int) -> tuple[dict[int, int], int]:
+def _advances(path: str, index: int, _size: int, _mtime_ns: int) -> tuple[dict[int, int], int]:
     """Code point → advance width in font units, and the units per em, of one installed face."""
     try:
         font = TTFont(path, fontNumber=index, lazy=True)

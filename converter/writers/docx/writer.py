@@ -16,7 +16,7 @@ from ...model import XML_LANG
 from ...model.outline import metadata
 from ...style import ResolvedStyle
 from ..packaging import rezip
-from . import package
+from . import SETTINGS, package
 from .fonts import embed_fonts
 from .ooxml import is_cjk_lang
 from .reference import load_reference
@@ -28,6 +28,8 @@ class DocxWriter:
     """Writer plug-in ``docx``."""
 
     suffix = ".docx"
+    #: the keys of a style sheet's [docx] section
+    settings = SETTINGS
 
     @classmethod
     def handled(cls) -> set[str]:
@@ -49,7 +51,7 @@ class DocxWriter:
         package.core_properties(document, metadata(doc), ctx.source_date)
         package.clean_parts(document)
         DocxTranslator(document, style, ctx, ids, cjk).render(doc)
-        if style.docx_embed_fonts:
+        if style.settings("docx", self.settings)["embed-fonts"]:
             embed_fonts(document, lang, ctx)
         document.save(str(target))
         rezip(target, ctx.source_date)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from ...fonts.find import FontFace
 from ...style import ResolvedStyle, Role
+from . import writing_mode
 
 #: words in a family name that say which generic CSS family stands in when none is available
 _SANS = ("sans", "hei", "gothic", "arial", "helvetica")
@@ -68,7 +69,7 @@ def stylesheet(style: ResolvedStyle, font_faces: str = "", embedded: set[str] | 
 def rules(style: ResolvedStyle) -> Rules:
     """Every rule of the sheet, in order: (selector, declarations)."""
     body = style.role("body")
-    sides = SIDES[style.writing_mode]
+    sides = SIDES[writing_mode(style)]
     out: Rules = []
     out += _base_rules(style, body, sides)
     out += _front_rules(style, body, sides)
@@ -155,9 +156,10 @@ def _number(x: float) -> str:
 
 def _base_rules(style: ResolvedStyle, body: Role, sides) -> Rules:
     out: Rules = []
-    if style.writing_mode != "horizontal-tb":
+    vertical = writing_mode(style)
+    if vertical != "horizontal-tb":
         # the root's writing mode decides the page progression; -epub- for older reading systems
-        mode = {"writing-mode": style.writing_mode, "-epub-writing-mode": style.writing_mode}
+        mode = {"writing-mode": vertical, "-epub-writing-mode": vertical}
         out.append(("html", mode))
     else:
         mode = {}

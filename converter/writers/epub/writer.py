@@ -31,6 +31,7 @@ from ...model import child, children, plain_text, tag_of
 from ...model.outline import metadata
 from ...style import ResolvedStyle
 from .. import packaging
+from . import SETTINGS, writing_mode
 from .css import SIDES, stylesheet
 from .fonts import EmbeddedFont, FontChoice, embed, font_face_rules
 from .meta import accessibility, facts, identifier, new_book, print_source
@@ -56,6 +57,8 @@ __all__ = ["EpubWriter", "identifier", "plan", "Part"]
 
 class EpubWriter:
     suffix = ".epub"
+    #: the keys of a style sheet's [epub] section
+    settings = SETTINGS
 
     def __init__(self, split_threshold: int = SPLIT_THRESHOLD, embed_fonts: bool = True):
         self.split_threshold = split_threshold
@@ -77,7 +80,7 @@ class EpubWriter:
         nav_root = nav_document(NAV_PATH, CSS_PATH, meta.lang, words, book.toc, landmarks, pages)
         css, fonts = self._style_sheet(style, meta.lang, [*(c.root for c in chapters), nav_root], ctx)
         _assemble(book, css, fonts, chapters, images, words, title)
-        if style.writing_mode == "vertical-rl":
+        if writing_mode(style) == "vertical-rl":
             book.set_direction("rtl")  # page-progression-direction: pages turn right to left
 
         # the print edition's length, which may exceed the markers (a page with no place in the text)
@@ -160,7 +163,7 @@ def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedSt
     translator = XhtmlTranslator(Resources(
         targets=_targets(parts), image=images.add, warn=ctx.warn,
         taken={el.get("id") for el in doc.iter() if el.get("id")},
-        start_side=SIDES[style.writing_mode][2],
+        start_side=SIDES[writing_mode(style)][2],
     ))
     chapters = [_Chapter(part, _chapter(part, translator, lang), lang) for part in parts]
     pages = [PageTarget(n, path, ident) for n, path, ident in translator.pages]

@@ -81,8 +81,14 @@ class Resources:
     start_side: str = "left"
 
 
+#: <meta> and its children are not text: the packaging writes them into the package metadata
+META = ("meta", "author", "subject", "keyword", "property")
+
+
 class XhtmlTranslator(Visitor):
     """Renders model elements into XHTML; ``current`` is the package path being written."""
+
+    rendered_elsewhere = {name: "converter.writers.epub.meta:new_book" for name in META}
 
     def __init__(self, resources: Resources):
         self.res = resources
@@ -124,19 +130,15 @@ class XhtmlTranslator(Visitor):
 
     def visit_document(self, el, out):
         """The whole document into one body (the EPUB writer splits it itself when long)."""
-        self.blocks(el, out)
+        for c in children(el):
+            if tag_of(c) != "meta":  # rendered_elsewhere
+                self.visit(c, out)
         self.finish(out)
 
     def finish(self, body: etree._Element) -> None:
         """Complete a content document: its notes at its end, then no link left inside a link."""
         self.flush_notes(body)
         unnest_links(body)
-
-    def visit_meta(self, el, out):
-        """Metadata is not text: it goes to the package metadata, not the page."""
-
-    # children of <meta>: never reached through visit_meta, listed so that every element is handled
-    visit_author = visit_subject = visit_keyword = visit_property = visit_meta
 
     def visit_docnumber(self, el, out):
         self.inlines(el, h(out, "p", class_="docnumber"))

@@ -13,6 +13,7 @@ from converter.errors import StyleError
 from converter.pipeline import build
 from converter.style import load_style
 from converter.writers.docx.fonts import font_key, obfuscate
+from converter.writers.docx.writer import DocxWriter
 from docx_fonts_check import OBFUSCATED, W, deobfuscate, drawn_characters, embedded_fonts
 from helpers import FIXTURES, SEED
 
@@ -118,12 +119,20 @@ def test_embedding_can_be_turned_off(tmp_path, docs):
     assert plain.stat().st_size < docs["every"].stat().st_size / 2
 
 
-@pytest.mark.parametrize("value,message", [('"no"', "must be a bool"), ("false\nfonts = 1", "unknown key docx.fonts")])
-def test_the_style_key_is_checked(tmp_path, value, message):
+@pytest.mark.parametrize("value,message", [('"no"', "docx.embed-fonts must be a bool"),
+                                           ("false\nfonts = 1", "unknown key docx.fonts")])
+def test_the_style_key_is_checked_by_the_writer_before_any_output(tmp_path, value, message):
+    """[docx] belongs to the DOCX writer: a bad key fails every build, even one without a DOCX."""
     sheet = tmp_path / "bad.toml"
     sheet.write_text(f'extends = "gongwen"\n[docx]\nembed-fonts = {value}\n', encoding="utf-8")
-    with pytest.raises(StyleError, match=message):
-        load_style(str(sheet))
+    with pytest.raises(StyleError, match=message) as e:
+        load_style(str(sheet)).settings("docx", DocxWriter.settings)
+    assert e.value.file.endswith("bad.toml")
+    for formats in (["docx"], ["xml"]):
+        out = tmp_path / "out"
+        with pytest.raises(StyleError, match=message):
+            build(EVERY, out, formats, style=str(sheet))
+        assert not out.exists() or not list(out.iterdir())
 
 
 def test_rebuild_uses_the_cached_subsets(tmp_path, monkeypatch):

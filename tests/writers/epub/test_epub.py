@@ -25,6 +25,7 @@ from converter.model.outline import heading_label, sections
 from converter.pipeline import build, read, style_for
 from converter.style import load_style
 from converter.transforms.ids import assign_ids
+from converter.writers.epub import writing_mode
 from converter.writers.epub.writer import EpubWriter
 from converter.writers.epub.xhtml import XhtmlTranslator
 from epub_books import BOOKS, EPUB_TYPE, FEATURES, NS, SPECS, Epub, families, features_source, spine_text, tiny_png
@@ -150,7 +151,7 @@ def test_css_values_equal_the_style(library, name):
     style = _style(library, name)
     sheet = Epub(library[name].epub).sheet()
     body = style.role("body")
-    before, after, start, end = (("right", "left", "top", "bottom") if style.writing_mode == "vertical-rl"
+    before, after, start, end = (("right", "left", "top", "bottom") if writing_mode(style) == "vertical-rl"
                                  else ("top", "bottom", "left", "right"))
     for selector, role_name in ROLE_RULES.items():
         role, d = style.role(role_name), sheet.rule(selector)
@@ -185,17 +186,20 @@ def test_vertical_writing(library):
     assert horizontal.opf.find("opf:spine", NS).get("page-progression-direction") is None
 
 
-def test_vertical_writing_is_a_style_key(tmp_path):
+def test_vertical_writing_is_a_style_key_of_the_epub_writer(tmp_path):
     from converter.errors import StyleError
-    from converter.style.resolve import resolve
-    from converter.style.sheet import load_sheet
+    from converter.writers.epub import writing_mode
 
     bad = tmp_path / "bad.toml"
     bad.write_text('extends = "gongwen"\n[epub]\nwriting-mode = "sideways"\n', encoding="utf-8")
-    with pytest.raises(StyleError, match="writing-mode"):
-        resolve(load_sheet(bad), bad)
-    assert load_style("ebook-vertical").writing_mode == "vertical-rl"
-    assert load_style("gongwen").writing_mode == "horizontal-tb"
+    with pytest.raises(StyleError, match="epub.writing-mode 'sideways': use horizontal-tb or vertical-rl") as e:
+        writing_mode(load_style(str(bad)))
+    assert e.value.file.endswith("bad.toml")
+    with pytest.raises(StyleError, match="writing-mode"):  # and every build with it, before any output
+        build(features_source(tmp_path / "src"), tmp_path / "out", ["pdf"], style=str(bad))
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    assert writing_mode(load_style("ebook-vertical")) == "vertical-rl"
+    assert writing_mode(load_style("gongwen")) == "horizontal-tb"
 
 
 @pytest.mark.parametrize("name", BOOKS)

@@ -1,0 +1,205 @@
+"""Where the DOCX translator writes, and how: the state its parts (translator.py, blocks.py,
+notes.py) share, declared in one object instead of attributes they set on each other.
+
+``DocumentSetup`` holds what is fixed for the whole document (the Word document, the style, the
+style ids). ``Output`` is the current position — the container blocks go into, the paragraph and the
+element runs go into, the part relationships are made from — with the formatting in force and
+the helpers that write paragraphs, runs and bookmarks there.
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+from lxml import etree
+
+from ...context import BuildContext
+from ...fonts.coverage import INVISIBLE, charset, face_for
+from ...fonts.find import FontFace
+from ...style import ResolvedStyle, Role
+from .ooxml import PPR_ORDER, RPR_ORDER, el, put, twips
+from .styles import paragraph_styles
+
+#: whitespace that is layout in the model's mixed content, not a line break in the output
+_LAYOUT_SPACE = re.compile(r"[ \t\r\n]*[\t\r\n][ \t\r\n]*")
+
+
+@dataclass(frozen=True)
+class Fmt:
+    """The character formatting in force while visiting inlines."""
+
+    bold: bool = False
+    italic: bool = False
+    rstyle: str | None = None  # a character style id
+    strike: bool = False
+    vert: str | None = None  # "superscript" | "subscript"
+
+
+@dataclass
+class DocumentSetup:
+    """What every part of the translator reads and none changes while rendering."""
+
+    document: object  # the python-docx Document
+    style: ResolvedStyle
+    ctx: BuildContext
+    ids: dict[str, str]  # our style key → the Word style id
+    cjk: bool
+    roles: dict[str, Role] = field(default_factory=dict)  # style key → its role
+    bookmarks: dict[str, str] = field(default_factory=dict)  # model id → Word bookmark name
+
+    def __post_init__(self) -> None:
+        if not self.roles:
+            self.roles = {ps.key: ps.role for ps in paragraph_styles(self.style)}
+
+
+class Output:
+    """The current writing position and formatting, and the helpers that write there."""
+
+    def __init__(self, setup: DocumentSetup):
+        self.setup = setup
+        self.part = setup.document.part  # relationships (links, pictures) are made from it
+        self.container = setup.document._body  # where block items go
+        self.p = self.target = None  # the current paragraph, and where its runs go (it or a hyperlink)
+        self.para_role = setup.style.role("body")  # the role of the current paragraph's style
+        self.fmt = Fmt()
+        self.block_style = "body"  # the style of a <p> here (quote, footnote … change it)
+        self.block_indent: float | None = None  # left indent of paragraphs continuing a list item
+        self.width = setup.style.page.text_width  # the width pictures may take here
+        self.pending_break = False  # a page break waits for the next paragraph
+        #: when set, writes the mark that starts the next paragraph (a footnote's number)
+        self.note_mark: Callable[[], None] | None = None
+        self.bookmarks_made = 0
+
+    # ----- paragraphs and runs ---------------------------------------------------------------
+
+    def paragraph(self, key: str):
+        """Start a new paragraph of the writer's style ``key`` in the current container."""
+        p = self.container.add_paragraph()._p
+        ppr = p.get_or_add_pPr()
+        ppr.style = self.setup.ids[key]
+        self.para_role = self.setup.roles[key]
+        if self.pending_break:
+            put(ppr, el("w:pageBreakBefore"), PPR_ORDER)
+            self.pending_break = False
+        if self.block_indent is not None:
+            put(ppr, el("w:ind", left=twips(self.block_indent), firstLine=0), PPR_ORDER)
+        self.p = self.target = p
+        if self.note_mark is not None:  # the first paragraph of a note starts with its mark
+            mark, self.note_mark = self.note_mark, None
+            mark()
+        return p
+
+    def run(self, text: str, rstyle: str | None = None, fmt: Fmt | None = None, face: FontFace | None = None):
+        """Append a run of ``text`` to the current target with the formatting in force
+        (``face``: a fallback font for characters the style's own fonts lack)."""
+        fmt = fmt or self.fmt
+        r = el("w:r")
+        rpr = el("w:rPr")
+        style_id = rstyle or fmt.rstyle
+        if style_id:
+            put(rpr, el("w:rStyle", val=style_id), RPR_ORDER)
+        fonts = {"hint": "eastAsia"} if self.setup.cjk else {}  # ambiguous marks (“ ” — …) take the
+        if face is not None:  # East Asian font in a CJK document, as Word's IME does
+            fonts |= {slot: face.family for slot in ("ascii", "hAnsi", "eastAsia", "cs")}
+        if fonts:
+            put(rpr, el("w:rFonts", **fonts), RPR_ORDER)
+        if fmt.bold:
+            put(rpr, el("w:b"), RPR_ORDER)
+            put(rpr, el("w:bCs"), RPR_ORDER)
+        if fmt.italic:
+            put(rpr, el("w:i"), RPR_ORDER)
+            put(rpr, el("w:iCs"), RPR_ORDER)
+        if fmt.strike:
+            put(rpr, el("w:strike"), RPR_ORDER)
+        if fmt.vert:
+            put(rpr, el("w:vertAlign", val=fmt.vert), RPR_ORDER)
+        if len(rpr):
+            r.append(rpr)
+        r.text = text  # python-docx writes \t as w:tab, \n as w:br and keeps spaces
+        self.target.append(r)
+        return r
+
+    def text(self, text: str | None) -> None:
+        """Model text as runs; newlines and tabs in mixed content are layout: one space."""
+        if text:
+            text = _LAYOUT_SPACE.sub(" ", text)
+            for segment, face in self.by_font(text):
+                self.run(segment, face=face)
+
+    def by_font(self, text: str) -> list[tuple[str, FontFace | None]]:
+        """Split text where the paragraph role's fonts lack a character: those characters take
+        the style's first fallback font that has them (HanaMin for 𠀀), as in the PDF."""
+        own = (charset(self.para_role.fonts.cjk), charset(self.para_role.fonts.latin))
+        if all(c in INVISIBLE or ord(c) in own[0] or ord(c) in own[1] for c in text):
+            return [(text, None)]
+        out: list[tuple[str, FontFace | None]] = []
+        for c in text:
+            drawn = c in INVISIBLE or ord(c) in own[0] or ord(c) in own[1]
+            face = None if drawn else face_for(c, self.setup.style.fallback)
+            if out and out[-1][1] == face:
+                out[-1] = (out[-1][0] + c, face)
+            else:
+                out.append((c, face))
+        return out
+
+    def empty_run(self, child: str) -> None:
+        """A run holding only ``child`` (``w:tab``, ``w:br``)."""
+        r = el("w:r")
+        r.append(el(child))
+        self.target.append(r)
+
+    # ----- bookmarks -------------------------------------------------------------------------
+
+    def mark(self, name: str) -> None:
+        """A (zero-length) bookmark at the current position, the target of internal links."""
+        self.bookmarks_made += 1
+        self.p.append(el("w:bookmarkStart", id=self.bookmarks_made, name=name))
+        self.p.append(el("w:bookmarkEnd", id=self.bookmarks_made))
+
+    def anchor(self, node: etree._Element) -> None:
+        """Bookmark the current paragraph with the element's id, if it has one."""
+        ident = node.get("id")
+        if ident:
+            self.mark(self.setup.bookmarks[ident])
+
+    # ----- scopes ----------------------------------------------------------------------------
+
+    @contextmanager
+    def styled(self, **changes):
+        """Character formatting for the inlines visited inside the block."""
+        old, self.fmt = self.fmt, replace(self.fmt, **changes)
+        try:
+            yield
+        finally:
+            self.fmt = old
+
+    @contextmanager
+    def block(self, key: str, indent: float | None = None):
+        """The paragraph style (and list-continuation indent) of <p> inside the block."""
+        old = self.block_style, self.block_indent
+        self.block_style, self.block_indent = key, indent
+        try:
+            yield
+        finally:
+            self.block_style, self.block_indent = old
+
+
+def name_bookmarks(doc: etree._Element) -> dict[str, str]:
+    """Word bookmark names for every model id: letters, digits and _ only, at most 40 long."""
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for node in doc.iter():
+        ident = node.get("id") if isinstance(node.tag, str) else None
+        if not ident:
+            continue
+        name = re.sub(r"[^0-9A-Za-z_]", "_", ident)
+        name = (name if name[:1].isalpha() else "b" + name)[:40]
+        base, n = name, 1
+        while name in used:
+            n += 1
+            name = f"{base[:36]}_{n}"
+        used.add(name)
+        names[ident] = name
+    return names
