@@ -195,6 +195,12 @@ class DocxTranslator(Visitor):
         if blocks and tag_of(blocks[0]) == "p":
             self._inlines(blocks[0])
             blocks = blocks[1:]
+        elif blocks and tag_of(blocks[0]) == "section":  # an item that starts with a heading:
+            section = blocks[0]  # the numbered paragraph is that heading (as pandoc's DOCX has it)
+            ppr.style = self.setup.ids[f"heading-{min(int(section.get('level', '1')), 6)}"]
+            self.out.anchor(section)
+            self.visit(child(section, "heading"))
+            blocks = [c for c in children(section) if tag_of(c) != "heading"] + blocks[1:]
         with self.out.block("list-continue", left):
             for b in blocks:
                 self.visit(b)
