@@ -56,10 +56,11 @@ def test_unique_identifiers_count_like_pandoc():
 
 
 def test_headings_get_pandoc_ids_and_attributes_are_honoured():
-    doc, _ = md("# Title\n\n## Intro\n\n## Intro\n\n## Custom one {#mine .unnumbered}\n\n## 33\n\n"
+    doc, _ = md("# Title {#top}\n\n## Intro\n\n## Intro\n\n## Custom one {#mine .unnumbered}\n\n## 33\n\n"
                 "## Later {#intro}\n")
     assert sections(doc) == [("intro-1", "Intro"), ("intro-2", "Intro"), ("mine", "Custom one"),
                              ("section", "33"), ("intro", "Later")]  # a given id is taken first
+    assert doc.findtext(model.q("title")) == "Title"
 
 
 def test_a_link_to_a_heading_resolves_and_a_missing_one_is_text_with_a_line(tmp_path):

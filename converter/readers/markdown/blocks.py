@@ -55,7 +55,7 @@ class BlockBuilder(InlineBuilder):
     def heading(self, node: SyntaxTreeNode, heading: etree._Element, section: etree._Element) -> None:
         """The heading's words, and the id its {#id} attribute gives (pandoc's heading attributes)."""
         inline = node.children[0]
-        ident = _take_attributes(inline)
+        ident = take_attributes(inline)
         self.inlines(inline, heading, line_of(node))
         at_line(section, line_of(node))
         if ident is None:
@@ -218,7 +218,7 @@ def _words(el: etree._Element) -> str:
     return "".join(parts)
 
 
-def _take_attributes(inline: SyntaxTreeNode) -> str | None:
+def take_attributes(inline: SyntaxTreeNode) -> str | None:
     """Remove a trailing {#id .class} from a heading's inline content; the id it gives, if any."""
     last = inline.children[-1] if inline.children else None
     if last is None or last.type != "text":
