@@ -263,3 +263,16 @@ def test_the_extensions_fixture_builds_everywhere_with_its_words(tmp_path):
         assert "☐" in text and "☒" in text, name
         assert "comment" not in text, name
     assert "e^{i\\pi}+1=0" in pdf.replace(" ", "") or "e^{i\\pi}+1=0" in pdf
+
+
+def test_html_anchors_and_links():
+    """<a id> before a heading (as books written for mdBook have them) names that heading;
+    <a name> inside a section names the section; <a href> is a link, its scheme filtered."""
+    doc, warnings = md("# T\n\nSee [a](#old-name), [b](#inside), <a href=\"https://x.org\">raw</a> and "
+                       "<a href=\"javascript:x()\">bad</a>.\n\n<a id=\"old-name\"></a>\n\n## New name\n\n"
+                       "Text <a name=\"inside\"></a> here.\n")
+    assert [(link.get("href"), model.plain_text(link)) for link in find(doc, "link")] == [
+        ("#new-name", "a"), ("#new-name", "b"), ("https://x.org", "raw")]
+    assert "bad" in model.plain_text(doc) and "<a" not in model.plain_text(doc)
+    assert len(find(doc, "p")) == 2  # the anchor's own paragraph is no paragraph
+    assert [w.line for w in warnings] == [3]

@@ -14,7 +14,7 @@ from ... import model
 from ...model import new
 from ..decode import read_text
 from ..report_patterns import detect_lang
-from .blocks import BlockBuilder, assign_heading_ids, line_of, take_attributes
+from .blocks import BlockBuilder, assign_heading_ids, follow_anchors, line_of, take_attributes
 from .inline import at_line
 from .front_matter import FrontMatter, as_text, language_tag, names, read_front_matter
 from .parser import check_nesting, make_parser
@@ -105,6 +105,7 @@ class _Document(BlockBuilder):
         body = new("body", parent=doc)
         self.flow(blocks, body)
         assign_heading_ids(doc)
+        follow_anchors(doc, self.anchors)
         doc.set(model.XML_LANG, self.lang or detect_lang(model.plain_text(doc)))
         if front.get("style"):
             doc.set("style", as_text(front.get("style")))

@@ -47,6 +47,9 @@ class BlockBuilder(InlineBuilder):
                 while open_[-1][0] >= level:
                     open_.pop()
                 sec = new("section", parent=open_[-1][1], level=str(level), runin="false")
+                for name in self.pending_anchors:  # <a id="…"></a> just before this heading
+                    self.anchors.setdefault(name, sec)
+                self.pending_anchors.clear()
                 self.heading(node, new("heading", parent=sec), sec)
                 open_.append((level, sec))
             else:
@@ -119,7 +122,10 @@ class BlockBuilder(InlineBuilder):
         if len(only) == 1 and only[0].type == "image":
             self.figure(only[0], parent)
         else:
-            self.inlines(inline, new("p", parent=parent), line_of(node))
+            p = new("p", parent=parent)
+            self.inlines(inline, p, line_of(node))
+            if not len(p) and not (p.text or "").strip():  # only comments or anchors: no paragraph
+                parent.remove(p)
 
     def list(self, node: SyntaxTreeNode, parent: etree._Element) -> None:
         kind = node.type
@@ -206,6 +212,18 @@ def assign_heading_ids(doc: etree._Element) -> None:
     for sec in doc.iter(model.q("section")):
         if not sec.get("id"):
             sec.set("id", unique_identifier(pandoc_identifier(_words(model.child(sec, "heading"))), taken))
+
+
+def follow_anchors(doc: etree._Element, anchors: dict[str, etree._Element]) -> None:
+    """Links to an HTML anchor (``#name`` of an ``<a id>``) go to the section it belongs to."""
+    from urllib.parse import unquote
+
+    ids = {el.get("id") for el in doc.iter() if isinstance(el.tag, str) and el.get("id")}
+    for link in doc.iter(model.q("link")):
+        href = link.get("href", "")
+        name = unquote(href[1:]) if href.startswith("#") else None
+        if name and name not in ids and name in anchors:
+            link.set("href", "#" + anchors[name].get("id"))
 
 
 def _words(el: etree._Element) -> str:

@@ -26,6 +26,9 @@ class InlineBuilder:
 
     def __init__(self) -> None:
         self.warned: set[str] = set()  # kinds of warnings given once per document
+        self.anchors: dict[str, etree._Element] = {}  # HTML anchor name → the section it names
+        self.pending_anchors: list[str] = []  # anchors waiting for the next heading
+        self.in_html_block = False
 
     # --- hooks the block builder provides -----------------------------------------------
     def image(self, node: SyntaxTreeNode, parent: etree._Element) -> None:
@@ -81,17 +84,29 @@ class InlineBuilder:
     # --- links ---------------------------------------------------------------------------
     def link(self, node: SyntaxTreeNode, el: etree._Element, line: int | None) -> None:
         """A link whose address may be followed; any other keeps its text, with a warning."""
-        href = str(node.attrs.get("href", ""))
+        link = self.link_to(str(node.attrs.get("href", "")), el, line)
+        self.inlines(node, el if link is None else link, line)
+
+    def link_to(self, href: str, el: etree._Element, line: int | None) -> etree._Element | None:
+        """A new link element in el, or None (and a warning) when the address may not be followed."""
         uri = as_uri(href) if followable(href) else None
         if uri is None:
             why = ("only http, https, mailto and tel addresses, relative ones and #ids are followed"
                    if not followable(href) else "it cannot be written as an address")
             warn(f"link to {href!r}: {why}; printed as text", line)
-            self.inlines(node, el, line)
-            return
+            return None
         link = new("link", parent=el, href=uri)
         at_line(link, line)  # transforms name the line of a link that goes nowhere
-        self.inlines(node, link, line)
+        return link
+
+    def anchor(self, name: str, where: etree._Element) -> None:
+        """An HTML anchor (<a id>): links to it go to the section it is in, or, in a raw HTML
+        block of its own, to the heading that follows it."""
+        section = None if self.in_html_block else next(where.iterancestors(model.q("section")), None)
+        if section is None:
+            self.pending_anchors.append(name)
+        else:
+            self.anchors.setdefault(name, section)
 
     # --- math ------------------------------------------------------------------------------
     def math(self, tex: str, el: etree._Element, line: int | None, display: str | None = None) -> None:
@@ -101,16 +116,17 @@ class InlineBuilder:
 
     # --- raw HTML --------------------------------------------------------------------------
     def html(self, tag: Tag, stack: list[tuple[etree._Element, str | None]], line: int | None) -> None:
-        """One piece of raw HTML, inside the marks it opened before (``stack``)."""
+        """One piece of raw HTML, inside the marks it opened before (``stack``: the element
+        text goes to, and the HTML tag that opened it)."""
         target = stack[-1][0]
         if tag.kind == "comment":
             return
-        if tag.kind == "open" and tag_of(target) != "code":
-            stack.append((new(tag.name, parent=target) if tag.name else target, tag.name))
-        elif tag.kind == "open":
-            stack.append((target, tag.name))  # a mark inside code: its words only
-        elif tag.kind == "close" and any(name == tag.name for _, name in stack[1:]):
-            while stack[-1][1] != tag.name:
+        if tag.anchor:
+            self.anchor(tag.anchor, target)
+        if tag.kind == "open":
+            stack.append((self._opened(tag, target, line), tag.tag))
+        elif tag.kind == "close" and any(name == tag.tag for _, name in stack[1:]):
+            while stack[-1][1] != tag.tag:
                 stack.pop()
             stack.pop()
         elif tag.kind == "empty" and tag.name == "br":
@@ -124,15 +140,26 @@ class InlineBuilder:
             model.append_text(target, tag.source)
             self.once("html", f"raw HTML is kept as text, never executed (first: {tag.source[:40]!r})", line)
 
+    def _opened(self, tag: Tag, target: etree._Element, line: int | None) -> etree._Element:
+        """Where the text after an opening tag goes: a new mark, a link, or the same place."""
+        if tag_of(target) == "code" or tag_of(target) == "link" and tag.href is not None:
+            return target  # inside code only words; links do not nest
+        if tag.href is not None:
+            link = self.link_to(tag.href, target, line) if tag.href else None
+            return target if link is None else link
+        return new(tag.name, parent=target) if tag.name else target
+
     def html_block(self, content: str, parent: etree._Element, line: int | None) -> None:
         """A raw HTML block: its text and the marks the model knows, as a paragraph."""
         p = new("p", parent=parent)
         stack: list[tuple[etree._Element, str | None]] = [(p, None)]
+        self.in_html_block = True
         for piece in pieces(content.strip("\n")):
             if isinstance(piece, Tag):
                 self.html(piece, stack, line)
             else:
                 model.append_text(stack[-1][0], piece)
+        self.in_html_block = False
         if not model.plain_text(p).strip() and not len(p):
             parent.remove(p)  # comments only
         elif p.text:
