@@ -203,8 +203,9 @@ class BlockTranslator(Visitor):
         start = int(el.get("start", "1"))
         for n, item in enumerate(el.iterfind(q("item")), start=start):
             marker = f"{n}. " if el.get("type") == "ordered" else "• "
-            if item.get("checked") is not None:  # a task: its box, checked or not
-                marker += "☒ " if item.get("checked") in ("true", "1") else "☐ "
+            if item.get("checked") is not None:  # a task: its box, checked or not, is the bullet
+                box = "☒ " if item.get("checked") in ("true", "1") else "☐ "
+                marker = marker + box if el.get("type") == "ordered" else box
             for k, block in enumerate(children(item)):
                 if tag_of(block) == "list":
                     self.visit_list(block, depth + 1)

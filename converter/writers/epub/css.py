@@ -255,6 +255,10 @@ def _fixed_rules(sides) -> Rules:
         ("a.noteref", {"vertical-align": "super", "font-size": "0.75em", "line-height": "0",
                        "text-decoration": "none"}),
         ("a.backlink", {"text-decoration": "none", f"margin-{sides[3]}": "0.5em"}),
+        ("li.task", {"list-style-type": "none"}),  # the box is the item's marker
+        ("dt", {"font-weight": "bold"}),
+        ("dd", {f"margin-{sides[3]}": "2em"}),
+        ("code.math.display", {"display": "block", "text-align": "center", "text-indent": "0"}),
     ]
 
 
