@@ -227,10 +227,12 @@ def follow_anchors(doc: etree._Element, anchors: dict[str, etree._Element]) -> N
 
 
 def _words(el: etree._Element) -> str:
-    """An element's text without its footnotes (pandoc's stringify leaves notes out)."""
+    """An element's text without its footnotes, images by their alt text (pandoc's stringify)."""
     parts = [el.text or ""]
     for c in el:
-        if isinstance(c.tag, str) and tag_of(c) != "footnote":
+        if tag_of(c) == "image":
+            parts.append(c.get("alt") or "")
+        elif isinstance(c.tag, str) and tag_of(c) != "footnote":
             parts.append(_words(c))
         parts.append(c.tail or "")
     return "".join(parts)
