@@ -276,3 +276,17 @@ def test_html_anchors_and_links():
     assert "bad" in model.plain_text(doc) and "<a" not in model.plain_text(doc)
     assert len(find(doc, "p")) == 2  # the anchor's own paragraph is no paragraph
     assert [w.line for w in warnings] == [3]
+
+
+def test_link_titles_are_kept_and_shown(tmp_path):
+    import zipfile
+
+    doc, _ = md('# T\n\n[site](https://x.org "The site") and [ref]\n\n[ref]: https://y.org "Ref title"\n')
+    assert [link.get("title") for link in find(doc, "link")] == ["The site", "Ref title"]
+    src = tmp_path / "titles.md"
+    src.write_text('# T\n\n[site](https://x.org "The site")\n', encoding="utf-8")
+    build(src, tmp_path, ["docx", "epub"])
+    with zipfile.ZipFile(tmp_path / "titles.docx") as z:
+        assert 'w:tooltip="The site"' in z.read("word/document.xml").decode()
+    with zipfile.ZipFile(tmp_path / "titles.epub") as z:
+        assert any('title="The site"' in z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))

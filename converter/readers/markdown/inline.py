@@ -85,6 +85,8 @@ class InlineBuilder:
     def link(self, node: SyntaxTreeNode, el: etree._Element, line: int | None) -> None:
         """A link whose address may be followed; any other keeps its text, with a warning."""
         link = self.link_to(str(node.attrs.get("href", "")), el, line)
+        if link is not None and node.attrs.get("title"):
+            link.set("title", str(node.attrs["title"]))
         self.inlines(node, el if link is None else link, line)
 
     def link_to(self, href: str, el: etree._Element, line: int | None) -> etree._Element | None:

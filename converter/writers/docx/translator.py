@@ -326,6 +326,8 @@ class DocxTranslator(Visitor):
             link.set(qn("w:anchor"), self.setup.bookmarks.get(href[1:], href[1:]))
         else:
             link.set(qn("r:id"), self.out.part.relate_to(href, RT.HYPERLINK, is_external=True))
+        if node.get("title"):  # shown when the pointer rests on the link
+            link.set(qn("w:tooltip"), node.get("title"))
         link.set(qn("w:history"), "1")
         self.out.target.append(link)
         outer, self.out.target, self.in_link = self.out.target, link, True

@@ -304,7 +304,7 @@ class XhtmlTranslator(Visitor):
         if target is None:
             self.inlines(el, h(out, "span", class_="link"))
         else:
-            self.inlines(el, h(out, "a", href=target))
+            self.inlines(el, h(out, "a", href=target, title=el.get("title")))
 
     def _link_target(self, href: str) -> str | None:
         if href.startswith("#"):
