@@ -290,3 +290,34 @@ def test_link_titles_are_kept_and_shown(tmp_path):
         assert 'w:tooltip="The site"' in z.read("word/document.xml").decode()
     with zipfile.ZipFile(tmp_path / "titles.epub") as z:
         assert any('title="The site"' in z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+
+
+# --- any mixture of the constructs: a valid model or an error with a line, never a crash --------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PIECES = ["word", " ", "\n", "\n\n", "# ", "## ", "> ", "- ", "1. ", "- [ ] ", "- [x] ", "  ", "*", "**", "~~",
+          "~", "^", "`", "$", "$$", "[", "]", "(", ")", "(#word)", "(https://x.org/#a#b)", "(javascript:x)",
+          "{#id}", "^[note]", "[^1]", "\n[^1]: n\n", ":", "\n: ", "<b>", "</b>", "<sup>", "</sup>", "<kbd>",
+          "</kbd>", "<br>", "<!-- c -->", "<div>", "</div>", "<a id=\"word\">", "<a href=\"#word\">", "</a>",
+          "\"", "'", "--", "...", "|", "\n|---|\n", "---\n", "```\n", "\\", "&amp;", "中文", "é"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_any_mixture_reads_into_a_valid_model(pieces):
+    text = "".join(pieces)
+    try:
+        with collecting():
+            doc = parse_markdown(text, MD, fallback_title="fallback")
+    except InputError as e:  # allowed: an error a user can act on, with its line
+        assert e.line is not None or "front matter" in e.message, e.message
+        return
+    model.validate(doc)
+    from converter.transforms.ids import assign_ids
+    from converter.transforms.links import check_internal_links
+
+    with collecting():
+        assign_ids(doc)
+        check_internal_links(doc)
+    model.validate(doc)

@@ -74,6 +74,9 @@ class InlineBuilder:
             model.append_text(el, node.content or plain(node))
 
     def _break(self, children: list, k: int, el: etree._Element) -> None:
+        if tag_of(el) == "code":  # inside <code>/<kbd>: code holds text only
+            model.append_text(el, " ")
+            return
         if children[k].type == "hardbreak":
             new("br", parent=el)
             return
