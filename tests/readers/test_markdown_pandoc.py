@@ -321,3 +321,9 @@ def test_any_mixture_reads_into_a_valid_model(pieces):
         assign_ids(doc)
         check_internal_links(doc)
     model.validate(doc)
+
+
+def test_heading_attributes_after_closing_hashes_and_before_smart_dashes():
+    doc, warnings = md("# T\n\n### Extension: `tagging` ### {#extension--tagging}\n\n## A -- b\n")
+    assert sections(doc) == [("extension--tagging", "Extension: tagging"), ("a-b", "A – b")]
+    assert warnings == []

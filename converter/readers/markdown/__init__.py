@@ -14,7 +14,7 @@ from ... import model
 from ...model import new
 from ..decode import read_text
 from ..report_patterns import detect_lang
-from .blocks import BlockBuilder, assign_heading_ids, follow_anchors, line_of, take_attributes
+from .blocks import BlockBuilder, assign_heading_ids, follow_anchors, line_of
 from .inline import at_line
 from .front_matter import FrontMatter, as_text, language_tag, names, read_front_matter
 from .parser import check_nesting, make_parser
@@ -96,7 +96,6 @@ class _Document(BlockBuilder):
         elif blocks and blocks[0].type == "heading" and blocks[0].tag == "h1":
             first = blocks.pop(0)
             at_line(title, line_of(first))
-            take_attributes(first.children[0])  # the title has no id to give: {#id} is not its text
             self.inlines(first.children[0], title, line_of(first))
         else:
             title.text = fallback_title

@@ -2,7 +2,6 @@
 quotes, tables, definition lists, code, math, figures and footnotes."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,8 +18,6 @@ if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
 
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
-# pandoc's heading attributes at the end of a heading: {#id .class key=value} or {-}
-_ATTRS = re.compile(r"\s*\{((?:\s*(?:#[^\s{}]+|\.[^\s{}]+|[\w-]+=(?:\"[^\"]*\"|[^\s{}]*)|-))+)\s*\}\s*$")
 
 
 class BlockBuilder(InlineBuilder):
@@ -58,7 +55,7 @@ class BlockBuilder(InlineBuilder):
     def heading(self, node: SyntaxTreeNode, heading: etree._Element, section: etree._Element) -> None:
         """The heading's words, and the id its {#id} attribute gives (pandoc's heading attributes)."""
         inline = node.children[0]
-        ident = take_attributes(inline)
+        ident = node.attrs.get("id")  # from {#id} (parser.heading_attributes)
         self.inlines(inline, heading, line_of(node))
         at_line(section, line_of(node))
         if ident is None:
@@ -236,19 +233,6 @@ def _words(el: etree._Element) -> str:
             parts.append(_words(c))
         parts.append(c.tail or "")
     return "".join(parts)
-
-
-def take_attributes(inline: SyntaxTreeNode) -> str | None:
-    """Remove a trailing {#id .class} from a heading's inline content; the id it gives, if any."""
-    last = inline.children[-1] if inline.children else None
-    if last is None or last.type != "text":
-        return None
-    m = _ATTRS.search(last.content)
-    if not m:
-        return None
-    last.token.content = last.content[:m.start()]
-    ids = re.findall(r"(?:^|\s)#([^\s{}]+)", m.group(1))
-    return ids[-1] if ids else None
 
 
 def line_of(node: SyntaxTreeNode) -> int | None:

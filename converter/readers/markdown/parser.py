@@ -37,6 +37,7 @@ def make_parser(smart: bool, with_front_matter: bool = True) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"linkify": False, "typographer": smart, "tasklists": True,
                                    "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
+    md.core.ruler.after("inline", "heading_attributes", heading_attributes)
     if smart:
         md.enable("smartquotes")
         md.core.ruler.before("smartquotes", "dashes", _dashes)
@@ -64,6 +65,29 @@ def check_nesting(tokens: list[Token]) -> None:
             line = token.map[0] + 1 if token.map else None
             raise InputError(f"lists and quotes nest deeper than {MAX_NESTING} levels here; "
                              f"the converter reads no deeper (flatten the nesting)", line=line)
+
+
+# pandoc's heading attributes at the end of a heading: {#id .class key=value} or {-}, after
+# optional closing hashes (## Title ## {#id})
+_ATTRS = re.compile(r"(?:\s+#+)?\s*\{((?:\s*(?:#[^\s{}]+|\.[^\s{}]+|[\w-]+=(?:\"[^\"]*\"|[^\s{}]*)|-))+)\s*\}\s*$")
+_IDENT = re.compile(r"(?:^|\s)#([^\s{}]+)")
+
+
+def heading_attributes(state: StateCore) -> None:
+    """Take a trailing {#id .class} off every heading's text (before smart punctuation can touch
+    it); the id goes to the heading_open token's ``id`` attribute."""
+    tokens = state.tokens
+    for k, tok in enumerate(tokens):
+        if tok.type != "heading_open" or k + 1 >= len(tokens) or not tokens[k + 1].children:
+            continue
+        last = tokens[k + 1].children[-1]
+        m = _ATTRS.search(last.content) if last.type == "text" else None
+        if not m:
+            continue
+        last.content = last.content[:m.start()].rstrip()
+        ids = _IDENT.findall(m.group(1))
+        if ids:
+            tok.attrSet("id", ids[-1])
 
 
 # pandoc's smart extension: --- em dash, -- en dash, ... ellipsis (markdown-it's own
