@@ -1,6 +1,6 @@
-"""Model → PDF blocks: paragraphs of styled spans, tables, images, rules, page breaks.
+"""Model → blocks: paragraphs of styled spans, tables, images, rules, page breaks.
 
-The translator decides *what* is set in which role; pdf_layout decides *where*.
+The translator decides *what* is set in which role; paginate decides *where*.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from lxml import etree
 
 from ..model import child, children, q, tag_of, text_positions
 from ..model.outline import heading_label
-from ..model.images import resolve_image
+from ..model.images import ImageInfo, read_image, resolve_image
 from ..model.visitor import Visitor
 from ..style import ResolvedStyle, Role
 
@@ -25,6 +25,8 @@ class Span:
     #: where the text starts among the model's non-whitespace characters (None: generated text)
     offset: int | None = None
     anchor: str | None = None  # a link destination at the span's first character
+    subscript: bool = False
+    strike: bool = False  # a line through the text
 
 
 @dataclass
@@ -48,6 +50,7 @@ class ImageBlock:
     path: Path
     alt: str
     role: Role
+    info: ImageInfo  # its type, pixels and printed size
 
 
 @dataclass
@@ -114,10 +117,8 @@ class BlockTranslator(Visitor):
 
     def visit_document(self, el):
         for c in children(el):
-            self.visit(c)
-
-    def visit_meta(self, el):
-        pass
+            if tag_of(c) != "meta":  # not on the pages: painters write it as metadata
+                self.visit(c)
 
     def _simple(self, el, role_name: str, **kw) -> Para:
         role = self.style.role(role_name)
@@ -160,7 +161,11 @@ class BlockTranslator(Visitor):
 
     def visit_p(self, el, role: Role | None = None):
         role = role or self.style.role("body")
-        self._add(Para(self.inlines(el, _Inline(role)), role))
+        kids = children(el)
+        display = (len(kids) == 1 and tag_of(kids[0]) == "math" and kids[0].get("display") == "block"
+                   and not (el.text or "").strip() and not (kids[0].tail or "").strip())
+        self._add(Para(self.inlines(el, _Inline(role)), role,  # a formula of its own: centred
+                       align="center" if display else None, first_indent=0.0 if display else None))
 
     # --- closing ----------------------------------------------------------------------
     def visit_closing(self, el):
@@ -277,7 +282,8 @@ class BlockTranslator(Visitor):
 
     def _image(self, img) -> None:
         path = resolve_image(img.get("src"), self.base_dir, img.sourceline)
-        self.blocks.append(ImageBlock(path, img.get("alt", ""), self.style.role("caption")))
+        info = read_image(path, img.get("src"), img.sourceline)
+        self.blocks.append(ImageBlock(path, img.get("alt", ""), self.style.role("caption"), info))
 
     def visit_quote(self, el):
         for c in children(el):
@@ -329,12 +335,13 @@ class BlockTranslator(Visitor):
             return self.inlines(c, _Inline(self.style.variant(ctx.role, italic=True), ctx.link))
         if tag == "strong":
             return self.inlines(c, _Inline(self.style.variant(ctx.role, bold=True), ctx.link))
-        if tag in ("strike", "sub"):  # the words, unmarked (the layout stage will mark them)
-            return self.inlines(c, ctx)
-        if tag == "sup":
+        if tag in ("strike", "sub", "sup"):
             spans = self.inlines(c, ctx)
             for s in spans:
-                s.superscript = True
+                if tag == "strike":
+                    s.strike = True
+                elif s.text != "\n":
+                    s.superscript, s.subscript = tag == "sup", tag == "sub"
             return spans
         if tag in ("code", "math"):  # math: its TeX source, set as code
             code = replace(self.style.role("code"), size=ctx.role.size)
@@ -354,7 +361,7 @@ class BlockTranslator(Visitor):
         if tag == "image":
             self._after_para.append(c)
             return []
-        raise NotImplementedError(f"PDF writer cannot render inline <{tag}>")
+        raise NotImplementedError(f"the layout cannot set inline <{tag}>")
 
     def _add(self, para: Para) -> None:
         self.blocks.append(para)
@@ -362,10 +369,15 @@ class BlockTranslator(Visitor):
         for img in pending:
             self._image(img)
 
-    # elements only met inside others (handled by their parents) still count as handled
-    visit_heading = visit_number = visit_lead = visit_em = visit_strong = visit_code = None
-    visit_link = visit_br = visit_footnote = visit_image = visit_caption = visit_label = None
-    visit_attachment = visit_issuer = visit_date = visit_thead = visit_tbody = visit_row = None
-    visit_cell = visit_author = visit_subject = visit_keyword = visit_property = None
-    visit_strike = visit_sub = visit_sup = visit_math = visit_term = visit_definition = None
-
+    #: elements set by the element they are met in (and <meta>, which is no part of the pages:
+    #: painters read it with model.outline.metadata for the file's metadata)
+    rendered_elsewhere = {
+        "heading": "visit_section", "caption": "visit_figure",
+        "label": "visit_attachments", "attachment": "visit_attachments",
+        "issuer": "visit_signature", "date": "visit_signature",
+        "thead": "visit_table", "tbody": "visit_table", "row": "visit_table", "cell": "visit_table",
+        **{name: "_inline" for name in ("number", "lead", "em", "strong", "code", "link", "br", "footnote", "image",
+                                        "strike", "sub", "sup", "math")},
+        "term": "visit_deflist", "definition": "visit_deflist",
+        **{name: "converter.model.outline:metadata" for name in ("meta", "author", "subject", "keyword", "property")},
+    }

@@ -1,0 +1,1 @@
+"""Rules about characters that every stage shares (scripts and widths)."""
