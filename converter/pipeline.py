@@ -44,16 +44,18 @@ class BuildResult:
 def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._Element:
     """Read a source into a validated canonical model (transforms applied).
 
-    What the reader and the transforms warn about is added to ``diagnostics`` (with the file).
+    What the reader and the transforms warn about (through ``errors.warn``, or in a reader's
+    own ``diagnostics`` list, as the text reader keeps one) is added to ``diagnostics``, located
+    in the source.
     """
     with collecting() as found:
-        doc = _read(source)
+        doc, noticed = _read(source)
     if diagnostics is not None:
-        diagnostics += [replace(d, file=str(source)) for d in found]
+        diagnostics += [replace(d, file=d.file or str(source)) for d in noticed + found]
     return doc
 
 
-def _read(source: Path) -> etree._Element:
+def _read(source: Path) -> tuple[etree._Element, list[Diagnostic]]:
     reader = plugins.reader_for(source)
     if reader is None:
         known = ", ".join(sorted(plugins.source_suffixes()))
@@ -63,11 +65,15 @@ def _read(source: Path) -> etree._Element:
         doc = reader.read(source)
     except ConverterError as e:
         raise e.located(str(source))
+    noticed = list(getattr(reader, "diagnostics", []))
     model.validate(doc, str(source))
-    for name in plugins.names(plugins.TRANSFORMS):
-        plugins.load_callable(plugins.TRANSFORMS, name)(doc)
+    for _priority, _name, transform in plugins.transforms():  # in their declared order
+        try:
+            transform(doc)
+        except ConverterError as e:
+            raise e.located(str(source))
     model.validate(doc, str(source))
-    return doc
+    return doc, noticed
 
 
 def style_for(doc: etree._Element, requested: str | None) -> ResolvedStyle:

@@ -15,7 +15,6 @@ from ...model import new
 from ..decode import read_text
 from ..report_patterns import detect_lang
 from .blocks import BlockBuilder, assign_heading_ids, follow_anchors, line_of
-from .inline import at_line
 from .front_matter import FrontMatter, as_text, language_tag, names, read_front_matter
 from .parser import check_nesting, make_parser
 
@@ -95,7 +94,7 @@ class _Document(BlockBuilder):
             title.text = as_text(front.get("title"))
         elif blocks and blocks[0].type == "heading" and blocks[0].tag == "h1":
             first = blocks.pop(0)
-            at_line(title, line_of(first))
+            model.set_line(title, line_of(first))
             self.inlines(first.children[0], title, line_of(first))
         else:
             title.text = fallback_title

@@ -12,7 +12,7 @@ from ...errors import InputError, warn
 from ...model import new, tag_of
 from ...model.identifiers import is_ncname, pandoc_identifier, unique_identifier
 from ...model.images import resolve_image
-from .inline import InlineBuilder, at_line, plain
+from .inline import InlineBuilder, plain
 
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
@@ -57,7 +57,7 @@ class BlockBuilder(InlineBuilder):
         inline = node.children[0]
         ident = node.attrs.get("id")  # from {#id} (parser.heading_attributes)
         self.inlines(inline, heading, line_of(node))
-        at_line(section, line_of(node))
+        model.set_line(section, line_of(node))
         if ident is None:
             return
         if not is_ncname(ident):
@@ -82,7 +82,7 @@ class BlockBuilder(InlineBuilder):
         before = len(parent)
         self._block(node, parent)
         for el in parent[before:]:  # the element(s) this node became know their source line
-            at_line(el, line_of(node))
+            model.set_line(el, line_of(node))
 
     def _block(self, node: SyntaxTreeNode, parent: etree._Element) -> None:
         kind, line = node.type, line_of(node)
@@ -148,7 +148,7 @@ class BlockBuilder(InlineBuilder):
             section = new(part.type, parent=table)
             for tr in part.children:
                 row = new("row", parent=section)
-                at_line(row, line_of(tr))
+                model.set_line(row, line_of(tr))
                 for cell_node in tr.children:
                     cell = new("cell", parent=row)
                     align = (cell_node.attrs.get("style") or "").replace("text-align:", "").strip()

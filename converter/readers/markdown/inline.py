@@ -17,8 +17,6 @@ if TYPE_CHECKING:
 
 #: markdown-it inline node → the model element it becomes (its content is inline too)
 _WRAPPERS = {"em": "em", "strong": "strong", "s": "strike", "sub": "sub", "sup": "sup"}
-#: the most lines libxml2 keeps for an element (an unsigned short)
-_MAX_SOURCELINE = 65535
 
 
 class InlineBuilder:
@@ -101,7 +99,7 @@ class InlineBuilder:
             warn(f"link to {href!r}: {why}; printed as text", line)
             return None
         link = new("link", parent=el, href=uri)
-        at_line(link, line)  # transforms name the line of a link that goes nowhere
+        model.set_line(link, line)  # transforms name the line of a link that goes nowhere
         return link
 
     def anchor(self, name: str, where: etree._Element) -> None:
@@ -175,12 +173,6 @@ class InlineBuilder:
         if kind not in self.warned:
             self.warned.add(kind)
             warn(message, line)
-
-
-def at_line(el: etree._Element, line: int | None) -> None:
-    """Record the source line on a model element (later stages name it in their messages)."""
-    if line and line <= _MAX_SOURCELINE:
-        el.sourceline = line
 
 
 def plain(node: SyntaxTreeNode) -> str:
