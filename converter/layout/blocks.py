@@ -382,11 +382,21 @@ class BlockTranslator(Visitor):
         self.blocks.append(ImageBlock(path, img.get("alt", ""), self.style.role("caption"), info))
 
     def visit_quote(self, el):
+        before = len(self.blocks)
         for c in children(el):
             if tag_of(c) == "p":
                 self.visit_p(c, self.style.role("quote"))
             else:
                 self.visit(c)
+        if any(tag_of(a) == "quote" for a in el.iterancestors()):
+            # a quote inside a quote: one step further in, up to half the text width
+            step, limit = self.style.role("quote").size * 2, self.style.page.text_width / 2
+            for b in self.blocks[before:]:
+                if isinstance(b, Para):
+                    first = b.role.left_indent + b.role.first_line_indent if b.first_indent is None else b.first_indent
+                    rest = b.role.left_indent if b.rest_indent is None else b.rest_indent
+                    if rest + step <= limit:
+                        b.first_indent, b.rest_indent = first + step, rest + step
 
     def visit_codeblock(self, el):
         role = self.style.role("code")

@@ -51,3 +51,23 @@ def test_docx_uses_words_nine_levels_then_keeps_indenting(tmp_path):
     assert left == sorted(left) and left[9] > left[8]  # level ten still moves right of level nine
     page_width = document.sections[0].page_width - document.sections[0].left_margin - document.sections[0].right_margin
     assert max(left) * 635 < page_width  # twips → EMU: every level starts on the page
+
+
+def test_nested_quotes_step_in_until_half_the_width(tmp_path):
+    import pdfplumber
+
+    src = tmp_path / "quotes.md"
+    src.write_text("# Q\n\n" + "".join(">" * k + f" depth{k} words\n\n" for k in range(1, 41)), encoding="utf-8")
+    build(src, tmp_path / "out", ["pdf", "docx"])
+    with pdfplumber.open(tmp_path / "out" / "quotes.pdf") as pdf:
+        starts = {w["text"]: w["x0"] for p in pdf.pages for w in p.extract_words() if w["text"].startswith("depth")}
+        width = pdf.pages[0].width
+    xs = [starts[f"depth{k}"] for k in range(1, 41)]
+    assert xs[0] < xs[1] < xs[2] and xs == sorted(xs) and max(xs) < width / 2 + 72
+    document = docx.Document(str(tmp_path / "out" / "quotes.docx"))
+    lefts = []
+    for p in document.paragraphs:
+        if p.text.startswith("depth"):
+            ind = p._p.pPr.find(qn("w:ind"))
+            lefts.append(int(ind.get(qn("w:left"))) if ind is not None else 0)
+    assert lefts[0] < lefts[1] < lefts[2] and lefts == sorted(lefts)

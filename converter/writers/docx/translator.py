@@ -142,7 +142,14 @@ class DocxTranslator(Visitor):
         self._inlines(node)
 
     def visit_quote(self, node):
-        with self.out.block("quote", self.out.block_indent):
+        """Quote paragraphs; a quote inside a quote one step further in (up to half the text
+        width), so that nesting shows as the source has it."""
+        indent = self.out.block_indent
+        if any(tag_of(a) == "quote" for a in node.iterancestors()):
+            quote = self.setup.style.role("quote")
+            base = quote.left_indent if indent is None else indent
+            indent = min(base + 2 * quote.size, quote.left_indent + self.setup.style.page.text_width / 2)
+        with self.out.block("quote", indent):
             for c in children(node):
                 self.visit(c)
 
