@@ -67,16 +67,29 @@ def output_text(path: Path, fmt: str) -> str:
     raise ValueError(fmt)
 
 
+#: elements that end a word (blocks of XHTML, paragraphs, cells and breaks of WordprocessingML);
+#: text inside any other element runs on (foo<em>bar</em>baz is one word)
+_BREAKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th", "pre", "div", "br",
+           "blockquote", "figcaption", "caption", "aside", "section", "tc", "tab", "cr"}
+
+
 def _zip_text(path: Path, wanted) -> str:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-    parts = []
+    parts: list[str] = []
+
+    def walk(el) -> None:
+        gap = " " if isinstance(el.tag, str) and etree.QName(el).localname in _BREAKS else ""
+        parts.append(gap + (el.text or ""))
+        for c in el:
+            if isinstance(c.tag, str):
+                walk(c)
+            parts.append(c.tail or "")
+        parts.append(gap)
+
     with zipfile.ZipFile(path) as z:
         for name in sorted(z.namelist()):
             if wanted(name):
-                root = etree.fromstring(z.read(name), parser)
-                for el in root.iter():  # a space between elements: paragraphs must not run together
-                    parts.append((el.text or "") + " " if isinstance(el.tag, str) else "")
-                    parts.append((el.tail or "") + " " if el.tail else "")
+                walk(etree.fromstring(z.read(name), parser))
     return "".join(parts)
 
 
