@@ -46,16 +46,34 @@ def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._El
 
     What the reader and the transforms warn about (through ``errors.warn``, or in a reader's
     own ``diagnostics`` list, as the text reader keeps one) is added to ``diagnostics``, located
-    in the source.
-    """
-    with collecting() as found:
-        doc, noticed = _read(source)
+    in the source."""
+    got = read_source(source)
     if diagnostics is not None:
-        diagnostics += [replace(d, file=d.file or str(source)) for d in noticed + found]
-    return doc
+        diagnostics += got.diagnostics
+    return got.doc
 
 
-def _read(source: Path) -> tuple[etree._Element, list[Diagnostic]]:
+@dataclass
+class Read:
+    """A source read: its model, what the reader noticed, and where its images are."""
+
+    doc: etree._Element
+    diagnostics: list[Diagnostic]
+    #: the folder the model's image paths are relative to: the source's own folder, unless
+    #: the reader put the images elsewhere (a Word document's pictures come out of its package,
+    #: see the reader's ``resource_dir``)
+    resource_dir: Path
+
+
+def read_source(source: Path) -> Read:
+    """Read a source (as ``read``), keeping the reader's notes and resource folder."""
+    with collecting() as found:  # what the reader and the transforms warn about
+        got = _read_source(source)
+    got.diagnostics += [replace(d, file=d.file or str(source)) for d in found]
+    return got
+
+
+def _read_source(source: Path) -> Read:
     reader = plugins.reader_for(source)
     if reader is None:
         known = ", ".join(sorted(plugins.source_suffixes()))
@@ -65,7 +83,7 @@ def _read(source: Path) -> tuple[etree._Element, list[Diagnostic]]:
         doc = reader.read(source)
     except ConverterError as e:
         raise e.located(str(source))
-    noticed = list(getattr(reader, "diagnostics", []))
+    noticed = [replace(d, file=d.file or str(source)) for d in getattr(reader, "diagnostics", [])]
     model.validate(doc, str(source))
     for _priority, _name, transform in plugins.transforms():  # in their declared order
         try:
@@ -73,7 +91,8 @@ def _read(source: Path) -> tuple[etree._Element, list[Diagnostic]]:
         except ConverterError as e:
             raise e.located(str(source))
     model.validate(doc, str(source))
-    return doc, noticed
+    resources = getattr(reader, "resource_dir", None) or source.parent
+    return Read(doc, noticed, Path(resources).resolve())
 
 
 def style_for(doc: etree._Element, requested: str | None) -> ResolvedStyle:
@@ -158,8 +177,8 @@ def page_files(out_dir: Path, stem: str, suffix: str) -> list[Path]:
 
 def _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
            options) -> BuildResult:
-    found: list[Diagnostic] = []
-    doc = read(source, found)
+    got = read_source(source)
+    doc = got.doc
     try:
         resolved = style_for(doc, style)
     except StyleError as e:
@@ -167,9 +186,10 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
             raise e.located(str(source), doc.sourceline if doc.get("style") else None)
         raise
     plugins.check_style_settings(resolved)  # the writers' sections of the sheet, before any output
-    ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(), diagnostics=found,
+    ctx = BuildContext(name=str(source), base_dir=got.resource_dir,
                        source_date=source_date(metadata(doc).date),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
+    ctx.diagnostics += got.diagnostics
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
     check_glyphs(doc, resolved, source, ctx)
