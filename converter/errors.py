@@ -105,26 +105,34 @@ class Diagnostic:
         return f"{where}{self.level}: {self.message}"
 
 
-# Readers return only the model; what they find worth a warning on the way (a guessed encoding)
-# reaches the build through this collector, which pipeline.read() opens around each reader.
-_collector: ContextVar[list[Diagnostic] | None] = ContextVar("converter_diagnostics", default=None)
+# --- warnings from readers and transforms ------------------------------------------------
+# Readers and transforms have no build context (their signatures stay ``read(path)`` and
+# ``transform(doc)``, so that plug-ins stay simple); what they warn about (a guessed encoding, a
+# broken internal link) is collected by the pipeline around the read, which adds the file name
+# and hands the list to the build.
+_collected: ContextVar[list[Diagnostic] | None] = ContextVar("converter_diagnostics", default=None)
+
+
+def warn(message: str, line: int | None = None) -> None:
+    """A warning about the document being read (see report)."""
+    report(Diagnostic("warning", message, None, line))
 
 
 @contextmanager
 def collecting() -> Iterator[list[Diagnostic]]:
-    """Collect the diagnostics that report() hands in while the block runs."""
+    """Collect the diagnostics that report() and warn() hand in while the block runs."""
     found: list[Diagnostic] = []
-    token = _collector.set(found)
+    token = _collected.set(found)
     try:
         yield found
     finally:
-        _collector.reset(token)
+        _collected.reset(token)
 
 
 def report(diagnostic: Diagnostic) -> None:
     """Hand a diagnostic to the build that is running; outside one, a Python warning (never silent)."""
-    found = _collector.get()
+    found = _collected.get()
     if found is None:
-        warnings.warn(str(diagnostic), stacklevel=2)
+        warnings.warn(str(diagnostic), stacklevel=3)
     else:
         found.append(diagnostic)

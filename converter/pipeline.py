@@ -47,8 +47,9 @@ class BuildResult:
 def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._Element:
     """Read a source into a validated canonical model (transforms applied).
 
-    What the reader noticed is added to ``diagnostics`` (see read_source); without a list, each
-    becomes a Python warning (never silent)."""
+    What the reader and the transforms warn about (errors.warn/report, or a reader's own
+    ``diagnostics`` list, as the text reader keeps one) is added to ``diagnostics``, located in
+    the source; without a list, each becomes a Python warning (never silent)."""
     got = read_source(source)
     for diagnostic in got.diagnostics:
         if diagnostics is None:
@@ -73,27 +74,28 @@ class Read:
 def read_source(source: Path) -> Read:
     """Read a source (as ``read``), keeping the reader's notes and resource folder.
 
-    What the reader noticed, located in the source: what it kept in a ``diagnostics`` list of
-    its own (the text reader does), and what was reported on the way through errors.report()
-    (decode.py's guessed encodings: helpers deep in a reader have no list at hand)."""
+    What the reader and the transforms noticed, located in the source: what the reader kept in a
+    ``diagnostics`` list of its own (the text reader does), and what was reported on the way
+    through errors.warn()/report() (decode.py's guessed encodings, a broken internal link:
+    helpers deep in a reader and transforms have no list at hand)."""
     reader = plugins.reader_for(source)
     if reader is None:
         known = ", ".join(sorted(plugins.source_suffixes()))
         raise InputError(f"no reader for {source.suffix or 'files without a suffix'} (readers take: {known})",
                          str(source))
-    try:
-        with collecting() as found:
-            doc = reader.read(source)
-    except ConverterError as e:
-        raise e.located(str(source))
-    noticed = [replace(d, file=d.file or str(source)) for d in (*found, *getattr(reader, "diagnostics", []))]
-    model.validate(doc, str(source))
-    for _priority, _name, transform in plugins.transforms():  # in their declared order
+    with collecting() as found:
         try:
-            transform(doc)
+            doc = reader.read(source)
         except ConverterError as e:
             raise e.located(str(source))
-    model.validate(doc, str(source))
+        model.validate(doc, str(source))
+        for _priority, _name, transform in plugins.transforms():  # in their declared order
+            try:
+                transform(doc)
+            except ConverterError as e:
+                raise e.located(str(source))
+        model.validate(doc, str(source))
+    noticed = [replace(d, file=d.file or str(source)) for d in (*found, *getattr(reader, "diagnostics", []))]
     resources = getattr(reader, "resource_dir", None) or source.parent
     return Read(doc, noticed, Path(resources).resolve())
 
@@ -111,7 +113,9 @@ def style_for(doc: etree._Element, requested: str | None, source: Path | None = 
         return load_style(named, within)
     except StyleError as e:
         if e.file is None and source is not None:  # the document's own request: its line
-            raise e.located(str(source), _line_containing(source, named)) from None
+            # the line the reader recorded for the request (Markdown: the front matter's), else
+            # the first line that names it
+            raise e.located(str(source), doc.sourceline or _line_containing(source, named)) from None
         raise
 
 

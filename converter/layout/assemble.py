@@ -43,6 +43,7 @@ def assemble(frames: list[Frame], layout: Layout, style: ResolvedStyle) -> list[
                                   block.info.vector) for block, x, y, w, h in fr.images]
         out.rules = [Rule(x1, top - y1, x2, top - y2) for x1, y1, x2, y2 in fr.rules]
         out.lines = [text_line(placed.x, top - placed.y, placed.line) for placed in fr.lines]
+        out.rules += [rule for placed in fr.lines for rule in strike_rules(placed.x, top - placed.y, placed.line)]
         if number_role is not None and (page.number.first_page or fr.number > 1):
             out.lines.append(folio(fr.number, layout, style, number_role))
         pages.append(out)
@@ -178,6 +179,35 @@ def _glyph_run(x0: float, baseline: float, run: list, spacing: float) -> GlyphRu
                                baseline + ink.size * LINK_HEIGHT))
     return GlyphRun(ink.font, ink.size, ink.color, "".join(g.ch for _, g in run),
                     tuple(x0 + gx for gx, _ in run), baseline, ink.rise, spacing, link, anchor)
+
+
+#: a strike-through line: this many ems above the baseline (the middle of a lowercase x), this thick
+STRIKE_HEIGHT, STRIKE_WIDTH = 0.3, 0.06
+
+
+def strike_rules(x0: float, baseline: float, line: Line) -> list[Rule]:
+    """A line through each stretch of struck-out glyphs of a set line (in page coordinates)."""
+    rules: list[Rule] = []
+    stretch: list = []  # [(x, glyph)] of one ink
+
+    def flush():
+        if stretch:
+            (x1, first), (x2, last) = stretch[0], stretch[-1]
+            y = baseline + first.style.rise + first.style.size * STRIKE_HEIGHT
+            rules.append(Rule(x0 + x1, y, x0 + x2 + last.advance, y, first.style.size * STRIKE_WIDTH,
+                              first.style.color))
+
+    for x, g in line.placed:
+        if not g.style.strike:
+            flush()
+            stretch = []
+        elif stretch and g.style != stretch[-1][1].style:
+            flush()
+            stretch = [(x, g)]
+        else:
+            stretch.append((x, g))
+    flush()
+    return rules
 
 
 def _natural(g) -> float:

@@ -26,6 +26,8 @@ class Span:
     #: where the text starts among the model's non-whitespace characters (None: generated text)
     offset: int | None = None
     anchor: str | None = None  # a link destination at the span's first character
+    subscript: bool = False
+    strike: bool = False  # a line through the text
 
 
 @dataclass
@@ -175,7 +177,11 @@ class BlockTranslator(Visitor):
 
     def visit_p(self, el, role: Role | None = None):
         role = role or self.style.role("body")
-        self._add(Para(self.inlines(el, _Inline(role)), role))
+        kids = children(el)
+        display = (len(kids) == 1 and tag_of(kids[0]) == "math" and kids[0].get("display") == "block"
+                   and not (el.text or "").strip() and not (kids[0].tail or "").strip())
+        self._add(Para(self.inlines(el, _Inline(role)), role,  # a formula of its own: centred
+                       align="center" if display else None, first_indent=0.0 if display else None))
 
     # --- closing ----------------------------------------------------------------------
     def visit_closing(self, el):
@@ -309,6 +315,9 @@ class BlockTranslator(Visitor):
         start = int(el.get("start", "1"))
         for n, item in enumerate(el.iterfind(q("item")), start=start):
             marker = f"{n}. " if el.get("type") == "ordered" else "• "
+            if item.get("checked") is not None:  # a task: its box, checked or not, is the bullet
+                box = "☒ " if item.get("checked") in ("true", "1") else "☐ "
+                marker = marker + box if el.get("type") == "ordered" else box
             for k, block in enumerate(children(item)):
                 if tag_of(block) == "list":
                     self.visit_list(block, depth + 1)
@@ -317,7 +326,8 @@ class BlockTranslator(Visitor):
                 self.visit(block)
                 for b in self.blocks[before:]:
                     if isinstance(b, Para):
-                        indent = role.left_indent + depth * step
+                        # deep lists stop moving right at half the text width: their text stays on the page
+                        indent = role.left_indent + min(depth * step, self.style.page.text_width / 2)
                         b.rest_indent = indent + step
                         b.first_indent = indent if k == 0 else indent + step
                         b.align = "left" if b.align is None and b.role.align == "justify" else b.align
@@ -328,6 +338,24 @@ class BlockTranslator(Visitor):
     def visit_item(self, el):
         for c in children(el):
             self.visit(c)
+
+    def visit_deflist(self, el):
+        """Terms in bold, their definitions indented under them."""
+        role = self.style.role("body")
+        step = role.size * 2
+        for part in children(el):
+            if tag_of(part) == "term":
+                term = self.style.variant(role, bold=True)
+                self._add(Para(self.inlines(part, _Inline(term)), term, first_indent=0.0, rest_indent=0.0,
+                               keep_with_next=True))
+                continue
+            before = len(self.blocks)
+            for b in children(part):
+                self.visit(b)
+            for b in self.blocks[before:]:
+                if isinstance(b, Para):
+                    b.first_indent = (b.first_indent or 0.0) + step
+                    b.rest_indent = (b.rest_indent or 0.0) + step
 
     def visit_table(self, el):
         role, hrole = self.style.role("table"), self.style.role("table-header")
@@ -369,11 +397,21 @@ class BlockTranslator(Visitor):
         self.blocks.append(ImageBlock(info.path, img.get("alt", ""), self.style.role("caption"), info))
 
     def visit_quote(self, el):
+        before = len(self.blocks)
         for c in children(el):
             if tag_of(c) == "p":
                 self.visit_p(c, self.style.role("quote"))
             else:
                 self.visit(c)
+        if any(tag_of(a) == "quote" for a in el.iterancestors()):
+            # a quote inside a quote: one step further in, up to half the text width
+            step, limit = self.style.role("quote").size * 2, self.style.page.text_width / 2
+            for b in self.blocks[before:]:
+                if isinstance(b, Para):
+                    first = b.role.left_indent + b.role.first_line_indent if b.first_indent is None else b.first_indent
+                    rest = b.role.left_indent if b.rest_indent is None else b.rest_indent
+                    if rest + step <= limit:
+                        b.first_indent, b.rest_indent = first + step, rest + step
 
     def visit_codeblock(self, el):
         role = self.style.role("code")
@@ -427,7 +465,15 @@ class BlockTranslator(Visitor):
             return self.inlines(c, _Inline(self.style.variant(ctx.role, italic=True), ctx.link))
         if tag == "strong":
             return self.inlines(c, _Inline(self.style.variant(ctx.role, bold=True), ctx.link))
-        if tag == "code":
+        if tag in ("strike", "sub", "sup"):
+            spans = self.inlines(c, ctx)
+            for s in spans:
+                if tag == "strike":
+                    s.strike = True
+                elif s.text != "\n":
+                    s.superscript, s.subscript = tag == "sup", tag == "sub"
+            return spans
+        if tag in ("code", "math"):  # math: its TeX source, set as code
             code = replace(self.style.role("code"), size=ctx.role.size)
             return [Span(c.text or "", code, ctx.link, offset=self.pos.get((c, "text")))]
         if tag == "link":
@@ -460,7 +506,9 @@ class BlockTranslator(Visitor):
         "label": "visit_attachments", "attachment": "visit_attachments",
         "issuer": "visit_signature", "date": "visit_signature",
         "thead": "visit_table", "tbody": "visit_table", "row": "visit_table", "cell": "visit_table",
-        **{name: "_inline" for name in ("number", "lead", "em", "strong", "code", "link", "br", "footnote", "image")},
+        **{name: "_inline" for name in ("number", "lead", "em", "strong", "code", "link", "br", "footnote", "image",
+                                        "strike", "sub", "sup", "math")},
+        "term": "visit_deflist", "definition": "visit_deflist",
         **{name: "converter.model.outline:metadata" for name in ("meta", "author", "subject", "keyword", "property")},
         # a record's values and the 签发人 names are set by their parents
         "value": "visit_field", "signer": "visit_signers",

@@ -31,6 +31,7 @@ class Ink:
     link: str | None = None  # a URL, or "#name" for a destination in this document
     rise: float = 0.0
     anchor: str | None = None  # a destination made at this glyph
+    strike: bool = False  # struck out: assemble draws a line through the run
 
 
 @dataclass
@@ -72,8 +73,8 @@ class Layout:
         out: list[Glyph] = []
         for span in spans:
             role = span.role
-            size = role.size * (0.6 if span.superscript else 1.0)
-            rise = role.size * 0.35 if span.superscript else 0.0
+            size = role.size * (0.6 if span.superscript or span.subscript else 1.0)
+            rise = role.size * (0.35 if span.superscript else -0.15 if span.subscript else 0.0)
             offset = span.offset
             anchor = span.anchor
             for ch in span.text:
@@ -91,7 +92,7 @@ class Layout:
                     ch, font, size, adv,
                     squeeze_end=half if ch in CLOSING_HALF else 0.0,
                     squeeze_start=half if ch in OPENING_HALF else 0.0,
-                    style=Ink(font, size, role.color, span.link, rise, anchor),
+                    style=Ink(font, size, role.color, span.link, rise, anchor, span.strike),
                     offset=None if offset is None or ch.isspace() else offset,
                 ))
                 anchor = None  # only the first glyph carries the destination

@@ -57,9 +57,9 @@ def test_headings_nest_by_level():
 def test_inline_constructs():
     doc = md("# T\n\nA *b* **c** `d` [e](https://x.org) <https://y.org> f  \ng\nh <b>raw</b>\n")
     p = find(doc, "p")[0]
-    assert [model.tag_of(c) for c in p] == ["em", "strong", "code", "link", "link", "br"]
+    assert [model.tag_of(c) for c in p] == ["em", "strong", "code", "link", "link", "br", "strong"]
     assert find(doc, "link")[1].get("href") == "https://y.org"
-    assert "g h <b>raw</b>" in model.plain_text(p)  # soft break → space; raw HTML kept as text
+    assert "g h raw" in model.plain_text(p)  # soft break → space; <b> is the model's strong
 
 
 def test_soft_breaks_between_chinese_characters_add_no_space():
@@ -92,7 +92,11 @@ def test_footnotes_go_where_they_are_referred_to():
 
 
 def test_blocks_quote_code_rule_html():
-    doc = md("# T\n\n> quoted\n\n```python\nx = 1\n  y\n```\n\n---\n\n<div>raw</div>\n")
+    from converter.errors import collecting
+
+    with collecting() as warnings:
+        doc = md("# T\n\n> quoted\n\n```python\nx = 1\n  y\n```\n\n---\n\n<div>raw</div>\n")
+    assert [w.line for w in warnings] == [12]  # raw HTML is kept as text, and said so
     assert model.plain_text(find(doc, "quote")[0]) == "quoted"
     code = find(doc, "codeblock")[0]
     assert code.get("lang") == "python" and code.text == "x = 1\n  y"

@@ -273,7 +273,7 @@ class ListNumbering:
 
     BULLETS = ("\u2022", "\u2013")
     FORMATS = (("decimal", "%{}."), ("lowerLetter", "%{})"), ("lowerRoman", "%{}."))
-    LEVELS = 6
+    LEVELS = 9  # Word's most (w:ilvl 0–8)
 
     def __init__(self, document, role: Role):
         self.role = role

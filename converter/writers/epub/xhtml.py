@@ -221,7 +221,22 @@ class XhtmlTranslator(Parts, Visitor):
         self.blocks(el, lst)
 
     def visit_item(self, el, out):
-        self.blocks(el, h(out, "li"))
+        li = h(out, "li", class_="task" if el.get("checked") is not None else None)
+        self.blocks(el, li)
+        if el.get("checked") is not None:  # a task: its box, checked or not, before its words
+            first = li[0] if len(li) and etree.QName(li[0]).localname == "p" else li
+            box = h(None, "span", ("☒" if el.get("checked") in ("true", "1") else "☐") + " ", class_="taskbox")
+            box.tail, first.text = first.text, None
+            first.insert(0, box)
+
+    def visit_deflist(self, el, out):
+        self.blocks(el, h(out, "dl"))
+
+    def visit_term(self, el, out):
+        self.inlines(el, h(out, "dt"))
+
+    def visit_definition(self, el, out):
+        self.blocks(el, h(out, "dd"))
 
     def visit_quote(self, el, out):
         self.blocks(el, h(out, "blockquote"))
@@ -307,13 +322,26 @@ class XhtmlTranslator(Parts, Visitor):
     def visit_br(self, el, out):
         h(out, "br")
 
+    def visit_strike(self, el, out):
+        self.inlines(el, h(out, "del"))
+
+    def visit_sub(self, el, out):
+        self.inlines(el, h(out, "sub"))
+
+    def visit_sup(self, el, out):
+        self.inlines(el, h(out, "sup"))
+
+    def visit_math(self, el, out):
+        """TeX source, set as code (the declared fallback: no formula typesetting)."""
+        self.inlines(el, h(out, "code", class_="math" + (" display" if el.get("display") == "block" else "")))
+
     def visit_link(self, el, out):
         """<a href>; a link into the document points to the file that holds its target."""
         target = self._link_target(el.get("href", ""), el)
         if target is None:
             self.inlines(el, h(out, "span", class_="link"))
         else:
-            self.inlines(el, h(out, "a", href=target))
+            self.inlines(el, h(out, "a", href=target, title=el.get("title")))
 
     def _link_target(self, href: str, el: etree._Element | None = None) -> str | None:
         if href.startswith("#"):
