@@ -39,7 +39,7 @@ def test_a_docx_source_names_no_line(tmp_path, capsys):
 
 def test_a_hard_wrapped_paragraph_names_the_line_of_the_character_not_of_the_paragraph(tmp_path):
     src = tmp_path / "rare.txt"  # English: the two lines are one paragraph from line 3
-    src.write_text(f"Title\n\nA line that wraps\nonto a second one with {RARE} in it.\n", encoding="gb18030")
+    src.write_text(f"Title\n\nA line that wraps\nonto a second one with {RARE} in it.\n", encoding="utf-8")
     with pytest.raises(MissingGlyphsError) as err:
         build(src, tmp_path / "out", formats=["pdf"])
     assert err.value.line == 4

@@ -1,8 +1,10 @@
-"""Links to ``#id``: each must name an element of the document, or it becomes its text.
+"""Links every writer can follow: ``#id`` links name an element, other links use an allowed scheme.
 
 Runs after ``ids`` (which gives sections and notes the ids links may name). A link to an id no
-element has is a warning naming its line (where the reader recorded one) and is printed as
-text, its words kept in place: no writer ever meets a target it cannot resolve.
+element has, or to an address whose scheme is not allowed (``javascript:``, ``file:``, … — see
+model/addresses.py), is a warning naming its line (where the reader recorded one) and is printed
+as text, its words kept in place: no writer ever meets a target it cannot resolve or should not
+follow, whichever reader made the model (canonical XML and DOCX included).
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from lxml import etree
 
 from ..errors import warn
 from ..model import q
+from ..model.addresses import followable, scheme
 
 def check_internal_links(doc: etree._Element) -> None:
     """Resolve ``#id`` links (%-escapes decoded: ``#caf%C3%A9`` names ``café``); unwrap the rest."""
@@ -19,6 +22,10 @@ def check_internal_links(doc: etree._Element) -> None:
     for link in list(doc.iter(q("link"))):
         href = link.get("href", "")
         if not href.startswith("#"):
+            if not followable(href):
+                warn(f"link to a {scheme(href)}: address is not followed (allowed: http, https, mailto, "
+                     "tel, relative, #id); printed as text", link.sourceline)
+                unwrap(link)
             continue
         target = unquote(href[1:])
         if target in ids:

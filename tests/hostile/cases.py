@@ -363,8 +363,8 @@ XML = [  # (id, bytes or text, exit code, message, line, xfail)
     ("list-start-huge", _doc('<list type="ordered" start="100000000000000000000000"><item><p>x</p></item></list>'),
      (0, 1), "start", None, WRITERS),
     ("link-javascript", _doc('<p><link href="javascript:alert(1)">click</link></p>'), 0, "javascript", None,
-     WRITERS),
-    ("link-file", _doc('<p><link href="file:///etc/passwd">click</link></p>'), 0, "file:", None, WRITERS),
+     None),
+    ("link-file", _doc('<p><link href="file:///etc/passwd">click</link></p>'), 0, "file:", None, None),
     # a picture outside the source's folder is never read: a warning, its alt text in a frame
     ("image-traversal", _doc('<figure><image src="../secret.png" alt="a"/></figure>'), 0,
      r"x\.xml:5: warning: image .*outside", None, None),
@@ -423,7 +423,7 @@ MARKDOWN = [  # (id, text, exit code, message, line, xfail)
     ("quotes-25-deep", "> " * 25 + "deep\n", 0, "", None, None),
     ("footnote-cycle", "Text[^a].\n\n[^a]: see[^b]\n[^b]: see[^a]\n", 1, "footnote", 3, None),
     ("raw-html-script", "# T\n\n<script>alert(1)</script>\n\nText.\n", 0, "", None, None),
-    ("link-javascript", "# T\n\n[click](javascript:alert(1))\n", 0, "javascript", None, READERS),
+    ("link-javascript", "# T\n\n[click](javascript:alert(1))\n", 0, "javascript", None, None),
     ("heading-only", "#\n", 0, "", None, None),
     ("long-line", "# T\n\n" + "word " * 20000 + "\n", 0, "", None, None),
 ]
