@@ -670,7 +670,7 @@ def test_libreoffice_draws_with_the_embedded_fonts(built, samples, libreoffice_p
         used = office.font_names(libreoffice_pdfs[key])
         assert used and all(any(u.startswith(n) for n in names) for u in used), (key, used, names)
     if "seed" in built:
-        body = next(f for f in embedded_fonts(built["seed"]) if f.family == "Noto Serif CJK SC" and f.tag == "embedRegular")
+        body = next(f for f in embedded_fonts(built["seed"]) if f.family == "FandolFang R" and f.tag == "embedRegular")
         assert any(u.startswith(n) for u in office.font_names(libreoffice_pdfs["seed"]) for n in body.ps_names)
 
 
