@@ -19,7 +19,7 @@ from ...model.visitor import Visitor
 from ...style import ResolvedStyle
 from .blocks import Closing, Pictures, Tables
 from .notes import Footnotes
-from .ooxml import PPR_ORDER, RPR_ORDER, el, put, twips
+from .ooxml import PPR_ORDER, RPR_ORDER, el, put, run_in_frame, twips
 from .output import DocumentSetup, Fmt, Output, name_bookmarks
 from .styles import ListNumbering
 
@@ -106,15 +106,19 @@ class DocxTranslator(Visitor):
             words = "".join(p.xpath(".//w:t/text()"))
             if runin and words and not words[-1].isspace() and not is_wide(words[-1]):
                 self.out.run(" ")  # "1. Scope." and "This review …" must not run together
-        if runin:
-            # Word's style separator: the hidden paragraph mark joins heading and body on one
-            # line, while the heading stays a heading (navigation pane, table of contents)
-            rpr = el("w:rPr")
-            put(rpr, el("w:vanish"), RPR_ORDER)
-            put(rpr, el("w:specVanish"), RPR_ORDER)
-            put(p.get_or_add_pPr(), rpr, PPR_ORDER)
+        if runin and self._fits_one_line(words, level):
+            run_in_frame(p, self.out.para_role)
+            self.out.runin_follows = True  # the body's first line continues after the frame
         for c in flow:
             self.visit(c)
+
+    def _fits_one_line(self, words: str, level: int) -> bool:
+        """Whether a run-in heading leaves room on its line for the body (a framed heading is
+        one line tall; a longer one stands on its own line)."""
+        role = self.out.setup.style.role(f"heading-{level}")
+        width = sum(role.size if is_wide(ch) else role.size / 2 for ch in words)
+        room = self.out.width - role.left_indent - role.first_line_indent - role.right_indent
+        return width + 2 * role.size <= room
 
     def visit_heading(self, node):
         """The heading's inlines; a space after Latin numbering the model wrote without one
