@@ -173,6 +173,14 @@ def _base_rules(style: ResolvedStyle, body: Role, sides) -> Rules:
         }),
         ("p", paragraph(body) | box(body, sides)),
     ]
+    if vertical != "horizontal-tb":
+        # digits standing in vertical lines (upright.py): one or two in one cell, more upright
+        out += [
+            ("span.tcy", {"text-combine-upright": "all", "-epub-text-combine": "horizontal",
+                          "-webkit-text-combine": "horizontal"}),
+            ("span.upright", {"text-orientation": "upright", "-epub-text-orientation": "upright",
+                              "-webkit-text-orientation": "upright"}),
+        ]
     return out
 
 

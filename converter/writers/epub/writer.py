@@ -37,6 +37,7 @@ from .fonts import EmbeddedFont, FontChoice, embed, font_face_rules
 from .meta import accessibility, facts, identifier, new_book, print_source
 from .nav import PackageWriter, nav_document, table_of_contents
 from .pages import PageTarget, hoist_markers, mark_pages
+from .upright import stand_digits_upright
 from .xhtml import Resources, XhtmlTranslator, document, serialize, text_of
 
 CSS_PATH = "styles/book.css"
@@ -166,6 +167,9 @@ def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedSt
         start_side=SIDES[writing_mode(style)][2],
     ))
     chapters = [_Chapter(part, _chapter(part, translator, lang), lang) for part in parts]
+    if writing_mode(style) == "vertical-rl":
+        for c in chapters:
+            stand_digits_upright(c.root)
     pages = [PageTarget(n, path, ident) for n, path, ident in translator.pages]
     return chapters, images.items(), pages
 
