@@ -17,6 +17,7 @@ from ...context import BuildContext
 from ...model import child, children, tag_of
 from ...model.visitor import Visitor
 from ...style import ResolvedStyle
+from ...text.titles import lines_of_title
 from .blocks import Closing, Pictures, Tables
 from .notes import Footnotes
 from .ooxml import PPR_ORDER, RPR_ORDER, el, put, run_in_frame, twips
@@ -76,8 +77,17 @@ class DocxTranslator(Visitor):
         self._inlines(node)
 
     def visit_title(self, node):
+        """One Title paragraph; a long title in the lines every output breaks it into
+        (text/titles.py), joined by explicit line breaks."""
         self.out.paragraph("title")
-        self._inlines(node)
+        lines = lines_of_title(node, self.setup.style)
+        if lines is None:
+            self._inlines(node)
+            return
+        for i, line in enumerate(lines):
+            if i:
+                self.out.empty_run("w:br")
+            self.out.text(line)
 
     def visit_subtitle(self, node):
         self.out.paragraph("subtitle")

@@ -37,6 +37,7 @@ from .fonts import EmbeddedFont, FontChoice, embed, font_face_rules
 from .meta import accessibility, facts, identifier, new_book, print_source
 from .nav import PackageWriter, nav_document, table_of_contents
 from .pages import PageTarget, hoist_markers, mark_pages
+from ...text.titles import lines_of_title
 from .upright import stand_digits_upright
 from .xhtml import Resources, XhtmlTranslator, document, serialize, text_of
 
@@ -165,6 +166,7 @@ def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedSt
         targets=_targets(parts), image=images.add, warn=ctx.warn,
         taken={el.get("id") for el in doc.iter() if el.get("id")},
         start_side=SIDES[writing_mode(style)][2],
+        title_lines=lines_of_title(child(doc, "title"), style),
     ))
     chapters = [_Chapter(part, _chapter(part, translator, lang), lang) for part in parts]
     if writing_mode(style) == "vertical-rl":

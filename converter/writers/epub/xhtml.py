@@ -79,6 +79,8 @@ class Resources:
     taken: set[str] = field(default_factory=set)
     #: the side a line starts on: left, or top in vertical writing (for inline indents)
     start_side: str = "left"
+    #: a long title's lines, as every output breaks it (text/titles.py); None: one line
+    title_lines: list[str] | None = None
 
 
 #: <meta> and its children are not text: the packaging writes them into the package metadata
@@ -144,7 +146,14 @@ class XhtmlTranslator(Visitor):
         self.inlines(el, h(out, "p", class_="docnumber"))
 
     def visit_title(self, el, out):
-        self.inlines(el, h(out, "h1", class_="title"))
+        heading = h(out, "h1", class_="title")
+        if not self.res.title_lines:
+            self.inlines(el, heading)
+            return
+        for i, line in enumerate(self.res.title_lines):
+            if i:
+                h(heading, "br")
+            append_text(heading, line)
 
     def visit_subtitle(self, el, out):
         self.inlines(el, h(out, "p", class_="subtitle"))
