@@ -359,9 +359,7 @@ def _run(task: _Task) -> tuple[int, DocumentResult, dict | None]:
     # build began may not be what was embedded: recorded as unknown, so the next build runs again
     resources = [{"path": manifest.rel(p, task.out_dir), "sha256": h if _older(p, wall) else None}
                  for p, h in zip(built.resources, resource_hashes(built.resources))]
-    suffixes = {plugins.writer(fmt).suffix: fmt for fmt in task.formats}
-    outputs = [manifest.output_record(p, suffixes[p.suffix], task.out_dir, built.pages.get(suffixes[p.suffix]))
-               for p in built.outputs]
+    outputs = _output_records(built, task)
     seconds = time.perf_counter() - start
     result = DocumentResult(task.source, task.name, BUILT, sorted(built.outputs), list(built.diagnostics),
                             style=built.style.name, fonts=built.style.font_report(), seconds=seconds)
@@ -377,6 +375,20 @@ def _run(task: _Task) -> tuple[int, DocumentResult, dict | None]:
         "build_time": {"at": at.strftime("%Y-%m-%dT%H:%M:%SZ"), "seconds": round(seconds, 3)},
     }
     return task.index, result, entry
+
+
+def _output_records(built: pipeline.BuildResult, task: _Task) -> list[dict]:
+    """The manifest's record of every output; the images of pages carry their page number."""
+    suffixes = {plugins.writer(fmt).suffix: fmt for fmt in task.formats}
+    records, seen = [], {fmt: 0 for fmt in task.formats}
+    for p in built.outputs:
+        fmt = suffixes[p.suffix]
+        seen[fmt] += 1
+        if pipeline.writes_page_files(plugins.writer(fmt)):
+            records.append(manifest.output_record(p, fmt, task.out_dir, page=seen[fmt]))
+        else:
+            records.append(manifest.output_record(p, fmt, task.out_dir, built.pages.get(fmt)))
+    return records
 
 
 def _older(path: Path, wall: float) -> bool:

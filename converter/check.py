@@ -5,11 +5,13 @@ output must carry comes from its source as ``manifest.json`` records it (read ag
 its bytes are the ones built: otherwise the outputs are stale), else from the sibling canonical
 ``.xml``. Checks: the manifest's sha256 still matches; canonical XML against the schema; the PDF's
 fonts all embedded (pdffonts) and its text (pdftotext); the EPUB with epubcheck when installed
-(said when not); the DOCX opens (python-docx) and its text.
+(said when not); the DOCX opens (python-docx) and its text; page images (``NAME-1.png`` …) are
+well-formed PNGs, numbered 1 to N without a gap, as many as the sibling PDF's pages.
 """
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,7 +21,9 @@ from .errors import ConverterError, UsageError
 from .fingerprint import file_sha256
 from .verify import FAILED, OK, SKIPPED, Reference
 
-FORMATS = {".xml": "xml", ".pdf": "pdf", ".epub": "epub", ".docx": "docx"}
+FORMATS = {".xml": "xml", ".pdf": "pdf", ".epub": "epub", ".docx": "docx", ".png": "png"}
+#: a page image's name: the document's name, a dash, the page number
+PAGE_IMAGE = re.compile(r"(.+)-([1-9][0-9]*)\.png$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ def check(paths: Iterable[str | Path]) -> list[CheckResult]:
         else:
             raise UsageError(f"{raw}: no such file or folder")
     if not items:
-        raise UsageError("nothing to check: no .xml, .pdf, .epub or .docx file found")
+        raise UsageError("nothing to check: no .xml, .pdf, .epub, .docx or page .png file found")
     refs: dict[str, Reference | str | None] = {}
     results: list[CheckResult] = []
     unique = {str(i.path.resolve()): i for i in reversed(items)}  # the first mention of a file wins
@@ -86,7 +90,8 @@ def _outputs_in(folder: Path) -> list[_Item]:
     listed = _manifest_outputs(folder)
     items = [listed.get(p.resolve(), _Item(p)) for p in sorted(folder.rglob("*"))
              if p.is_file() and p.suffix.lower() in FORMATS and p.name != manifest.NAME
-             and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+             and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+             and (p.suffix.lower() != ".png" or p.resolve() in listed or PAGE_IMAGE.match(p.name))]
     # an output the manifest lists but that is gone is checked too (and fails)
     present = {i.path.resolve() for i in items}
     return items + [item for key, item in sorted(listed.items()) if key not in present]
@@ -149,6 +154,11 @@ def _check(item: _Item, refs: dict) -> list[CheckResult]:
         text(found, problem)
     elif fmt == "epub":
         results.append(CheckResult(name, "epubcheck", *verify.epub_check(path)))
+    elif fmt == "png":
+        results.append(CheckResult(name, "image", *verify.png_image(path)))
+        match = PAGE_IMAGE.match(path.name)
+        if match and match.group(2) == "1":  # the document's page images, checked once
+            results.append(CheckResult(name, "pages", *_page_images(path.parent, match.group(1), item)))
     else:
         found, problem = verify.docx_text(path)
         results.append(CheckResult(name, "opens", FAILED, problem) if found is None
@@ -156,6 +166,27 @@ def _check(item: _Item, refs: dict) -> list[CheckResult]:
         if found is not None:
             text(found, "")
     return results
+
+
+def _page_images(folder: Path, stem: str, item: _Item) -> tuple[str, str]:
+    """The page images of a document are numbered 1 … N without a gap (the manifest's list, when
+    it has one, else the files there), and N is the sibling PDF's page count when there is one."""
+    if item.entry is not None:
+        paths = [manifest.resolve(o["path"], item.root) for o in item.entry["outputs"] if o.get("format") == "png"]
+    else:
+        paths = [p for p in folder.glob("*.png") if (m := PAGE_IMAGE.match(p.name)) and m.group(1) == stem]
+    numbers = sorted(int(PAGE_IMAGE.match(p.name).group(2)) for p in paths if PAGE_IMAGE.match(p.name))
+    if numbers != list(range(1, len(numbers) + 1)):
+        return verify.FAILED, f"page images are not numbered 1 to {len(numbers)}: {numbers}"
+    pdf = folder / f"{stem}.pdf"
+    if not pdf.is_file():
+        return OK, f"{len(numbers)} page image(s); no {pdf.name} to compare the count with"
+    count, problem = verify.pdf_pages(pdf)
+    if count is None:
+        return (SKIPPED if "not installed" in problem else verify.FAILED), problem
+    if count != len(numbers):
+        return verify.FAILED, f"{len(numbers)} page image(s), but {pdf.name} has {count} pages"
+    return OK, f"{len(numbers)} page image(s), as many as {pdf.name} has pages"
 
 
 def _reference(item: _Item, refs: dict) -> Reference | str | None:

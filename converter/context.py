@@ -5,8 +5,12 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Diagnostic
+
+if TYPE_CHECKING:
+    from .layout import Pagination
 
 
 def cache_dir() -> Path:
@@ -27,8 +31,9 @@ class BuildContext:
     allow_missing_glyphs: bool = False
     cache: Path = field(default_factory=cache_dir)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    #: results one writer leaves for a later one in the same run (e.g. the PDF's page starts)
-    shared: dict = field(default_factory=dict)
+    #: the document laid out on pages, when an output of this build needs pages (the
+    #: pipeline computes it once, before the writers run); None otherwise
+    pagination: Pagination | None = None
     #: what the user asked of particular writers (``reference_doc``: a Path, for the DOCX writer)
     options: dict = field(default_factory=dict)
 

@@ -6,7 +6,8 @@ One entry per document, keyed by its output name relative to DIR (``sub/report``
         "source": {"path": "../src/sub/report.txt", "sha256": "…"},
         "key": "…",                         # fingerprint.document_key: equal key, equal outputs
         "formats": ["docx", "pdf"],
-        "outputs": [{"format": "pdf", "path": "sub/report.pdf", "sha256": "…", "bytes": 1234, "pages": 2}, …],
+        "outputs": [{"format": "pdf", "path": "sub/report.pdf", "sha256": "…", "bytes": 1234, "pages": 2},
+                    {"format": "png", "path": "sub/report-1.png", "sha256": "…", "bytes": 5678, "page": 1}, …],
         "style": {"name": "gongwen", "path": "…", "files": [{"path", "sha256"}], "fonts": [{"family", "path", …}]},
         "warnings": ["…"],
         "build_time": {"at": "2024-01-01T00:00:00Z", "seconds": 0.42}}}}
@@ -80,9 +81,12 @@ def resolve(recorded: str, out_dir: Path) -> Path:
     return Path(os.path.normpath(out_dir / recorded))
 
 
-def output_record(path: Path, fmt: str, out_dir: Path, pages: int | None = None) -> dict:
-    """One output's entry: format, path, sha256, bytes and, where it has pages, the count."""
+def output_record(path: Path, fmt: str, out_dir: Path, pages: int | None = None, page: int | None = None) -> dict:
+    """One output's entry: format, path, sha256, bytes and, where it has pages, the count (or,
+    for one image of a page, ``page``: its number)."""
     record = {"format": fmt, "path": rel(path, out_dir), "sha256": file_sha256(path), "bytes": path.stat().st_size}
+    if page is not None:
+        record["page"] = page
     if pages is None and path.suffix.lower() == ".docx":
         pages = docx_pages(path)
     if pages is not None:

@@ -1,7 +1,9 @@
 """read → transform → validate → write: the only module that knows the order of the stages."""
 from __future__ import annotations
 
+import glob
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,11 +15,12 @@ from .context import BuildContext, source_date
 from .errors import ConverterError, Diagnostic, InputError, MissingGlyphsError
 from .fingerprint import local_resources
 from .fonts.coverage import missing
+from .layout import lay_out
 from .model.outline import metadata
 from .style import ResolvedStyle, load_style
 
 DEFAULT_FORMATS = ("docx", "pdf", "epub", "xml")
-#: the order writers run in: a later writer may use what an earlier one left (EPUB reads PDF pages)
+#: the order writers run in (a fixed one; no writer depends on another: pages come from the layout)
 WRITE_ORDER = ("xml", "pdf", "docx", "epub")
 
 
@@ -27,7 +30,7 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     style: ResolvedStyle | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    #: page counts of the outputs that have pages, by format (the PDF writer leaves its count)
+    #: page counts of the outputs that have pages, by format (the layout's count: "pdf", "png")
     pages: dict[str, int] = field(default_factory=dict)
     #: local files the outputs embed besides the source (images)
     resources: list[Path] = field(default_factory=list)
@@ -97,17 +100,43 @@ def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DE
     (BuildContext.options, e.g. ``reference_doc`` for the DOCX writer).
     """
     writers = {fmt: plugins.writer(fmt) for fmt in formats}  # unknown format: UsageError, before any work
-    finals = {fmt: out_dir / (source.stem + writers[fmt].suffix) for fmt in formats}
-    temps: dict[str, Path] = {}
+    # the names this build's outputs take; a writer of one file per page adds its own once the
+    # pages are known, and what an earlier build left under them is removed if this one fails
+    finals = {fmt: [out_dir / (source.stem + writers[fmt].suffix)] if not writes_page_files(writers[fmt])
+              else page_files(out_dir, source.stem, writers[fmt].suffix) for fmt in formats}
+    temps: dict[str, list[Path]] = {}
     try:
         return _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
                       options or {})
     except BaseException:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
-        for final in finals.values():
-            final.unlink(missing_ok=True)
+        for paths in (*temps.values(), *finals.values()):
+            for path in paths:
+                path.unlink(missing_ok=True)
         raise
+
+
+def writes_page_files(writer) -> bool:
+    """Whether a writer writes one file per page (``NAME-1.png`` …) rather than one file."""
+    return bool(getattr(writer, "file_per_page", False))
+
+
+def needs_pages(writers) -> bool:
+    """Whether any of the writers paints the layout's pages (PDF, PNG) or reads them (the
+    EPUB's print page list): writers say so with ``paints_pages`` or ``reads_pages``."""
+    return any(getattr(w, "paints_pages", False) or getattr(w, "reads_pages", False) for w in writers)
+
+
+def page_file(out_dir: Path, stem: str, suffix: str, n: int) -> Path:
+    """The file of page ``n`` of a writer of one file per page: ``NAME-n.png``."""
+    return out_dir / f"{stem}-{n}{suffix}"
+
+
+def page_files(out_dir: Path, stem: str, suffix: str) -> list[Path]:
+    """The page files of a document already in ``out_dir`` (``NAME-1.png`` … in page order)."""
+    pattern = re.compile(re.escape(stem) + r"-([1-9][0-9]*)" + re.escape(suffix) + "$")
+    found = [(int(m.group(1)), p) for p in out_dir.glob(f"{glob.escape(stem)}-*{suffix}")
+             if (m := pattern.match(p.name))] if out_dir.is_dir() else []
+    return [p for _, p in sorted(found)]
 
 
 def _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
@@ -121,23 +150,41 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
     check_glyphs(doc, resolved, source, ctx)
+    if needs_pages(writers.values()):  # laid out once, for every writer that paints or reads pages
+        try:
+            ctx.pagination = lay_out(doc, resolved, ctx.base_dir)
+        except ConverterError as e:
+            raise e.located(str(source))
     out_dir.mkdir(parents=True, exist_ok=True)
     order = sorted(formats, key=lambda f: WRITE_ORDER.index(f) if f in WRITE_ORDER else len(WRITE_ORDER))
     for fmt in order:
-        temps[fmt] = _new_part(out_dir, source.stem)
+        writer = writers[fmt]
         try:
-            writers[fmt].write(doc, resolved, temps[fmt], ctx)
+            if writes_page_files(writer):
+                stale = finals[fmt]
+                finals[fmt] = [page_file(out_dir, source.stem, writer.suffix, n)
+                               for n in range(1, ctx.pagination.count + 1)]
+                finals[fmt] += [p for p in stale if p not in finals[fmt]]  # removed below if not replaced
+                temps[fmt] = [_new_part(out_dir, source.stem) for _ in range(ctx.pagination.count)]
+                writer.write_pages(doc, resolved, temps[fmt], ctx)
+            else:
+                temps[fmt] = [_new_part(out_dir, source.stem)]
+                writer.write(doc, resolved, temps[fmt][0], ctx)
         except ConverterError as e:
             raise e.located(str(source))
     warnings = [d for d in ctx.diagnostics if d.level == "warning"]
     if strict and warnings:
         raise ConverterError(f"{len(warnings)} warning(s) fail the build (--strict); first: {warnings[0].message}",
                              str(source), warnings[0].line)
-    if "pdf_pages" in ctx.shared:
-        result.pages["pdf"] = ctx.shared["pdf_pages"]
+    if ctx.pagination is not None:
+        result.pages.update({fmt: ctx.pagination.count for fmt in formats
+                             if getattr(writers[fmt], "paints_pages", False)})
     for fmt in order:  # every output is complete: only now do they take their names
-        os.replace(temps[fmt], finals[fmt])
-        result.outputs.append(finals[fmt])
+        for tmp, final in zip(temps[fmt], finals[fmt]):
+            os.replace(tmp, final)
+            result.outputs.append(final)
+        for leftover in finals[fmt][len(temps[fmt]):]:  # pages an earlier, longer build left
+            leftover.unlink(missing_ok=True)
     return result
 
 

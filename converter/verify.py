@@ -188,3 +188,54 @@ def epub_check(path: Path) -> Verdict:
     return FAILED, (problems[0] if problems else (r.stdout + r.stderr).strip()[:200]) + (
         f" (+{len(problems) - 1} more)" if len(problems) > 1 else "")
 
+
+
+def png_image(path: Path) -> Verdict:
+    """A well-formed PNG read with zlib alone (not the library that wrote it): signature, every
+    chunk's CRC, the image data inflating to the size its header says; reports size and dpi."""
+    import struct
+    import zlib
+
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return FAILED, f"cannot read: {e.strerror}"
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return FAILED, "not a PNG file (no PNG signature)"
+    pos, chunks, idat = 8, {}, []
+    while pos + 12 <= len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        crc = data[pos + 8 + length:pos + 12 + length]
+        if len(body) != length or len(crc) != 4 or zlib.crc32(kind + body) != struct.unpack(">I", crc)[0]:
+            return FAILED, f"damaged {kind.decode('latin-1')} chunk at byte {pos}"
+        chunks.setdefault(kind, body)
+        if kind == b"IDAT":
+            idat.append(body)
+        pos += 12 + length
+        if kind == b"IEND":
+            break
+    if b"IHDR" not in chunks or b"IEND" not in chunks or not idat:
+        return FAILED, "incomplete PNG (no header, data or end chunk)"
+    width, height, depth, color = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}.get(color)
+    try:
+        raw = zlib.decompress(b"".join(idat))
+    except zlib.error as e:
+        return FAILED, f"image data does not inflate: {e}"
+    if channels is None or len(raw) != height * (1 + (width * channels * depth + 7) // 8):
+        return FAILED, "image data does not match the header's size"
+    dpi = ""
+    if b"pHYs" in chunks:
+        x, _, unit = struct.unpack(">IIB", chunks[b"pHYs"][:9])
+        dpi = f", {round(x * 0.0254)} dpi" if unit == 1 else ""
+    return OK, f"{width}×{height} pixels{dpi}"
+
+
+def pdf_pages(path: Path) -> tuple[int | None, str]:
+    """The PDF's page count (pdfinfo)."""
+    out, problem = _poppler("pdfinfo", str(path))
+    if out is None:
+        return None, problem
+    found = re.search(r"^Pages:\s+(\d+)", out, re.M)
+    return (int(found.group(1)), "") if found else (None, "pdfinfo gives no page count")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..errors import StyleError
 from ..fonts.find import FontFace, first_installed
+from .page_numbers import SIDES
 from .settings import Setting, WriterSettings
 from .sheet import ROLES, writer_sections
 from .units import PAGE_SIZES_MM, POINTS_PER, to_points
@@ -301,7 +302,7 @@ def _page(raw: dict, path: Path, fonts_for) -> Page:
     if n is not None:
         nsize = to_points(n.get("size", "10pt"), where=f"{where}.number.size")
         position = n.get("position", "center")
-        if position not in ("outside", "inside", "center", "left", "right"):
+        if position not in SIDES:
             raise StyleError(f"page.number.position {position!r}: use outside, inside, center, left or right", str(path))
         number = PageNumber(
             format=n.get("format", "{n}"),

@@ -1,1 +1,1 @@
-"""Text rules shared by the layout and the writers that set lines themselves (titles)."""
+"""Rules about characters that every stage shares (scripts and widths)."""

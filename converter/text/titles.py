@@ -13,9 +13,10 @@ after it (``2023`` + ``年度``), and particles such as 的 never start a line.
 from __future__ import annotations
 
 import itertools
-import unicodedata
 from functools import lru_cache
 from typing import Callable
+
+from .scripts import is_wide
 
 #: must not start a line (W3C clreq / GB/T 15834), and particles a title line never starts with
 _NO_START = set("、，。．：；！？’”）］｝〕〗〙》〉」』】…‥—～·,.:;!?)]}%‰℃") | set("的之和与及")
@@ -110,14 +111,10 @@ def _latin(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in "-_./")
 
 
-def is_wide(ch: str) -> bool:
-    """A character that takes a full em (CJK ideographs, kana, full-width forms)."""
-    return unicodedata.east_asian_width(ch) in ("W", "F")
-
-
 def face_measure(fonts, size: float) -> Callable[[str], float]:
     """A string's advance width at ``size`` in a role's fonts (resolve.Fonts): wide characters
-    from its CJK face, the others from its Latin face, as every output draws them."""
+    (and the CJK marks “ ” — …, as in Chinese text) from its CJK face, the others from its
+    Latin face, as every output draws them."""
     cjk, latin = _advances(fonts.cjk.path, fonts.cjk.index), _advances(fonts.latin.path, fonts.latin.index)
 
     def measure(text: str) -> float:
@@ -148,8 +145,9 @@ def _advances(path: str, index: int) -> Callable[[str], float | None]:
 
 def lines_of_title(title, style) -> list[str] | None:
     """The lines of a model <title> in a resolved style's title role and type area, or None when
-    it stays one line or holds inline elements (it is then left to the output's own breaking)."""
-    if title is None or len(title) or not (title.text or "").strip():
+    it stays one line, holds inline elements or is not Chinese (it is then left to the output's
+    own breaking)."""
+    if title is None or len(title) or not any(is_wide(ch) for ch in title.text or ""):
         return None
     role = style.role("title")
     width = style.page.text_width - role.left_indent - role.right_indent - max(role.first_line_indent, 0.0)

@@ -13,8 +13,8 @@ from lxml import etree
 from converter import model
 from converter.pipeline import build
 from converter.readers.xml import parse_xml
+from converter.layout.blocks import BlockTranslator
 from converter.writers.docx.translator import DocxTranslator
-from converter.writers.pdf_blocks import BlockTranslator
 from converter.writers.epub.xhtml import XhtmlTranslator
 from helpers import FIXTURES, missing_in_order, source_text
 
@@ -33,11 +33,7 @@ def test_each_translator_knows_every_element(translator):
 
 # the PDF's translator still lists the inlines it renders in its own span collector as
 # `visit_x = None` (issue 10: it moves to converter/layout/ and declares them rendered_elsewhere)
-PDF_PLACEHOLDERS = pytest.mark.xfail(strict=True, reason="the PDF block translator's visit_x = None")
-
-
-@pytest.mark.parametrize("translator", [pytest.param(BlockTranslator, marks=PDF_PLACEHOLDERS),
-                                        DocxTranslator, XhtmlTranslator], ids=lambda t: t.__name__)
+@pytest.mark.parametrize("translator", [BlockTranslator, DocxTranslator, XhtmlTranslator], ids=lambda t: t.__name__)
 def test_no_translator_handles_an_element_with_a_placeholder(translator):
     """A visit_x = None, a method that only passes or raises, or a rendered_elsewhere naming
     nothing real does not count as rendering x (converter/model/visitor.py's contract)."""

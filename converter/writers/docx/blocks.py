@@ -7,19 +7,18 @@ from __future__ import annotations
 
 from typing import Callable
 
-from docx.image.exceptions import UnrecognizedImageError
-from docx.image.image import Image
 from docx.oxml.ns import qn
-from docx.shared import Emu, Pt, Twips
+from docx.shared import Emu, Twips
 from docx.text.run import Run
 from lxml import etree
 
-from ...errors import InputError
 from ...model import child, children, q, tag_of
 from ...model.outline import number_text
-from ...model.images import resolve_image
+from ...model.images import fit, read_image, resolve_image
 from .ooxml import PPR_ORDER, el, put, text_width, twips
 from .output import Output
+
+EMU_PER_POINT = 12700  # OOXML's English Metric Units
 
 #: the translator's visit (element, then what its renderer takes)
 Visit = Callable[..., object]
@@ -131,20 +130,14 @@ class Pictures:
         out, setup = self.out, self.out.setup
         src = node.get("src", "")
         path = resolve_image(src, setup.ctx.base_dir)
-        try:
-            image = Image.from_file(str(path))
-        except UnrecognizedImageError:
-            raise InputError(f"image {src}: not a PNG, JPEG, GIF, BMP or TIFF file") from None
-        except Exception as e:  # a truncated or damaged file: python-docx's parsers raise anything
-            raise InputError(f"image {src}: cannot be read ({e})") from None
-        max_w = Pt(max(out.width - (out.block_indent or 0.0), 36))
-        max_h = Pt(setup.style.page.text_height * 0.9)
-        scale = min(1.0, max_w / max(image.width, 1), max_h / max(image.height, 1))
+        # a PNG or JPEG file at its printed size, within the measure (the image rule of every output)
+        width, height = fit(read_image(path, src).size, max(out.width - (out.block_indent or 0.0), 36),
+                            setup.style.page.text_height * 0.9)
         r = el("w:r")
         out.target.append(r)
         # the run's parent gives the part the picture is related from (the document, or footnotes.xml)
-        shape = Run(r, out).add_picture(str(path), width=Emu(int(image.width * scale)),
-                                        height=Emu(int(image.height * scale)))
+        shape = Run(r, out).add_picture(str(path), width=Emu(int(width * EMU_PER_POINT)),
+                                        height=Emu(int(height * EMU_PER_POINT)))
         doc_pr = shape._inline.docPr
         doc_pr.set("descr", node.get("alt", ""))
         if node.get("title"):

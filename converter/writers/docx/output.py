@@ -16,7 +16,8 @@ from typing import Callable
 from lxml import etree
 
 from ...context import BuildContext
-from ...fonts.coverage import INVISIBLE, charset, face_for
+from ...fonts.coverage import INVISIBLE, charset
+from ...fonts.faces import FaceChooser
 from ...fonts.find import FontFace
 from ...style import ResolvedStyle, Role
 from .ooxml import PPR_ORDER, RPR_ORDER, el, put, twips
@@ -50,6 +51,8 @@ class DocumentSetup:
     def __post_init__(self) -> None:
         if not self.roles:
             self.roles = {ps.key: ps.role for ps in paragraph_styles(self.style)}
+        #: the face that draws each character (fonts.faces, as for every output)
+        self.faces = FaceChooser(self.style.fallback, "zh" if self.cjk else "und")
 
 
 class Output:
@@ -129,13 +132,14 @@ class Output:
     def by_font(self, text: str) -> list[tuple[str, FontFace | None]]:
         """Split text where the paragraph role's fonts lack a character: those characters take
         the style's first fallback font that has them (HanaMin for 𠀀), as in the PDF."""
-        own = (charset(self.para_role.fonts.cjk), charset(self.para_role.fonts.latin))
+        latin, cjk = self.para_role.fonts.latin, self.para_role.fonts.cjk
+        own = (charset(cjk), charset(latin))
         if all(c in INVISIBLE or ord(c) in own[0] or ord(c) in own[1] for c in text):
             return [(text, None)]
         out: list[tuple[str, FontFace | None]] = []
         for c in text:
-            drawn = c in INVISIBLE or ord(c) in own[0] or ord(c) in own[1]
-            face = None if drawn else face_for(c, self.setup.style.fallback)
+            face = None if c in INVISIBLE else self.setup.faces.face_for(c, latin, cjk)  # fonts.faces: every writer's rule
+            face = None if face in (latin, cjk) else face  # the role's own: Word picks the slot
             if out and out[-1][1] == face:
                 out[-1] = (out[-1][0] + c, face)
             else:

@@ -12,12 +12,10 @@ from docx.oxml.ns import qn
 from docx.shared import Twips
 
 from ...model.outline import Metadata
+from ...style.page_numbers import SIDES  # which side the number sits on for (odd pages, even pages)
 from ...style.resolve import ResolvedStyle
 from .ooxml import PPR_ORDER, RPR_ORDER, SETTINGS_ORDER, char_space, el, is_cjk_lang, line_twips, put, twips
 
-#: which side the number sits on for (odd pages, even pages)
-SIDES = {"outside": ("right", "left"), "inside": ("left", "right"), "center": ("center", "center"),
-         "left": ("left", "left"), "right": ("right", "right")}
 
 APP_XML = (
     b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"

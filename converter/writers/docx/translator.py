@@ -7,7 +7,6 @@ declared there, not set on each other.
 """
 from __future__ import annotations
 
-import unicodedata
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
@@ -17,6 +16,7 @@ from ...context import BuildContext
 from ...model import child, children, tag_of
 from ...model.visitor import Visitor
 from ...style import ResolvedStyle
+from ...text.scripts import is_east_asian_wide as is_wide  # a full-width character: no space after it
 from ...text.titles import lines_of_title
 from .blocks import Closing, Pictures, Tables
 from .notes import Footnotes
@@ -311,10 +311,5 @@ def needs_space(before: str, after: str) -> bool:
     """True when two Latin-script texts would run together: neither side is CJK or a space."""
     return bool(before and after) and not (before[-1].isspace() or after[0].isspace()
                                            or is_wide(before[-1]) or is_wide(after[0]))
-
-
-def is_wide(ch: str) -> bool:
-    """True for a full-width (CJK) character, after which no space is needed."""
-    return unicodedata.east_asian_width(ch) in "WF"
 
 

@@ -2,9 +2,9 @@
 
 A reading system draws a character with the first family of the element's font-family list
 whose font has it.  The lists (css.py) name a role's Latin face, its CJK face, then the style's
-fallback faces.  For each character of the book this module decides the face as the PDF does
-(a wide character tries the CJK face first, any other the Latin face, then the fallbacks) and
-subsets every face to the characters it was given.  A face earlier in a list never holds a
+fallback faces.  For each character of the book fonts.faces decides the face, as for every
+output (a wide character tries the CJK face first, any other the Latin face, then the
+fallbacks), and this module subsets every face to the characters it was given.  A face earlier in a list never holds a
 character decided for a later one unless that face was decided for it elsewhere, so the reader
 finds each character in the subset it was put in (or an earlier subset that also has it).
 
@@ -19,16 +19,13 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ...fonts.coverage import charset
+from ...fonts.faces import FaceChooser
 from ...fonts.find import BOLD, FontFace
 from ...fonts.subset import WebFont, web_subset
 from ...style import ResolvedStyle
 from .css import Families, font_rules
-from ..linebreak import is_wide
 
 FONT_DIR = "fonts"
-#: marks that are full-width in Chinese, Japanese and Korean text and narrow elsewhere
-_QUOTES = "“”‘’—…·"
 #: whitespace that needs no glyph (lines and tabs; spaces do need one: they have a width)
 _LAYOUT = "\n\r\t"
 #: HTML's default styles that change the face: bold and italic elements
@@ -51,10 +48,9 @@ class FontChoice:
 
     def __init__(self, style: ResolvedStyle, lang: str):
         self.style = style
-        self.wide_quotes = lang.lower().startswith(("zh", "ja", "ko"))
+        self.chooser = FaceChooser(style.fallback, lang)  # the face per character, as every writer decides
         self.rules = [(_parse(sel), decls) for sel, decls in font_rules(style)]
         self.used: dict[FontFace, set[str]] = {}
-        self._memo: dict[tuple[str, FontFace, FontFace], FontFace | None] = {}
 
     def add_document(self, root: etree._Element) -> None:
         """Note every character the body of an XHTML document draws."""
@@ -101,12 +97,7 @@ class FontChoice:
 
     def face_for(self, ch: str, latin: FontFace, cjk: FontFace) -> FontFace | None:
         """The face that draws ``ch``: as the PDF decides, wide characters CJK first."""
-        key = (ch, latin, cjk)
-        if key not in self._memo:
-            wide = self.wide_quotes if ch in _QUOTES else is_wide(ch)
-            order = (cjk, latin) if wide else (latin, cjk)
-            self._memo[key] = next((f for f in (*order, *self.style.fallback) if ord(ch) in charset(f)), None)
-        return self._memo[key]
+        return self.chooser.face_for(ch, latin, cjk)
 
 
 def embed(used: dict[FontFace, set[str]], cache) -> list[EmbeddedFont]:

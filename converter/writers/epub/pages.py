@@ -1,6 +1,7 @@
-"""Print page numbers: a marker where each page of the PDF built in the same run begins.
+"""Print page numbers: a marker where each page of the print edition (the layout's pages, which
+the PDF paints) begins.
 
-The PDF writer leaves ``ctx.shared["pdf_page_starts"]``: (page number, position of the page's
+The pipeline hands the layout's ``ctx.pagination.starts``: (page number, position of the page's
 first character), positions counted as ``model.text_positions`` counts them.  ``mark_pages``
 puts a marker element at each position in a copy of the model (splitting a text node where a
 page begins inside it); the XHTML translator renders it as an empty

@@ -26,7 +26,7 @@ from lxml import etree
 
 from ...context import BuildContext
 from ...errors import InputError
-from ...model.images import resolve_image
+from ...model.images import ImageInfo, read_image, resolve_image
 from ...model import child, children, plain_text, tag_of
 from ...model.outline import metadata
 from ...style import ResolvedStyle
@@ -59,6 +59,7 @@ __all__ = ["EpubWriter", "identifier", "plan", "Part"]
 
 class EpubWriter:
     suffix = ".epub"
+    reads_pages = True  # the print page list: the pipeline lays the document out before this writer runs
     #: the keys of a style sheet's [epub] section
     settings = SETTINGS
 
@@ -86,7 +87,7 @@ class EpubWriter:
             book.set_direction("rtl")  # page-progression-direction: pages turn right to left
 
         # the print edition's length, which may exceed the markers (a page with no place in the text)
-        printed = max(ctx.shared.get("pdf_pages", 0), *(int(p.label) for p in pages)) if pages else 0
+        printed = max(ctx.pagination.count if ctx.pagination else 0, *(int(p.label) for p in pages)) if pages else 0
         accessibility(book, facts([c.root for c in chapters], meta.lang, printed))
         if pages:
             print_source(book, title, printed, meta.lang)
@@ -112,13 +113,13 @@ class EpubWriter:
 
 
 def _with_print_pages(doc: etree._Element, ctx: BuildContext) -> etree._Element:
-    """The model to render: with the PDF's page starts marked (in a copy) when it was built in this run."""
-    starts = ctx.shared.get("pdf_page_starts")
+    """The model to render: with the print pages' starts marked (in a copy) when it was laid out."""
+    starts = ctx.pagination.starts if ctx.pagination else None
     if not starts:
         return doc
     marked, unmarked = mark_pages(doc, starts)
     for n in unmarked:
-        ctx.warn(f"print page {n}: the PDF gives it no place in the text after the page before; "
+        ctx.warn(f"print page {n}: the layout gives it no place in the text after the page before; "
                  "the e-book has no marker for it")
     return marked
 
@@ -163,7 +164,7 @@ def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedSt
     """The content documents of the parts, the images they show and the print page markers."""
     images = ImageStore(ctx.base_dir)
     translator = XhtmlTranslator(Resources(
-        targets=_targets(parts), image=images.add, warn=ctx.warn,
+        targets=_targets(parts), image=images.add, image_width=images.width, warn=ctx.warn,
         taken={el.get("id") for el in doc.iter() if el.get("id")},
         start_side=SIDES[writing_mode(style)][2],
         title_lines=lines_of_title(child(doc, "title"), style),
@@ -270,14 +271,6 @@ def _locator(parts: list[Part]):
 # --- images -----------------------------------------------------------------------------------
 
 #: the image types every EPUB reader must support (anything else needs a fallback)
-_SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"GIF87a", "image/gif", ".gif"),
-    (b"GIF89a", "image/gif", ".gif"),
-)
-
-
 class ImageStore:
     """The images a book embeds: each source file once, under a stable name in images/."""
 
@@ -285,6 +278,7 @@ class ImageStore:
         self.base_dir = Path(base_dir)
         self._stored: dict[Path, epub.EpubImage] = {}
         self._by_src: dict[str, str] = {}
+        self._info: dict[str, ImageInfo] = {}
 
     def add(self, src: str) -> str:
         """The package path of the image ``src`` (relative to the base folder); InputError when absent."""
@@ -295,26 +289,21 @@ class ImageStore:
             data = path.read_bytes()
         except OSError:
             raise InputError(f"image not found: {src} (looked for {path})") from None
+        info = self._info[src] = read_image(path, src)  # a PNG or JPEG file, and its printed size
         if path not in self._stored:
-            media_type, ext = _image_type(data, src)
             n = len(self._stored) + 1
-            self._stored[path] = epub.EpubImage(uid=f"image-{n:03d}", file_name=f"{IMAGE_DIR}/image-{n:03d}{ext}",
-                                                media_type=media_type, content=data)
+            self._stored[path] = epub.EpubImage(uid=f"image-{n:03d}",
+                                                file_name=f"{IMAGE_DIR}/image-{n:03d}{info.extension}",
+                                                media_type=info.media_type, content=data)
         self._by_src[src] = self._stored[path].file_name
         return self._by_src[src]
+
+    def width(self, src: str) -> int:
+        """The printed width of an added image in CSS pixels (96 to the inch), as in every output."""
+        return round(self._info[src].size[0] * 96 / 72)
 
     def _local_path(self, src: str) -> Path:
         return resolve_image(src, self.base_dir)
 
     def items(self) -> list[epub.EpubImage]:
         return list(self._stored.values())
-
-
-def _image_type(data: bytes, src: str) -> tuple[str, str]:
-    """(media type, file extension) from the file's first bytes, not from its name."""
-    for magic, media_type, ext in _SIGNATURES:
-        if data.startswith(magic):
-            return media_type, ext
-    if b"<svg" in data[:2048]:
-        return "image/svg+xml", ".svg"
-    raise InputError(f"image {src}: not a PNG, JPEG, GIF or SVG file (the image types every EPUB 3 reader supports)")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import urlsplit
@@ -19,6 +18,7 @@ from lxml import etree
 from ...model import child, children, tag_of
 from ...model.outline import words
 from ...model.visitor import Visitor
+from ...text.scripts import em_width
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -75,6 +75,8 @@ class Resources:
     image: Callable[[str], str]
     #: where a lossy step is reported
     warn: Callable[[str], None]
+    #: image src → its printed width in CSS pixels (model.images: the same size in every output)
+    image_width: Callable[[str], int | None] = lambda src: None
     #: ids already used in the model (new ids the translator makes must not clash)
     taken: set[str] = field(default_factory=set)
     #: the side a line starts on: left, or top in vertical writing (for inline indents)
@@ -263,7 +265,9 @@ class XhtmlTranslator(Visitor):
     def visit_image(self, el, out):
         """An <img> of the copy stored in the book (the packaging raises when the file is missing)."""
         src = self.href(self.res.image(el.get("src")))
-        h(out, "img", src=src, alt=el.get("alt") or "", title=el.get("title"))
+        width = self.res.image_width(el.get("src"))
+        h(out, "img", src=src, alt=el.get("alt") or "", title=el.get("title"),
+          width=str(width) if width is not None else None)
 
     # --- inlines ---------------------------------------------------------------------------
 
@@ -411,9 +415,7 @@ def _split_parent_at(node: etree._Element) -> None:
         parent.getparent().remove(parent)
 
 
-def _em_width(text: str) -> float:
-    """Approximate width of a label in em: full-width characters 1, others ½."""
-    return sum(1 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+_em_width = em_width  # approximate width of a label in em: full-width characters 1, others ½
 
 
 def text_of(el: etree._Element) -> str:

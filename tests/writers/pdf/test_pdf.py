@@ -13,7 +13,7 @@ from lxml import etree
 
 from converter.model.outline import outline
 from converter.pipeline import build, read
-from converter.writers.linebreak import CLOSING_HALF, NO_END, NO_START
+from converter.layout.linebreak import CLOSING_HALF, NO_END, NO_START
 from helpers import FIXTURES, missing_in_order, sample_sources, source_text
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -204,22 +204,19 @@ def test_english_report_uses_the_report_style(tmp_path):
 
 
 def test_page_starts_say_where_each_printed_page_begins(seed, tmp_path):
-    """The PDF tells later writers (the EPUB's print page list) at which source character
-    each page starts."""
+    """The layout tells other writers (the EPUB's print page list) at which source character
+    each page the PDF prints starts."""
     from converter import model
-    from converter.context import BuildContext
+    from converter.layout import lay_out
     from converter.pipeline import style_for
-    from converter.writers.pdf import PdfWriter
 
     doc = read(seed)
-    ctx = BuildContext(name=str(seed), base_dir=seed.parent, source_date=__import__("datetime").datetime(2024, 1, 1))
-    target = tmp_path / "seed.pdf"
-    PdfWriter().write(doc, style_for(doc, None), target, ctx)
-    starts = ctx.shared["pdf_page_starts"]
-    assert [n for n, _ in starts] == list(range(1, ctx.shared["pdf_pages"] + 1))
+    result = build(seed, tmp_path, ["pdf"])
+    starts = lay_out(doc, style_for(doc, None), seed.parent).starts
+    assert [n for n, _ in starts] == list(range(1, result.pages["pdf"] + 1))
     assert starts[0][1] == 0 and all(a[1] < b[1] for a, b in zip(starts, starts[1:]))
     ink = "".join(model.plain_text(doc).split())
-    with pdfplumber.open(target) as pdf:
+    with pdfplumber.open(result.outputs[0]) as pdf:
         for (n, offset), page in zip(starts, pdf.pages):
             first = "".join((page.extract_text() or "").split())
             assert first.startswith(ink[offset:offset + 5]), (n, ink[offset:offset + 5], first[:5])

@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..text.scripts import is_ideograph, is_wide, is_wordchar
+
 # Must not start a line (closing and pausing marks), full- and half-width forms.
 NO_START = set("、，。．：；！？’”）］｝〕〗〙》〉」』】…‥—～·・%‰℃°′″,.:;!?)]}>")
 # Must not end a line (opening marks).
@@ -29,16 +31,6 @@ BREAKING_SPACES = set(" \t\u2002\u2003\u2009")
 TWINS = set("—…")
 UNIT_SUFFIX = set("%‰℃°′″")
 LATIN_JOIN = set(".,:/-_@#&+=?~'’")
-
-
-def is_wide(ch: str) -> bool:
-    """Characters set on the CJK em grid: ideographs, kana, full-width forms and CJK marks."""
-    return unicodedata.east_asian_width(ch) in ("W", "F") or ch in "“”‘’…—·"
-
-
-def is_wordchar(ch: str) -> bool:
-    """Letters and digits of Latin-like scripts (not CJK ideographs)."""
-    return ch.isalnum() and not is_wide(ch)
 
 
 def glued(prev: str, ch: str, next_ch: str = "") -> bool:
@@ -67,7 +59,7 @@ class Glyph:
     """One character as set: its advance, and how much squeezing may take off it."""
 
     ch: str
-    font: str
+    font: object  # the face that draws it (a fonts.find.FontFace)
     size: float
     advance: float
     squeeze_end: float = 0.0  # removable at a line end (trailing half of a closing mark)
@@ -106,18 +98,12 @@ def add_cjk_latin_spacing(glyphs: list[Glyph], fraction: float = 0.25) -> None:
     """A quarter em between ideographs and Latin letters or digits (中文 abc 中文, 2021 年),
     as Word's autospace and CSS text-autospace do; dropped again at a line end."""
     for a, b in zip(glyphs, glyphs[1:]):
-        if _ideograph(a.ch) and _latin(b.ch) or _latin(a.ch) and _ideograph(b.ch):
+        if is_ideograph(a.ch) and is_wordchar(b.ch) or is_wordchar(a.ch) and is_ideograph(b.ch):
             extra = fraction * min(a.size, b.size)
             a.advance += extra
             a.trailing += extra
 
 
-def _ideograph(ch: str) -> bool:
-    return is_wide(ch) and not unicodedata.category(ch).startswith(("P", "Z", "S"))
-
-
-def _latin(ch: str) -> bool:
-    return ch.isalnum() and not is_wide(ch)
 
 
 def make_units(glyphs: list[Glyph]) -> list[Unit]:

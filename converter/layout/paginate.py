@@ -1,6 +1,7 @@
-"""PDF page layout: blocks → lines → pages, on the style's page and (optional) document grid.
+"""Pagination: blocks → lines → pages, on the style's page and (optional) document grid.
 
-Vertical positions are measured downwards from the top of the type area. On a grid
+While pages are filled, vertical positions are measured downwards from the top of the type
+area (``Frame``); layout.assemble turns frames into the painters' pages. On a grid
 (GB/T 9704: 22 lines) every line and every space takes whole grid lines, so full pages hold
 exactly the grid's number of lines.
 """
@@ -8,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..fonts.find import FontFace
+from ..model.images import fit
 from ..style import ResolvedStyle, Role
+from .blocks import Block, ImageBlock, PageBreakBlock, Para, RuleBlock, SignatureBlock, Span, TableBlock
+from .fontbook import FontBook
 from .linebreak import CLOSING_HALF, OPENING_HALF, Glyph, Line, add_cjk_latin_spacing, break_lines, set_line
-from .pdf_blocks import (Block, ImageBlock, PageBreakBlock, Para, RuleBlock, SignatureBlock, Span,
-                         TableBlock)
-from .pdf_fonts import FontBook
 
 ASCENT = 0.88  # baseline below the top of a line box, in ems (CJK faces: 880/1000)
 EPS = 0.01
@@ -22,7 +24,7 @@ EPS = 0.01
 class Ink:
     """How a glyph is drawn."""
 
-    font: str
+    font: FontFace
     size: float
     color: str
     link: str | None = None  # a URL, or "#name" for a destination in this document
@@ -38,7 +40,9 @@ class PlacedLine:
 
 
 @dataclass
-class Page:
+class Frame:
+    """A page while it is filled: lines at baselines measured from the type area's top."""
+
     number: int
     lines: list[PlacedLine] = field(default_factory=list)
     images: list[tuple[ImageBlock, float, float, float, float]] = field(default_factory=list)  # x, y, w, h
@@ -58,7 +62,7 @@ class Layout:
         self.width = style.page.text_width
         self.height = style.page.text_height
         self.grid = style.grid
-        self.pages: list[Page] = []
+        self.pages: list[Frame] = []
         self.y = 0.0
         self._new_page()
 
@@ -74,7 +78,7 @@ class Layout:
             for ch in span.text:
                 if ch in "\t\r":
                     ch = " "
-                font = self.fonts.font_name(ch, role)
+                font = self.fonts.face_for(ch, role)
                 wide = self.fonts.wide(ch)
                 adv = self.fonts.width(ch, font, size)
                 if wide and self.grid is not None and abs(size - self.style.role("body").size) < EPS:
@@ -149,7 +153,7 @@ class Layout:
 
     # --- vertical placement -------------------------------------------------------------
     def _new_page(self) -> None:
-        self.pages.append(Page(len(self.pages) + 1))
+        self.pages.append(Frame(len(self.pages) + 1))
         self.y = 0.0
 
     def _space(self, amount: float) -> float:
@@ -165,7 +169,7 @@ class Layout:
         even = self.pages[-1].number % 2 == 0
         return p.margin_outside if (p.mirror and even) else p.margin_inside
 
-    def run(self, blocks: list[Block]) -> list[Page]:
+    def run(self, blocks: list[Block]) -> list[Frame]:
         for i, block in enumerate(blocks):
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             if isinstance(block, Para):
@@ -249,11 +253,7 @@ class Layout:
 
     def _image_box(self, block: ImageBlock) -> tuple[float, float, float]:
         """Width and height the image is drawn at (fitted to the measure), and the height it takes."""
-        from reportlab.lib.utils import ImageReader
-
-        w, h = ImageReader(str(block.path)).getSize()
-        scale = min(1.0, self.width / w, (self.height * 0.9) / h)
-        w, h = w * scale, h * scale
+        w, h = fit(block.info.size, self.width, self.height * 0.9)  # printed size, within the measure
         return w, h, (self._space(h) if self.grid is not None else h + 6)
 
     def place_image(self, block: ImageBlock) -> None:

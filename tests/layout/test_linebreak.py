@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from converter.writers.linebreak import (CLOSING_HALF, NO_END, NO_START, OPENING_HALF, Glyph, break_lines,
+from converter.layout.linebreak import (CLOSING_HALF, NO_END, NO_START, OPENING_HALF, Glyph, break_lines,
                                          is_wide, make_units, set_line)
 
 EM = 10.0

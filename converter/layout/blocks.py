@@ -1,6 +1,6 @@
-"""Model → PDF blocks: paragraphs of styled spans, tables, images, rules, page breaks.
+"""Model → blocks: paragraphs of styled spans, tables, images, rules, page breaks.
 
-The translator decides *what* is set in which role; pdf_layout decides *where*.
+The translator decides *what* is set in which role; paginate decides *where*.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from lxml import etree
 
 from ..model import child, children, q, tag_of, text_positions
 from ..model.outline import heading_label
-from ..model.images import resolve_image
+from ..model.images import ImageInfo, read_image, resolve_image
 from ..model.visitor import Visitor
 from ..style import ResolvedStyle, Role
 
@@ -48,6 +48,7 @@ class ImageBlock:
     path: Path
     alt: str
     role: Role
+    info: ImageInfo  # its type, pixels and printed size
 
 
 @dataclass
@@ -114,10 +115,8 @@ class BlockTranslator(Visitor):
 
     def visit_document(self, el):
         for c in children(el):
-            self.visit(c)
-
-    def visit_meta(self, el):
-        pass
+            if tag_of(c) != "meta":  # not on the pages: painters write it as metadata
+                self.visit(c)
 
     def _simple(self, el, role_name: str, **kw) -> Para:
         role = self.style.role(role_name)
@@ -255,7 +254,8 @@ class BlockTranslator(Visitor):
 
     def _image(self, img) -> None:
         path = resolve_image(img.get("src"), self.base_dir, img.sourceline)
-        self.blocks.append(ImageBlock(path, img.get("alt", ""), self.style.role("caption")))
+        info = read_image(path, img.get("src"), img.sourceline)
+        self.blocks.append(ImageBlock(path, img.get("alt", ""), self.style.role("caption"), info))
 
     def visit_quote(self, el):
         for c in children(el):
@@ -325,7 +325,7 @@ class BlockTranslator(Visitor):
         if tag == "image":
             self._after_para.append(c)
             return []
-        raise NotImplementedError(f"PDF writer cannot render inline <{tag}>")
+        raise NotImplementedError(f"the layout cannot set inline <{tag}>")
 
     def _add(self, para: Para) -> None:
         self.blocks.append(para)
@@ -333,9 +333,13 @@ class BlockTranslator(Visitor):
         for img in pending:
             self._image(img)
 
-    # elements only met inside others (handled by their parents) still count as handled
-    visit_heading = visit_number = visit_lead = visit_em = visit_strong = visit_code = None
-    visit_link = visit_br = visit_footnote = visit_image = visit_caption = visit_label = None
-    visit_attachment = visit_issuer = visit_date = visit_thead = visit_tbody = visit_row = None
-    visit_cell = visit_author = visit_subject = visit_keyword = visit_property = None
-
+    #: elements set by the element they are met in (and <meta>, which is no part of the pages:
+    #: painters read it with model.outline.metadata for the file's metadata)
+    rendered_elsewhere = {
+        "heading": "visit_section", "caption": "visit_figure",
+        "label": "visit_attachments", "attachment": "visit_attachments",
+        "issuer": "visit_signature", "date": "visit_signature",
+        "thead": "visit_table", "tbody": "visit_table", "row": "visit_table", "cell": "visit_table",
+        **{name: "_inline" for name in ("number", "lead", "em", "strong", "code", "link", "br", "footnote", "image")},
+        **{name: "converter.model.outline:metadata" for name in ("meta", "author", "subject", "keyword", "property")},
+    }

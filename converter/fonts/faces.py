@@ -1,0 +1,43 @@
+"""Which face draws each character: one rule for the layout (PDF, PNG), the EPUB and the DOCX.
+
+A role names a Latin and a CJK face; the style adds fallback faces. A character that is wide
+in the document's text (text.scripts.is_wide_in) tries the CJK face first, any other the
+Latin face first; then the other one, then the fallbacks in order. The first face whose
+character map has the character draws it.
+"""
+from __future__ import annotations
+
+from .coverage import charset
+from .find import FontFace
+from ..text.scripts import is_cjk_language, is_wide_in
+
+
+class FaceChooser:
+    """The face for each (character, Latin face, CJK face), remembered for one build."""
+
+    def __init__(self, fallback: tuple[FontFace, ...] | list[FontFace], lang: str):
+        self.fallback = tuple(fallback)
+        self.cjk_text = is_cjk_language(lang)
+        self._memo: dict[tuple[str, FontFace, FontFace], FontFace | None] = {}
+
+    def wide(self, ch: str) -> bool:
+        """Whether the character takes the CJK slot and the em grid in this document."""
+        return is_wide_in(ch, self.cjk_text)
+
+    def order(self, ch: str, latin: FontFace, cjk: FontFace) -> tuple[FontFace, FontFace]:
+        """The role's two faces in the order they are tried for ``ch``."""
+        return (cjk, latin) if self.wide(ch) else (latin, cjk)
+
+    def face_for(self, ch: str, latin: FontFace, cjk: FontFace) -> FontFace | None:
+        """The first face that has ``ch``, or None when none has it."""
+        key = (ch, latin, cjk)
+        if key not in self._memo:
+            cp = ord(ch)
+            self._memo[key] = next((f for f in (*self.order(ch, latin, cjk), *self.fallback)
+                                    if cp in charset(f)), None)
+        return self._memo[key]
+
+    def drawing_face(self, ch: str, latin: FontFace, cjk: FontFace) -> FontFace:
+        """The face that draws ``ch``: when no face has it, the one tried first (which draws its
+        missing-glyph box; the build has warned under --allow-missing-glyphs or refused)."""
+        return self.face_for(ch, latin, cjk) or self.order(ch, latin, cjk)[0]

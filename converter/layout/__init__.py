@@ -1,0 +1,55 @@
+"""The layout stage: the model and the resolved style → pages (``Pagination``).
+
+Plain data, independent of any output library: painters (writers/pdf, writers/png) draw the
+pages, other writers read them (the EPUB's print page list). Blocks come from the model
+(blocks.py), lines from the line breaker (linebreak.py), pages from paginate.py, and
+assemble.py puts them in page coordinates. Nothing here imports an output library.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+
+from ..model import XML_LANG
+from ..style import ResolvedStyle
+from .assemble import PAGE_DIGITS, assemble, page_number_role, page_starts
+from .blocks import BlockTranslator, Para, SignatureBlock, Span, TableBlock
+from .fontbook import FontBook
+from .pages import Anchor, Bookmark, GlyphRun, Link, Page, Pagination, PlacedImage, Rule, TextLine
+from .paginate import Layout
+
+__all__ = ["lay_out", "Pagination", "Page", "GlyphRun", "TextLine", "Rule", "PlacedImage", "Link", "Anchor",
+           "Bookmark"]
+
+
+def lay_out(doc: etree._Element, style: ResolvedStyle, base_dir: Path) -> Pagination:
+    """Lay a validated model out on the style's pages (images are read from ``base_dir``)."""
+    lang = doc.get(XML_LANG, "und")
+    blocks = BlockTranslator(style, base_dir, lang).translate(doc)
+    fonts = FontBook(style, lang)
+    for span in _all_spans(blocks):
+        fonts.collect(span.text, span.role)
+    number_role = page_number_role(style)
+    if number_role is not None:
+        fonts.collect(style.page.number.format.replace("{n}", PAGE_DIGITS), number_role)
+    layout = Layout(style, fonts)
+    frames = layout.run(blocks)
+    pages = assemble(frames, layout, style)
+    return Pagination(pages, {face: frozenset(chars) for face, chars in fonts.used.items()},
+                      fonts.body_face(), page_starts(frames))
+
+
+def _all_spans(blocks) -> list[Span]:
+    spans: list[Span] = []
+    for b in blocks:
+        if isinstance(b, Para):
+            spans += b.spans
+        elif isinstance(b, SignatureBlock):
+            for p in b.issuers + ([b.date] if b.date else []):
+                spans += p.spans
+        elif isinstance(b, TableBlock):
+            for row in b.rows:
+                for cell in row:
+                    spans += cell.spans
+    return spans

@@ -1,0 +1,44 @@
+"""The layout's fonts: which face draws each character (fonts.faces), what each face must
+draw, and glyph advances (fonts.metrics)."""
+from __future__ import annotations
+
+from ..fonts.faces import FaceChooser
+from ..fonts.find import FontFace
+from ..fonts.metrics import widths
+from ..style import ResolvedStyle, Role
+
+
+class FontBook:
+    """Faces per character for one document, the characters each face draws, and widths."""
+
+    def __init__(self, style: ResolvedStyle, lang: str):
+        self.style = style
+        self.chooser = FaceChooser(style.fallback, lang)
+        self.wide_quotes = self.chooser.cjk_text  # in Chinese text “ ” ‘ ’ — … are full-width marks
+        self.used: dict[FontFace, set[str]] = {}
+        #: per role's fonts, by identity (each entry holds its Fonts, so no other takes its id), char → face
+        self._faces: dict[int, tuple[object, dict[str, FontFace]]] = {}
+
+    def wide(self, ch: str) -> bool:
+        """Whether a character takes the CJK slot and the em grid."""
+        return self.chooser.wide(ch)
+
+    def face_for(self, ch: str, role: Role) -> FontFace:
+        faces = self._faces.setdefault(id(role.fonts), (role.fonts, {}))[1]
+        face = faces.get(ch)
+        if face is None:
+            face = faces[ch] = self.chooser.drawing_face(ch, role.fonts.latin, role.fonts.cjk)
+        return face
+
+    def collect(self, text: str, role: Role) -> None:
+        """Note the characters a role will draw."""
+        for ch in set(text):
+            if ch not in "\n\r":
+                self.used.setdefault(self.face_for(ch, role), set()).add(ch)
+
+    def width(self, ch: str, face: FontFace, size: float) -> float:
+        """The advance of ``ch`` at ``size`` points (the layout's arithmetic: w × size / 1000)."""
+        return widths(face)[ch] * size / 1000
+
+    def body_face(self) -> FontFace:
+        return self.face_for("一" if self.wide_quotes else "a", self.style.role("body"))

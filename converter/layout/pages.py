@@ -1,0 +1,149 @@
+"""The layout's result: pages as plain data, for any painter (PDF, PNG …).
+
+Coordinates are in points from the page's bottom-left corner, y upwards (as in PDF and
+PostScript; a raster painter flips them). Every value a painter needs is computed here, so
+two painters place the same thing at the same spot.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..fonts.find import FontFace
+
+
+@dataclass(frozen=True)
+class Link:
+    """A clickable area: ``target`` is a URL, or ``#name`` for an anchor of this document."""
+
+    target: str
+    rect: tuple[float, float, float, float]  # x1, y1, x2, y2
+
+    @property
+    def internal(self) -> bool:
+        return self.target.startswith("#")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A named place a link or a bookmark can go to: ``x`` and the ``top`` of the view."""
+
+    name: str
+    x: float
+    top: float
+
+
+@dataclass(frozen=True)
+class GlyphRun:
+    """Characters of one face, size and colour on one baseline, evenly spaced.
+
+    ``xs`` are the glyph origins; each glyph advances its natural width (the face's advance at
+    ``size``) plus ``spacing``.
+    """
+
+    face: FontFace
+    size: float
+    color: str  # "#rrggbb"
+    text: str
+    xs: tuple[float, ...]
+    baseline: float
+    rise: float = 0.0  # a superscript's lift above the baseline
+    spacing: float = 0.0
+    link: Link | None = None
+    anchor: Anchor | None = None  # made at the run's first glyph
+
+    @property
+    def x(self) -> float:
+        return self.xs[0]
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One set line: its runs, left to right."""
+
+    runs: tuple[GlyphRun, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A straight line (a horizontal rule, a table's border)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    width: float = 0.5
+    color: str = "#000000"
+
+
+@dataclass(frozen=True)
+class PlacedImage:
+    """A picture drawn in the box (x, y) – (x + width, y + height)."""
+
+    path: Path
+    alt: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    """An outline entry: ``level`` 0-based, opening the page at ``top``."""
+
+    key: str
+    title: str
+    level: int
+    top: float
+
+
+@dataclass
+class Page:
+    number: int
+    width: float
+    height: float
+    images: list[PlacedImage] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    lines: list[TextLine] = field(default_factory=list)  # the page number (folio) last
+    bookmarks: list[Bookmark] = field(default_factory=list)
+
+    def runs(self):
+        """Every glyph run of the page, in drawing order."""
+        for line in self.lines:
+            yield from line.runs
+
+    @property
+    def anchors(self) -> list[Anchor]:
+        return [r.anchor for r in self.runs() if r.anchor is not None]
+
+    @property
+    def links(self) -> list[Link]:
+        return [r.link for r in self.runs() if r.link is not None]
+
+
+@dataclass
+class Pagination:
+    """A document laid out on pages, and what painters and other writers need of it."""
+
+    pages: list[Page]
+    #: the characters each face draws (what a painter embeds or loads)
+    faces: dict[FontFace, frozenset[str]]
+    #: the face of the body's text (a painter's initial font)
+    body_face: FontFace
+    #: (page number, position of its first character among the model's non-whitespace
+    #: characters, model.text_positions) for every page that starts in the running text
+    starts: list[tuple[int, int]]
+
+    @property
+    def count(self) -> int:
+        return len(self.pages)
+
+    def anchor_names(self) -> set[str]:
+        """Every name an internal link may go to (anchors and bookmark keys)."""
+        return anchor_names(self.pages)
+
+
+def anchor_names(pages: list[Page]) -> set[str]:
+    """The names of the places on these pages: anchors and bookmark keys."""
+    return {a.name for p in pages for a in p.anchors} | {b.key for p in pages for b in p.bookmarks}

@@ -1,0 +1,54 @@
+"""The PDF's fonts: every face the layout used, registered with reportlab (CFF faces as cached
+TrueType subsets, which reportlab can embed), and reportlab's ToUnicode fix."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase.ttfonts import TTFont
+
+from ...fonts.find import FontFace
+from ...fonts.subset import is_truetype, pdf_subset
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap, but with characters beyond U+FFFF as UTF-16 surrogate pairs.
+
+    reportlab writes ``<%04X>``, which for CJK Extension B (𠀀 U+20000) gives five hex digits
+    that PDF readers misread: the glyph is drawn but the text layer loses or garbles it.
+    """
+    def utf16(cp: int) -> str:
+        return chr(cp).encode("utf-16-be", "surrogatepass").hex().upper()
+
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", "<< /Registry (%s)" % fontname, "/Ordering (%s)" % fontname,
+        "/Supplement 0", ">> def", "/CMapName /%s def" % fontname, "/CMapType 2 def",
+        "1 begincodespacerange", "<00> <%02X>" % (len(subset) - 1), "endcodespacerange",
+        "%d beginbfchar" % len(subset),
+    ] + ["<%02X> <%s>" % (i, utf16(v)) for i, v in enumerate(subset)] + [
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+#: reportlab's font registry is process-wide: remember what this process registered
+_registered: dict[tuple[str, int], str] = {}
+
+
+def register(faces: dict[FontFace, frozenset[str]], cache: Path) -> dict[FontFace, str]:
+    """Register every face with reportlab; face → the font name to draw with."""
+    names: dict[FontFace, str] = {}
+    for face, chars in sorted(faces.items(), key=lambda kv: (kv[0].path, kv[0].index, kv[0].weight)):
+        path, index = pdf_subset(face, set(chars) | {" "}, cache)
+        if is_truetype(face):
+            name = face.key
+        else:  # a subset: its own name, so two documents in one process do not clash
+            name = face.key + "-" + hashlib.sha1(str(path).encode()).hexdigest()[:8]
+        if (str(path), index) not in _registered:
+            pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
+            _registered[(str(path), index)] = name
+        names[face] = _registered[(str(path), index)]
+    return names

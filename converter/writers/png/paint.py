@@ -1,0 +1,70 @@
+"""One laid-out page painted with Pillow: glyphs (FreeType, through ImageFont), rules, images.
+
+The layout's coordinates are points from the bottom-left corner; pixels count from the top
+left, ``scale`` pixels to a point. Glyphs are placed one by one at the layout's origins
+(subpixel positions), so the picture shows exactly the PDF's positions.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from ...fonts.find import FontFace
+from ...layout import Page
+
+WHITE = (255, 255, 255)
+
+
+class Fonts:
+    """The FreeType fonts of one build, by face and pixel size."""
+
+    def __init__(self) -> None:
+        self._fonts: dict[tuple[FontFace, float], ImageFont.FreeTypeFont] = {}
+
+    def get(self, face: FontFace, pixels: float) -> ImageFont.FreeTypeFont:
+        key = (face, pixels)
+        if key not in self._fonts:
+            # the basic layout engine: one glyph at a time, as the layout placed them (and the
+            # same on machines with and without libraqm)
+            self._fonts[key] = ImageFont.truetype(face.path, size=pixels, index=face.index,
+                                                  layout_engine=ImageFont.Layout.BASIC)
+        return self._fonts[key]
+
+
+def pixel_size(page: Page, dpi: int) -> tuple[int, int]:
+    """The image size of a page at ``dpi``: whole pixels, a part of one counting as one (as
+    poppler's pdftoppm does, so the two give images of one size)."""
+    return math.ceil(page.width * dpi / 72 - 1e-9), math.ceil(page.height * dpi / 72 - 1e-9)
+
+
+def paint(page: Page, dpi: int, fonts: Fonts) -> Image.Image:
+    """The page as an RGB image at ``dpi`` dots per inch."""
+    scale = dpi / 72
+    size = pixel_size(page, dpi)
+    image = Image.new("RGB", size, WHITE)
+    draw = ImageDraw.Draw(image)
+
+    def px(x: float, y: float) -> tuple[float, float]:
+        return x * scale, (page.height - y) * scale
+
+    for im in page.images:
+        _paste(image, im.path, px(im.x, im.y + im.height), (im.width * scale, im.height * scale))
+    for r in page.rules:
+        draw.line([px(r.x1, r.y1), px(r.x2, r.y2)], fill=r.color, width=max(1, round(r.width * scale)))
+    for run in page.runs():
+        font = fonts.get(run.face, run.size * scale)
+        y = run.baseline + run.rise
+        for ch, x in zip(run.text, run.xs):
+            if not ch.isspace():
+                draw.text(px(x, y), ch, font=font, fill=run.color, anchor="ls")
+    return image
+
+
+def _paste(image: Image.Image, path: Path, at: tuple[float, float], size: tuple[float, float]) -> None:
+    """A picture scaled to its box, its transparency over the page's white."""
+    box = (max(1, round(size[0])), max(1, round(size[1])))
+    with Image.open(path) as src:
+        picture = src.convert("RGBA").resize(box, Image.Resampling.LANCZOS)
+    image.paste(picture, (round(at[0]), round(at[1])), picture)

@@ -1,0 +1,64 @@
+"""The image rule: accepted types by their bytes, the density each file states, the printed size."""
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from converter.errors import InputError
+from converter.model.images import DEFAULT_DPI, fit, read_image
+
+
+@pytest.fixture
+def picture():
+    return Image.new("RGB", (600, 300), (40, 90, 160))
+
+
+def test_png_density_from_phys(tmp_path, picture):
+    picture.save(tmp_path / "a.png", dpi=(300, 300))
+    info = read_image(tmp_path / "a.png")
+    assert info.kind == "PNG" and info.pixels == (600, 300)
+    assert info.dpi == (300, 300) and info.size == pytest.approx((144, 72))
+
+
+def test_jpeg_density_from_jfif_in_inches_and_centimetres(tmp_path, picture):
+    picture.save(tmp_path / "a.jpg", dpi=(200, 200))
+    assert read_image(tmp_path / "a.jpg").size == pytest.approx((216, 108))
+    # JFIF in dots per centimetre: byte 13 of the APP0 segment is the unit
+    data = bytearray((tmp_path / "a.jpg").read_bytes())
+    at = data.index(b"JFIF\x00") + 7
+    data[at] = 2
+    data[at + 1:at + 5] = (100).to_bytes(2, "big") * 2  # 100 dots per cm = 254 dpi
+    (tmp_path / "cm.jpg").write_bytes(bytes(data))
+    assert read_image(tmp_path / "cm.jpg").dpi == pytest.approx((254, 254))
+
+
+def test_jpeg_density_from_exif(tmp_path, picture):
+    exif = Image.Exif()
+    exif[0x011A], exif[0x011B], exif[0x0128] = 150.0, 150.0, 2
+    picture.save(tmp_path / "e.jpg", exif=exif.tobytes())
+    assert read_image(tmp_path / "e.jpg").dpi == (150, 150)
+
+
+def test_no_stated_density_is_96_dpi(tmp_path, picture):
+    exif = Image.Exif()
+    exif[0x010F] = "a camera that says no resolution"
+    picture.save(tmp_path / "n.jpg", exif=exif.tobytes())
+    picture.save(tmp_path / "n.png")
+    for name in ("n.jpg", "n.png"):
+        info = read_image(tmp_path / name)
+        assert info.dpi == (DEFAULT_DPI, DEFAULT_DPI) and info.size == pytest.approx((450, 225))
+
+
+def test_other_files_are_refused_by_their_bytes(tmp_path, picture):
+    picture.save(tmp_path / "really-a-gif.png", format="GIF")
+    (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 20)
+    with pytest.raises(InputError, match="not a PNG or JPEG"):
+        read_image(tmp_path / "really-a-gif.png", "really-a-gif.png", 7)
+    with pytest.raises(InputError, match="cannot be read"):
+        read_image(tmp_path / "broken.png")
+
+
+def test_fit_scales_down_only():
+    assert fit((144, 72), 400, 600) == (144, 72)
+    assert fit((800, 200), 400, 600) == (400, 100)
+    assert fit((100, 1000), 400, 500) == (50, 500)
