@@ -14,6 +14,7 @@ from ..model.outline import heading_label
 from ..model.images import ImageInfo, read_image, resolve_image
 from ..model.visitor import Visitor
 from ..style import ResolvedStyle, Role
+from ..text.titles import lines_of_title
 
 
 @dataclass
@@ -128,7 +129,22 @@ class BlockTranslator(Visitor):
         self._simple(el, "docnumber")
 
     def visit_title(self, el):
-        self._simple(el, "title", balanced=True)
+        """A long Chinese title in the lines every output breaks it into (text/titles.py:
+        between words, balanced), each set as a line of its own; others balanced here."""
+        lines = lines_of_title(el, self.style)
+        if lines is None:
+            self._simple(el, "title", balanced=True)
+            return
+        role = self.style.role("title")
+        spans: list[Span] = []
+        offset = self.pos.get((el, "text"))
+        for i, line in enumerate(lines):
+            if i:
+                spans.append(Span("\n", role))
+            spans.append(Span(line, role, offset=offset))
+            if offset is not None:
+                offset += len("".join(line.split()))
+        self._add(Para(spans, role, balanced=True))
 
     def visit_subtitle(self, el):
         self._simple(el, "subtitle")

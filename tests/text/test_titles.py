@@ -3,6 +3,7 @@ in a trapezoid or diamond, and the same lines in every output."""
 from __future__ import annotations
 
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -99,14 +100,16 @@ def test_glue_keeps_punctuation_numbers_and_particles_with_their_words():
     assert not any(p[-1].isdigit() for p in pieces)
 
 
-def test_docx_and_epub_print_the_same_lines(tmp_path):
+def test_pdf_docx_and_epub_print_the_same_lines(tmp_path):
     src = tmp_path / "notice.txt"
     title = "国务院办公厅关于印发《全国深化“放管服”改革着力培育和激发市场主体活力电视电话会议重点任务分工方案》的通知"
     src.write_text(f"{title}\n\n各省、自治区、直辖市人民政府：\n\n　　现将方案印发给你们，请认真贯彻执行。\n", encoding="utf-8")
-    result = build(src, tmp_path / "out", ["docx", "epub"], style="gongwen")
+    result = build(src, tmp_path / "out", ["docx", "epub", "pdf"], style="gongwen")
     expected = lines_of_title(child(read(src), "title"), load_style("gongwen"))
     assert expected and len(expected) == 3
-    docx, epub = sorted(result.outputs, key=lambda p: p.suffix)
+    docx, epub, pdf = sorted(result.outputs, key=lambda p: p.suffix)
+    text = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.splitlines()[:3] == expected
     with zipfile.ZipFile(docx) as z:
         body = etree.fromstring(z.read("word/document.xml"))
     para = next(p for p in body.iter(f"{W}p") if p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Title")

@@ -152,10 +152,28 @@ class XhtmlTranslator(Visitor):
         if not self.res.title_lines:
             self.inlines(el, heading)
             return
-        for i, line in enumerate(self.res.title_lines):
-            if i:
-                h(heading, "br")
-            append_text(heading, line)
+        # a <br/> after each line but the last, counted in non-whitespace characters; children
+        # (a print page marker) stay where they are
+        ends, at = [], 0
+        for line in self.res.title_lines[:-1]:
+            at += len("".join(line.split()))
+            ends.append(at)
+        seen = 0
+
+        def text_with_breaks(text: str | None) -> None:
+            nonlocal seen
+            for ch in text or "":
+                append_text(heading, ch)
+                if not ch.isspace():
+                    seen += 1
+                    if ends and seen == ends[0]:
+                        ends.pop(0)
+                        h(heading, "br")
+
+        text_with_breaks(el.text)
+        for c in el:
+            self.visit(c, heading)
+            text_with_breaks(c.tail)
 
     def visit_subtitle(self, el, out):
         self.inlines(el, h(out, "p", class_="subtitle"))
