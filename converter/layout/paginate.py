@@ -14,6 +14,7 @@ from ..model.images import fit
 from ..style import ResolvedStyle, Role
 from .blocks import Block, ImageBlock, PageBreakBlock, Para, RuleBlock, SignatureBlock, Span, TableBlock
 from .fontbook import FontBook
+from .signature import signature_places
 from .linebreak import CLOSING_HALF, OPENING_HALF, Glyph, Line, add_cjk_latin_spacing, break_lines, set_line
 
 ASCENT = 0.88  # baseline below the top of a line box, in ems (CJK faces: 880/1000)
@@ -227,22 +228,21 @@ class Layout:
         self.y += self._space(role.space_after)
 
     def place_signature(self, block: SignatureBlock) -> None:
-        """GB/T 9704 §7.3.5.2: the issuer right-aligned two characters in; the date starts two
-        characters right of the issuer's first character, unless it is longer."""
+        """The issuer and date where GB/T 9704 §7.3.5 puts them (layout/signature.py), never
+        alone on a page: when they do not fit under the body, the page's last line moves over
+        with them."""
         paras = block.issuers + ([block.date] if block.date else [])
         if not paras:
             return
         widths = [max((ln.width for ln in self.para_lines(p)[0]), default=0.0) for p in paras]
         srole = block.issuers[0].role if block.issuers else block.date.role
-        two = 2 * (self.grid.char_pitch if self.grid else srole.size)
-        right_edge = self.width - srole.right_indent
-        sig_w = max(widths[: len(block.issuers)], default=0.0)
-        sig_x = right_edge - sig_w
-        date_x = sig_x + two
-        if block.date and date_x + widths[-1] > right_edge + EPS:
-            date_x = right_edge - widths[-1]
+        char = self.grid.char_pitch if self.grid else srole.size
+        n = len(block.issuers)
+        places = signature_places(widths[:n], widths[-1] if block.date else None, char)
+        rights = places.issuers + ([places.date] if block.date else [])
+        self._keep_with_body(self._space(srole.space_before) + sum(p.role.line_pitch for p in paras))
         for k, p in enumerate(paras):
-            x = date_x if (block.date and k == len(paras) - 1) else right_edge - widths[k]
+            x = self.width - rights[k] - widths[k]
             lines, _, _ = self.para_lines(p, width=1e6)  # one line, placed by hand
             for ln in lines:
                 set_line(ln, ln.width, "left")
@@ -250,6 +250,20 @@ class Layout:
             if k > 0:
                 q.role = _no_space_before(p.role)
             self.place_lines(q, lines, x, x)
+
+    def _keep_with_body(self, height: float) -> None:
+        """GB/T 9704 7.3.5: the signature shares its page with body text (never 此页无正文).
+        When ``height`` does not fit under what the page holds, the page's last line (of
+        body pitch, whose paragraph ended it) starts the next page instead."""
+        page = self.pages[-1]
+        if self._fits(height) or len(page.lines) < 2:
+            return
+        pitch = self.style.role("body").line_pitch
+        last = page.lines.pop()
+        old_left, line_top = self._left(), self.y - pitch
+        self._new_page()
+        self.pages[-1].lines.append(PlacedLine(last.x - old_left + self._left(), last.y - line_top, last.line))
+        self.y = pitch
 
     def _image_box(self, block: ImageBlock) -> tuple[float, float, float]:
         """Width and height the image is drawn at (fitted to the measure), and the height it takes."""
