@@ -446,7 +446,8 @@ def test_closing(built):
     # names align: both paragraphs hang from the same left indent, the number column is common
     f, s = first.paragraph_format, second.paragraph_format
     assert f.left_indent == s.left_indent
-    assert f.keep_with_next and not s.keep_with_next  # the note stays on one page
+    # the note stays on one page, and its last line with the signature under it (GB/T 9704 7.3.5)
+    assert f.keep_with_next and s.keep_with_next
     assert f.left_indent + f.first_line_indent < s.left_indent + s.first_line_indent < s.left_indent
     assert [p.text for p in paras if p.style.name == "Signature"] == ["某市人民政府"]
     assert next(p for p in paras if p.style.name == "Signature").paragraph_format.keep_with_next
