@@ -5,7 +5,7 @@ import glob
 import os
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -41,8 +41,11 @@ class BuildResult:
         return self.diagnostics
 
 
-def read(source: Path) -> etree._Element:
-    """Read a source into a validated canonical model (transforms applied)."""
+def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._Element:
+    """Read a source into a validated canonical model (transforms applied).
+
+    What the reader noticed (a reader may keep a ``diagnostics`` list, as the text reader
+    does) is added to ``diagnostics``, located in the source."""
     reader = plugins.reader_for(source)
     if reader is None:
         known = ", ".join(sorted(plugins.source_suffixes()))
@@ -52,9 +55,14 @@ def read(source: Path) -> etree._Element:
         doc = reader.read(source)
     except ConverterError as e:
         raise e.located(str(source))
+    if diagnostics is not None:
+        diagnostics += [replace(d, file=d.file or str(source)) for d in getattr(reader, "diagnostics", [])]
     model.validate(doc, str(source))
-    for name in plugins.names(plugins.TRANSFORMS):
-        plugins.load_callable(plugins.TRANSFORMS, name)(doc)
+    for _priority, _name, transform in plugins.transforms():  # in their declared order
+        try:
+            transform(doc)
+        except ConverterError as e:
+            raise e.located(str(source))
     model.validate(doc, str(source))
     return doc
 
@@ -141,12 +149,14 @@ def page_files(out_dir: Path, stem: str, suffix: str) -> list[Path]:
 
 def _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
            options) -> BuildResult:
-    doc = read(source)
+    noticed: list[Diagnostic] = []
+    doc = read(source, noticed)
     resolved = style_for(doc, style)
     plugins.check_style_settings(resolved)  # the writers' sections of the sheet, before any output
     ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(),
                        source_date=source_date(metadata(doc).date),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
+    ctx.diagnostics += noticed
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
     check_glyphs(doc, resolved, source, ctx)
