@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from ..fonts.find import FontFace
 from ..model.images import fit
 from ..style import ResolvedStyle, Role
-from .blocks import Block, ImageBlock, PageBreakBlock, Para, RuleBlock, SignatureBlock, Span, TableBlock
+from .blocks import (Block, ColophonBlock, ImageBlock, PageBreakBlock, Para, RuleBlock, SeparatorBlock,
+                     SignatureBlock, Span, TableBlock)
 from .fontbook import FontBook
 from .signature import signature_places
 from .linebreak import CLOSING_HALF, OPENING_HALF, Glyph, Line, add_cjk_latin_spacing, break_lines, set_line
@@ -47,7 +48,8 @@ class Frame:
     number: int
     lines: list[PlacedLine] = field(default_factory=list)
     images: list[tuple[ImageBlock, float, float, float, float]] = field(default_factory=list)  # x, y, w, h
-    rules: list[tuple[float, float, float, float]] = field(default_factory=list)  # x1, y1, x2, y2
+    #: x1, y1, x2, y2 (and thickness, colour when not the default)
+    rules: list[tuple] = field(default_factory=list)
     bookmarks: list[tuple[str, str, int, float]] = field(default_factory=list)  # key, title, level, y
 
     @property
@@ -183,6 +185,10 @@ class Layout:
                 self.place_table(block)
             elif isinstance(block, RuleBlock):
                 self.place_rule(block)
+            elif isinstance(block, SeparatorBlock):
+                self.place_separator(block)
+            elif isinstance(block, ColophonBlock):
+                self.place_colophon(block)
             elif isinstance(block, PageBreakBlock):
                 if not self.pages[-1].empty:
                     self._new_page()
@@ -200,7 +206,65 @@ class Layout:
 
     def place_para(self, para: Para, nxt: Block | None = None) -> None:
         lines, first, rest = self.para_lines(para)
+        if para.at_top is not None and self.y <= para.at_top:
+            # the line's top edge (the em box's: baseline − ASCENT em) at a fixed depth
+            self.y = para.at_top
+            para = Para(para.spans, _no_space_before(para.role), keep_with_next=para.keep_with_next,
+                        align=para.align, bookmark=para.bookmark)
         self.place_lines(para, lines, first, rest, nxt)
+
+    def place_separator(self, block: SeparatorBlock) -> None:
+        """The red rule under the 文号's baseline, as wide as the type area; the title two lines
+        under it."""
+        page = self.pages[-1]
+        if not page.lines:
+            return
+        y = page.lines[-1].y + block.below
+        page.rules.append((self._left(), y, self._left() + self.width, y, block.thickness, block.color))
+        self.y = max(self.y, y + block.gap)
+
+    def place_colophon(self, block: ColophonBlock) -> None:
+        """版记 at the foot of the page (GB/T 9704 7.4): its last rule on the type area's bottom
+        edge; on a new page when it does not fit under the text."""
+        groups = []
+        for group in block.groups:
+            rows = []
+            for item in group:
+                if isinstance(item, tuple):
+                    left, right = (self.para_lines(p, width=1e6)[0] for p in item)
+                    rows.append((item, left[:1], right[:1]))
+                else:
+                    lines, _, _ = self.para_lines(item)
+                    rows += [(item, [ln], i) for i, ln in enumerate(lines)]
+            groups.append(rows)
+        pitch = self.style.role("body").line_pitch
+        height = pitch * sum(len(g) for g in groups)
+        if not self._fits(height) and not self.pages[-1].empty:
+            self._new_page()
+        page, left = self.pages[-1], self._left()
+        y = self.height - height
+        for k, rows in enumerate(groups):
+            thick = block.outer if k == 0 else block.inner
+            page.rules.append((left, y, left + self.width, y, thick, "#000000"))
+            for item, lines, extra in rows:
+                size = lines[0].placed[0][1].size if lines and lines[0].placed else 14.0
+                baseline = y + pitch / 2 + 0.38 * size  # the em box centred in the line
+                if isinstance(item, tuple):
+                    lpara, rpara = item
+                    for ln in lines:
+                        set_line(ln, ln.width, "left")
+                        page.lines.append(PlacedLine(left + (lpara.first_indent or 0.0), baseline, ln))
+                    for ln in extra:
+                        set_line(ln, ln.width, "left")
+                        char = rpara.role.size
+                        page.lines.append(PlacedLine(left + self.width - char - ln.width, baseline, ln))
+                else:
+                    ln = lines[0]
+                    indent = item.first_indent if extra == 0 else (item.rest_indent or 0.0) + self.span_width(item.rest_after)
+                    page.lines.append(PlacedLine(left + indent, baseline, ln))
+                y += pitch
+        page.rules.append((left, self.height, left + self.width, self.height, block.outer, "#000000"))
+        self.y = self.height
 
     def place_lines(self, para: Para, lines: list[Line], first: float, rest: float,
                     nxt: Block | None = None, x_shift: float = 0.0) -> None:
