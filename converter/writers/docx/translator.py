@@ -275,8 +275,11 @@ class DocxTranslator(Visitor):
         self.out.text(node.text)
 
     def visit_masthead(self, node):
+        """版头; under a mark the 文号 carries the red separator (parts.separator)."""
         for c in children(node):
             self.visit(c)
+        if child(node, "mark") is not None and self.out.p is not None:
+            self.parts.separator(self.out.p)
 
     def visit_copy_number(self, node):
         self.parts.line(node, "masthead")
