@@ -104,9 +104,9 @@ class ColophonBlock:
 Block = (Para | ImageBlock | TableBlock | SignatureBlock | RuleBlock | PageBreakBlock | SeparatorBlock
          | ColophonBlock)
 MM = 72 / 25.4
-#: GB/T 9704-2012 distances: the mark's top edge under the type area's top (7.2.3; 信函 and 命令
-#: formats have their own), the red rule under the 文号 (7.2.6), rule thicknesses (7.4.1)
-MARK_TOP, SEPARATOR_BELOW = 35 * MM, 4 * MM
+#: GB/T 9704-2012 distances: the red rule under the 文号 (7.2.6), rule thicknesses (7.4.1); the
+#: mark's top edge is the mark role's space-before (35 mm under the type area's top, 7.2.3)
+SEPARATOR_BELOW = 4 * MM
 SEPARATOR_THICKNESS, COLOPHON_OUTER, COLOPHON_INNER = 0.5 * MM, 0.35 * MM, 0.25 * MM
 RED = "#e60012"
 
@@ -287,7 +287,9 @@ class BlockTranslator(Visitor):
                 spans.append(Span(issuer.tail, role, offset=self.pos.get((issuer, "tail"))))
             first = not lead and not any(isinstance(b, Para) and b.role.name == "mark" for b in self.blocks)
             lead = []
-            self._add(Para(spans, role, keep_with_next=True, at_top=MARK_TOP if first else None))
+            # the mark role's space-before is the depth of its top edge under the type area's
+            # top (GB/T 9704: 35 mm; the 命令 format 20 mm, the 信函 format 30 mm from the page top)
+            self._add(Para(spans, role, keep_with_next=True, at_top=role.space_before if first else None))
 
     def visit_signers(self, el):
         """签发人：names, on one line in the 文号's role."""

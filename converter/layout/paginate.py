@@ -206,7 +206,8 @@ class Layout:
 
     def place_para(self, para: Para, nxt: Block | None = None) -> None:
         lines, first, rest = self.para_lines(para)
-        if para.at_top is not None and self.y <= para.at_top:
+        if para.at_top is not None and (self.y <= para.at_top or self.pages[-1].empty):
+            # (negative: above the type area, the 信函 format's mark at 30 mm from the page top)
             # the line's top edge (the em box's: baseline − ASCENT em) at a fixed depth
             self.y = para.at_top
             para = Para(para.spans, _no_space_before(para.role), keep_with_next=para.keep_with_next,

@@ -77,3 +77,21 @@ def test_colophon_at_the_foot_of_the_last_page(notice):
     assert printer["x0"] - 28 * MM == pytest.approx(char, abs=1)
     assert (210 - 26) * MM - date["x1"] == pytest.approx(char, abs=1)  # 右空一字
     assert rules[0]["top"] < cc["top"] < rules[1]["top"] < printer["top"] < rules[2]["top"]
+
+
+@pytest.mark.parametrize("style, top", [("gongwen-order", 37 + 20), ("gongwen-letter", 30)])
+def test_special_formats_place_the_mark(tmp_path, style, top):
+    """命令 format: the mark 20 mm under the type area's top; 信函 format: 30 mm from the page
+    top, and no page number on page 1."""
+    src = tmp_path / "notice.txt"
+    body = "\n".join("　　现就做好春季防火工作通知如下，请各区人民政府认真贯彻执行，确保安全。" for _ in range(30))
+    src.write_text(f"某市人民政府文件\n\n某政发〔2024〕3号\n\n某市人民政府关于做好春季防火工作的通知\n\n"
+                   f"各区人民政府：\n\n{body}\n\n某市人民政府\n2024年3月1日\n", encoding="utf-8")
+    pdf = build(src, tmp_path / "out", ["pdf"], style=style).outputs[0]
+    with pdfplumber.open(pdf) as doc:
+        first = doc.pages[0]
+        mark = [c for c in first.chars if c["size"] > 30]
+        assert min(c["top"] for c in mark) / MM == pytest.approx(top, abs=0.5)
+        folio = [c for c in first.chars if c["top"] > 262 * MM]
+        assert bool(folio) == (style != "gongwen-letter")
+        assert [c for c in doc.pages[1].chars if c["top"] > 262 * MM]  # page 2 is numbered

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from ...layout.blocks import (COLOPHON_INNER, COLOPHON_OUTER, MARK_TOP, SEPARATOR_BELOW,
+from ...layout.blocks import (COLOPHON_INNER, COLOPHON_OUTER, SEPARATOR_BELOW,
                               SEPARATOR_THICKNESS)
 from ...model import child, children, q, tag_of
 from .ooxml import PPR_ORDER, el, line_twips, put, twips
@@ -117,13 +117,15 @@ class Parts:
         return len(self.out.container._element.findall(q_w("p")))
 
     def _at_top(self, lines_above: int) -> None:
-        """Space before the mark's paragraph: its top edge at MARK_TOP under the type area."""
+        """Space before the mark's paragraph: its top edge the mark role's space-before under the
+        type area's top (35 mm)."""
         style = self.out.setup.style
         pitch, size = style.role("body").line_pitch, style.role("mark").size
+        top = style.role("mark").space_before
         height = 1.2 * size
         # the characters' top edge sits (height - size) / 2 under the exact line's top, less what
         # LibreOffice 7.4 was measured to lift a 36 pt Black face (1.6 mm, 0.128 em)
-        before = MARK_TOP - lines_above * pitch - (height - size) / 2 + 0.128 * size
+        before = top - lines_above * pitch - (height - size) / 2 + 0.128 * size
         ppr = self.out.p.get_or_add_pPr()
         put(ppr, el("w:spacing", before=max(0, twips(before)), after=twips(style.role("mark").space_after),
                     line=line_twips(height), lineRule="exact"), PPR_ORDER)
