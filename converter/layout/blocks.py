@@ -164,13 +164,13 @@ class BlockTranslator(Visitor):
     def visit_docnumber(self, el):
         self._simple(el, "docnumber")
 
-    def visit_title(self, el):
+    def visit_title(self, el, **kw) -> Para:
         """A long Chinese title in the lines every output breaks it into (text/titles.py:
-        between words, balanced), each set as a line of its own; others balanced here."""
+        between words, balanced), each set as a line of its own; others balanced here. The
+        same for the titles of attachment bodies and enclosed documents."""
         lines = lines_of_title(el, self.style)
         if lines is None:
-            self._simple(el, "title", balanced=True)
-            return
+            return self._simple(el, "title", balanced=True, **kw)
         role = self.style.role("title")
         spans: list[Span] = []
         offset = self.pos.get((el, "text"))
@@ -180,7 +180,9 @@ class BlockTranslator(Visitor):
             spans.append(Span(line, role, offset=offset))
             if offset is not None:
                 offset += len("".join(line.split()))
-        self._add(Para(spans, role, balanced=True))
+        para = Para(spans, role, balanced=True, **kw)
+        self._add(para)
+        return para
 
     def visit_subtitle(self, el):
         self._simple(el, "subtitle")
@@ -314,7 +316,7 @@ class BlockTranslator(Visitor):
             if tag_of(c) == "label":
                 self._simple(c, "annex-label", keep_with_next=True, bookmark=self._part_bookmark(el))
             elif tag_of(c) == "title":
-                para = self._simple(c, "title", balanced=True)
+                para = self.visit_title(c)
                 para.role = replace(para.role, space_before=pitch)  # line 3: one blank line above
             else:
                 self.visit(c)
@@ -325,7 +327,7 @@ class BlockTranslator(Visitor):
         self._nest = 1
         for c in children(el):
             if tag_of(c) == "title":
-                self._simple(c, "title", balanced=True, bookmark=self._part_bookmark(el))
+                self.visit_title(c, bookmark=self._part_bookmark(el))
             else:
                 self.visit(c)
         self._nest = 0

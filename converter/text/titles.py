@@ -143,13 +143,16 @@ def _advances(path: str, index: int) -> Callable[[str], float | None]:
     return advance
 
 
-def lines_of_title(title, style) -> list[str] | None:
+def lines_of_title(title, style, ignore: tuple[str, ...] = ()) -> list[str] | None:
     """The lines of a model <title> in a resolved style's title role and type area, or None when
     it stays one line, holds inline elements or is not Chinese (it is then left to the output's
-    own breaking)."""
-    if title is None or len(title) or not any(is_wide(ch) for ch in title.text or ""):
+    own breaking). Children whose tag is in ``ignore`` (a writer's own markers) do not count."""
+    if title is None or any(c.tag not in ignore for c in title):
+        return None
+    text = (title.text or "") + "".join(c.tail or "" for c in title)
+    if not any(is_wide(ch) for ch in text):
         return None
     role = style.role("title")
     width = style.page.text_width - role.left_indent - role.right_indent - max(role.first_line_indent, 0.0)
-    lines = title_lines(title.text.strip(), face_measure(role.fonts, role.size), width)
+    lines = title_lines(text.strip(), face_measure(role.fonts, role.size), width)
     return lines if len(lines) > 1 else None

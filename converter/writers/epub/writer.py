@@ -36,7 +36,7 @@ from .css import SIDES, stylesheet
 from .fonts import EmbeddedFont, FontChoice, embed, font_face_rules
 from .meta import accessibility, facts, identifier, new_book, print_source
 from .nav import PackageWriter, nav_document, table_of_contents
-from .pages import PageTarget, hoist_markers, mark_pages
+from .pages import MARKER, PageTarget, hoist_markers, mark_pages
 from ...text.titles import lines_of_title
 from .upright import stand_digits_upright
 from .xhtml import Resources, XhtmlTranslator, document, serialize, text_of
@@ -76,7 +76,7 @@ class EpubWriter:
         parts = plan(text, self.split_threshold, title)
 
         book = new_book(doc, meta, title, style, ctx)  # the identifier is the model's, markers or not
-        chapters, images, pages = _render(text, parts, meta.lang, style, ctx, source=doc)
+        chapters, images, pages = _render(text, parts, meta.lang, style, ctx)
         book.toc = table_of_contents(text, _locator(parts), title)
         landmarks = [("toc", NAV_PATH + "#toc", words["toc"]), ("bodymatter", parts[0].path, title)]
         nav_root = nav_document(NAV_PATH, CSS_PATH, meta.lang, words, book.toc, landmarks, pages)
@@ -159,16 +159,15 @@ class _Chapter:
 
 
 def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedStyle,
-            ctx: BuildContext, source: etree._Element | None = None) -> tuple[list[_Chapter], list[epub.EpubImage], list[PageTarget]]:
+            ctx: BuildContext) -> tuple[list[_Chapter], list[epub.EpubImage], list[PageTarget]]:
     """The content documents of the parts, the images they show and the print page markers."""
     images = ImageStore(ctx.base_dir)
-    source = doc if source is None else source
     translator = XhtmlTranslator(Resources(
         targets=_targets(parts), image=images.add, image_width=images.width, warn=ctx.warn,
         taken={el.get("id") for el in doc.iter() if el.get("id")},
         start_side=SIDES[writing_mode(style)][2],
-        # from the model as read: the print page markers may have been put inside the title
-        title_lines=lines_of_title(child(source, "title"), style),
+        # print page markers may stand inside a title: they do not count
+        title_lines=lambda el: lines_of_title(el, style, ignore=(MARKER,)),
     ))
     chapters = [_Chapter(part, _chapter(part, translator, lang), lang) for part in parts]
     if writing_mode(style) == "vertical-rl":

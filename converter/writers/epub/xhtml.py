@@ -82,8 +82,8 @@ class Resources:
     taken: set[str] = field(default_factory=set)
     #: the side a line starts on: left, or top in vertical writing (for inline indents)
     start_side: str = "left"
-    #: a long title's lines, as every output breaks it (text/titles.py); None: one line
-    title_lines: list[str] | None = None
+    #: a title's lines, as every output breaks it (text/titles.py); None: one line
+    title_lines: Callable[[etree._Element], list[str] | None] = lambda el: None
 
 
 #: <meta> and its children are not text: the packaging writes them into the package metadata
@@ -150,13 +150,14 @@ class XhtmlTranslator(Parts, Visitor):
 
     def visit_title(self, el, out):
         heading = h(out, "h1", class_="title")
-        if not self.res.title_lines:
+        lines = self.res.title_lines(el)
+        if not lines:
             self.inlines(el, heading)
             return
         # a <br/> after each line but the last, counted in non-whitespace characters; children
         # (a print page marker) stay where they are
         ends, at = [], 0
-        for line in self.res.title_lines[:-1]:
+        for line in lines[:-1]:
             at += len("".join(line.split()))
             ends.append(at)
         seen = 0
