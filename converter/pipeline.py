@@ -46,6 +46,26 @@ def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._El
 
     What the reader noticed (a reader may keep a ``diagnostics`` list, as the text reader
     does) is added to ``diagnostics``, located in the source."""
+    got = read_source(source)
+    if diagnostics is not None:
+        diagnostics += got.diagnostics
+    return got.doc
+
+
+@dataclass
+class Read:
+    """A source read: its model, what the reader noticed, and where its images are."""
+
+    doc: etree._Element
+    diagnostics: list[Diagnostic]
+    #: the folder the model's image paths are relative to: the source's own folder, unless
+    #: the reader put the images elsewhere (a Word document's pictures come out of its package,
+    #: see the reader's ``resource_dir``)
+    resource_dir: Path
+
+
+def read_source(source: Path) -> Read:
+    """Read a source (as ``read``), keeping the reader's notes and resource folder."""
     reader = plugins.reader_for(source)
     if reader is None:
         known = ", ".join(sorted(plugins.source_suffixes()))
@@ -55,8 +75,7 @@ def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._El
         doc = reader.read(source)
     except ConverterError as e:
         raise e.located(str(source))
-    if diagnostics is not None:
-        diagnostics += [replace(d, file=d.file or str(source)) for d in getattr(reader, "diagnostics", [])]
+    noticed = [replace(d, file=d.file or str(source)) for d in getattr(reader, "diagnostics", [])]
     model.validate(doc, str(source))
     for _priority, _name, transform in plugins.transforms():  # in their declared order
         try:
@@ -64,7 +83,8 @@ def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._El
         except ConverterError as e:
             raise e.located(str(source))
     model.validate(doc, str(source))
-    return doc
+    resources = getattr(reader, "resource_dir", None) or source.parent
+    return Read(doc, noticed, Path(resources).resolve())
 
 
 def style_for(doc: etree._Element, requested: str | None) -> ResolvedStyle:
@@ -149,14 +169,14 @@ def page_files(out_dir: Path, stem: str, suffix: str) -> list[Path]:
 
 def _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
            options) -> BuildResult:
-    noticed: list[Diagnostic] = []
-    doc = read(source, noticed)
+    got = read_source(source)
+    doc = got.doc
     resolved = style_for(doc, style)
     plugins.check_style_settings(resolved)  # the writers' sections of the sheet, before any output
-    ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(),
+    ctx = BuildContext(name=str(source), base_dir=got.resource_dir,
                        source_date=source_date(metadata(doc).date),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
-    ctx.diagnostics += noticed
+    ctx.diagnostics += got.diagnostics
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
     check_glyphs(doc, resolved, source, ctx)
