@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("styles", help="list the available styles")
     s.set_defaults(run=_styles, traceback=False)
+
+    _serve_parser(sub)
     return p
 
 
@@ -201,4 +203,53 @@ def _check(args: argparse.Namespace) -> int:
 def _styles(args: argparse.Namespace) -> int:
     for name, desc in describe_styles():
         print(f"{name:12} {desc}")
+    return EXIT_OK
+
+
+def _serve_parser(sub) -> None:
+    """``converter serve``: the web page (converter/serve/); its caps have their defaults in
+    converter/serve/limits.py."""
+    from .serve.limits import Limits
+
+    d = Limits()
+    v = sub.add_parser("serve", help="start the web page for converting documents in a browser")
+    v.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    v.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
+    v.add_argument("--token", metavar="T", help="a shared secret every request must carry (default: "
+                   "$CONVERTER_TOKEN, else none)")
+    v.add_argument("--workers", type=int, default=d.workers, metavar="N",
+                   help=f"builds at once, each in its own process (default: {d.workers})")
+    v.add_argument("--max-request-mb", type=float, default=d.request_bytes / 2**20, metavar="MB",
+                   help=f"largest upload or request (default: {d.request_bytes / 2**20:g})")
+    v.add_argument("--build-seconds", type=float, default=d.build_seconds, metavar="S",
+                   help=f"time one build may take before it is stopped (default: {d.build_seconds:g})")
+    v.add_argument("--memory-mb", type=int, default=d.memory_bytes // 2**20, metavar="MB",
+                   help=f"memory one build may take (default: {d.memory_bytes // 2**20})")
+    v.add_argument("--keep-minutes", type=float, default=d.job_seconds / 60, metavar="MIN",
+                   help=f"how long a job's files are kept (default: {d.job_seconds / 60:g})")
+    v.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
+    v.set_defaults(run=_serve, traceback=False)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import os
+    import re
+    from dataclasses import replace
+
+    from .serve.limits import Limits
+
+    token = args.token if args.token is not None else os.environ.get("CONVERTER_TOKEN") or None
+    if token is not None and not re.fullmatch(r"[A-Za-z0-9._~+/=-]{8,256}", token):
+        raise UsageError("--token needs 8 to 256 letters, digits or ._~+/=- (it travels in a cookie)")
+    if not 0 < args.port < 65536:
+        raise UsageError("--port needs a number from 1 to 65535")
+    numbers = (args.workers, args.max_request_mb, args.build_seconds, args.memory_mb, args.keep_minutes)
+    if min(numbers) <= 0:
+        raise UsageError("--workers, --max-request-mb, --build-seconds, --memory-mb and --keep-minutes must be positive")
+    limits = replace(Limits(), workers=args.workers, request_bytes=int(args.max_request_mb * 2**20),
+                     build_seconds=args.build_seconds, memory_bytes=args.memory_mb * 2**20,
+                     job_seconds=args.keep_minutes * 60)
+    from .serve import serve
+
+    serve(args.host, args.port, token, limits, args.quiet)
     return EXIT_OK
