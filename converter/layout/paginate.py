@@ -303,7 +303,7 @@ class Layout:
         srole = block.issuers[0].role if block.issuers else block.date.role
         char = self.grid.char_pitch if self.grid else srole.size
         n = len(block.issuers)
-        places = signature_places(widths[:n], widths[-1] if block.date else None, char)
+        places = signature_places(widths[:n], widths[-1] if block.date else None, char, seal=self.style.seal)
         rights = places.issuers + ([places.date] if block.date else [])
         self._keep_with_body(self._space(srole.space_before) + sum(p.role.line_pitch for p in paras))
         for k, p in enumerate(paras):

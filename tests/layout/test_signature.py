@@ -74,3 +74,27 @@ def test_the_signature_never_stands_alone_on_a_page(tmp_path):
         assert body, f"{n} paragraphs: the signature is alone on page {where[0]}"
         seen_pages.add(where[0])
     assert seen_pages >= {1, 2}
+
+
+def test_a_style_with_a_seal_places_the_signature_by_7_3_5_1(tmp_path):
+    """signature.seal = true: the date 右空四字, the issuer centred over it (room for the seal)."""
+    sheet = tmp_path / "sealed.toml"
+    sheet.write_text('name = "sealed"\nextends = "gongwen"\n[signature]\nseal = true\n', encoding="utf-8")
+    src = tmp_path / "sealed.txt"
+    src.write_text("关于测试落款位置的通知\n\n　　本段正文用于测试落款位置。\n\n某市人民政府\n2024年3月15日\n",
+                   encoding="utf-8")
+    pdf = build(src, tmp_path / "out", ["pdf"], style=str(sheet)).outputs[0]
+    char = load_style("gongwen").grid.char_pitch
+    words = {w["text"]: w for _, ws in words_of(pdf) for w in ws}
+    sig, day = words["某市人民政府"], words["2024年3月15日"]
+    assert RIGHT_EDGE - day["x1"] == pytest.approx(4 * char, abs=0.5)
+    assert (sig["x0"] + sig["x1"]) / 2 == pytest.approx((day["x0"] + day["x1"]) / 2, abs=0.5)
+
+
+def test_the_seal_key_is_checked_by_the_style_layer(tmp_path):
+    from converter.errors import StyleError
+
+    sheet = tmp_path / "bad.toml"
+    sheet.write_text('name = "bad"\nextends = "gongwen"\n[signature]\nseal = "yes"\n', encoding="utf-8")
+    with pytest.raises(StyleError, match="signature.seal must be a bool"):
+        load_style(str(sheet))

@@ -244,7 +244,7 @@ class Closing:
         measures = {k: face_measure(style.role(k).fonts, style.role(k).size) for k in ("signature", "date")}
         issuers = [measures["signature"]((c.text or "").strip()) * scale for c in parts if tag_of(c) == "issuer"]
         dates = [measures["date"]((c.text or "").strip()) * scale for c in parts if tag_of(c) == "date"]
-        places = signature_places(issuers, dates[0] if dates else None, self._char())
+        places = signature_places(issuers, dates[0] if dates else None, self._char(), seal=style.seal)
         out, k = [], 0
         for c in parts:
             if tag_of(c) == "issuer":
