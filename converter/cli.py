@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import traceback
 from pathlib import Path
 
 from . import __version__, pipeline
 from .batch import build_folder
-from .errors import ConverterError, UsageError
+from .errors import ConverterError, Interrupted, UsageError, printable
 from .model.outline import outline
 from .progress import Reporter
 from .style import describe_styles
@@ -20,6 +21,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.run(args)
     except UsageError as e:
@@ -28,8 +30,22 @@ def main(argv: list[str] | None = None) -> int:
     except ConverterError as e:
         _error(e, args)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        return 130
+    except OSError as e:  # the output folder read-only, the disk full …: said, not a traceback
+        where = f"{e.filename}: " if isinstance(e.filename, str) else ""
+        _error(ConverterError(f"{where}{e.strerror or e}"), args)
+        return EXIT_FAILED
+    except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM: 128 + the signal's number, as a shell says
+        signum = getattr(e, "signum", signal.SIGINT)
+        print(printable(f"converter: {e}") if str(e) else f"converter: interrupted by {signal.Signals(signum).name}",
+              file=sys.stderr)
+        return 128 + signum
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum, frame) -> None:
+    """SIGTERM stops a build as Ctrl-C does: what finished is kept, the rest undone."""
+    raise Interrupted(signum)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -87,7 +103,7 @@ def _build_options(b: argparse.ArgumentParser) -> None:
 def _error(e: BaseException, args: argparse.Namespace) -> None:
     if getattr(args, "traceback", False):
         traceback.print_exception(e, file=sys.stderr)
-    print(f"converter: error: {e}" if not getattr(e, "file", None) else str(e), file=sys.stderr)
+    print(printable(f"converter: error: {e}" if not getattr(e, "file", None) else str(e)), file=sys.stderr)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -99,10 +115,14 @@ def _build(args: argparse.Namespace) -> int:
 def _build_with(args: argparse.Namespace, inputs: list[str], reporter: Reporter, force: bool = False):
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("-j needs a number of jobs of at least 1")
-    result = build_folder(inputs, args.output, args.to, args.style, jobs=args.jobs, force=force,
-                          strict=args.strict, allow_missing_glyphs=args.allow_missing_glyphs,
-                          reference_doc=args.reference_doc,
-                          on_start=reporter.start, on_result=reporter.result, on_wait=reporter.waiting)
+    try:
+        result = build_folder(inputs, args.output, args.to, args.style, jobs=args.jobs, force=force,
+                              strict=args.strict, allow_missing_glyphs=args.allow_missing_glyphs,
+                              reference_doc=args.reference_doc,
+                              on_start=reporter.start, on_result=reporter.result, on_wait=reporter.waiting)
+    except KeyboardInterrupt:
+        reporter.stop()
+        raise
     reporter.finish(result)
     return result
 
@@ -117,7 +137,7 @@ def _watch(args: argparse.Namespace) -> int:
 
     def watching(paths: list[Path]) -> None:
         if not args.quiet:
-            print(f"watching {', '.join(map(str, paths))} (Ctrl-C to stop)", flush=True)
+            print(printable(f"watching {', '.join(map(str, paths))} (Ctrl-C to stop)"), flush=True)
 
     from .watch import watch
 
@@ -132,7 +152,7 @@ def _inspect(args: argparse.Namespace) -> int:
     noticed: list = []
     tree = outline(pipeline.read(path, noticed))
     for d in noticed:
-        print(d, file=sys.stderr)
+        print(printable(str(d)), file=sys.stderr)
     if args.json:
         print(json.dumps(tree, ensure_ascii=False, indent=2))
     else:

@@ -16,7 +16,7 @@ from ..style import ResolvedStyle
 from .assemble import PAGE_DIGITS, assemble, page_number_role, page_starts
 from .blocks import BlockTranslator, ColophonBlock, Para, SignatureBlock, Span, TableBlock
 from .fontbook import FontBook
-from .pages import Anchor, Bookmark, GlyphRun, Link, Page, Pagination, PlacedImage, Rule, TextLine
+from .pages import Anchor, Bookmark, GlyphRun, Link, Page, Pagination, PlacedImage, Rule, TextLine, glyph_ids
 from .paginate import Layout
 
 __all__ = ["lay_out", "Pagination", "Page", "GlyphRun", "TextLine", "Rule", "PlacedImage", "Link", "Anchor",
@@ -37,7 +37,7 @@ def lay_out(doc: etree._Element, style: ResolvedStyle, base_dir: Path) -> Pagina
     frames = layout.run(blocks)
     pages = assemble(frames, layout, style)
     return Pagination(pages, {face: frozenset(chars) for face, chars in fonts.used.items()},
-                      fonts.body_face(), page_starts(frames))
+                      fonts.body_face(), page_starts(frames), glyph_ids(pages))
 
 
 def _all_spans(blocks) -> list[Span]:

@@ -15,6 +15,7 @@ from ..style import ResolvedStyle, Role
 from .blocks import (Block, ColophonBlock, ImageBlock, PageBreakBlock, Para, RuleBlock, SeparatorBlock,
                      SignatureBlock, Span, TableBlock)
 from .fontbook import FontBook
+from .shaping import base_level, is_mark, shape_glyphs
 from .signature import signature_places
 from .linebreak import CLOSING_HALF, OPENING_HALF, Glyph, Line, add_cjk_latin_spacing, break_lines, set_line
 
@@ -32,6 +33,7 @@ class Ink:
     link: str | None = None  # a URL, or "#name" for a destination in this document
     rise: float = 0.0
     anchor: str | None = None  # a destination made at this glyph
+    strike: bool = False  # struck out: assemble draws a line through the run
 
 
 @dataclass
@@ -74,14 +76,16 @@ class Layout:
         out: list[Glyph] = []
         for span in spans:
             role = span.role
-            size = role.size * (0.6 if span.superscript else 1.0)
-            rise = role.size * 0.35 if span.superscript else 0.0
+            size = role.size * (0.6 if span.superscript or span.subscript else 1.0)
+            rise = role.size * (0.35 if span.superscript else -0.15 if span.subscript else 0.0)
             offset = span.offset
             anchor = span.anchor
             for ch in span.text:
                 if ch in "\t\r":
                     ch = " "
                 font = self.fonts.face_for(ch, role)
+                if out and is_mark(ch) and font != out[-1].font and self.fonts.has(out[-1].font, ch):
+                    font = out[-1].font  # a mark is shaped with its base
                 wide = self.fonts.wide(ch)
                 adv = self.fonts.width(ch, font, size)
                 if wide and self.grid is not None and abs(size - self.style.role("body").size) < EPS:
@@ -91,12 +95,13 @@ class Layout:
                     ch, font, size, adv,
                     squeeze_end=half if ch in CLOSING_HALF else 0.0,
                     squeeze_start=half if ch in OPENING_HALF else 0.0,
-                    style=Ink(font, size, role.color, span.link, rise, anchor),
+                    style=Ink(font, size, role.color, span.link, rise, anchor, span.strike),
                     offset=None if offset is None or ch.isspace() else offset,
                 ))
                 anchor = None  # only the first glyph carries the destination
                 if offset is not None and not ch.isspace():
                     offset += 1
+        shape_glyphs(out, self.fonts.shaper, self.fonts.lang)
         if self.grid is None:  # on the GB/T grid every character keeps its cell
             add_cjk_latin_spacing(out)
         return out
@@ -120,6 +125,7 @@ class Layout:
         right = role.right_indent
         align = para.align or role.align
         lines: list[Line] = []
+        rtl = base_level("".join(s.text for s in para.spans)) == 1
         for seg_no, segment in enumerate(_segments(para.spans)):
             glyphs = self.glyphs(segment)
             start = len(lines)
@@ -137,7 +143,7 @@ class Layout:
             lines += seg_lines
         for i, line in enumerate(lines):
             avail = width - right - (first if i == 0 else rest)
-            set_line(line, avail, "left" if para.preformatted else align)
+            set_line(line, avail, "left" if para.preformatted else align, rtl)
         return lines, first, rest
 
     def _balanced(self, glyphs: list[Glyph], measure) -> list[Line]:
@@ -279,6 +285,7 @@ class Layout:
                 self._new_page()
                 before = 0.0
         self.y += before
+        top = (len(self.pages), self.y)
         for i, line in enumerate(lines):
             if not self._fits(pitch):
                 self._new_page()
@@ -290,7 +297,16 @@ class Layout:
             baseline = self.y + ASCENT * size + max(0.0, (pitch - size * 1.25) / 2 if self.grid is None else 0.0)
             self.pages[-1].lines.append(PlacedLine(self._left() + indent + x_shift, baseline, line))
             self.y += pitch
+        if para.framed:
+            self._frame(top)
         self.y += self._space(role.space_after)
+
+    def _frame(self, top: tuple[int, float]) -> None:
+        """Rules round what was placed since ``top`` (a page and y), on this page: the frame
+        of a picture that cannot be shown."""
+        y0 = top[1] if top[0] == len(self.pages) else 0.0
+        x0, x1, y1 = self._left(), self._left() + self.width, self.y
+        self.pages[-1].rules += [(x0, y0, x1, y0), (x1, y0, x1, y1), (x1, y1, x0, y1), (x0, y1, x0, y0)]
 
     def place_signature(self, block: SignatureBlock) -> None:
         """The issuer and date where GB/T 9704 §7.3.5 puts them (layout/signature.py), never

@@ -93,16 +93,26 @@ def test_an_uploaded_file_is_read_by_its_suffix(client, tmp_path):
 
 
 def test_an_image_beside_the_source_is_not_there_and_the_message_says_so(client):
+    """A picture that is not there is a warning with its line (its alt text is printed in a
+    frame, as in every build), and the message says why it is not there."""
     job = convert(client, "# T\n\n![dot](dot.png)\n", "img.md")
-    assert job["status"] == "failed" and job["error"]["line"] == 3
-    assert "only the document itself is uploaded" in job["error"]["message"]
+    assert job["status"] != "failed"
+    (warning,) = [m for m in job["messages"] if "dot.png" in m["message"]]
+    assert warning["level"] == "warning" and warning["line"] == 3
+    assert "only the document itself is uploaded" in warning["message"]
+
+
+def test_a_picture_outside_the_folder_is_named_with_its_line_and_no_server_path(client, tmp_path):
+    job = convert(client, "# T\n\npara\n\n![x](../secret.png)\n", "bad.md")
+    (warning,) = [m for m in job["messages"] if "secret.png" in m["message"]]
+    assert warning["line"] == 5 and "outside the source's folder" in warning["message"]
+    assert str(tmp_path.parent) not in json.dumps(job) and "converter-serve-" not in json.dumps(job)
 
 
 def test_a_failing_document_reports_its_line_and_no_server_path(client, tmp_path):
-    job = convert(client, "# T\n\npara\n\n![x](../secret.png)\n", "bad.md")
+    job = convert(client, "Title\n\npara\n\nan unknown glyph \U000F0000 here\n", "bad.txt")
     assert job["status"] == "failed"
     assert job["error"]["line"] == 5
-    assert "outside the source's folder" in job["error"]["message"]
     assert job["outputs"] == [] and job["previews"] == []
     assert str(tmp_path.parent) not in json.dumps(job) and "converter-serve-" not in json.dumps(job)
 

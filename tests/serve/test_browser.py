@@ -290,7 +290,7 @@ def test_keyboard_only(server, browser):
 
 def test_every_control_is_labelled_in_the_accessibility_tree(server, browser):
     page = browser(server)
-    page.fill("#text", REPORT + "\n\n![x](x.png)\n")
+    page.fill("#text", REPORT + "\n\nan unknown glyph \U000F0000 here\n")  # an error with a line
     page.select_option("#kind", ".md")
     page.wait_for_selector("#messages .message.error button.line")
     tree = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
