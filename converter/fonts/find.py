@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..errors import StyleError
@@ -14,7 +14,13 @@ REGULAR, BOLD = 80, 200  # fontconfig weights
 
 @dataclass(frozen=True)
 class FontFace:
-    """One face of an installed font: its family name, file and index inside a collection."""
+    """One face of an installed font: its family name, file and index inside a collection.
+
+    ``family`` is the face's own family name as word processors know it (the name table's
+    family, name ID 1: "FandolFang R", "Noto Serif CJK SC Black"), and ``styled_bold`` whether
+    the face is the bold member of that family (a Black face is the regular member of its
+    own family "… Black"). That is the name the DOCX and EPUB write and the one fontconfig finds.
+    """
 
     family: str
     path: str
@@ -24,6 +30,7 @@ class FontFace:
     #: the file's (size, mtime in ns) when fontconfig listed it: caches keyed on the face
     #: (coverage, metrics, subsets) then see an edited font file as another face
     stamp: tuple[int, int] = (0, 0)
+    styled_bold: bool = False
 
     @property
     def key(self) -> str:
@@ -62,15 +69,15 @@ def _listed(generation: tuple) -> dict[str, list[FontFace]]:
     if exe is None:
         raise StyleError("fontconfig's fc-list is not installed (Debian package fontconfig)")
     out = subprocess.run(
-        [exe, "--format", "%{family}\t%{weight}\t%{slant}\t%{index}\t%{file}\n"],
+        [exe, "--format", "%{family}\t%{weight}\t%{slant}\t%{index}\t%{file}\t%{style}\n"],
         capture_output=True, text=True, check=True,
     ).stdout
     faces: dict[str, list[FontFace]] = {}
     for row in sorted(set(out.splitlines())):
         parts = row.split("\t")
-        if len(parts) != 5 or not parts[4].lower().endswith((".ttf", ".otf", ".ttc", ".otc")):
+        if len(parts) != 6 or not parts[4].lower().endswith((".ttf", ".otf", ".ttc", ".otc")):
             continue
-        families, weight, slant, index, path = parts
+        families, weight, slant, index, path, styles = parts
         path = os.path.realpath(path)  # a font reached through a symlink is the same font
         names = [n.strip() for n in families.split(",") if n.strip()]
         try:
@@ -78,7 +85,7 @@ def _listed(generation: tuple) -> dict[str, list[FontFace]]:
         except OSError:
             continue  # listed but gone: fontconfig's cache is older than the folder
         for name in names:
-            face = FontFace(names[0], path, int(index or 0), _weight(weight), slant not in ("", "0"),
+            face = FontFace(names[0], path, int(index or 0), _weight(weight, styles), slant not in ("", "0"),
                             (st.st_size, st.st_mtime_ns))
             same = faces.setdefault(name.lower(), [])
             if face not in same:
@@ -96,7 +103,28 @@ def find_face(family: str, bold: bool = False, italic: bool = False) -> FontFace
     if not faces:
         return None
     want = BOLD if bold else REGULAR
-    return min(faces, key=lambda f: (f.italic != italic, abs(f.weight - want), f.path, f.index))
+    face = min(faces, key=lambda f: (f.italic != italic, abs(f.weight - want), f.path, f.index))
+    return _named(face)
+
+
+@lru_cache(maxsize=None)
+def _named(face: FontFace) -> FontFace:
+    """The face under its own family name (name ID 1) and style bit, read from the file.
+
+    fontconfig lists the typographic family first ("FandolFang" for the file whose family is
+    "FandolFang R", "Noto Serif CJK SC" for the Black face); a word processor that is given
+    that name finds another face or none.
+    """
+    from fontTools.ttLib import TTFont  # only when a face is actually used
+
+    try:
+        font = TTFont(face.path, fontNumber=face.index, lazy=True)
+        name = font["name"].getDebugName(1)
+        bold = bool(font["head"].macStyle & 1)
+        font.close()
+    except Exception:  # an unreadable file keeps fontconfig's names
+        return face
+    return replace(face, family=name or face.family, styled_bold=bold)
 
 
 def first_installed(families: list[str], bold: bool = False, italic: bool = False) -> FontFace | None:
@@ -108,13 +136,17 @@ def first_installed(families: list[str], bold: bool = False, italic: bool = Fals
     return None
 
 
-def _weight(text: str) -> int:
+def _weight(text: str, styles: str = "") -> int:
     """fontconfig's weight: a number, or a range "[0 210]" for a variable font (then its
-    regular weight when the range holds it)."""
+    regular weight when the range holds it).  A face named Bold that reports the regular
+    weight (the Fandol Bold faces' OS/2 says 400) is taken as bold."""
     try:
         numbers = [int(float(n)) for n in text.strip("[]").split()]
     except ValueError:
         return REGULAR
     if not numbers:
         return REGULAR
-    return max(numbers[0], min(numbers[-1], REGULAR))
+    weight = max(numbers[0], min(numbers[-1], REGULAR))
+    if weight == REGULAR and "bold" in [s.strip().lower() for s in styles.split(",")]:
+        return BOLD
+    return weight

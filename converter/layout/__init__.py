@@ -14,7 +14,7 @@ from lxml import etree
 from ..model import XML_LANG
 from ..style import ResolvedStyle
 from .assemble import PAGE_DIGITS, assemble, page_number_role, page_starts
-from .blocks import BlockTranslator, Para, SignatureBlock, Span, TableBlock
+from .blocks import BlockTranslator, ColophonBlock, Para, SignatureBlock, Span, TableBlock
 from .fontbook import FontBook
 from .pages import Anchor, Bookmark, GlyphRun, Link, Page, Pagination, PlacedImage, Rule, TextLine, glyph_ids
 from .paginate import Layout
@@ -52,4 +52,9 @@ def _all_spans(blocks) -> list[Span]:
             for row in b.rows:
                 for cell in row:
                     spans += cell.spans
+        elif isinstance(b, ColophonBlock):
+            for group in b.groups:
+                for item in group:
+                    for p in item if isinstance(item, tuple) else (item,):
+                        spans += p.spans + p.rest_after
     return spans

@@ -41,7 +41,8 @@ def assemble(frames: list[Frame], layout: Layout, style: ResolvedStyle) -> list[
                          for key, title, level, y in fr.bookmarks]
         out.images = [PlacedImage(block.path, block.alt, x, top - y - h, w, h, block.info.raster,
                                   block.info.vector) for block, x, y, w, h in fr.images]
-        out.rules = [Rule(x1, top - y1, x2, top - y2) for x1, y1, x2, y2 in fr.rules]
+        # a rule is (x1, y1, x2, y2) or (x1, y1, x2, y2, thickness, colour)
+        out.rules = [Rule(r[0], top - r[1], r[2], top - r[3], *r[4:]) for r in fr.rules]
         out.lines = [text_line(placed.x, top - placed.y, placed.line) for placed in fr.lines]
         out.rules += [rule for placed in fr.lines for rule in strike_rules(placed.x, top - placed.y, placed.line)]
         if number_role is not None and (page.number.first_page or fr.number > 1):

@@ -15,6 +15,7 @@ from ..model.images import ImageInfo, usable_image
 from ..model.visitor import Visitor
 from ..text.highlight import lines as highlight_lines
 from ..style import ResolvedStyle, Role
+from ..text.titles import lines_of_title
 
 
 @dataclass
@@ -40,6 +41,8 @@ class Para:
     keep_with_next: bool | None = None
     bookmark: tuple[str, str, int] | None = None  # (key, title, level 0-based)
     balanced: bool = False  # a title: lines of balanced length
+    #: the first line's top edge this far below the type area's top (the 发文机关标志)
+    at_top: float | None = None
     preformatted: bool = False  # code: lines as written
     #: hanging text: the widths of these spans are added to the first / later lines' indent
     first_after: list[Span] = field(default_factory=list)
@@ -80,7 +83,36 @@ class PageBreakBlock:
     pass
 
 
-Block = Para | ImageBlock | TableBlock | SignatureBlock | RuleBlock | PageBreakBlock
+@dataclass
+class SeparatorBlock:
+    """GB/T 9704's red rule under the 发文字号: ``below`` under the 文号's baseline, as wide as
+    the type area; the title starts ``gap`` under it."""
+
+    below: float
+    thickness: float
+    color: str
+    gap: float
+
+
+@dataclass
+class ColophonBlock:
+    """版记 at the foot of the last page: groups of lines between rules (first and last rule
+    ``outer`` thick, the ones between ``inner``), the last rule on the type area's bottom edge.
+    A group is a list of paragraphs; a (left, right) pair shares one line (印发机关 … 印发日期)."""
+
+    groups: list[list["Para | tuple[Para, Para]"]]
+    outer: float
+    inner: float
+
+
+Block = (Para | ImageBlock | TableBlock | SignatureBlock | RuleBlock | PageBreakBlock | SeparatorBlock
+         | ColophonBlock)
+MM = 72 / 25.4
+#: GB/T 9704-2012 distances: the red rule under the 文号 (7.2.6), rule thicknesses (7.4.1); the
+#: mark's top edge is the mark role's space-before (35 mm under the type area's top, 7.2.3)
+SEPARATOR_BELOW = 4 * MM
+SEPARATOR_THICKNESS, COLOPHON_OUTER, COLOPHON_INNER = 0.5 * MM, 0.35 * MM, 0.25 * MM
+RED = "#e60012"
 
 
 @dataclass
@@ -136,9 +168,28 @@ class BlockTranslator(Visitor):
     def visit_docnumber(self, el):
         self._simple(el, "docnumber")
 
-    def visit_title(self, el):
-        self._simple(el, "title", balanced=True)
+    def visit_title(self, el, **kw) -> Para:
+        """A long Chinese title in the lines every output breaks it into (text/titles.py:
+        between words, balanced), each set as a line of its own; others balanced here. The
+        same for the titles of attachment bodies and enclosed documents."""
+        lines = lines_of_title(el, self.style)
+        if lines is None:
+            para = self._simple(el, "title", balanced=True, **kw)
+            self._title_block(el)
+            return para
+        role = self.style.role("title")
+        spans: list[Span] = []
+        offset = self.pos.get((el, "text"))
+        for i, line in enumerate(lines):
+            if i:
+                spans.append(Span("\n", role))
+            spans.append(Span(line, role, offset=offset))
+            if offset is not None:
+                offset += len("".join(line.split()))
+        para = Para(spans, role, balanced=True, **kw)
+        self._add(para)
         self._title_block(el)
+        return para
 
     def visit_subtitle(self, el):
         self._simple(el, "subtitle")
@@ -233,8 +284,14 @@ class BlockTranslator(Visitor):
         self._add(Para(spans, role))
 
     def visit_masthead(self, el):
+        """版头: 份号 …, the mark (its top 35 mm under the type area's top), the 文号, and under a
+        mark the red separator (4 mm under the 文号's baseline, two lines above the title)."""
         for c in children(el):
             self.visit(c)
+        if child(el, "mark") is not None:
+            pitch = self.style.role("body").line_pitch
+            self.blocks.append(SeparatorBlock(SEPARATOR_BELOW, SEPARATOR_THICKNESS, self.style.role("mark").color,
+                                              2 * pitch))
 
     def visit_copy_number(self, el):
         self._simple(el, "masthead")
@@ -249,8 +306,11 @@ class BlockTranslator(Visitor):
             spans = lead + [Span(issuer.text or "", role, offset=self.pos.get((issuer, "text")))]
             if issuer.tail and issuer.tail.strip():
                 spans.append(Span(issuer.tail, role, offset=self.pos.get((issuer, "tail"))))
+            first = not lead and not any(isinstance(b, Para) and b.role.name == "mark" for b in self.blocks)
             lead = []
-            self._add(Para(spans, role, keep_with_next=True))
+            # the mark role's space-before is the depth of its top edge under the type area's
+            # top (GB/T 9704: 35 mm; the 命令 format 20 mm, the 信函 format 30 mm from the page top)
+            self._add(Para(spans, role, keep_with_next=True, at_top=role.space_before if first else None))
 
     def visit_signers(self, el):
         """签发人：names, on one line in the 文号's role."""
@@ -266,11 +326,17 @@ class BlockTranslator(Visitor):
         self._simple(el, "byline")
 
     def visit_annex(self, el):
-        """An attachment body: its label (bookmarked), its title, its content."""
+        """An attachment body on a new page (GB/T 9704 7.3.4): its label flush left on line 1
+        (bookmarked), its title centred on line 3, its content."""
         self._nest = 1
+        self.blocks.append(PageBreakBlock())
+        pitch = self.style.role("body").line_pitch
         for c in children(el):
             if tag_of(c) == "label":
                 self._simple(c, "annex-label", keep_with_next=True, bookmark=self._part_bookmark(el))
+            elif tag_of(c) == "title":
+                para = self.visit_title(c)
+                para.role = replace(para.role, space_before=pitch)  # line 3: one blank line above
             else:
                 self.visit(c)
         self._nest = 0
@@ -280,7 +346,7 @@ class BlockTranslator(Visitor):
         self._nest = 1
         for c in children(el):
             if tag_of(c) == "title":
-                self._simple(c, "title", balanced=True, bookmark=self._part_bookmark(el))
+                self.visit_title(c, bookmark=self._part_bookmark(el))
             else:
                 self.visit(c)
         self._nest = 0
@@ -289,12 +355,41 @@ class BlockTranslator(Visitor):
         return (el.get("id") or f"h{id(el)}", self._part_labels.get(el, ""), 0)
 
     def visit_colophon(self, el):
-        """版记: 主送, 抄送, 印发机关 and 印发日期, each a paragraph in the colophon role."""
+        """版记 (GB/T 9704 7.4): 主送 and 抄送 (左右各空一字, wrapped names after the colon) each
+        between rules, 印发机关 (左空一字) and 印发日期 (右空一字) on the last line."""
+        role = self.style.role("colophon")
+        char = role.size
+        groups: list[list] = []
         for c in children(el):
             if tag_of(c) == "printer":
-                self.visit_printer(c)
-            else:
-                self._simple(c, "colophon")
+                groups.append([self._printer(c, role, char)])
+                continue
+            before = len(self.blocks)
+            self.visit(c)
+            paras = [b for b in self.blocks[before:] if isinstance(b, Para)]
+            del self.blocks[before:]
+            for para in paras:
+                text = "".join(sp.text for sp in para.spans)
+                colon = next((i for i, ch in enumerate(text) if ch in "：:"), -1)
+                label = [Span(text[: colon + 1], role)] if 0 <= colon < 8 else []
+                para.role = replace(role, right_indent=char, first_line_indent=0.0, left_indent=char)
+                para.first_indent, para.rest_indent, para.rest_after = char, char, label
+                para.align = "justify"
+            groups.append(paras)
+        self.blocks.append(ColophonBlock(groups, COLOPHON_OUTER, COLOPHON_INNER))
+
+    def _printer(self, el, role, char):
+        """印发机关 left, 印发日期 (with 印发) right, on one line."""
+        parts = [c for c in children(el)]
+        left = [Span(p.text or "", role, offset=self.pos.get((p, "text"))) for p in parts[:1]]
+        right = [Span(p.text or "", role, offset=self.pos.get((p, "text"))) for p in parts[1:]]
+        if len(parts) == 1 and tag_of(parts[0]) == "date":
+            left, right = [], left
+        for tail_of in parts:
+            if tail_of.tail and tail_of.tail.strip():
+                right.append(Span(tail_of.tail, role, offset=self.pos.get((tail_of, "tail"))))
+        return (Para(left, replace(role, first_line_indent=0.0), first_indent=char, rest_indent=char, align="left"),
+                Para(right, replace(role, first_line_indent=0.0), first_indent=0.0, rest_indent=0.0, align="left"))
 
     def visit_printer(self, el):
         role = self.style.role("colophon")

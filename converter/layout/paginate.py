@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from ..fonts.find import FontFace
 from ..model.images import fit
 from ..style import ResolvedStyle, Role
-from .blocks import Block, ImageBlock, PageBreakBlock, Para, RuleBlock, SignatureBlock, Span, TableBlock
+from .blocks import (Block, ColophonBlock, ImageBlock, PageBreakBlock, Para, RuleBlock, SeparatorBlock,
+                     SignatureBlock, Span, TableBlock)
 from .fontbook import FontBook
 from .shaping import base_level, is_mark, shape_glyphs
+from .signature import signature_places
 from .linebreak import CLOSING_HALF, OPENING_HALF, Glyph, Line, add_cjk_latin_spacing, break_lines, set_line
 
 ASCENT = 0.88  # baseline below the top of a line box, in ems (CJK faces: 880/1000)
@@ -48,7 +50,8 @@ class Frame:
     number: int
     lines: list[PlacedLine] = field(default_factory=list)
     images: list[tuple[ImageBlock, float, float, float, float]] = field(default_factory=list)  # x, y, w, h
-    rules: list[tuple[float, float, float, float]] = field(default_factory=list)  # x1, y1, x2, y2
+    #: x1, y1, x2, y2 (and thickness, colour when not the default)
+    rules: list[tuple] = field(default_factory=list)
     bookmarks: list[tuple[str, str, int, float]] = field(default_factory=list)  # key, title, level, y
 
     @property
@@ -188,6 +191,10 @@ class Layout:
                 self.place_table(block)
             elif isinstance(block, RuleBlock):
                 self.place_rule(block)
+            elif isinstance(block, SeparatorBlock):
+                self.place_separator(block)
+            elif isinstance(block, ColophonBlock):
+                self.place_colophon(block)
             elif isinstance(block, PageBreakBlock):
                 if not self.pages[-1].empty:
                     self._new_page()
@@ -205,7 +212,66 @@ class Layout:
 
     def place_para(self, para: Para, nxt: Block | None = None) -> None:
         lines, first, rest = self.para_lines(para)
+        if para.at_top is not None and (self.y <= para.at_top or self.pages[-1].empty):
+            # (negative: above the type area, the 信函 format's mark at 30 mm from the page top)
+            # the line's top edge (the em box's: baseline − ASCENT em) at a fixed depth
+            self.y = para.at_top
+            para = Para(para.spans, _no_space_before(para.role), keep_with_next=para.keep_with_next,
+                        align=para.align, bookmark=para.bookmark)
         self.place_lines(para, lines, first, rest, nxt)
+
+    def place_separator(self, block: SeparatorBlock) -> None:
+        """The red rule under the 文号's baseline, as wide as the type area; the title two lines
+        under it."""
+        page = self.pages[-1]
+        if not page.lines:
+            return
+        y = page.lines[-1].y + block.below
+        page.rules.append((self._left(), y, self._left() + self.width, y, block.thickness, block.color))
+        self.y = max(self.y, y + block.gap)
+
+    def place_colophon(self, block: ColophonBlock) -> None:
+        """版记 at the foot of the page (GB/T 9704 7.4): its last rule on the type area's bottom
+        edge; on a new page when it does not fit under the text."""
+        groups = []
+        for group in block.groups:
+            rows = []
+            for item in group:
+                if isinstance(item, tuple):
+                    left, right = (self.para_lines(p, width=1e6)[0] for p in item)
+                    rows.append((item, left[:1], right[:1]))
+                else:
+                    lines, _, _ = self.para_lines(item)
+                    rows += [(item, [ln], i) for i, ln in enumerate(lines)]
+            groups.append(rows)
+        pitch = self.style.role("body").line_pitch
+        height = pitch * sum(len(g) for g in groups)
+        if not self._fits(height) and not self.pages[-1].empty:
+            self._new_page()
+        page, left = self.pages[-1], self._left()
+        y = self.height - height
+        for k, rows in enumerate(groups):
+            thick = block.outer if k == 0 else block.inner
+            page.rules.append((left, y, left + self.width, y, thick, "#000000"))
+            for item, lines, extra in rows:
+                size = lines[0].placed[0][1].size if lines and lines[0].placed else 14.0
+                baseline = y + pitch / 2 + 0.38 * size  # the em box centred in the line
+                if isinstance(item, tuple):
+                    lpara, rpara = item
+                    for ln in lines:
+                        set_line(ln, ln.width, "left")
+                        page.lines.append(PlacedLine(left + (lpara.first_indent or 0.0), baseline, ln))
+                    for ln in extra:
+                        set_line(ln, ln.width, "left")
+                        char = rpara.role.size
+                        page.lines.append(PlacedLine(left + self.width - char - ln.width, baseline, ln))
+                else:
+                    ln = lines[0]
+                    indent = item.first_indent if extra == 0 else (item.rest_indent or 0.0) + self.span_width(item.rest_after)
+                    page.lines.append(PlacedLine(left + indent, baseline, ln))
+                y += pitch
+        page.rules.append((left, self.height, left + self.width, self.height, block.outer, "#000000"))
+        self.y = self.height
 
     def place_lines(self, para: Para, lines: list[Line], first: float, rest: float,
                     nxt: Block | None = None, x_shift: float = 0.0) -> None:
@@ -243,22 +309,21 @@ class Layout:
         self.pages[-1].rules += [(x0, y0, x1, y0), (x1, y0, x1, y1), (x1, y1, x0, y1), (x0, y1, x0, y0)]
 
     def place_signature(self, block: SignatureBlock) -> None:
-        """GB/T 9704 §7.3.5.2: the issuer right-aligned two characters in; the date starts two
-        characters right of the issuer's first character, unless it is longer."""
+        """The issuer and date where GB/T 9704 §7.3.5 puts them (layout/signature.py), never
+        alone on a page: when they do not fit under the body, the page's last line moves over
+        with them."""
         paras = block.issuers + ([block.date] if block.date else [])
         if not paras:
             return
         widths = [max((ln.width for ln in self.para_lines(p)[0]), default=0.0) for p in paras]
         srole = block.issuers[0].role if block.issuers else block.date.role
-        two = 2 * (self.grid.char_pitch if self.grid else srole.size)
-        right_edge = self.width - srole.right_indent
-        sig_w = max(widths[: len(block.issuers)], default=0.0)
-        sig_x = right_edge - sig_w
-        date_x = sig_x + two
-        if block.date and date_x + widths[-1] > right_edge + EPS:
-            date_x = right_edge - widths[-1]
+        char = self.grid.char_pitch if self.grid else srole.size
+        n = len(block.issuers)
+        places = signature_places(widths[:n], widths[-1] if block.date else None, char, seal=self.style.seal)
+        rights = places.issuers + ([places.date] if block.date else [])
+        self._keep_with_body(self._space(srole.space_before) + sum(p.role.line_pitch for p in paras))
         for k, p in enumerate(paras):
-            x = date_x if (block.date and k == len(paras) - 1) else right_edge - widths[k]
+            x = self.width - rights[k] - widths[k]
             lines, _, _ = self.para_lines(p, width=1e6)  # one line, placed by hand
             for ln in lines:
                 set_line(ln, ln.width, "left")
@@ -266,6 +331,20 @@ class Layout:
             if k > 0:
                 q.role = _no_space_before(p.role)
             self.place_lines(q, lines, x, x)
+
+    def _keep_with_body(self, height: float) -> None:
+        """GB/T 9704 7.3.5: the signature shares its page with body text (never 此页无正文).
+        When ``height`` does not fit under what the page holds, the page's last line (of
+        body pitch, whose paragraph ended it) starts the next page instead."""
+        page = self.pages[-1]
+        if self._fits(height) or len(page.lines) < 2:
+            return
+        pitch = self.style.role("body").line_pitch
+        last = page.lines.pop()
+        old_left, line_top = self._left(), self.y - pitch
+        self._new_page()
+        self.pages[-1].lines.append(PlacedLine(last.x - old_left + self._left(), last.y - line_top, last.line))
+        self.y = pitch
 
     def _image_box(self, block: ImageBlock) -> tuple[float, float, float]:
         """Width and height the image is drawn at (fitted to the measure), and the height it takes."""

@@ -195,7 +195,8 @@ def navigation(doc: etree._Element) -> list[NavEntry]:
     out = nav(child(doc, "body"))
     for part in children(doc):
         if tag_of(part) == "annex":
-            label = " ".join((part.findtext(q("label")) or "").split())
+            label_el = child(part, "label")  # its text may follow a print page marker
+            label = " ".join(plain_text(label_el).split()) if label_el is not None else ""
             title = child(part, "title")
             words_ = " ".join(plain_text(title).split()) if title is not None else ""
             out.append(NavEntry(part, f"{label} {words_}".strip(), nav(part)))

@@ -137,6 +137,8 @@ class ResolvedStyle:
     writer_settings: WriterSettings = field(default_factory=WriterSettings)
     #: the sheet's fallback-fonts (family names); ``fallback`` holds the installed ones
     fallback_names: tuple[str, ...] = ()
+    #: GB/T 9704 §7.3.5.1: the signature is placed for a seal (the sheet's signature.seal)
+    seal: bool = False
 
     def settings(self, writer: str, declared: Mapping[str, Setting]) -> dict[str, object]:
         """The sheet's ``[writer]`` section checked against the writer's declared keys, with
@@ -267,6 +269,7 @@ def resolve(raw: dict, path: Path, origins: Mapping[str, str] | None = None) -> 
         family_lists=families,
         writer_settings=WriterSettings.of(sections, origins or {}, str(path)),
         fallback_names=tuple(raw.get("fallback-fonts", [])),
+        seal=raw.get("signature", {}).get("seal", False),
     )
 
 

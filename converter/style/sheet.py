@@ -36,6 +36,9 @@ SCHEMA: dict = {
                    "distance": object, "first-page": bool},
     },
     "grid": {"lines": int, "chars": int},
+    # GB/T 9704 §7.3.5: seal = true places the signature for a seal (§7.3.5.1: the date 右空四字,
+    # the issuer centred over it), false (the default) without one (§7.3.5.2)
+    "signature": {"seal": bool},
     "fonts": None,  # family name → {latin = [...], cjk = [...]}
     "roles": None,  # role name → ROLE_KEYS
 }

@@ -210,6 +210,58 @@ def test_a_hidden_paragraph_mark_joins_a_run_in_heading_to_its_paragraph(tmp_pat
     assert sec.get("runin") == "true" and model.plain_text(sec) == "（一）加强组织领导。各地要成立专班。"
 
 
+_FRAMED = ('<w:framePr w:hSpace="0" w:vSpace="0" w:wrap="around" w:vAnchor="text" w:hAnchor="text" '
+           'w:x="0" w:y="0" w:h="579" w:hRule="atLeast"/>')
+_STYLES = wrap("styles", '<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/></w:style>'
+               '<w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/></w:style>')
+
+
+def test_a_heading_framed_in_the_text_runs_in_with_the_paragraph_after_it(tmp_path):
+    """Our writer's run-in heading (a frame the body wraps around, since LibreOffice ignores the
+    style separator): heading and body are one line, with a space between Latin words."""
+    body = (TITLE + p("一、总体要求") + p("（一）加强组织领导。", '<w:pStyle w:val="Heading2"/>' + _FRAMED)
+            + p("各地要成立专班。") + p("（二）压实责任。", '<w:pStyle w:val="Heading2"/>') + p("逐级落实。"))
+    doc = read(tmp_path, body, parts={"word/styles.xml": _STYLES})
+    first, second = doc.findall(f".//{q('section')}/{q('section')}")
+    assert first.get("runin") == "true" and model.plain_text(first) == "（一）加强组织领导。各地要成立专班。"
+    assert second.get("runin") == "false"  # no frame: a heading on its own line
+    latin = (p("Annual Review") + p("1. Scope", '<w:pStyle w:val="Heading2"/>') + p("Some text.")
+             + p("1.1 Units.", '<w:pStyle w:val="Heading2"/>' + _FRAMED) + p("Every unit was reviewed."))
+    doc = read(tmp_path, latin, parts={"word/styles.xml": _STYLES})
+    assert "1.1 Units. Every unit was reviewed." in [model.plain_text(s) for s in doc.iter(q("section"))]
+
+
+def test_a_frame_anchored_to_the_page_is_no_run_in_heading(tmp_path):
+    body = (TITLE + p("一、总体要求", '<w:pStyle w:val="Heading2"/>' + _FRAMED.replace('w:vAnchor="text"',
+                                                                                    'w:vAnchor="page"'))
+            + p("各地要成立专班。"))
+    doc = read(tmp_path, body, parts={"word/styles.xml": _STYLES})
+    assert [s.get("runin") for s in doc.iter(q("section"))] == ["false"]
+
+
+def test_line_breaks_in_a_title_are_its_lines_not_its_text(tmp_path):
+    title = ('<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr>' + r("某市人民政府办公室关于做好") + "<w:r><w:br/></w:r>"
+             + r("2024年防汛抗旱工作的通知") + "</w:p>")
+    doc = read(tmp_path, title + p("各区人民政府："), parts={"word/styles.xml": _STYLES})
+    assert model.plain_text(doc.find(q("title"))) == "某市人民政府办公室关于做好2024年防汛抗旱工作的通知"
+    assert doc.find(f"{q('title')}/{q('br')}") is None
+    latin = ('<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr>' + r("Annual Review of") + "<w:r><w:br/></w:r>"
+             + r("Internal Controls") + "</w:p>")
+    doc = read(tmp_path, latin + p("To the Board:"), parts={"word/styles.xml": _STYLES})
+    assert model.plain_text(doc.find(q("title"))) == "Annual Review of Internal Controls"
+
+
+def test_a_page_break_before_an_attachment_body_is_the_models_own(tmp_path):
+    """附件 bodies start on a new page in the model: the break before 附件1 is not kept, and the
+    closing above it is still read as one."""
+    body = (TITLE + p("各区人民政府：") + p("请认真贯彻执行。") + p("附件：1.任务分工表") + p("某市人民政府")
+            + p("2024年4月22日") + p("附件1", "<w:pageBreakBefore/>") + p("任务分工表") + p("一、水库安全鉴定。"))
+    doc = read(tmp_path, body)
+    assert doc.find(f"{q('closing')}/{q('signature')}/{q('issuer')}").text == "某市人民政府"
+    assert doc.find(f"{q('annex')}/{q('label')}").text == "附件1"
+    assert doc.find(f".//{q('pagebreak')}") is None
+
+
 def test_tables_with_merged_cells_and_header_rows(tmp_path):
     def tc(text: str, pr: str = "") -> str:
         return f"<w:tc>{f'<w:tcPr>{pr}</w:tcPr>' if pr else ''}{p(text) if text else '<w:p/>'}</w:tc>"

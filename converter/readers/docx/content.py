@@ -53,6 +53,7 @@ class Para:
     kind: str = "para"  # para, quote, code, rule or toc: what its style makes it
     align: str | None = None
     joins_next: bool = False  # its paragraph mark is hidden: the next paragraph runs on in it
+    runin_frame: bool = False  # it joins the next as a run-in heading's frame (a gap between them)
 
     def text(self) -> str:
         return self.numbering + "".join(i.text for i in self.items if isinstance(i, Span))

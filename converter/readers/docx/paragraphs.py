@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ...model import new
+from ...model import new, tag_of
 from .ooxml import NSMAP, R, W, attr, local, ns_of, on, to_int, wfind
 from .content import Block, Item, Marks, Obj, Para, Span, fill
 from .numbering import Numbering
@@ -110,6 +110,8 @@ class BodyReader:
         mark = wfind(wfind(p, "pPr"), "rPr")
         # a hidden paragraph mark (Word's style separator) shows this paragraph and the next as one
         para.joins_next = on(wfind(mark, "vanish")) or on(wfind(mark, "specVanish"))
+        if not para.joins_next and _runin_frame(p, para):
+            para.joins_next = para.runin_frame = True
         out: list[Item] = [para]
         if on(wfind(wfind(p, "pPr"), "pageBreakBefore")):
             out.insert(0, Block(new("pagebreak")))
@@ -122,6 +124,8 @@ class BodyReader:
             para.numbering = para.numbering[:-1] + ("" if not first or _wide(first) else " ")
         if para.kind == "rule" and not para.is_empty():
             para.kind = "para"  # a bordered paragraph with text is text
+        if para.title:
+            _title_lines_joined(para)
         return [i for i in out if not (isinstance(i, Para) and i.is_empty() and i is not para)] + after
 
     def _new_para(self, p: etree._Element) -> Para:
@@ -295,12 +299,51 @@ class BodyReader:
             first = False
 
 
+def _runin_frame(p: etree._Element, para: Para) -> bool:
+    """A heading in a frame that floats in the text (anchored to it, the text wrapping around)
+    is a run-in heading: the paragraph after it is its body, shown on the same line (our writer
+    builds run-in headings so, since LibreOffice ignores Word's style separator)."""
+    frame = wfind(wfind(p, "pPr"), "framePr")
+    if frame is None or not para.heading:
+        return False
+    return ((attr(frame, "wrap") or "") == "around" and (attr(frame, "vAnchor") or "margin") == "text"
+            and (attr(frame, "hAnchor") or "margin") == "text")
+
+
 def _join(first: Para, second: Para) -> None:
-    """Two paragraphs Word shows as one (the first's mark is hidden): the second's text runs on."""
+    """Two paragraphs Word shows as one (the first's mark is hidden, or it is a run-in heading's
+    frame): the second's text runs on; after a frame, which shows a gap, with a space between
+    Latin words (a hidden mark shows the texts as they are)."""
+    if first.runin_frame and _needs_space(first.text()[-1:], second.text().lstrip()[:1]):
+        first.items.append(Span(" "))
     if second.numbering:
         first.items.append(Span(second.numbering))
     first.items += second.items
-    first.joins_next = second.joins_next
+    first.joins_next, first.runin_frame = second.joins_next, second.runin_frame
+
+
+def _needs_space(before: str, after: str) -> bool:
+    """Whether two texts put together need a space between them: not when either side is
+    wide (CJK text runs on with no gap) or already blank."""
+    if not before or not after or before.isspace() or after.isspace():
+        return False
+    return not (_wide(before) or _wide(after))
+
+
+def _title_lines_joined(para: Para) -> None:
+    """The line breaks of a title are its balanced lines (our writer breaks titles between
+    words), not part of its text: joined as the text reader joins a title's lines, with no
+    gap between CJK and a space between Latin words."""
+    items: list[Span | Obj] = []
+    for k, item in enumerate(para.items):
+        if isinstance(item, Obj) and tag_of(item.element) == "br":
+            before = "".join(i.text for i in items if isinstance(i, Span))[-1:]
+            after = "".join(i.text for i in para.items[k + 1:] if isinstance(i, Span)).lstrip()[:1]
+            if _needs_space(before, after):
+                items.append(Span(" "))
+            continue
+        items.append(item)
+    para.items = items
 
 
 def _last_para(out: list[Item]) -> Para:

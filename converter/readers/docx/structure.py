@@ -27,7 +27,7 @@ from ..report_patterns import detect_lang, match_numbering
 from ..text import parse_report
 from ..text.front import TITLE_LINE, TITLE_LINES
 from ..text.lines import ends_sentence
-from ..text.shapes import date_of
+from ..text.shapes import ANNEX_LABEL, date_of
 from .content import PLAIN, Block, Item, Marks, Obj, Para, Span, append_marked, fill
 
 #: placeholders for objects inside lines: Unicode's supplementary private use area A, which
@@ -124,7 +124,7 @@ def build_document(items: list[Item], fallback_title: str, letterhead: list[str]
     ``letterhead``: the lines of a 发文机关标志 found in the first page's header, read before
     the body's first line so that the rules place it in the 版头."""
     lines = _Lines()
-    items = [Para(items=[Span(t)]) for t in letterhead] + group_blocks(items)
+    items = _without_implied_breaks([Para(items=[Span(t)]) for t in letterhead] + group_blocks(items))
     texts = [k for k, item in enumerate(items) if isinstance(item, Para) and not item.is_empty()]
     cjk = detect_lang(" ".join(items[k].text() for k in texts)).startswith("zh")
     for k, item in enumerate(items):
@@ -167,6 +167,20 @@ def build_document(items: list[Item], fallback_title: str, letterhead: list[str]
 
 
 # --- blocks the rules do not see ------------------------------------------------------------------
+def _without_implied_breaks(items: list[Item]) -> list[Item]:
+    """Without the page breaks before an attachment body's label (附件 / 附件1 alone on its
+    line): the model starts every 附件 body on a new page, and a break the rules read as a line
+    of text would keep them from seeing the closing above it."""
+    out: list[Item] = []
+    for k, item in enumerate(items):
+        if isinstance(item, Block) and tag_of(item.element) == "pagebreak":
+            nxt = next((i for i in items[k + 1:] if not (isinstance(i, Para) and i.is_empty())), None)
+            if isinstance(nxt, Para) and ANNEX_LABEL.match(nxt.text().strip()):
+                continue
+        out.append(item)
+    return out
+
+
 def group_blocks(items: list[Item]) -> list[Item]:
     """Pictures alone in a paragraph become figures (with a caption paragraph after them), list
     paragraphs become lists; everything else is passed on as it is."""

@@ -15,7 +15,9 @@ from lxml import etree
 from ...model import child, children, q, tag_of
 from ...model.outline import number_text
 from ...model.images import fit, usable_image
-from .ooxml import PPR_ORDER, RPR_ORDER, el, put, text_width, twips
+from ...layout.signature import signature_places
+from ...text.titles import face_measure
+from .ooxml import PPR_ORDER, RPR_ORDER, el, glyph_scale, put, text_width, twips
 from .output import Output
 
 EMU_PER_POINT = 12700  # OOXML's English Metric Units
@@ -213,8 +215,13 @@ class Closing:
             out.text(tail)
 
     def signature(self, node: etree._Element) -> None:
-        """Issuers, then the date: kept together on one page."""
+        """Issuers, then the date, where GB/T 9704 §7.3.5 puts them (layout/signature.py: the
+        same rule as the PDF), kept together on one page and with the paragraph before them."""
+        previous = self.out.p
+        if previous is not None:  # the signature never stands alone on a page
+            put(previous.get_or_add_pPr(), el("w:keepNext"), PPR_ORDER)
         parts = children(node)
+        rights = self._places(parts)
         for i, c in enumerate(parts):
             self.visit(c)
             ppr = self.out.p.get_or_add_pPr()
@@ -222,6 +229,46 @@ class Closing:
                 put(ppr, el("w:spacing", before=0), PPR_ORDER)
             if i < len(parts) - 1:
                 put(ppr, el("w:keepNext"), PPR_ORDER)
+            if rights[i] is None:
+                continue
+            right, width = rights[i]
+            char = self._char()
+            if tag_of(c) == "date":
+                # set from the left: its first character two characters right of the issuer's
+                # (LibreOffice widens digit runs by its CJK–Latin spacing; the start still holds)
+                left = self.out.width - right - width
+                put(ppr, el("w:ind", left=twips(left), leftChars=round(left / char * 100), right=0, rightChars=0),
+                    PPR_ORDER)
+                put(ppr, el("w:jc", val="left"), PPR_ORDER)
+            else:
+                put(ppr, el("w:ind", right=twips(right), rightChars=round(right / char * 100)), PPR_ORDER)
+
+    def _char(self) -> float:
+        """One character of the signature as the DOCX sets it (narrowed on the document grid)."""
+        setup = self.out.setup
+        role = setup.style.role("signature")
+        grid = setup.style.grid
+        on_grid = grid is not None and abs(role.size - setup.style.role("body").size) < 0.01
+        return role.size * (glyph_scale(grid.char_pitch, role.size) if on_grid else 100) / 100
+
+    def _places(self, parts: list[etree._Element]) -> list[tuple[float, float] | None]:
+        """The right indent and width of each issuer and date line (None: the style's own)."""
+        style = self.out.setup.style
+        scale = self._char() / style.role("signature").size
+        measures = {k: face_measure(style.role(k).fonts, style.role(k).size) for k in ("signature", "date")}
+        issuers = [measures["signature"]((c.text or "").strip()) * scale for c in parts if tag_of(c) == "issuer"]
+        dates = [measures["date"]((c.text or "").strip()) * scale for c in parts if tag_of(c) == "date"]
+        places = signature_places(issuers, dates[0] if dates else None, self._char(), seal=style.seal)
+        out, k = [], 0
+        for c in parts:
+            if tag_of(c) == "issuer":
+                out.append((places.issuers[k], issuers[k]))
+                k += 1
+            elif tag_of(c) == "date":
+                out.append((places.date, dates[0]))
+            else:
+                out.append(None)
+        return out
 
     def line(self, node: etree._Element, key: str) -> None:
         """A paragraph of style ``key`` holding the element's text (an issuer, the date)."""

@@ -20,7 +20,7 @@ from lxml import etree
 
 from ...context import BuildContext
 from ...fonts.coverage import charset
-from ...fonts.find import BOLD, FontFace, find_face
+from ...fonts.find import FontFace, find_face
 from ...fonts.subset import office_subset
 from .ooxml import SETTINGS_ORDER, el, put
 from .runfonts import RunFonts
@@ -70,7 +70,8 @@ def faces_to_embed(used, ctx: BuildContext) -> dict[tuple[str, str], tuple[FontF
         drawn = {c for c in chars if ord(c) in covered}
         if not drawn:
             continue
-        tag = EMBED_TAGS[(face.weight >= BOLD) + 2 * face.italic]
+        # the face's place in its own family: a Black face is the regular of "… Black"
+        tag = EMBED_TAGS[face.styled_bold + 2 * face.italic]
         _, have = out.setdefault((want.family, tag), (face, set()))
         have |= drawn
     for family in sorted(absent):

@@ -250,3 +250,18 @@ def _advances(path: str, index: int, _size: int, _mtime_ns: int) -> tuple[dict[i
         return {cp: hmtx[glyph][0] for cp, glyph in font.getBestCmap().items()}, font["head"].unitsPerEm
     except Exception:  # an unreadable font only makes the estimate coarser
         return {}, 1000
+
+
+def run_in_frame(p, role: Role) -> None:
+    """Make a heading paragraph run in: a frame (w:framePr) one line tall, as wide as its text,
+    at the start of the line, with the next paragraph's text wrapping around it.
+
+    Chosen over Word's style separator (a hidden paragraph mark, w:specVanish), which
+    LibreOffice 7.4 ignores (the heading then stands on its own line). A framed paragraph is
+    still a paragraph of its Heading N style with its outline level, so Word's navigation pane
+    and a table of contents list it; LibreOffice imports it as a frame the body flows around.
+    """
+    ppr = p.get_or_add_pPr()
+    frame = el("w:framePr", hSpace=0, vSpace=0, wrap="around", vAnchor="text", hAnchor="text",
+               x=0, y=0, h=line_twips(role.line_pitch), hRule="atLeast")
+    put(ppr, frame, PPR_ORDER)

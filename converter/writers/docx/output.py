@@ -71,6 +71,7 @@ class Output:
         self.block_indent: float | None = None  # left indent of paragraphs continuing a list item
         self.width = setup.style.page.text_width  # the width pictures may take here
         self.pending_break = False  # a page break waits for the next paragraph
+        self.runin_follows = False  # the next paragraph continues a run-in heading's line
         #: when set, writes the mark that starts the next paragraph (a footnote's number)
         self.note_mark: Callable[[], None] | None = None
         self.bookmarks_made = 0
@@ -88,6 +89,9 @@ class Output:
             self.pending_break = False
         if self.block_indent is not None:
             put(ppr, el("w:ind", left=twips(self.block_indent), firstLine=0), PPR_ORDER)
+        elif self.runin_follows:  # its heading's frame (run_in_frame) stands in the indent
+            put(ppr, el("w:ind", firstLineChars=0, firstLine=0), PPR_ORDER)
+        self.runin_follows = False
         self.p = self.target = p
         if self.note_mark is not None:  # the first paragraph of a note starts with its mark
             mark, self.note_mark = self.note_mark, None

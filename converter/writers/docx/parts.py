@@ -1,8 +1,10 @@
 """The rest of a GB/T 9704 document in the DOCX: record, 版头, byline, attachment bodies,
 enclosed documents and 版记, each a paragraph in a named style made from its role.
 
-The exact GB/T 9704 page for them (red rule under the 文号, 版记 rules, attachments on pages
-of their own) is a later issue; here every part prints, in source order, at its own level.
+On the GB/T 9704 page (the distances are the layout's, layout/blocks.py): the mark's top edge
+35 mm under the type area's top, the red rule 4 mm under the 文号 (a bottom border of its
+paragraph, as wide as the type area), attachment bodies on new pages (label on line 1, title on
+line 3), the 版记 between its rules (after the text: see Parts._rules).
 """
 from __future__ import annotations
 
@@ -10,10 +12,21 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from ...layout.blocks import (COLOPHON_INNER, COLOPHON_OUTER, SEPARATOR_BELOW,
+                              SEPARATOR_THICKNESS)
 from ...model import child, children, q, tag_of
+from .ooxml import PPR_ORDER, el, line_twips, put, twips
 from .output import Output
 
+#: ECMA-376 border widths are in eighths of a point
+EIGHTHS = 8
+PBDR_ORDER = ("w:top", "w:left", "w:bottom", "w:right", "w:between", "w:bar")
+
 Visit = Callable[..., object]
+
+
+def q_w(tag: str) -> str:
+    return "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}" + tag
 
 
 class Parts:
@@ -38,10 +51,14 @@ class Parts:
         self.out.text(node.text)
 
     def mark(self, node: etree._Element) -> None:
-        """发文机关标志: one paragraph per issuing body, 文件 after the last as written."""
+        """发文机关标志: one paragraph per issuing body, 文件 after the last as written; the
+        first one's top edge 35 mm under the type area's top."""
         lead = node.text if node.text and node.text.strip() else None
-        for issuer in node.iterfind(q("issuer")):
+        above = self._lines_so_far()
+        for k, issuer in enumerate(node.iterfind(q("issuer"))):
             self.out.paragraph("mark")
+            if k == 0:
+                self._at_top(above)
             self.out.text(lead)
             lead = None
             self.out.text(issuer.text)
@@ -65,14 +82,53 @@ class Parts:
             self.out.text(c.tail)
 
     def annex(self, node: etree._Element) -> None:
-        """An attachment body: its label (bookmarked), its title, then its content."""
+        """An attachment body on a new page: its label (bookmarked) on line 1, its title on
+        line 3, then its content."""
+        pitch = self.out.setup.style.role("body").line_pitch
         for c in children(node):
             if tag_of(c) == "label":
                 self.out.paragraph("annex-label")
+                ppr = self.out.p.get_or_add_pPr()
+                put(ppr, el("w:pageBreakBefore"), PPR_ORDER)
+                put(ppr, el("w:spacing", before=0), PPR_ORDER)
                 self.out.anchor(node)
                 self.out.text(c.text)
+            elif tag_of(c) == "title":
+                self.visit(c)
+                put(self.out.p.get_or_add_pPr(), el("w:spacing", before=twips(pitch)), PPR_ORDER)
             else:
                 self.visit(c)
+
+    def separator(self, p) -> None:
+        """The red rule under the 文号: a bottom border SEPARATOR_BELOW under its baseline."""
+        style = self.out.setup.style
+        role, pitch = style.role("docnumber"), style.role("body").line_pitch
+        # Word and LibreOffice draw a bottom border `space` under the line box's bottom; the
+        # baseline sits ASCENT em under an exact line's top, centred in it
+        below_baseline = pitch - (pitch - role.size) / 2 - 0.88 * role.size
+        space = max(0, round(SEPARATOR_BELOW - below_baseline))
+        border = el("w:pBdr")
+        border.append(el("w:bottom", val="single", sz=round(SEPARATOR_THICKNESS * EIGHTHS), space=space,
+                         color=style.role("mark").color.lstrip("#").upper()))
+        put(p.get_or_add_pPr(), border, PPR_ORDER)
+
+    def _lines_so_far(self) -> int:
+        """Paragraphs written so far (the 份号, 密级 and 紧急 lines above the mark)."""
+        return len(self.out.container._element.findall(q_w("p")))
+
+    def _at_top(self, lines_above: int) -> None:
+        """Space before the mark's paragraph: its top edge the mark role's space-before under the
+        type area's top (35 mm)."""
+        style = self.out.setup.style
+        pitch, size = style.role("body").line_pitch, style.role("mark").size
+        top = style.role("mark").space_before
+        height = 1.2 * size
+        # the characters' top edge sits (height - size) / 2 under the exact line's top, less what
+        # LibreOffice 7.4 was measured to lift a 36 pt Black face (1.6 mm, 0.128 em)
+        before = top - lines_above * pitch - (height - size) / 2 + 0.128 * size
+        ppr = self.out.p.get_or_add_pPr()
+        put(ppr, el("w:spacing", before=max(0, twips(before)), after=twips(style.role("mark").space_after),
+                    line=line_twips(height), lineRule="exact"), PPR_ORDER)
 
     def enclosure(self, node: etree._Element) -> None:
         """An enclosed document: its parts as a document's, bookmarked at its first."""
@@ -82,21 +138,52 @@ class Parts:
                 self.out.anchor(node)
 
     def colophon(self, node: etree._Element) -> None:
-        """版记: 主送, 抄送, 印发, each a paragraph in the colophon style."""
-        for c in children(node):
+        """版记: 主送, 抄送 (wrapped names after the colon), 印发, between rules."""
+        parts = children(node)
+        for k, c in enumerate(parts):
             if tag_of(c) == "printer":
                 self.printer(c)
             else:
                 self.out.paragraph("colophon")
                 self.inlines(c)
+                self._hang_after_colon(c)
+            self._rules(first=k == 0, last=k == len(parts) - 1)
 
     def printer(self, node: etree._Element) -> None:
-        """印发机关 and 印发日期 on one line."""
+        """印发机关 one character in from the left, 印发日期 one character in from the right."""
         self.out.paragraph("colophon")
+        role = self.out.setup.style.role("colophon")
+        ppr = self.out.p.get_or_add_pPr()
+        tabs = el("w:tabs")
+        tabs.append(el("w:tab", val="right", pos=twips(self.out.width - role.size)))
+        put(ppr, tabs, PPR_ORDER)
+        put(ppr, el("w:ind", left=twips(role.size), right=0, firstLine=0, firstLineChars=0), PPR_ORDER)
         issuer, date = child(node, "issuer"), child(node, "date")
         if issuer is not None:
             self.out.text(issuer.text)
-        if issuer is not None and date is not None:
-            self.out.text(" ")
         if date is not None:
+            self.out.empty_run("w:tab")
             self.out.text(date.text)
+
+    def _hang_after_colon(self, node) -> None:
+        """抄送：names — 左右各空一字, wrapped names under the first name (after the colon)."""
+        role = self.out.setup.style.role("colophon")
+        text = "".join(node.itertext())
+        colon = next((i for i, ch in enumerate(text) if ch in "：:"), -1)
+        label = role.size * (colon + 1) if 0 <= colon < 8 else 0.0
+        put(self.out.p.get_or_add_pPr(), el("w:ind", left=twips(role.size + label), right=twips(role.size),
+                                             hanging=twips(label)), PPR_ORDER)
+
+    def _rules(self, first: bool, last: bool) -> None:
+        """The 版记's rules as paragraph borders: the first and last 0.35 mm, those between 0.25 mm.
+
+        Not yet at the foot of the page: a frame anchored to the bottom margin (w:framePr
+        yAlign="bottom") is dropped by LibreOffice 7.4, borders and all, so the 版记 follows the
+        text here."""
+        ppr = self.out.p.get_or_add_pPr()
+        border = el("w:pBdr")
+        border.append(el("w:top", val="single", sz=round((COLOPHON_OUTER if first else COLOPHON_INNER) * EIGHTHS),
+                         space=1, color="000000"))
+        if last:
+            border.append(el("w:bottom", val="single", sz=round(COLOPHON_OUTER * EIGHTHS), space=1, color="000000"))
+        put(ppr, border, PPR_ORDER)

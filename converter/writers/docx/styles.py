@@ -33,6 +33,10 @@ BUILTIN_NAMES = {"Signature", "Date", "Hyperlink", "footnote text", "footnote re
 #: only drop the spaces: "footnotetext")
 BUILTIN_IDS = {"footnote text": "FootnoteText", "footnote reference": "FootnoteReference"}
 BODY = "Body Text"
+#: the styles a user applies, shown in Word's style gallery (w:qFormat); the others (table text,
+#: footers, continuation styles …) exist for the writer and stay in the full list only
+GALLERY = {"Normal", BODY, "Title", "Subtitle", "heading 1", "heading 2", "heading 3", "heading 4", "Addressee",
+           "Attachment", "Signature", "Date", "Remark", "Quote", "List Bullet", "List Number", "Enumeration Lead"}
 
 
 @dataclass(frozen=True)
@@ -115,37 +119,48 @@ def install_styles(document, style: ResolvedStyle, lang: str) -> dict[str, str]:
     """Define every style in ``document``; returns the writer's style key → Word style id."""
     root = document.styles.element
     _strip_theme_fonts(root)
+    _gallery_only(root)
     for numpr in root.findall(f"{qn('w:style')}/{qn('w:pPr')}/{qn('w:numPr')}"):
         numpr.getparent().remove(numpr)  # the template's list styles point at its own numbering
     _doc_defaults(root, style, lang)
     body = style.role("body")
-    ids: dict[str, str] = {"normal": _normal(document, body).style_id}
+    ids: dict[str, str] = {"normal": _normal(document, body, style.grid is not None).style_id}
     for ps in paragraph_styles(style):
         # GB/T 9704's 22 × 28 characters: Word's document grid (package.setup_page) for
         # text of the body's size; other sizes stay off it (Word would stretch them to whole cells)
         on_grid = style.grid is not None and abs(ps.role.size - body.size) < 0.01
         scale = glyph_scale(style.grid.char_pitch, ps.role.size) if on_grid else 100
+        # no paragraph snaps to the character grid: LibreOffice gives every run of half-width
+        # characters whole grid cells ("6.8%  。", "（1 ）") and breaks digit runs across lines;
+        # the narrowed glyphs (w:w) hold 28 characters a line and the exact pitch 22 lines a
+        # page in Word and LibreOffice alike
         ppr = role_ppr(ps.role, exact_pitch=ps.exact_pitch, outline_level=ps.outline_level,
-                       snap_to_grid=style.grid is None or on_grid,
+                       snap_to_grid=style.grid is None,
                        char_unit=style.grid.char_pitch if on_grid and ps.char_indents else None)
         if ps.bottom_border:
             border = el("w:pBdr")
             border.append(el("w:bottom", val="single", sz=6, space=1, color="auto"))
             put(ppr, border, PPR_ORDER)
-        s = _define(document, ps.name, WD_STYLE_TYPE.PARAGRAPH, ppr, role_rpr(ps.role, scale=scale), ps.next)
+        # the fonts once, in the document defaults (the body's): a style names only other ones
+        rpr = role_rpr(ps.role, scale=scale, fonts=ps.role.fonts != body.fonts)
+        s = _define(document, ps.name, WD_STYLE_TYPE.PARAGRAPH, ppr, rpr, ps.next)
         ids[ps.key] = s.style_id
     ids |= _character_styles(document, style)
     return ids
 
 
-def _normal(document, body: Role):
+def _normal(document, body: Role, grid: bool = False):
     """Normal, the default paragraph style, at the body's size: Word measures the document grid's
     character pitch from it, and LibreOffice reads the size from this style only (not from the
-    document defaults)."""
+    document defaults). On a document grid, off the character grid (see install_styles)."""
     normal = document.styles["Normal"]
     e = normal.element
-    for old in e.findall(qn("w:rPr")):
+    for old in e.findall(qn("w:rPr")) + e.findall(qn("w:pPr")):
         e.remove(old)
+    if grid:
+        ppr = el("w:pPr")
+        put(ppr, el("w:snapToGrid", val=0), PPR_ORDER)
+        put(e, ppr, STYLE_ORDER)
     rpr = el("w:rPr")
     put(rpr, el("w:sz", val=half_points(body.size)), RPR_ORDER)
     put(rpr, el("w:szCs", val=half_points(body.size)), RPR_ORDER)
@@ -161,10 +176,13 @@ def _character_styles(document, style: ResolvedStyle) -> dict[str, str]:
     put(link, el("w:u", val="single"), RPR_ORDER)  # a link must be recognisable in print too
     sup = el("w:rPr")
     put(sup, el("w:vertAlign", val="superscript"), RPR_ORDER)
+    body = r("body").fonts
     made = {
         # a lead takes the size of the paragraph it is in (as the PDF writer draws it)
-        "lead": _define(document, "Enumeration Lead", WD_STYLE_TYPE.CHARACTER, None, role_rpr(r("lead"), size=False)),
-        "runin": _define(document, "Run-in Heading", WD_STYLE_TYPE.CHARACTER, None, role_rpr(r("runin-heading"))),
+        "lead": _define(document, "Enumeration Lead", WD_STYLE_TYPE.CHARACTER, None,
+                        role_rpr(r("lead"), size=False, fonts=r("lead").fonts != body)),
+        "runin": _define(document, "Run-in Heading", WD_STYLE_TYPE.CHARACTER, None,
+                         role_rpr(r("runin-heading"), fonts=r("runin-heading").fonts != body)),
         "inline-code": _define(document, "Verbatim Char", WD_STYLE_TYPE.CHARACTER, None,
                                role_rpr(r("code"), size=False, weight=False, color=False)),
         "link": _define(document, "Hyperlink", WD_STYLE_TYPE.CHARACTER, None, link),
@@ -189,7 +207,7 @@ def _runin_levels(document, style: ResolvedStyle, base_id: str) -> dict[str, str
         if not any(repeated.values()):
             ids[f"runin-{n}"] = base_id
             continue
-        rpr = role_rpr(runin)
+        rpr = role_rpr(runin, fonts=runin.fonts != style.role("body").fonts)
         for tag, drop in repeated.items():
             if drop:
                 rpr.remove(rpr.find(qn(tag)))
@@ -217,7 +235,11 @@ def _define(document, name: str, kind, ppr, rpr, next_name: str | None = None):
         put(e, el("w:basedOn", val="Normal"), STYLE_ORDER)
         if next_name:
             put(e, el("w:next", val=_style_id(styles, next_name)), STYLE_ORDER)
-    put(e, el("w:qFormat"), STYLE_ORDER)
+    if name in GALLERY:
+        put(e, el("w:qFormat"), STYLE_ORDER)
+    else:
+        for old in e.findall(qn("w:qFormat")):
+            e.remove(old)
     if ppr is not None:
         put(e, ppr, STYLE_ORDER)
     put(e, rpr, STYLE_ORDER)
@@ -230,6 +252,22 @@ def _style_id(styles, name: str) -> str:
         return styles[name].style_id
     except KeyError:
         return name.replace(" ", "")
+
+
+def _gallery_only(root) -> None:
+    """Only the GALLERY styles in Word's style gallery: the template's own styles and the
+    latent (not yet defined) built-in ones lose their w:qFormat."""
+    for style in root.iterfind(qn("w:style")):
+        name = style.find(qn("w:name"))
+        if name is None or name.get(qn("w:val")) not in GALLERY:
+            for old in style.findall(qn("w:qFormat")):
+                style.remove(old)
+    latent = root.find(qn("w:latentStyles"))
+    if latent is not None:
+        latent.set(qn("w:defQFormat"), "0")
+        for exc in latent.iterfind(qn("w:lsdException")):
+            if exc.get(qn("w:name")) not in GALLERY:
+                exc.attrib.pop(qn("w:qFormat"), None)
 
 
 def _strip_theme_fonts(root) -> None:

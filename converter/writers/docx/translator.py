@@ -19,10 +19,11 @@ from ...model.visitor import Visitor
 from ...style import ResolvedStyle
 from ...text.highlight import lines as highlight_lines
 from ...text.scripts import is_east_asian_wide as is_wide  # a full-width character: no space after it
+from ...text.titles import lines_of_title
 from .blocks import Closing, Pictures, Tables
 from .notes import Footnotes
+from .ooxml import PPR_ORDER, RPR_ORDER, el, put, run_in_frame, twips
 from .parts import Parts
-from .ooxml import PPR_ORDER, RPR_ORDER, el, put, twips
 from .output import DocumentSetup, Fmt, Output, name_bookmarks
 from .styles import ListNumbering
 
@@ -90,8 +91,17 @@ class DocxTranslator(Visitor):
         self._inlines(node)
 
     def visit_title(self, node):
+        """One Title paragraph; a long title in the lines every output breaks it into
+        (text/titles.py), joined by explicit line breaks."""
         self.out.paragraph("title")
-        self._inlines(node)
+        lines = lines_of_title(node, self.setup.style)
+        if lines is None:
+            self._inlines(node)
+        else:
+            for i, line in enumerate(lines):
+                if i:
+                    self.out.empty_run("w:br")
+                self.out.text(line)
         self._title_block(node)
 
     def visit_subtitle(self, node):
@@ -129,15 +139,19 @@ class DocxTranslator(Visitor):
             words = "".join(p.xpath(".//w:t/text()"))
             if runin and words and not words[-1].isspace() and not is_wide(words[-1]):
                 self.out.run(" ")  # "1. Scope." and "This review …" must not run together
-        if runin:
-            # Word's style separator: the hidden paragraph mark joins heading and body on one
-            # line, while the heading stays a heading (navigation pane, table of contents)
-            rpr = el("w:rPr")
-            put(rpr, el("w:vanish"), RPR_ORDER)
-            put(rpr, el("w:specVanish"), RPR_ORDER)
-            put(p.get_or_add_pPr(), rpr, PPR_ORDER)
+        if runin and self._fits_one_line(words, level):
+            run_in_frame(p, self.out.para_role)
+            self.out.runin_follows = True  # the body's first line continues after the frame
         for c in flow:
             self.visit(c)
+
+    def _fits_one_line(self, words: str, level: int) -> bool:
+        """Whether a run-in heading leaves room on its line for the body (a framed heading is
+        one line tall; a longer one stands on its own line)."""
+        role = self.out.setup.style.role(f"heading-{level}")
+        width = sum(role.size if is_wide(ch) else role.size / 2 for ch in words)
+        room = self.out.width - role.left_indent - role.first_line_indent - role.right_indent
+        return width + 2 * role.size <= room
 
     def visit_heading(self, node):
         """The heading's inlines; a space after Latin numbering the model wrote without one
@@ -322,8 +336,11 @@ class DocxTranslator(Visitor):
         self.out.text(node.text)
 
     def visit_masthead(self, node):
+        """版头; under a mark the 文号 carries the red separator (parts.separator)."""
         for c in children(node):
             self.visit(c)
+        if child(node, "mark") is not None and self.out.p is not None:
+            self.parts.separator(self.out.p)
 
     def visit_copy_number(self, node):
         self.parts.line(node, "masthead")

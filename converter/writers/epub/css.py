@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...fonts.find import FontFace
+from ...layout.blocks import COLOPHON_INNER, COLOPHON_OUTER, SEPARATOR_THICKNESS
 from ...style import ResolvedStyle, Role
 from . import writing_mode
 
@@ -173,6 +174,14 @@ def _base_rules(style: ResolvedStyle, body: Role, sides) -> Rules:
         }),
         ("p", paragraph(body) | box(body, sides)),
     ]
+    if vertical != "horizontal-tb":
+        # digits standing in vertical lines (upright.py): one or two in one cell, more upright
+        out += [
+            ("span.tcy", {"text-combine-upright": "all", "-epub-text-combine": "horizontal",
+                          "-webkit-text-combine": "horizontal"}),
+            ("span.upright", {"text-orientation": "upright", "-epub-text-orientation": "upright",
+                              "-webkit-text-orientation": "upright"}),
+        ]
     return out
 
 
@@ -243,7 +252,19 @@ def _closing_rules(style: ResolvedStyle, body: Role, sides) -> Rules:
         ("p.byline", block(style.role("byline"), body, style, sides)),
         ("p.annex-label", block(style.role("annex-label"), body, style, sides)),
         ("p.colophon", block(style.role("colophon"), body, style, sides)),
+        # the GB/T 9704 rules from the same numbers as the print (layout/blocks.py): the red
+        # separator under the 文号, attachment bodies from a new page, the 版记 between rules
+        ("hr.separator", {"border": "none", f"border-{sides[0]}": f"{_mm(SEPARATOR_THICKNESS)} solid {style.role('mark').color}",
+                           f"margin-{sides[0]}": "0.5em", f"margin-{sides[1]}": "2em"}),
+        ("section.annex", {"page-break-before": "always", "break-before": "page"}),
+        ("div.colophon", {f"border-{sides[0]}": f"{_mm(COLOPHON_OUTER)} solid",
+                          f"border-{sides[1]}": f"{_mm(COLOPHON_OUTER)} solid", f"margin-{sides[0]}": "2em"}),
+        ("p.printer", {f"border-{sides[0]}": f"{_mm(COLOPHON_INNER)} solid"}),
     ]
+
+
+def _mm(points: float) -> str:
+    return f"{_number(points * 25.4 / 72)}mm"
 
 
 def _fixed_rules(sides) -> Rules:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ...model import children, tag_of
+from ...model import child, children, tag_of
 from . import xhtml
 
 
@@ -28,7 +28,10 @@ class Parts:
         self.inlines(el, h(out, "span", class_="value"))
 
     def visit_masthead(self, el, out):
-        self.blocks(el, h(out, "div", class_="masthead"))
+        """版头; under a mark, the red separator (an <hr>, styled from the mark's colour)."""
+        box = self.blocks(el, h(out, "div", class_="masthead"))
+        if child(el, "mark") is not None:
+            h(box, "hr", class_="separator")
 
     def visit_copy_number(self, el, out):
         """份号, 密级和保密期限, 紧急程度: flush left, one a line."""

@@ -36,7 +36,9 @@ from .css import SIDES, stylesheet
 from .fonts import EmbeddedFont, FontChoice, embed, font_face_rules
 from .meta import accessibility, facts, identifier, new_book, print_source
 from .nav import PackageWriter, nav_document, table_of_contents
-from .pages import PageTarget, hoist_markers, mark_pages
+from .pages import MARKER, PageTarget, hoist_markers, mark_pages
+from ...text.titles import lines_of_title
+from .upright import stand_digits_upright
 from .xhtml import Resources, XhtmlTranslator, document, serialize, text_of
 
 CSS_PATH = "styles/book.css"
@@ -165,9 +167,14 @@ def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedSt
         taken={el.get("id") for el in doc.iter() if el.get("id")},
         start_side=SIDES[writing_mode(style)][2], highlight=style.role("code").highlight,
         source_name=Path(ctx.name).name, first_part=parts[0].path if parts else "",
+        # print page markers may stand inside a title: they do not count
+        title_lines=lambda el: lines_of_title(el, style, ignore=(MARKER,)),
     ))
     chapters = [_Chapter(part, _chapter(part, translator, lang), lang) for part in parts]
     translator.report_relative_links()
+    if writing_mode(style) == "vertical-rl":
+        for c in chapters:
+            stand_digits_upright(c.root)
     pages = [PageTarget(n, path, ident) for n, path, ident in translator.pages]
     return chapters, images.items(), pages
 

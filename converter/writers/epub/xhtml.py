@@ -83,6 +83,8 @@ class Resources:
     taken: set[str] = field(default_factory=set)
     #: the side a line starts on: left, or top in vertical writing (for inline indents)
     start_side: str = "left"
+    #: a title's lines, as every output breaks it (text/titles.py); None: one line
+    title_lines: Callable[[etree._Element], list[str] | None] = lambda el: None
     #: the Pygments style of the code role (text.highlight); None: code is not highlighted
     highlight: str | None = None
     #: the file name of the source (a relative link to it is a link into the book)
@@ -156,7 +158,34 @@ class XhtmlTranslator(Parts, Visitor):
         self.inlines(el, h(out, "p", class_="docnumber"))
 
     def visit_title(self, el, out):
-        self.inlines(el, h(out, "h1", class_="title"))
+        heading = h(out, "h1", class_="title")
+        lines = self.res.title_lines(el)
+        if not lines:
+            self.inlines(el, heading)
+            self._title_block(el, out)
+            return
+        # a <br/> after each line but the last, counted in non-whitespace characters; children
+        # (a print page marker) stay where they are
+        ends, at = [], 0
+        for line in lines[:-1]:
+            at += len("".join(line.split()))
+            ends.append(at)
+        seen = 0
+
+        def text_with_breaks(text: str | None) -> None:
+            nonlocal seen
+            for ch in text or "":
+                append_text(heading, ch)
+                if not ch.isspace():
+                    seen += 1
+                    if ends and seen == ends[0]:
+                        ends.pop(0)
+                        h(heading, "br")
+
+        text_with_breaks(el.text)
+        for c in el:
+            self.visit(c, heading)
+            text_with_breaks(c.tail)
         self._title_block(el, out)
 
     def visit_subtitle(self, el, out):

@@ -1,0 +1,128 @@
+"""Title line breaks (issue 12, GB/T 9704 7.3.1): only between words, lines of balanced length
+in a trapezoid or diamond, and the same lines in every output."""
+from __future__ import annotations
+
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from converter.model import child
+from converter.pipeline import build, read
+from converter.style import load_style
+from converter.text.titles import face_measure, lines_of_title, title_lines, words
+from helpers import FIXTURES, ROOT, SEED, sample_sources
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+def chinese_titles() -> list[str]:
+    """Every Chinese title the tests and samples have: the seed, sources/, the text fixtures,
+    the real documents and some long titles of State Council notices."""
+    out = []
+    paths = ([SEED] if SEED.is_file() else []) + sample_sources() + sorted((FIXTURES / "text").glob("*.txt"))
+    paths += sorted((ROOT / "tests" / "readers" / "real").rglob("*.txt"))
+    for path in paths:
+        title = child(read(path), "title")
+        if title is not None and title.text and re.search(r"[\u4e00-\u9fff]", title.text):
+            out.append(title.text.strip())
+    return out + [
+        "国务院办公厅关于印发《全国深化“放管服”改革着力培育和激发市场主体活力电视电话会议重点任务分工方案》的通知",
+        "关于加快我区基础配套设施建设的实施意见",
+        "某市人民政府关于2023年度政务服务工作情况的报告",
+    ]
+
+
+@pytest.fixture(scope="module")
+def measure():
+    style = load_style("gongwen")
+    role = style.role("title")
+    return face_measure(role.fonts, role.size), style.page.text_width
+
+
+def word_boundaries(text: str) -> set[int]:
+    import rjieba
+
+    cuts, at = set(), 0
+    for w in rjieba.cut(text):
+        at += len(w)
+        cuts.add(at)
+    return cuts
+
+
+def test_titles_break_only_between_words(measure):
+    fn, width = measure
+    titles = chinese_titles()
+    assert len(titles) >= 10
+    split = []
+    for title in titles:
+        lines = title_lines(title, fn, width)
+        assert "".join(lines) == title
+        assert all(fn(line) <= width + 0.01 for line in lines)
+        at = 0
+        for line in lines[:-1]:
+            at += len(line)
+            if at not in word_boundaries(title):
+                split.append((title, lines))
+    assert split == []
+
+
+def test_lines_are_balanced_never_an_hourglass(measure):
+    fn, width = measure
+    for title in chinese_titles():
+        lines = title_lines(title, fn, width)
+        widths = [fn(line) for line in lines]
+        if len(lines) == 1:
+            assert widths[0] <= width
+            continue
+        # the fewest lines that hold it, and no line much shorter than the others
+        assert sum(widths) > width * (len(lines) - 1) * 0.5
+        assert min(widths) >= max(widths) * 0.4, lines
+        for a, b, c in zip(widths, widths[1:], widths[2:]):
+            assert not (b < a and b < c), lines
+
+
+def test_the_seeds_title_keeps_its_year_whole(measure):
+    fn, width = measure
+    lines = title_lines("乌鲁木齐市人民政府2021年度法治政府建设情况报告", fn, width)
+    assert lines == ["乌鲁木齐市人民政府2021年度", "法治政府建设情况报告"]
+
+
+def test_glue_keeps_punctuation_numbers_and_particles_with_their_words():
+    pieces = words("关于印发《2024年度“放管服”改革方案》的通知")
+    assert "".join(pieces) == "关于印发《2024年度“放管服”改革方案》的通知"
+    assert not any(p[0] in "》”的" for p in pieces)  # never starts a piece
+    assert not any(p[-1] in "《“" for p in pieces)   # never ends one
+    assert not any(p[-1].isdigit() for p in pieces)
+
+
+def test_pdf_docx_and_epub_print_the_same_lines(tmp_path):
+    src = tmp_path / "notice.txt"
+    title = "国务院办公厅关于印发《全国深化“放管服”改革着力培育和激发市场主体活力电视电话会议重点任务分工方案》的通知"
+    src.write_text(f"{title}\n\n各省、自治区、直辖市人民政府：\n\n　　现将方案印发给你们，请认真贯彻执行。\n", encoding="utf-8")
+    result = build(src, tmp_path / "out", ["docx", "epub", "pdf"], style="gongwen")
+    expected = lines_of_title(child(read(src), "title"), load_style("gongwen"))
+    assert expected and len(expected) == 3
+    docx, epub, pdf = sorted(result.outputs, key=lambda p: p.suffix)
+    text = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert text.splitlines()[:3] == expected
+    with zipfile.ZipFile(docx) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    para = next(p for p in body.iter(f"{W}p") if p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "Title")
+    lines, current = [], ""
+    for node in para.iter(f"{W}t", f"{W}br"):
+        if node.tag == f"{W}br":
+            lines.append(current)
+            current = ""
+        else:
+            current += node.text
+    assert lines + [current] == expected
+    with zipfile.ZipFile(epub) as z:
+        doc = next(etree.fromstring(z.read(n)) for n in sorted(z.namelist()) if n.endswith(".xhtml") and "nav" not in n)
+    h1 = next(doc.iter(f"{XHTML}h1"))
+    parts = [h1.text] + [br.tail for br in h1.iter(f"{XHTML}br")]
+    assert parts == expected

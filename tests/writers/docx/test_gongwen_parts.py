@@ -1,0 +1,57 @@
+"""The GB/T 9704 parts in the DOCX, read back from LibreOffice's PDF (embedded fonts only):
+the mark at 72 mm and red, the red separator 4 mm under the 文号, attachment bodies on new
+pages, the 版记 rules; the page count equals our PDF's."""
+from __future__ import annotations
+
+import pytest
+
+import office
+from converter.pipeline import build
+from helpers import SOURCES
+
+pdfplumber = pytest.importorskip("pdfplumber")
+MM = 72 / 25.4
+RED = (0.90196, 0.0, 0.07059)
+
+
+def red(color) -> bool:
+    return color is not None and len(color) == 3 and all(abs(a - b) < 0.01 for a, b in zip(color, RED))
+
+
+@pytest.fixture(scope="module")
+def notice(tmp_path_factory):
+    out = tmp_path_factory.mktemp("notice")
+    result = build(SOURCES / "gongwen-notice.txt", out, ["docx", "pdf"], style="gongwen")
+    docx, ours = sorted(result.outputs, key=lambda p: p.suffix)
+    pdf = office.to_pdf([docx], out / "lo", hide_fonts=True)[docx]
+    with pdfplumber.open(pdf) as doc:
+        yield doc, office.page_count(ours)
+
+
+def test_masthead_in_libreoffice(notice):
+    doc, _ = notice
+    page = doc.pages[0]
+    mark = [c for c in page.chars if c["size"] > 30]
+    assert "".join(c["text"] for c in mark) == "某市人民政府办公室文件"
+    assert min(c["top"] for c in mark) / MM == pytest.approx(72, abs=1)
+    assert all(red(c["non_stroking_color"]) for c in mark)
+    number = next(c for c in page.chars if c["text"] == "〔")
+    baseline = number["top"] + 0.88 * number["size"]
+    rules = [r for r in page.lines if red(r["stroking_color"])]
+    assert rules
+    assert (rules[0]["top"] - baseline) / MM == pytest.approx(4, abs=0.5)
+    assert (rules[0]["x1"] - rules[0]["x0"]) / MM == pytest.approx(156, abs=0.6)
+
+
+def test_attachments_on_new_pages_and_page_count(notice):
+    doc, ours = notice
+    # LibreOffice spaces 附件 from its digit: first lines without spaces
+    firsts = [p.extract_text().splitlines()[0].replace(" ", "") for p in doc.pages if p.extract_text()]
+    assert [w for w in firsts if w.startswith("附件") and w[2:3].isdigit()] == ["附件1", "附件2"]
+    assert len(doc.pages) == ours
+
+
+def test_colophon_rules(notice):
+    doc, _ = notice
+    widths = sorted({round(r["linewidth"] / MM, 2) for r in doc.pages[-1].lines})
+    assert widths == [0.26, 0.35]  # 0.25 mm is 6 eighths of a point (0.26 mm) in Word's unit
