@@ -397,7 +397,7 @@ def _role(name: str, own: dict, body: dict | None, fonts_for, grid: Grid | None)
         left_indent=length("left-indent", signed=True),
         right_indent=length("right-indent", signed=True),
         line_pitch=_line_pitch(spec.get("line-pitch"), size, grid, where),
-        space_before=length("space-before"),
+        space_before=length("space-before", signed=True),  # negative: pulled up (the 信函 mark stands above the type area)
         space_after=length("space-after"),
         keep_with_next=bool(spec.get("keep-with-next", name.startswith("heading") or name in ("title", "subtitle"))),
         color=spec.get("color", "#000000"),
