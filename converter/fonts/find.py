@@ -21,6 +21,9 @@ class FontFace:
     index: int
     weight: int
     italic: bool
+    #: the file's (size, mtime in ns) when fontconfig listed it: caches keyed on the face
+    #: (coverage, metrics, subsets) then see an edited font file as another face
+    stamp: tuple[int, int] = (0, 0)
 
     @property
     def key(self) -> str:
@@ -30,9 +33,31 @@ class FontFace:
         return "".join(ch for ch in self.family if ch.isalnum()) + bold + ital
 
 
-@lru_cache(maxsize=1)
 def installed() -> dict[str, list[FontFace]]:
-    """Lower-cased family name (every name fontconfig knows, localized ones too) → faces."""
+    """Lower-cased family name (every name fontconfig knows, localized ones too) → faces.
+
+    fc-list runs once per state of fontconfig's caches: a long-lived process (watch, serve, a
+    forked worker) sees a font installed or removed since (``fc-cache`` rewrites those caches).
+    """
+    return _listed(_fontconfig_generation())
+
+
+def _fontconfig_generation() -> tuple:
+    """The modification times of fontconfig's cache folders (cheap: a few stat calls)."""
+    folders = ["/var/cache/fontconfig",
+               os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "fontconfig")]
+    stamps = []
+    for folder in folders:
+        try:
+            stamps.append(os.stat(folder).st_mtime_ns)
+        except OSError:
+            stamps.append(None)
+    return tuple(stamps)
+
+
+@lru_cache(maxsize=1)
+def _listed(generation: tuple) -> dict[str, list[FontFace]]:
+    """fc-list's answer for one generation of fontconfig's caches."""
     exe = shutil.which("fc-list")
     if exe is None:
         raise StyleError("fontconfig's fc-list is not installed (Debian package fontconfig)")
@@ -48,12 +73,21 @@ def installed() -> dict[str, list[FontFace]]:
         families, weight, slant, index, path = parts
         path = os.path.realpath(path)  # a font reached through a symlink is the same font
         names = [n.strip() for n in families.split(",") if n.strip()]
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue  # listed but gone: fontconfig's cache is older than the folder
         for name in names:
-            face = FontFace(names[0], path, int(index or 0), _weight(weight), slant not in ("", "0"))
+            face = FontFace(names[0], path, int(index or 0), _weight(weight), slant not in ("", "0"),
+                            (st.st_size, st.st_mtime_ns))
             same = faces.setdefault(name.lower(), [])
             if face not in same:
                 same.append(face)
     return faces
+
+
+installed.cache_clear = _listed.cache_clear  # type: ignore[attr-defined]  # tests: forget fc-list's answer
+installed.cache_info = _listed.cache_info  # type: ignore[attr-defined]
 
 
 def find_face(family: str, bold: bool = False, italic: bool = False) -> FontFace | None:
