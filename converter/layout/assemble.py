@@ -74,7 +74,8 @@ def text_line(x0: float, baseline: float, line: Line) -> TextLine:
         if run:
             px, pg = run[-1]
             gap = x - px - _natural(pg)
-            same = g.style == run[0][1].style
+            first = run[0][1].style
+            same = g.style is first or g.style == first  # glyphs of a span share their Ink
             if same and (len(run) == 1 or abs(gap - spacing) < 0.005):
                 spacing = gap if len(run) == 1 else spacing
                 run.append((x, g))
@@ -102,7 +103,7 @@ def _glyph_run(x0: float, baseline: float, run: list, spacing: float) -> GlyphRu
 
 def _natural(g) -> float:
     """The advance a glyph has before any added spacing: the face's own at its size."""
-    return advance(g.style.font, g.ch, g.style.size)
+    return g.natural if g.natural is not None else advance(g.style.font, g.ch, g.style.size)
 
 
 def folio(n: int, layout: Layout, style: ResolvedStyle, role) -> TextLine:

@@ -54,7 +54,7 @@ def glued(prev: str, ch: str, next_ch: str = "") -> bool:
     return False
 
 
-@dataclass
+@dataclass(slots=True)  # one per character of a document: no __dict__ each
 class Glyph:
     """One character as set: its advance, and how much squeezing may take off it."""
 
@@ -68,6 +68,7 @@ class Glyph:
     style: object = None  # whatever the caller needs to draw it (role, link …)
     offset: int | None = None  # position among the model's non-whitespace characters; None: generated
     trailing: float = 0.0  # space after the glyph that is dropped at a line end (CJK–Latin spacing)
+    natural: float | None = None  # the face's own advance at ``size`` (a painter's), when known
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..fonts.find import FontFace
+from ..fonts.metrics import advance
 from ..model.images import fit
 from ..style import ResolvedStyle, Role
 from .blocks import Block, ImageBlock, PageBreakBlock, Para, RuleBlock, SignatureBlock, Span, TableBlock
@@ -64,39 +65,63 @@ class Layout:
         self.grid = style.grid
         self.pages: list[Frame] = []
         self.y = 0.0
+        self._tables: dict[tuple[int, float], tuple[object, dict[str, tuple]]] = {}
         self._new_page()
 
     # --- glyphs -------------------------------------------------------------------------
     def glyphs(self, spans: list[Span]) -> list[Glyph]:
         out: list[Glyph] = []
+        append = out.append
         for span in spans:
             role = span.role
             size = role.size * (0.6 if span.superscript else 1.0)
             rise = role.size * 0.35 if span.superscript else 0.0
             offset = span.offset
             anchor = span.anchor
+            table = self._char_table(role, size)
+            inks: dict[int, Ink] = {}  # one Ink per face in a span, shared by its glyphs
             for ch in span.text:
                 if ch in "\t\r":
                     ch = " "
-                font = self.fonts.face_for(ch, role)
-                wide = self.fonts.wide(ch)
-                adv = self.fonts.width(ch, font, size)
-                if wide and self.grid is not None and abs(size - self.style.role("body").size) < EPS:
-                    adv += self.grid.char_pitch - size  # the grid's character pitch (28 per line)
-                half = size / 2 if wide else 0.0
-                out.append(Glyph(
-                    ch, font, size, adv,
-                    squeeze_end=half if ch in CLOSING_HALF else 0.0,
-                    squeeze_start=half if ch in OPENING_HALF else 0.0,
-                    style=Ink(font, size, role.color, span.link, rise, anchor),
-                    offset=None if offset is None or ch.isspace() else offset,
-                ))
-                anchor = None  # only the first glyph carries the destination
-                if offset is not None and not ch.isspace():
+                entry = table.get(ch)
+                if entry is None:
+                    entry = table[ch] = self._char_entry(ch, role, size)
+                font, adv, natural, squeeze_end, squeeze_start, space = entry
+                if anchor is not None:  # only the first glyph carries the destination
+                    ink = Ink(font, size, role.color, span.link, rise, anchor)
+                    anchor = None
+                else:
+                    ink = inks.get(id(font))
+                    if ink is None:
+                        ink = inks[id(font)] = Ink(font, size, role.color, span.link, rise, None)
+                append(Glyph(ch, font, size, adv, squeeze_end, squeeze_start, True, ink,
+                             None if offset is None or space else offset, 0.0, natural))
+                if offset is not None and not space:
                     offset += 1
         if self.grid is None:  # on the GB/T grid every character keeps its cell
             add_cjk_latin_spacing(out)
         return out
+
+    def _char_table(self, role: Role, size: float) -> dict[str, tuple]:
+        """The per-character table of a role's fonts at a size (see _char_entry), shared by
+        every glyph set with them: a character's face and widths are looked up once a build."""
+        key = (id(role.fonts), size)
+        held = self._tables.get(key)
+        if held is None:  # the entry holds the fonts, so no other object takes their id
+            held = self._tables[key] = (role.fonts, {})
+        return held[1]
+
+    def _char_entry(self, ch: str, role: Role, size: float) -> tuple:
+        """(face, advance as set, the face's own advance, squeezable at a line end and at a line
+        start, whether it is a space) of one character in a role at a size."""
+        font = self.fonts.face_for(ch, role)
+        wide = self.fonts.wide(ch)
+        adv = self.fonts.width(ch, font, size)
+        if wide and self.grid is not None and abs(size - self.style.role("body").size) < EPS:
+            adv += self.grid.char_pitch - size  # the grid's character pitch (28 per line)
+        half = size / 2 if wide else 0.0
+        return (font, adv, advance(font, ch, size), half if ch in CLOSING_HALF else 0.0,
+                half if ch in OPENING_HALF else 0.0, ch.isspace())
 
     def span_width(self, spans: list[Span]) -> float:
         return sum(g.advance for g in self.glyphs(spans))
