@@ -19,6 +19,10 @@ from .linebreak import CLOSING_HALF, OPENING_HALF, Glyph, Line, add_cjk_latin_sp
 
 ASCENT = 0.88  # baseline below the top of a line box, in ems (CJK faces: 880/1000)
 EPS = 0.01
+#: a title is balanced (its lines of even length) only when it is short enough to be a title;
+#: balancing re-runs the line breaker a dozen times, which a 240,000-character first line
+#: (a source with no line breaks) must not pay
+MAX_BALANCED_LINES = 6
 
 
 @dataclass(frozen=True)
@@ -165,8 +169,8 @@ class Layout:
     def _balanced(self, glyphs: list[Glyph], measure) -> list[Line]:
         """A long title in lines of even length (GB/T 9704: a trapezoid or diamond)."""
         lines = break_lines(glyphs, measure)
-        if len(lines) < 2:
-            return lines
+        if not 2 <= len(lines) <= MAX_BALANCED_LINES:
+            return lines  # one line, or a paragraph in the title's place rather than a title
         lo, hi = measure(0) / len(lines), measure(0)
         for _ in range(12):
             mid = (lo + hi) / 2
