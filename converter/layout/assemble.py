@@ -30,22 +30,26 @@ def page_number_role(style: ResolvedStyle):
 
 
 def assemble(frames: list[Frame], layout: Layout, style: ResolvedStyle) -> list[Page]:
+    pages = [assemble_page(fr, layout, style) for fr in frames]
+    drop_dangling_links(pages)
+    return pages
+
+
+def assemble_page(fr: Frame, layout: Layout, style: ResolvedStyle) -> Page:
+    """One frame as a page in page coordinates, with its page number (links not yet checked:
+    drop_dangling_links, once every page is there)."""
     page = style.page
     top = page.height - page.margin_top
     number_role = page_number_role(style)
-    pages = []
-    for fr in frames:
-        out = Page(fr.number, page.width, page.height)
-        out.bookmarks = [Bookmark(key, title, level, top - y + BOOKMARK_HEADROOM)
-                         for key, title, level, y in fr.bookmarks]
-        out.images = [PlacedImage(block.path, block.alt, x, top - y - h, w, h) for block, x, y, w, h in fr.images]
-        out.rules = [Rule(x1, top - y1, x2, top - y2) for x1, y1, x2, y2 in fr.rules]
-        out.lines = [text_line(placed.x, top - placed.y, placed.line) for placed in fr.lines]
-        if number_role is not None and (page.number.first_page or fr.number > 1):
-            out.lines.append(folio(fr.number, layout, style, number_role))
-        pages.append(out)
-    drop_dangling_links(pages)
-    return pages
+    out = Page(fr.number, page.width, page.height)
+    out.bookmarks = [Bookmark(key, title, level, top - y + BOOKMARK_HEADROOM)
+                     for key, title, level, y in fr.bookmarks]
+    out.images = [PlacedImage(block.path, block.alt, x, top - y - h, w, h) for block, x, y, w, h in fr.images]
+    out.rules = [Rule(x1, top - y1, x2, top - y2) for x1, y1, x2, y2 in fr.rules]
+    out.lines = [text_line(placed.x, top - placed.y, placed.line) for placed in fr.lines]
+    if number_role is not None and (page.number.first_page or fr.number > 1):
+        out.lines.append(folio(fr.number, layout, style, number_role))
+    return out
 
 
 def drop_dangling_links(pages: list[Page]) -> None:
@@ -139,7 +143,12 @@ def page_starts(frames: list[Frame]) -> list[tuple[int, int]]:
     """
     starts: list[tuple[int, int]] = []
     for fr in frames:
-        first = next((g.offset for placed in fr.lines for _, g in placed.line.placed if g.offset is not None), None)
-        if first is not None and (not starts or first > starts[-1][1]):
-            starts.append((fr.number, first))
+        note_start(starts, fr)
     return starts
+
+
+def note_start(starts: list[tuple[int, int]], fr: Frame) -> None:
+    """Add a frame's (page number, first source character) to ``starts`` (see page_starts)."""
+    first = next((g.offset for placed in fr.lines for _, g in placed.line.placed if g.offset is not None), None)
+    if first is not None and (not starts or first > starts[-1][1]):
+        starts.append((fr.number, first))

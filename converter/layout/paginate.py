@@ -8,6 +8,7 @@ exactly the grid's number of lines.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..fonts.find import FontFace
 from ..fonts.metrics import advance
@@ -60,7 +61,7 @@ class Frame:
 
 
 class Layout:
-    def __init__(self, style: ResolvedStyle, fonts: FontBook):
+    def __init__(self, style: ResolvedStyle, fonts: FontBook, on_page: Callable[[Frame], None] | None = None):
         self.style = style
         self.fonts = fonts
         self.page_style = style.page
@@ -70,6 +71,9 @@ class Layout:
         self.pages: list[Frame] = []
         self.y = 0.0
         self._tables: dict[tuple[int, float], tuple[object, dict[str, tuple]]] = {}
+        #: called with each page as soon as it is full (and with the last one when run ends);
+        #: None: every frame is kept in ``pages``
+        self.on_page = on_page
         self._new_page()
 
     # --- glyphs -------------------------------------------------------------------------
@@ -182,8 +186,18 @@ class Layout:
 
     # --- vertical placement -------------------------------------------------------------
     def _new_page(self) -> None:
+        self._finish_page()
         self.pages.append(Frame(len(self.pages) + 1))
         self.y = 0.0
+
+    def _finish_page(self) -> None:
+        """Hand the full page to ``on_page`` (which keeps what it needs of it, as page data)
+        and keep only an empty frame of its number: the lines of a document are not all held
+        to the end, only the page being filled."""
+        if self.on_page is not None and self.pages:
+            frame = self.pages[-1]
+            self.on_page(frame)
+            self.pages[-1] = Frame(frame.number)
 
     def _space(self, amount: float) -> float:
         if self.grid is not None and amount > 0:
@@ -214,6 +228,7 @@ class Layout:
             elif isinstance(block, PageBreakBlock):
                 if not self.pages[-1].empty:
                     self._new_page()
+        self._finish_page()
         return self.pages
 
     def _first_line_height(self, block: Block | None) -> float:
