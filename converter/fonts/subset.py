@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.pens.cu2quPen import Cu2QuPen
-from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont, newTable
+
+# fontTools.subset (≈ 60 ms to import) and the cu2qu pens are imported only when a subset is
+# made, not on the usual build that finds every subset in the cache
 
 from .find import FontFace
 
@@ -118,7 +118,10 @@ def web_subset(face: FontFace, chars: set[str], cache: Path) -> WebFont:
     return WebFont(_cached(face, chars, cache / "webfonts", extension, extension, make), extension, media_type)
 
 
-def _options(hinting: bool) -> subset.Options:
+def _options(hinting: bool):
+    """fontTools' subsetter options (a ``fontTools.subset.Options``) we start from."""
+    from fontTools import subset
+
     options = subset.Options()
     options.name_IDs = ["*"]  # family, style and typographic names: how applications find it
     options.notdef_outline = True
@@ -127,7 +130,9 @@ def _options(hinting: bool) -> subset.Options:
     return options
 
 
-def _subset(face: FontFace, chars: set[str], options: subset.Options) -> TTFont:
+def _subset(face: FontFace, chars: set[str], options) -> TTFont:
+    from fontTools import subset
+
     # lazy: tables and glyphs are read as the subsetter asks for them; lazy=False decompiles all
     # 60,000+ glyphs of a CJK TrueType face first (HanaMinB: 10 s instead of 0.3 s).
     # recalcTimestamp=False: head.modified stays the face's own, so the bytes never change.
@@ -180,6 +185,9 @@ def _rename(font: TTFont, suffix: str) -> None:
 
 def _cff_to_glyf(font: TTFont) -> None:
     """Replace CFF outlines by TrueType ones (after fontTools' otf2ttf recipe)."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
     order = font.getGlyphOrder()
     glyph_set = font.getGlyphSet()
     glyf = newTable("glyf")
