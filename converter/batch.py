@@ -93,8 +93,8 @@ class FolderResult:
 
 def find_sources(inputs: Iterable[str | Path], exclude: Path | None = None) -> list[Source]:
     """Each input file, and every source in each input folder and its sub-folders (hidden ones
-    skipped), with the relative folder its outputs go to. Raises UsageError for a missing input
-    or a folder without sources. Files under ``exclude`` (the output folder, when it lies inside
+    and Word's ``~$`` owner files skipped), with the relative folder its outputs go to. Raises
+    UsageError for a missing input or a folder without sources. Files under ``exclude`` (the output folder, when it lies inside
     an input folder) are not sources: a build must not read its own outputs back."""
     suffixes = plugins.source_suffixes()
     skip = exclude.resolve() if exclude is not None else None
@@ -104,6 +104,7 @@ def find_sources(inputs: Iterable[str | Path], exclude: Path | None = None) -> l
         if path.is_dir():
             files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
                            and not any(part.startswith(".") for part in f.relative_to(path).parts)
+                           and not f.name.startswith("~$")  # the owner file Word keeps beside an open document
                            and not (skip and f.resolve().is_relative_to(skip)))
             if not files:
                 raise UsageError(f"{raw}: folder has no sources (readers take: {', '.join(sorted(suffixes))})")

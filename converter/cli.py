@@ -127,7 +127,10 @@ def _inspect(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise UsageError(f"{args.file}: no such file")
-    tree = outline(pipeline.read(path))
+    noticed: list = []
+    tree = outline(pipeline.read(path, noticed))
+    for d in noticed:
+        print(d, file=sys.stderr)
     if args.json:
         print(json.dumps(tree, ensure_ascii=False, indent=2))
     else:
@@ -136,8 +139,21 @@ def _inspect(args: argparse.Namespace) -> int:
 
 
 def format_outline(tree: dict) -> str:
-    """The outline as an indented, readable tree."""
-    lines = [f"title: {tree['title']}", f"language: {tree['lang']}"]
+    """The outline as an indented, readable tree: the parts in the order a document has them."""
+    lines = []
+    if tree.get("record"):
+        lines.append("record:")
+        lines += [f"  {label}: {value}" for label, value in tree["record"].items()]
+    for key, name in (("copy_number", "copy number"), ("secrecy", "secrecy"), ("urgency", "urgency")):
+        if tree.get(key):
+            lines.append(f"{name}: {tree[key]}")
+    if tree.get("issuing_mark"):
+        lines.append(f"issuing mark: {' / '.join(tree['issuing_mark'])}")
+    if tree.get("docnumber"):
+        lines.append(f"document number: {tree['docnumber']}")
+    if tree.get("signers"):
+        lines.append(f"signers: {', '.join(tree['signers'])}")
+    lines += [f"title: {tree['title']}", f"language: {tree['lang']}"]
     if tree["addressee"]:
         lines.append(f"addressee: {tree['addressee']}")
 
@@ -150,12 +166,23 @@ def format_outline(tree: dict) -> str:
 
     lines.append(f"sections: {_count(tree['sections'])}")
     walk(tree["sections"], 1)
+    if tree.get("tables"):
+        lines.append(f"tables: {tree['tables']}")
     if tree["attachments"]:
         lines.append("attachments:")
         lines += [f"  {a}" for a in tree["attachments"]]
     sig = tree["signature"]
     if sig["issuer"] or sig["date"]:
         lines.append(f"signature: {sig['issuer'] or '-'}, {sig['date'] or '-'}")
+    for body in tree.get("attachment_bodies", []):
+        lines.append(f"attachment body: {body['label']} {body['title'] or '-'}")
+    for enc in tree.get("enclosures", []):
+        lines.append(f"enclosed document: {enc['title']} ({enc['issuer'] or '-'}, {enc['date'] or '-'})")
+    if tree.get("cc"):
+        lines.append(f"cc: {', '.join(tree['cc'])}")
+    printer = tree.get("printer") or {}
+    if printer.get("body") or printer.get("date"):
+        lines.append(f"printed by: {printer['body'] or '-'}, {printer['date'] or '-'}")
     return "\n".join(lines)
 
 

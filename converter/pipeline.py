@@ -7,7 +7,7 @@ import os
 import re
 import secrets
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -43,8 +43,31 @@ class BuildResult:
         return self.diagnostics
 
 
-def read(source: Path) -> etree._Element:
-    """Read a source into a validated canonical model (transforms applied)."""
+def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._Element:
+    """Read a source into a validated canonical model (transforms applied).
+
+    What the reader noticed (a reader may keep a ``diagnostics`` list, as the text reader
+    does) is added to ``diagnostics``, located in the source."""
+    got = read_source(source)
+    if diagnostics is not None:
+        diagnostics += got.diagnostics
+    return got.doc
+
+
+@dataclass
+class Read:
+    """A source read: its model, what the reader noticed, and where its images are."""
+
+    doc: etree._Element
+    diagnostics: list[Diagnostic]
+    #: the folder the model's image paths are relative to: the source's own folder, unless
+    #: the reader put the images elsewhere (a Word document's pictures come out of its package,
+    #: see the reader's ``resource_dir``)
+    resource_dir: Path
+
+
+def read_source(source: Path) -> Read:
+    """Read a source (as ``read``), keeping the reader's notes and resource folder."""
     reader = plugins.reader_for(source)
     if reader is None:
         known = ", ".join(sorted(plugins.source_suffixes()))
@@ -54,11 +77,16 @@ def read(source: Path) -> etree._Element:
         doc = reader.read(source)
     except ConverterError as e:
         raise e.located(str(source))
+    noticed = [replace(d, file=d.file or str(source)) for d in getattr(reader, "diagnostics", [])]
     model.validate(doc, str(source))
-    for name in plugins.names(plugins.TRANSFORMS):
-        plugins.load_callable(plugins.TRANSFORMS, name)(doc)
+    for _priority, _name, transform in plugins.transforms():  # in their declared order
+        try:
+            transform(doc)
+        except ConverterError as e:
+            raise e.located(str(source))
     model.validate(doc, str(source))
-    return doc
+    resources = getattr(reader, "resource_dir", None) or source.parent
+    return Read(doc, noticed, Path(resources).resolve())
 
 
 def style_for(doc: etree._Element, requested: str | None) -> ResolvedStyle:
@@ -144,12 +172,14 @@ def page_files(out_dir: Path, stem: str, suffix: str) -> list[Path]:
 
 def _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
            options) -> BuildResult:
-    doc = read(source)
+    got = read_source(source)
+    doc = got.doc
     resolved = style_for(doc, style)
     plugins.check_style_settings(resolved)  # the writers' sections of the sheet, before any output
-    ctx = BuildContext(name=str(source), base_dir=source.parent.resolve(),
+    ctx = BuildContext(name=str(source), base_dir=got.resource_dir,
                        source_date=source_date(metadata(doc).date),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
+    ctx.diagnostics += got.diagnostics
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
     check_glyphs(doc, resolved, source, ctx)

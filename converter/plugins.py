@@ -79,6 +79,27 @@ def source_suffixes() -> set[str]:
     return {s for name in names(READERS) for s in load(READERS, name).suffixes}
 
 
+#: where a transform without a ``priority`` runs (docutils' scale: 0 first … 999 last)
+DEFAULT_PRIORITY = 500
+
+
+def transforms() -> list[tuple[int, str, object]]:
+    """The registered transforms in the order they run: (priority, name, callable).
+
+    As in docutils, each transform declares a ``priority`` (an int, lower runs first; a
+    transform without one runs at DEFAULT_PRIORITY); equal priorities run in name order, so
+    the order never depends on how entry points happen to be listed.
+    """
+    found = []
+    for name in names(TRANSFORMS):
+        func = load_callable(TRANSFORMS, name)
+        priority = getattr(func, "priority", DEFAULT_PRIORITY)
+        if not isinstance(priority, int) or isinstance(priority, bool):
+            raise ConverterError(f"transform {name!r} has a priority that is not an integer: {priority!r}")
+        found.append((priority, name, func))
+    return sorted(found, key=lambda t: (t[0], t[1]))
+
+
 def load_callable(group: str, name: str):
     """A plug-in that is a plain function (transforms)."""
     ep = _group(group).get(name)

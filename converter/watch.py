@@ -91,4 +91,4 @@ class _Filter:
             rel = p.relative_to(self.folder)
         except ValueError:
             return False
-        return not any(part.startswith(".") for part in rel.parts)
+        return not any(part.startswith(".") for part in rel.parts) and not p.name.startswith("~$")

@@ -50,3 +50,45 @@ def test_an_outside_writer_builds_through_the_cli(tmp_path):
     r = subprocess.run([sys.executable, "-m", "converter", "build", str(src), "-o", str(out), "--to", "charcount"],
                        capture_output=True, text=True)
     assert r.returncode == 2 and "charcount" in r.stderr and "pdf" in r.stderr
+
+
+TRANSFORMS = textwrap.dedent('''
+    """Two third-party transforms whose names sort against their declared order."""
+    from converter.model import child, new, q
+
+
+    def note(word):
+        def transform(doc):
+            new("p", word, child(doc, "body"))
+        return transform
+
+
+    aaa_late = note("late")
+    aaa_late.priority = 900
+    zzz_early = note("early")
+    zzz_early.priority = 50
+''')
+
+
+def test_transforms_run_in_their_declared_order_not_by_name(tmp_path):
+    site = tmp_path / "site"
+    (site / "order_plugin-1.0.dist-info").mkdir(parents=True)
+    (site / "order_plugin.py").write_text(TRANSFORMS, encoding="utf-8")
+    (site / "order_plugin-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: order-plugin\nVersion: 1.0\n", encoding="utf-8")
+    (site / "order_plugin-1.0.dist-info" / "entry_points.txt").write_text(
+        "[converter.transforms]\naaa = order_plugin:aaa_late\nzzz = order_plugin:zzz_early\n", encoding="utf-8")
+    code = ("from converter import plugins; from converter.pipeline import read; import sys;"
+            "print([n for _, n, _ in plugins.transforms()]);"
+            "from converter.model import plain_text; print(plain_text(read(__import__('pathlib').Path(sys.argv[1]))))")
+    r = subprocess.run([sys.executable, "-c", code, str(FIXTURES / "cli" / "small.txt")],
+                       capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(site)))
+    assert r.returncode == 0, r.stderr
+    order, text = r.stdout.splitlines()[:2]
+    assert order == "['zzz', 'ids', 'aaa']"  # priorities 50, 100, 900
+    assert text.endswith("earlylate")
+
+
+def test_builtin_transforms_declare_a_priority():
+    for priority, name, func in plugins.transforms():
+        assert isinstance(getattr(func, "priority", None), int), name

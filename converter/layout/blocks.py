@@ -9,8 +9,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..model import child, children, q, tag_of, text_positions
-from ..model.outline import heading_label
+from ..model import child, children, line_of, q, tag_of, text_positions
+from ..model.outline import heading_label, navigation
 from ..model.images import ImageInfo, read_image, resolve_image
 from ..model.visitor import Visitor
 from ..style import ResolvedStyle, Role
@@ -97,10 +97,15 @@ class BlockTranslator(Visitor):
         self.blocks: list[Block] = []
         self.notes: list[list[Block]] = []
         self._after_para: list[Block] = []  # inline images, set after their paragraph
+        #: bookmark depth added to sections: 1 inside an attachment body or enclosed document,
+        #: whose own bookmark is the level above them
+        self._nest = 0
+        self._part_labels: dict = {}
 
     # --- document level -------------------------------------------------------------
     def translate(self, doc: etree._Element) -> list[Block]:
         self.pos = text_positions(doc)
+        self._part_labels = {e.element: e.label for e in navigation(doc)}
         self.visit(doc)
         if self.notes:
             label = "注释" if self.lang.startswith("zh") else "Notes"
@@ -145,7 +150,7 @@ class BlockTranslator(Visitor):
         head = child(el, "heading")
         hrole = self.style.role(f"heading-{min(level, 6)}")
         rest = [c for c in children(el) if c is not head]
-        bookmark = (el.get("id") or f"h{id(el)}", heading_label(head), level - 1)
+        bookmark = (el.get("id") or f"h{id(el)}", heading_label(head), level - 1 + self._nest)
         if el.get("runin") == "true" and rest and tag_of(rest[0]) == "p":
             body = self.style.role("body")
             span_role = replace(self.style.runin_role(level), size=body.size)  # at the body's size
@@ -194,6 +199,97 @@ class BlockTranslator(Visitor):
 
     def visit_remark(self, el):
         self._simple(el, "remark")
+
+    # --- the rest of a GB/T 9704 document: paragraphs in their roles, in source order ----------
+    # (the exact GB/T 9704 page — red rule, 版记 rules, attachments on new pages — is a later issue)
+    def visit_record(self, el):
+        """A web page's record: one line per field, label and value as written."""
+        for fld in el.iterfind(q("field")):
+            self.visit_field(fld)
+
+    def visit_field(self, el):
+        role = self.style.role("record")
+        spans = []
+        for part in (child(el, "label"), child(el, "value")):
+            if part is not None and part.text:
+                spans.append(Span(part.text, role, offset=self.pos.get((part, "text"))))
+        self._add(Para(spans, role))
+
+    def visit_masthead(self, el):
+        for c in children(el):
+            self.visit(c)
+
+    def visit_copy_number(self, el):
+        self._simple(el, "masthead")
+
+    visit_secrecy = visit_urgency = visit_copy_number
+
+    def visit_mark(self, el):
+        """发文机关标志: one line per issuing body, 文件 after the last as written."""
+        role = self.style.role("mark")
+        lead = [Span(el.text, role, offset=self.pos.get((el, "text")))] if el.text and el.text.strip() else []
+        for issuer in el.iterfind(q("issuer")):
+            spans = lead + [Span(issuer.text or "", role, offset=self.pos.get((issuer, "text")))]
+            if issuer.tail and issuer.tail.strip():
+                spans.append(Span(issuer.tail, role, offset=self.pos.get((issuer, "tail"))))
+            lead = []
+            self._add(Para(spans, role, keep_with_next=True))
+
+    def visit_signers(self, el):
+        """签发人：names, on one line in the 文号's role."""
+        role = self.style.role("docnumber")
+        spans = []
+        for c in children(el):
+            if spans and tag_of(c) == "signer":
+                spans.append(Span(" ", role))
+            spans.append(Span(c.text or "", role, offset=self.pos.get((c, "text"))))
+        self._add(Para(spans, role))
+
+    def visit_byline(self, el):
+        self._simple(el, "byline")
+
+    def visit_annex(self, el):
+        """An attachment body: its label (bookmarked), its title, its content."""
+        self._nest = 1
+        for c in children(el):
+            if tag_of(c) == "label":
+                self._simple(c, "annex-label", keep_with_next=True, bookmark=self._part_bookmark(el))
+            else:
+                self.visit(c)
+        self._nest = 0
+
+    def visit_enclosure(self, el):
+        """An enclosed document: its parts as the document's, its title bookmarked."""
+        self._nest = 1
+        for c in children(el):
+            if tag_of(c) == "title":
+                self._simple(c, "title", balanced=True, bookmark=self._part_bookmark(el))
+            else:
+                self.visit(c)
+        self._nest = 0
+
+    def _part_bookmark(self, el) -> tuple[str, str, int]:
+        return (el.get("id") or f"h{id(el)}", self._part_labels.get(el, ""), 0)
+
+    def visit_colophon(self, el):
+        """版记: 主送, 抄送, 印发机关 and 印发日期, each a paragraph in the colophon role."""
+        for c in children(el):
+            if tag_of(c) == "printer":
+                self.visit_printer(c)
+            else:
+                self._simple(c, "colophon")
+
+    def visit_printer(self, el):
+        role = self.style.role("colophon")
+        spans = []
+        for c in children(el):
+            if spans:
+                spans.append(Span(" ", role))
+            spans.append(Span(c.text or "", role, offset=self.pos.get((c, "text"))))
+        self._add(Para(spans, role))
+
+    def visit_cc(self, el):
+        self._simple(el, "colophon")
 
     # --- other blocks -----------------------------------------------------------------
     def visit_list(self, el, depth: int = 0):
@@ -253,8 +349,8 @@ class BlockTranslator(Visitor):
             self._simple(cap, "caption")
 
     def _image(self, img) -> None:
-        path = resolve_image(img.get("src"), self.base_dir, img.sourceline)
-        info = read_image(path, img.get("src"), img.sourceline)
+        path = resolve_image(img.get("src"), self.base_dir, line_of(img))
+        info = read_image(path, img.get("src"), line_of(img))
         self.blocks.append(ImageBlock(path, img.get("alt", ""), self.style.role("caption"), info))
 
     def visit_quote(self, el):
@@ -298,7 +394,7 @@ class BlockTranslator(Visitor):
 
     def _inline(self, c, ctx: _Inline) -> list[Span]:
         tag = tag_of(c)
-        if tag in ("number",):
+        if tag in ("number", "issuer", "date"):  # a numbered paragraph; a byline's issuer and date
             return self.inlines(c, ctx)
         if tag == "lead":
             lead = self.style.role("lead")
@@ -342,4 +438,6 @@ class BlockTranslator(Visitor):
         "thead": "visit_table", "tbody": "visit_table", "row": "visit_table", "cell": "visit_table",
         **{name: "_inline" for name in ("number", "lead", "em", "strong", "code", "link", "br", "footnote", "image")},
         **{name: "converter.model.outline:metadata" for name in ("meta", "author", "subject", "keyword", "property")},
+        # a record's values and the 签发人 names are set by their parents
+        "value": "visit_field", "signer": "visit_signers",
     }

@@ -32,6 +32,47 @@ def new(tag: str, text: str | None = None, parent: etree._Element | None = None,
     return el
 
 
+#: libxml2 keeps a hand-set line number in an unsigned short; beyond it the line is unknown
+_MAX_SET_LINE = 65535
+
+
+def set_line(el: etree._Element, line: int | None) -> None:
+    """Record the source line an element comes from (1-based).
+
+    Lines live in lxml's ``sourceline``, which is never serialised: the canonical XML output
+    stays free of them, and the XML reader gets them from the parser. Lines past 65,535 cannot
+    be set by hand (libxml2 keeps them in 16 bits) and stay unknown rather than wrong.
+    """
+    if line is not None and 0 < line <= _MAX_SET_LINE:
+        el.sourceline = line
+
+
+def line_of(el: etree._Element) -> int | None:
+    """The source line of an element: its own, else the nearest one before it in the document
+    (a previous sibling, a parent), so a late error can always say ``file:line``."""
+    node: etree._Element | None = el
+    while node is not None:
+        if node.sourceline:
+            return node.sourceline
+        prev = node.getprevious()
+        while prev is not None and not isinstance(prev.tag, str):
+            prev = prev.getprevious()
+        if prev is not None:
+            last = _last_with_line(prev)
+            if last is not None:
+                return last
+        node = node.getparent()
+    return None
+
+
+def _last_with_line(el: etree._Element) -> int | None:
+    """The line of the last element inside el (el included) that knows its line."""
+    for node in reversed(list(el.iter())):
+        if isinstance(node.tag, str) and node.sourceline:
+            return node.sourceline
+    return None
+
+
 def append_text(el: etree._Element, text: str) -> None:
     """Add text at the end of an element's mixed content (after its last child, if any)."""
     last = el[-1] if len(el) else None
@@ -94,6 +135,7 @@ def _ordered_text(el: etree._Element):
 STRUCTURAL = frozenset({
     "document", "meta", "body", "section", "closing", "attachments", "signature",
     "list", "item", "table", "thead", "tbody", "row", "quote", "figure", "footnote",
+    "masthead", "signers", "annex", "enclosure", "colophon", "printer", "record", "field",
 })
 
 

@@ -1,6 +1,7 @@
 """Read-only views of a model: its metadata and its outline (what `converter inspect` shows)."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -37,17 +38,46 @@ def metadata(doc: etree._Element) -> Metadata:
     subject = meta.findtext(q("subject")) if meta is not None else None
     keywords = tuple(k.text or "" for k in meta.iterfind(q("keyword"))) if meta is not None else ()
     sub = child(doc, "subtitle")
-    num = child(doc, "docnumber")
+    record = record_fields(doc) or {}
+    title = _squash(plain_text(child(doc, "title"))) or record.get("标题", "")
     return Metadata(
-        title=_squash(plain_text(child(doc, "title"))),
+        title=title,
         lang=doc.get(XML_LANG, "und"),
         subtitle=_squash(plain_text(sub)) if sub is not None else None,
         authors=tuple(a for a in authors if a),
         date=date_el.get("value") if date_el is not None else None,
         subject=subject,
         keywords=keywords,
-        docnumber=_squash(plain_text(num)) if num is not None else None,
+        docnumber=docnumber(doc),
     )
+
+
+#: record labels that name the document number (the title's is 标题)
+_RECORD_DOCNUMBER = ("发文字号", "文号")
+
+
+def docnumber(doc: etree._Element) -> str | None:
+    """The 发文字号 as written (without brackets around it), from the 版头 or under the title,
+    else from a web page's record; None when the document has none."""
+    for el in [child(doc, "docnumber")] + [child(m, "docnumber") for m in doc.iterfind(q("masthead"))]:
+        if el is not None:
+            return _squash(plain_text(el)).strip("（）()")
+    record = record_fields(doc) or {}
+    return next((record[k] for k in _RECORD_DOCNUMBER if record.get(k)), None)
+
+
+def record_fields(doc: etree._Element) -> dict[str, str] | None:
+    """A web page's metadata record as label → value: labels without spaces and colon, values
+    as written (None when the document has no record)."""
+    records = [r for r in doc.iterfind(q("record"))]
+    if not records:
+        return None
+    out: dict[str, str] = {}
+    for rec in records:
+        for fld in rec.iterfind(q("field")):
+            label = "".join((fld.findtext(q("label")) or "").split()).rstrip("：:")
+            out.setdefault(label, (fld.findtext(q("value")) or "").strip())
+    return out
 
 
 def heading_text(heading: etree._Element) -> str:
@@ -73,7 +103,7 @@ def words(el: etree._Element) -> str:
 def heading_label(heading: etree._Element) -> str:
     """A heading as a reader names it: numbering and words as written, no final full stop
     ("一、总体情况", "2.1 Procurement"): for bookmarks and tables of contents."""
-    return _squash(words(heading)).rstrip(_HEADING_END).strip()
+    return " ".join(words(heading).split()).rstrip(_HEADING_END).strip()
 
 
 def number_text(el: etree._Element) -> str:
@@ -119,34 +149,190 @@ def sections(parent: etree._Element) -> list[OutlineEntry]:
     return out
 
 
+@dataclass
+class NavEntry:
+    """An entry of a document's navigation (PDF bookmarks, EPUB table of contents)."""
+
+    element: etree._Element  # a section, annex or enclosure (its id is the link target)
+    label: str
+    entries: list["NavEntry"] = field(default_factory=list)
+
+
+def navigation(doc: etree._Element) -> list[NavEntry]:
+    """What a reader navigates by: the body's sections, then each attachment body (its label
+    and title) and each enclosed document (its title), with their own sections under them."""
+
+    def nav(parent: etree._Element | None) -> list[NavEntry]:
+        if parent is None:
+            return []
+        return [NavEntry(sec, heading_label(child(sec, "heading")), nav(sec)) for sec in parent.iterfind(q("section"))]
+
+    out = nav(child(doc, "body"))
+    for part in children(doc):
+        if tag_of(part) == "annex":
+            label = " ".join((part.findtext(q("label")) or "").split())
+            title = child(part, "title")
+            words_ = " ".join(plain_text(title).split()) if title is not None else ""
+            out.append(NavEntry(part, f"{label} {words_}".strip(), nav(part)))
+        elif tag_of(part) == "enclosure":
+            out.append(NavEntry(part, " ".join(plain_text(child(part, "title")).split()), nav(child(part, "body"))))
+    return out
+
+
 def outline(doc: etree._Element) -> dict:
     """The structure a reader found, in the fixed shape of `converter inspect --json`."""
     meta = metadata(doc)
     addressee = child(doc, "addressee")
     closing = child(doc, "closing")
     attachments: list[str] = []
-    issuer = date = None
     if closing is not None:
         for att in closing.iter(q("attachment")):
-            attachments.append(heading_text(att))
-        sig = child(closing, "signature")
-        if sig is not None:
-            issuers = [i.text or "" for i in sig.iterfind(q("issuer"))]
-            issuer = " ".join(issuers) or None
-            d = child(sig, "date")
-            date = d.get("value") if d is not None else None
+            attachments.append(_squash(heading_text(att)))
+    masthead = _masthead_parts(doc)
     return {
         "title": meta.title,
         "lang": meta.lang,
         "addressee": _squash(plain_text(addressee)) if addressee is not None else None,
         "sections": [s.as_json() for s in sections(child(doc, "body"))],
         "attachments": attachments,
-        "signature": {"issuer": issuer, "date": date},
+        "signature": signature_of(closing),
+        "docnumber": meta.docnumber,
+        **masthead,
+        "cc": cc_bodies(doc),
+        "printer": printer_of(doc),
+        "attachment_bodies": [{"label": _tight(a.findtext(q("label")) or "").rstrip("：:.．"),
+                               "title": _text_or_none(child(a, "title"))} for a in doc.iterfind(q("annex"))],
+        "enclosures": [enclosure_of(e) for e in doc.iterfind(q("enclosure"))],
+        "tables": sum(1 for _ in doc.iter(q("table"))),
+        "record": record_fields(doc),
     }
 
 
+def signature_of(closing: etree._Element | None) -> dict:
+    """{"issuer", "date"} of a closing's signature (issuer lines joined by a space)."""
+    issuer = date = None
+    sig = child(closing, "signature") if closing is not None else None
+    if sig is not None:
+        issuer = " ".join(i.text or "" for i in sig.iterfind(q("issuer"))) or None
+        d = child(sig, "date")
+        date = d.get("value") if d is not None else None
+    return {"issuer": issuer, "date": date}
+
+
+def _masthead_parts(doc: etree._Element) -> dict:
+    """份号, 密级, 紧急程度, 发文机关标志 lines and 签发人 of the document's own 版头."""
+    found: dict = {"copy_number": None, "secrecy": None, "urgency": None, "issuing_mark": [], "signers": []}
+    for head in doc.iterfind(q("masthead")):
+        for key, tag in (("copy_number", "copy-number"), ("secrecy", "secrecy"), ("urgency", "urgency")):
+            el = child(head, tag)
+            if el is not None and found[key] is None:
+                found[key] = _squash(el.text or "")
+        mark = child(head, "mark")
+        if mark is not None:
+            found["issuing_mark"] += mark_lines(mark)
+        found["signers"] += [s.text or "" for s in head.iter(q("signer"))]
+    return found
+
+
+def mark_lines(mark: etree._Element) -> list[str]:
+    """The 发文机关标志 as its lines: each issuing body with the words written after it (文件)."""
+    lines = []
+    for issuer in mark.iterfind(q("issuer")):
+        lines.append(_tight((issuer.text or "") + " " + (issuer.tail or "")))
+    if lines and (mark.text or "").strip():
+        lines[0] = _squash(mark.text) + lines[0]
+    return lines
+
+
+#: what separates the bodies of a 抄送 line
+_CC_SPLIT = "，、,；;"
+
+
+def cc_bodies(doc: etree._Element) -> list[str]:
+    """The bodies after 抄送：, split at commas, without the final full stop."""
+    out: list[str] = []
+    for colophon in doc.iterfind(q("colophon")):
+        for cc in colophon.iterfind(q("cc")):
+            text = _squash(plain_text(cc))
+            for sep in "：:":
+                if sep in text:
+                    text = text.split(sep, 1)[1]
+                    break
+            out += [part.strip() for part in _split_outside_brackets(text.strip().rstrip("。."), _CC_SPLIT)
+                    if part.strip()]
+    return out
+
+
+def _split_outside_brackets(text: str, separators: str) -> list[str]:
+    """Split at separators that are not inside brackets: 各县（市、区）语委办 stays one body."""
+    parts, depth, start = [], 0, 0
+    for k, ch in enumerate(text):
+        if ch in "（(〔[【":
+            depth += 1
+        elif ch in "）)〕]】":
+            depth = max(depth - 1, 0)
+        elif ch in separators and depth == 0:
+            parts.append(text[start:k])
+            start = k + 1
+    return parts + [text[start:]]
+
+
+def printer_of(doc: etree._Element) -> dict:
+    """{"body", "date"} of the 版记's 印发 line."""
+    for colophon in doc.iterfind(q("colophon")):
+        printer = child(colophon, "printer")
+        if printer is not None:
+            body = child(printer, "issuer")
+            date = child(printer, "date")
+            return {"body": _squash(body.text or "") if body is not None else None,
+                    "date": date.get("value") if date is not None else None}
+    return {"body": None, "date": None}
+
+
+def enclosure_of(enc: etree._Element) -> dict:
+    """An enclosed document: its title, and issuer and date from its byline, else its signature."""
+    byline = child(enc, "byline")
+    issuer = date = None
+    if byline is not None:
+        i, d = child(byline, "issuer"), child(byline, "date")
+        issuer = _squash(i.text or "") if i is not None else None
+        date = d.get("value") if d is not None else None
+    sig = signature_of(child(enc, "closing"))
+    return {"title": _text_or_none(child(enc, "title")) or "", "issuer": issuer or sig["issuer"],
+            "date": date or sig["date"]}
+
+
+def _text_or_none(el: etree._Element | None) -> str | None:
+    return (_squash(plain_text(el)) or None) if el is not None else None
+
+
 def _squash(s: str) -> str:
-    return " ".join(s.split())
+    """Whitespace as a reader means it: runs become one space, and a space between two wide
+    (CJK) characters goes when it is letter-spacing — a single character on either side
+    (协 调 委 员 会, 王 琛) — and stays between two names (中共某委员会 某学校)."""
+    words = s.split()
+    out = words[:1]
+    for prev, word in zip(words, words[1:]):
+        spacing = _is_wide(prev[-1]) and _is_wide(word[0]) and (len(prev) == 1 or len(word) == 1)
+        if not spacing:
+            out.append(" ")
+        out.append(word)
+    return "".join(out)
 
 
-__all__ = ["Metadata", "metadata", "outline", "sections", "heading_text", "heading_label", "number_text", "OutlineEntry", "children"]
+def _tight(s: str) -> str:
+    """No space next to a wide character at all: 附件 2 → 附件2 (Latin words keep theirs)."""
+    words = s.split()
+    out = words[:1]
+    for word in words[1:]:
+        if not (_is_wide(out[-1][-1]) or _is_wide(word[0])):
+            out.append(" ")
+        out.append(word)
+    return "".join(out)
+
+
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+__all__ = ["Metadata", "metadata", "outline", "navigation", "NavEntry", "docnumber", "record_fields", "sections", "heading_text", "heading_label", "number_text", "OutlineEntry", "children"]

@@ -60,7 +60,7 @@ class Visitor:
             if why:
                 found[name] = f"{PREFIX}{name} {why}"
         for name, where in cls.rendered_elsewhere.items():
-            if name in found or hasattr(cls, PREFIX + name):  # its method was checked above
+            if name in found or hasattr(cls, PREFIX + name.replace("-", "_")):  # its method was checked above
                 continue
             target = _resolve(cls, where)
             why = "names nothing" if target is None else _not_a_renderer(target)
@@ -70,7 +70,8 @@ class Visitor:
 
     @classmethod
     def _visit_attributes(cls) -> dict[str, Any]:
-        return {n[len(PREFIX):]: inspect.getattr_static(cls, n) for n in dir(cls)
+        # visit_copy_number renders <copy-number>: element names have hyphens, never "_"
+        return {n[len(PREFIX):].replace("_", "-"): inspect.getattr_static(cls, n) for n in dir(cls)
                 if n.startswith(PREFIX) and n != "visit"}
 
 

@@ -84,6 +84,7 @@ class _Builder:
         if "title" in front:
             title.text = str(front["title"])
         elif blocks and blocks[0].type == "heading" and blocks[0].tag == "h1":
+            model.set_line(title, _line(blocks[0]))
             self.inlines(blocks.pop(0).children[0], title)
         else:
             title.text = fallback_title
@@ -144,12 +145,19 @@ class _Builder:
                 while open_[-1][0] >= level:
                     open_.pop()
                 sec = new("section", parent=open_[-1][1], level=str(level), runin="false")
+                model.set_line(sec, _line(node))
                 self.inlines(node.children[0], new("heading", parent=sec))
                 open_.append((level, sec))
             else:
                 self.block(node, open_[-1][1])
 
     def block(self, node: SyntaxTreeNode, parent: etree._Element) -> None:
+        before = len(parent)
+        self._block(node, parent)
+        for el in parent[before:]:  # the element(s) this node became know their source line
+            model.set_line(el, _line(node))
+
+    def _block(self, node: SyntaxTreeNode, parent: etree._Element) -> None:
         kind = node.type
         if kind == "paragraph":
             inline = node.children[0]
@@ -195,6 +203,7 @@ class _Builder:
             section = new(part.type, parent=table)
             for tr in part.children:
                 row = new("row", parent=section)
+                model.set_line(row, _line(tr))
                 for cell_node in tr.children:
                     cell = new("cell", parent=row)
                     align = (cell_node.attrs.get("style") or "").replace("text-align:", "").strip()

@@ -25,7 +25,14 @@ NUMBERING: list[tuple[str, re.Pattern[str]]] = [
     # makes no sense as a decimal
     ("arabic", re.compile(r"^(\d{1,3}[.．、])(?=\d{4}年|[^\d.．、,，%％])")),
     ("paren-arabic", re.compile(r"^([（(]\d{1,3}[）)])")),
+    ("circled", re.compile(r"^([\u2460-\u2473])")),  # ① … ⑳
+    # regulations: 第一章 总则, 第一节 …, 第一条 … (an article is a numbered paragraph)
+    ("chapter", re.compile(rf"^(第{_CN}[编章])")),
+    ("part", re.compile(rf"^(第{_CN}节)")),
+    ("article", re.compile(rf"^(第{_CN}条)")),
 ]
+#: numbering kinds that never make a heading: the number leads a numbered paragraph
+PARAGRAPH_KINDS = frozenset({"article"})
 
 
 @dataclass(frozen=True)
@@ -117,7 +124,8 @@ def cn_number(s: str) -> int:
 
 
 DOCNUMBER = re.compile(r"^\S{1,16}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号$")
-ATTACHMENT_LABEL = re.compile(r"^(附件|附\s*件|Attachments?|Annex(?:es)?|Enclosures?)\s*[：:]", re.IGNORECASE)
+ATTACHMENT_LABEL = re.compile(r"^(?:(附件|附\s*件|Attachments?|Annex(?:es)?|Enclosures?)\s*[：:]|附\s*件(?=1[.．、]\S))",
+                              re.IGNORECASE)
 _ATTACHMENT_NUMBER = re.compile(r"^(?:(\d{1,3})[.．、]|[（(](\d{1,3})[）)])")
 
 

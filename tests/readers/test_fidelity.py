@@ -323,3 +323,84 @@ def test_seed_keeps_every_character(seed):
 @pytest.mark.parametrize("path", [p for p in sample_sources() if p.suffix == ".txt"], ids=lambda p: p.name)
 def test_sources_keep_every_character(path):  # Markdown samples: tests/readers/test_markdown.py
     check_fidelity(read_text(path), read(path))
+
+
+# --- whole GB/T 9704 documents (issue 11) -----------------------------------------------------
+
+from converter.readers.text.shapes import ends_with_genre  # noqa: E402
+
+#: words for titles that do not end a title by themselves (标准, 制度 … are genres)
+TITLE_WORDS = [w for w in CJK_WORDS if not ends_with_genre(w)]
+RECORD = [("索 引 号：", "索引号", "000014349/2024-00012"), ("发文机关：", "发文机关", "某市人民政府办公室"),
+          ("成文日期：", "成文日期", "2024年03月08日"), ("主 题 词：", "主题词", "财政　审计")]
+
+
+@st.composite
+def gongwen_document(draw):
+    """(text, expected outline facts) for a whole document: 版头, title, body, closing, 附件
+    bodies and 版记, with the parts a web copy or a Word file may have or lack."""
+    blocks: list[list[str]] = []
+    exp: dict = {"copy_number": None, "secrecy": None, "urgency": None, "issuing_mark": [], "signers": [],
+                 "docnumber": None, "record": None, "cc": [], "printer": {"body": None, "date": None},
+                 "attachment_bodies": [], "addressee": None}
+    if draw(st.booleans()):
+        fields = draw(st.lists(st.sampled_from(RECORD), min_size=2, max_size=4, unique=True))
+        blocks.append(["\t".join(f"{label}\t{value}" for label, _, value in fields[k:k + 2])
+                       for k in range(0, len(fields), 2)])
+        exp["record"] = {key: value for _, key, value in fields}
+    for key, values in (("copy_number", ["000128", "001005"]), ("secrecy", ["机密★1年", "秘密", "绝密★长期"]),
+                        ("urgency", ["特急", "加急"])):
+        if draw(st.booleans()):
+            exp[key] = draw(st.sampled_from(values))
+            blocks.append([exp[key]])
+    mark = draw(st.sampled_from([[], ["某市人民政府办公室文件"], ["某市财政局", "某市审计局文件"], ["某市财政局"]]))
+    number = draw(st.sampled_from(["某财发〔2024〕18号", "某政办函〔2023〕7号"]))
+    signers = draw(st.sampled_from([[], ["王建国"], ["王建国", "李红"]]))
+    number_line = number + ("　　签发人：" + "　".join(signers) if signers else "")
+    exp["issuing_mark"], exp["signers"], exp["docnumber"] = mark, signers, number
+    if mark:
+        blocks.append(mark)
+    under_title = not mark and draw(st.booleans())
+    if not under_title:
+        blocks.append([number_line])
+    words = "".join(draw(st.lists(st.sampled_from(TITLE_WORDS), min_size=1, max_size=3)))
+    title = ["某市人民政府关于" + words, "工作的通知"] if draw(st.booleans()) else ["某市人民政府关于" + words + "工作的通知"]
+    exp["title"] = "".join(title)
+    blocks.append(title)
+    if under_title:
+        blocks.append([number_line])
+    if draw(st.booleans()):
+        exp["addressee"] = draw(st.sampled_from(["各区（县）人民政府，市政府各部门：", "市人民政府："]))
+        blocks.append([exp["addressee"]])
+    for _ in range(draw(st.integers(1, 3))):
+        blocks.append([draw(cjk_paragraph())[0]])
+    if draw(st.booleans()):
+        blocks.append(["一、" + draw(cjk_heading()), draw(cjk_paragraph())[0]])
+    blocks.append(["某市人民政府", "2024年3月15日"] + (["（联系人：王某，电话：12345678）"] if draw(st.booleans()) else []))
+    for k in range(draw(st.integers(0, 2))):
+        label = draw(st.sampled_from(["附件{}", "附件 {}"])).format(k + 1)
+        name = "2024年度" + draw(cjk_heading()) + "清单"
+        exp["attachment_bodies"].append({"label": label.replace(" ", ""), "title": name})
+        blocks.append([label, name, draw(cjk_paragraph())[0]])
+    colophon = []
+    if draw(st.booleans()):
+        colophon.append("抄送：市委办公室，市人大常委会办公室。")
+        exp["cc"] = ["市委办公室", "市人大常委会办公室"]
+    if draw(st.booleans()):
+        colophon.append("某市人民政府办公室　　　2024年3月16日印发")
+        exp["printer"] = {"body": "某市人民政府办公室", "date": "2024-03-16"}
+    if colophon:
+        blocks.append(colophon)
+    return render(draw, blocks, chinese=True), exp
+
+
+@SETTINGS
+@given(gongwen_document())
+def test_generated_official_documents_keep_every_character_and_every_part(case):
+    text, expected = case
+    doc = parse_report(text)
+    check_fidelity(text, doc)
+    out = outline(doc)
+    for key, value in expected.items():
+        assert out[key] == value, key
+    assert out["signature"] == {"issuer": "某市人民政府", "date": "2024-03-15"}

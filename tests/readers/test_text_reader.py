@@ -31,8 +31,9 @@ def leads(doc) -> list[str]:
 
 def test_docnumber_title_addressee():
     doc = fixture("docnumber-addressee.txt")
-    assert model.child(doc, "docnumber").text == "某县政办发〔2024〕12号"
     out = outline(doc)
+    assert out["docnumber"] == "某县政办发〔2024〕12号"
+    assert model.plain_text(doc.find(f"{model.q('masthead')}/{model.q('docnumber')}")) == "某县政办发〔2024〕12号"
     assert out["title"] == "某县人民政府办公室关于做好2024年春季防火工作的通知"
     assert out["lang"] == "zh-CN"
     assert out["addressee"] == "各乡（镇）人民政府，县政府各部门："
@@ -265,7 +266,10 @@ def test_english_abbreviation_does_not_end_a_runin_heading():
 
 # --- the outline, as `converter inspect --json` prints it --------------------------------------
 
-OUTLINE_KEYS = {"title", "lang", "addressee", "sections", "attachments", "signature"}
+OUTLINE_KEYS = {"title", "lang", "addressee", "sections", "attachments", "signature",
+                # issue 11: the rest of a GB/T 9704 document
+                "docnumber", "copy_number", "secrecy", "urgency", "issuing_mark", "signers", "cc", "printer",
+                "attachment_bodies", "enclosures", "tables", "record"}
 SECTION_KEYS = {"level", "number", "heading", "runin", "sections"}
 
 
@@ -278,6 +282,15 @@ def check_shape(out: dict) -> None:
     assert out["signature"]["issuer"] is None or isinstance(out["signature"]["issuer"], str)
     date = out["signature"]["date"]
     assert date is None or (isinstance(date, str) and len(date) == 10 and date[4] == date[7] == "-")
+    for key in ("docnumber", "copy_number", "secrecy", "urgency"):
+        assert out[key] is None or isinstance(out[key], str)
+    for key in ("issuing_mark", "signers", "cc"):
+        assert isinstance(out[key], list) and all(isinstance(v, str) for v in out[key])
+    assert set(out["printer"]) == {"body", "date"}
+    assert all(set(a) == {"label", "title"} for a in out["attachment_bodies"])
+    assert all(set(e) == {"title", "issuer", "date"} for e in out["enclosures"])
+    assert type(out["tables"]) is int
+    assert out["record"] is None or all(isinstance(k, str) and isinstance(v, str) for k, v in out["record"].items())
 
     def walk(sections):
         for s in sections:
@@ -299,7 +312,10 @@ def test_outline_nulls_where_absent():
     out = outline(parse_report("Only a title\n"))
     check_shape(out)
     assert out == {"title": "Only a title", "lang": "en", "addressee": None, "sections": [],
-                   "attachments": [], "signature": {"issuer": None, "date": None}}
+                   "attachments": [], "signature": {"issuer": None, "date": None},
+                   "docnumber": None, "copy_number": None, "secrecy": None, "urgency": None, "issuing_mark": [],
+                   "signers": [], "cc": [], "printer": {"body": None, "date": None}, "attachment_bodies": [],
+                   "enclosures": [], "tables": 0, "record": None}
 
 
 def test_outline_nested_shape():
@@ -369,3 +385,19 @@ def test_sample_annual_review():
         (1, "4.", "Conclusion", True),
     ]
     assert out["signature"] == {"issuer": "Jane Smith, Director of Finance", "date": "2024-01-15"}
+
+
+def test_sample_gongwen_notice_has_every_part():
+    """sources/gongwen-notice.txt: a full 公文 with 版头, tables, attachment bodies and 版记."""
+    out = outline(read(SOURCES / "gongwen-notice.txt"))
+    assert (out["copy_number"], out["urgency"], out["issuing_mark"]) == ("000036", "加急", ["某市人民政府办公室文件"])
+    assert out["docnumber"] == "某政办发〔2024〕15号"
+    assert out["title"] == "某市人民政府办公室关于做好2024年防汛抗旱工作的通知"
+    assert [(level, number) for level, number, _, _ in flat(out["sections"])] == [
+        (1, "一、"), (1, "二、"), (2, "（一）"), (2, "（二）"), (2, "（三）"), (1, "三、")]
+    assert out["tables"] == 2
+    assert out["signature"] == {"issuer": "某市人民政府办公室", "date": "2024-04-22"}
+    assert [b["label"] for b in out["attachment_bodies"]] == ["附件1", "附件2"]
+    assert out["attachments"] == [b["title"] for b in out["attachment_bodies"]]
+    assert out["cc"] == ["市委办公室", "市人大常委会办公室", "市政协办公室", "市中级法院", "市检察院"]
+    assert out["printer"] == {"body": "某市人民政府办公室", "date": "2024-04-23"}

@@ -73,6 +73,13 @@ def paragraph_styles(style: ResolvedStyle) -> list[ParaStyle]:
         ParaStyle("signature", "Signature", r("signature"), next="Date", char_indents=True),
         ParaStyle("date", "Date", r("date"), char_indents=True),
         ParaStyle("remark", "Remark", r("remark"), char_indents=True),
+        # the rest of a GB/T 9704 document (parts.py)
+        ParaStyle("record", "Record", r("record")),
+        ParaStyle("masthead", "Masthead", r("masthead"), char_indents=True),
+        ParaStyle("mark", "Issuing Mark", r("mark"), next="Document Number", char_indents=True),
+        ParaStyle("byline", "Byline", r("byline"), next=BODY, char_indents=True),
+        ParaStyle("annex-label", "Attachment Label", r("annex-label"), next="Title", char_indents=True),
+        ParaStyle("colophon", "Colophon", r("colophon"), char_indents=True),
         ParaStyle("quote", "Quote", r("quote")),
         ParaStyle("code", "Code", r("code")),
         ParaStyle("caption", "caption", r("caption"), next=BODY),

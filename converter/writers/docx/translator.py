@@ -19,6 +19,7 @@ from ...style import ResolvedStyle
 from ...text.scripts import is_east_asian_wide as is_wide  # a full-width character: no space after it
 from .blocks import Closing, Pictures, Tables
 from .notes import Footnotes
+from .parts import Parts
 from .ooxml import PPR_ORDER, RPR_ORDER, el, put, twips
 from .output import DocumentSetup, Fmt, Output, name_bookmarks
 from .styles import ListNumbering
@@ -39,6 +40,7 @@ class DocxTranslator(Visitor):
         self.pictures = Pictures(out, self.visit)
         self.closing = Closing(out, self.visit)
         self.notes = Footnotes(out, self.visit)
+        self.parts = Parts(out, self.visit, self._inlines)
         self.numbering = ListNumbering(document, style.role("list"))
         self.list_level = -1
         self.in_link = False
@@ -246,6 +248,58 @@ class DocxTranslator(Visitor):
 
     def visit_footnote(self, node):
         self.notes.reference(node)
+
+    # ----- the rest of a GB/T 9704 document (parts.py) -----------------------------------------
+
+    def visit_record(self, node):
+        self.parts.record(node)
+
+    def visit_field(self, node):
+        self.parts.field(node)
+
+    def visit_value(self, node):
+        self.out.text(node.text)
+
+    def visit_masthead(self, node):
+        for c in children(node):
+            self.visit(c)
+
+    def visit_copy_number(self, node):
+        self.parts.line(node, "masthead")
+
+    def visit_secrecy(self, node):
+        self.parts.line(node, "masthead")
+
+    def visit_urgency(self, node):
+        self.parts.line(node, "masthead")
+
+    def visit_mark(self, node):
+        self.parts.mark(node)
+
+    def visit_signers(self, node):
+        self.parts.signers(node)
+
+    def visit_signer(self, node):
+        self.out.text(node.text)
+
+    def visit_byline(self, node):
+        self.parts.byline(node)
+
+    def visit_annex(self, node):
+        self.parts.annex(node)
+
+    def visit_enclosure(self, node):
+        self.parts.enclosure(node)
+
+    def visit_colophon(self, node):
+        self.parts.colophon(node)
+
+    def visit_cc(self, node):
+        self.out.paragraph("colophon")
+        self._inlines(node)
+
+    def visit_printer(self, node):
+        self.parts.printer(node)
 
     # ----- inlines -----------------------------------------------------------------------------
 

@@ -236,6 +236,13 @@ def _closing_rules(style: ResolvedStyle, body: Role, sides) -> Rules:
         ("p.signature + p.signature", {f"margin-{sides[0]}": "0"}),
         ("p.date", block(style.role("date"), body, style, sides)),
         ("p.remark", block(style.role("remark"), body, style, sides)),
+        # the rest of a GB/T 9704 document (parts.py)
+        ("p.record", block(style.role("record"), body, style, sides)),
+        ("p.masthead", block(style.role("masthead"), body, style, sides)),
+        ("p.mark", block(style.role("mark"), body, style, sides)),
+        ("p.byline", block(style.role("byline"), body, style, sides)),
+        ("p.annex-label", block(style.role("annex-label"), body, style, sides)),
+        ("p.colophon", block(style.role("colophon"), body, style, sides)),
     ]
 
 

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from ebooklib import epub
 from lxml import etree
 
-from ...model import child, q
-from ...model.outline import heading_label
+from ...model import child, q, tag_of
+from ...model.outline import heading_label, navigation
 from .pages import PageTarget
 from .xhtml import EPUB_TYPE, document, h
 
@@ -42,8 +42,18 @@ def table_of_contents(doc: etree._Element, part_of: Callable[[etree._Element], s
                 out.append(epub.Link(href, label, f"navpoint-{next(counter)}"))
         return out
 
+    def part(entry) -> object:
+        """An attachment body or enclosed document (navigation()), its sections under it."""
+        el = entry.element
+        href = part_of(el) + ("#" + el.get("id") if el.get("id") else "")
+        subs = entries(el if tag_of(el) == "annex" else child(el, "body"))
+        if subs:
+            return (epub.Section(entry.label or title, href), subs)
+        return epub.Link(href, entry.label or title, f"navpoint-{next(counter)}")
+
     body = child(doc, "body")
     toc = entries(body) if body is not None else []
+    toc += [part(e) for e in navigation(doc) if tag_of(e.element) in ("annex", "enclosure")]
     # an empty table of contents makes ebooklib write an invalid nav and NCX
     return toc or [epub.Link(part_of(doc), title, "navpoint-title")]
 

@@ -46,7 +46,6 @@ IMAGE_DIR = "images"
 #: a document with less text than this stays in one content document
 SPLIT_THRESHOLD = 12_000
 
-_FRONT = ("docnumber", "title", "subtitle", "addressee")
 _WORDS = {  # navigation captions, by the document's language
     "zh": {"toc": "目录", "landmarks": "导览", "pages": "页码"},
     "": {"toc": "Contents", "landmarks": "Landmarks", "pages": "Pages"},
@@ -189,8 +188,12 @@ def plan(doc: etree._Element, threshold: int, title: str) -> list[Part]:
     page when nothing does); the last part also holds the closing.  Blocks that follow a
     section at the top level stay with it.
     """
-    front = [c for c in children(doc) if tag_of(c) in _FRONT]
-    body, closing = child(doc, "body"), child(doc, "closing")
+    parts = [c for c in children(doc) if tag_of(c) != "meta"]
+    body = child(doc, "body")
+    at = parts.index(body) if body is not None else len(parts)
+    # before the body: 版头, title, addressee …; after it: the closing, attachment bodies,
+    # enclosed documents, the 版记 — all of them, in source order
+    front, after = parts[:at], parts[at + 1 :]
     flow = children(body) if body is not None else []
     groups: list[list[etree._Element]] = [list(front)]
     if len(plain_text(doc)) < threshold:
@@ -200,8 +203,7 @@ def plan(doc: etree._Element, threshold: int, title: str) -> list[Part]:
             if tag_of(el) == "section":
                 groups.append([])
             groups[-1].append(el)
-    if closing is not None:
-        groups[-1].append(closing)
+    groups[-1] += after
     parts = []
     for n, elements in enumerate(groups, start=1):
         head = elements[0] if elements else None

@@ -19,6 +19,7 @@ from ...model import child, children, tag_of
 from ...model.outline import words
 from ...model.visitor import Visitor
 from ...text.scripts import em_width
+from .parts import Parts
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -87,7 +88,7 @@ class Resources:
 META = ("meta", "author", "subject", "keyword", "property")
 
 
-class XhtmlTranslator(Visitor):
+class XhtmlTranslator(Parts, Visitor):
     """Renders model elements into XHTML; ``current`` is the package path being written."""
 
     rendered_elsewhere = {name: "converter.writers.epub.meta:new_book" for name in META}

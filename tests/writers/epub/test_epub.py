@@ -21,7 +21,7 @@ from lxml import etree
 from converter import model
 from converter.context import BuildContext
 from converter.errors import InputError
-from converter.model.outline import heading_label, sections
+from converter.model.outline import heading_label, navigation, sections
 from converter.pipeline import build, read, style_for
 from converter.style import load_style
 from converter.transforms.ids import assign_ids
@@ -68,10 +68,10 @@ def test_navigation_has_every_heading_nested(library, name):
     doc = read(book.source)
     epub = Epub(book.epub)
     toc = epub.nav_list("toc")
-    outline = sections(doc.find(model.q("body")))
+    outline = navigation(doc)  # the body's sections, then attachment bodies and enclosed documents
 
     def shape(entries) -> list:
-        return [(e.id, shape(e.sections)) for e in entries]
+        return [(e.element.get("id"), shape(e.entries)) for e in entries]
 
     def nav_shape(ol) -> list:
         out = []
@@ -80,7 +80,10 @@ def test_navigation_has_every_heading_nested(library, name):
             out.append((li.find("x:a", NS).get("href").rsplit("#", 1)[-1], nav_shape(sub) if sub is not None else []))
         return out
 
-    headings = [heading_label(sec.find(model.q("heading"))) for sec in doc.iter(model.q("section"))]
+    def labels(entries) -> list:
+        return [x for e in entries for x in [e.label] + labels(e.entries)]
+
+    headings = labels(outline)
     ncx = epub.ncx()
     if outline:
         assert nav_shape(toc.find("x:ol", NS)) == shape(outline)

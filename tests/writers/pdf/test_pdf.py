@@ -241,19 +241,19 @@ def test_samples_kinsoku_bookmarks_and_page_numbers(src, tmp_path):
         for text in body:
             text = text.strip()
             assert text[0] not in NO_START and text[-1] not in NO_END, text
-    # bookmarks: one per heading, nested as the sections are
-    from converter import model
-    from converter.model.outline import heading_label
+    # bookmarks: one per heading, nested as the sections are; attachment bodies and enclosed
+    # documents after them, their own headings under them
+    from converter.model.outline import navigation
 
     doc = read(src)
     expected = []
 
-    def walk(parent, depth):
-        for sec in parent.iterfind(model.q("section")):
-            expected.append((depth, heading_label(sec.find(model.q("heading")))))
-            walk(sec, depth + 1)
+    def walk(entries, depth):
+        for entry in entries:
+            expected.append((depth, entry.label))
+            walk(entry.entries, depth + 1)
 
-    walk(doc.find(model.q("body")), 1)
+    walk(navigation(doc), 1)
     with pdfplumber.open(pdf) as d:
         got = [(level, title) for level, title, *_ in d.doc.get_outlines()]
     assert got == expected
