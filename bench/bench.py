@@ -130,10 +130,10 @@ def peers(pandoc: str | None, src: Path, tmp: Path) -> dict[str, list[list[str]]
     return out
 
 
-def pdf_pages(out: Path) -> int:
-    """The page count the build recorded in its manifest."""
+def pdf_pages(out: Path, name: str) -> int:
+    """The page count the build of document ``name`` recorded in the manifest of ``out``."""
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    return next(o["pages"] for doc in manifest["documents"].values() for o in doc["outputs"] if "pages" in o)
+    return next(o["pages"] for o in manifest["documents"][name]["outputs"] if "pages" in o)
 
 
 def table(rows: list[tuple[str, Sample, Sample | None]]) -> None:
@@ -204,7 +204,7 @@ def big_bench(tmp: Path, pandoc: str | None, runs: int) -> dict[str, float]:
         if factor == 1 and "all" in peers(pandoc, src, tmp):
             cases["peer"] = peers(pandoc, src, tmp)["all"]
         got = interleaved(cases, runs)
-        pages = pdf_pages(tmp / "big")
+        pages = pdf_pages(tmp / "big", src.stem)
         per_page[f"{factor}×"] = got["ours"].cpu / pages
         rows.append((f"{src.stat().st_size / 1e6:.2f} MB, {pages} pages", got["ours"], got.get("peer")))
         print(f"  {factor:>4}× {src.stat().st_size / 1e6:5.2f} MB {pages:5} pages: CPU {got['ours'].cpu / pages * 1000:5.2f} "
@@ -217,7 +217,7 @@ def paragraph_bench(tmp: Path, runs: int, per_page_big: float | None) -> None:
     print("\n## one 240,000-character paragraph → DOCX + PDF + EPUB")
     src = paragraph_source(tmp)
     got = interleaved({"ours": [ours(src, tmp / "para", "docx,pdf,epub")]}, runs)["ours"]
-    pages = pdf_pages(tmp / "para")
+    pages = pdf_pages(tmp / "para", src.stem)
     line = f"  {pages} pages: wall {got.wall:.2f} s, CPU {got.cpu:.2f} s, {got.cpu / pages * 1000:.2f} ms CPU/page"
     if per_page_big:
         line += f"; per page {got.cpu / pages / per_page_big:.2f}× the 1.1 MB document's"
