@@ -10,9 +10,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -20,12 +22,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import manifest, outdir, pipeline, plugins
-from .errors import ConverterError, Diagnostic, UsageError
+from .context import check_epoch
+from .errors import ConverterError, Diagnostic, Interrupted, UsageError, printable
 from .fingerprint import document_key, file_sha256, resource_hashes, stamp_for, style_stamp
 from .style import load_style
 from .style.sheet import find_style
 
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
+#: a document whose source is gone: its outputs and manifest entry were removed
+REMOVED = "removed"
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,8 @@ class Source:
 
     path: Path
     folder: Path = Path(".")
+    #: why this file found in an input folder is not built (a link leading out of the folder)
+    refusal: str | None = None
 
     @property
     def name(self) -> str:
@@ -47,8 +54,8 @@ class DocumentResult:
 
     source: Path
     name: str
-    status: str  # built | unchanged | failed
-    outputs: list[Path] = field(default_factory=list)  # sorted by path
+    status: str  # built | unchanged | failed | removed (its source is gone)
+    outputs: list[Path] = field(default_factory=list)  # sorted by path (removed: the files deleted)
     messages: list[Diagnostic] = field(default_factory=list)  # warnings and notes
     error: str | None = None  # "file:line: message" when it failed
     traceback: str | None = None
@@ -65,9 +72,12 @@ class DocumentResult:
         return [m for m in self.messages if m.level == "warning"]
 
     def to_json(self) -> dict:
-        return {"source": str(self.source), "name": self.name, "status": self.status,
-                "outputs": [str(p) for p in self.outputs], "warnings": [str(w) for w in self.warnings],
-                "error": self.error, "style": self.style, "seconds": round(self.seconds, 3)}
+        """The document as the JSON summary shows it (names escaped as on the terminal)."""
+        return {"source": printable(str(self.source)), "name": printable(self.name), "status": self.status,
+                "outputs": [printable(str(p)) for p in self.outputs],
+                "warnings": [printable(str(w)) for w in self.warnings],
+                "error": printable(self.error) if self.error else None, "style": self.style,
+                "seconds": round(self.seconds, 3)}
 
 
 @dataclass
@@ -77,6 +87,8 @@ class FolderResult:
     out_dir: Path
     documents: list[DocumentResult]
     seconds: float = 0.0
+    #: what the build says about the folder itself (a damaged manifest it kept aside)
+    notes: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(d.status == status for d in self.documents)
@@ -88,7 +100,7 @@ class FolderResult:
     def to_json(self) -> dict:
         return {"output": str(self.out_dir), "documents": [d.to_json() for d in self.documents],
                 "built": self.count(BUILT), "unchanged": self.count(UNCHANGED), "failed": self.count(FAILED),
-                "seconds": round(self.seconds, 3), "ok": self.ok}
+                "removed": self.count(REMOVED), "seconds": round(self.seconds, 3), "ok": self.ok}
 
 
 def find_sources(inputs: Iterable[str | Path], exclude: Path | None = None) -> list[Source]:
@@ -97,23 +109,48 @@ def find_sources(inputs: Iterable[str | Path], exclude: Path | None = None) -> l
     UsageError for a missing input or a folder without sources. Files under ``exclude`` (the output folder, when it lies inside
     an input folder) are not sources: a build must not read its own outputs back."""
     suffixes = plugins.source_suffixes()
-    skip = exclude.resolve() if exclude is not None else None
     found: list[Source] = []
     for raw in inputs:
         path = Path(raw)
         if path.is_dir():
+            # the output folder is skipped when it lies inside this one (not when it holds it)
+            skip = exclude.resolve() if exclude is not None else None
+            if skip is not None and (skip == path.resolve() or not skip.is_relative_to(path.resolve())):
+                skip = None
             files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in suffixes
                            and not any(part.startswith(".") for part in f.relative_to(path).parts)
                            and not f.name.startswith("~$")  # the owner file Word keeps beside an open document
                            and not (skip and f.resolve().is_relative_to(skip)))
             if not files:
-                raise UsageError(f"{raw}: folder has no sources (readers take: {', '.join(sorted(suffixes))})")
-            found += [Source(f, f.parent.relative_to(path)) for f in files]
+                raise UsageError(f"{printable(str(raw))}: folder has no sources "
+                                 f"(readers take: {', '.join(sorted(suffixes))})")
+            found += [Source(f, f.parent.relative_to(path), _leaves(f, path) or _badly_named(f)) for f in files]
         elif path.is_file():
-            found.append(Source(path))
+            found.append(Source(path, refusal=_badly_named(path)))
         else:
-            raise UsageError(f"{raw}: no such file or folder")
+            raise UsageError(f"{printable(str(raw))}: no such file or folder")
     return found
+
+
+def _badly_named(path: Path) -> str | None:
+    """Why a file's name cannot name outputs: bytes that are not UTF-8 (no manifest, EPUB or
+    terminal can hold them as they are)."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "the file name is not valid UTF-8: rename the file to build it"
+    return None
+
+
+def _leaves(path: Path, folder: Path) -> str | None:
+    """Why a file found in an input folder must not be read: it is, or lies under, a symbolic
+    link that leads out of the folder (``src/passwd.txt → /etc/passwd`` would publish the
+    machine's files). None when it stays inside."""
+    target = path.resolve()
+    if target.is_relative_to(folder.resolve()):
+        return None
+    return (f"a symbolic link leading out of the input folder {folder} (to {target}): not read; "
+            f"copy the file into the folder to build it")
 
 
 def check_formats(formats: Iterable[str] | str) -> list[str]:
@@ -121,7 +158,7 @@ def check_formats(formats: Iterable[str] | str) -> list[str]:
     Known writers are not imported here: a no-change rebuild never needs them."""
     if isinstance(formats, str):
         formats = formats.split(",")
-    out = [f.strip() for f in formats if f.strip()]
+    out = list(dict.fromkeys(f.strip() for f in formats if f.strip()))  # pdf,pdf is pdf
     if not out:
         raise UsageError("no output format asked for")
     for fmt in out:
@@ -148,8 +185,7 @@ def build_folder(inputs: Iterable[str | Path] | str | Path, out_dir: str | Path 
     exception.
     """
     started = time.perf_counter()
-    if isinstance(inputs, (str, Path)):
-        inputs = [inputs]
+    inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
     formats = check_formats(to)
     if style:
         try:
@@ -157,16 +193,26 @@ def build_folder(inputs: Iterable[str | Path] | str | Path, out_dir: str | Path 
         except ConverterError as e:
             raise UsageError(e.message) from None
     writer_options = _writer_options(reference_doc, formats)
-    sources = find_sources(inputs, exclude=Path(out_dir))
-    out_dir = Path(out_dir)
+    out_dir = outdir.check_output(out_dir, inputs)
+    check_epoch()
+    sources = find_sources(inputs, exclude=out_dir)
     jobs = max(1, jobs or os.cpu_count() or 1)
     options = {"style": style, "allow_missing_glyphs": allow_missing_glyphs}
     if "reference_doc" in writer_options:  # a changed template rebuilds the documents
         options["reference_doc"] = file_sha256(writer_options["reference_doc"])
     plan = _Plan(out_dir, formats, style, options, force, strict, allow_missing_glyphs, writer_options)
+    if manifest.path_in(out_dir).exists() and not manifest.path_in(out_dir).is_file():
+        raise ConverterError("is not a file: move it away so that the build can record what it makes",
+                             printable(str(manifest.path_in(out_dir))))
     with outdir.locked(out_dir, on_wait):
         outdir.remove_stale_temps({out_dir} | {out_dir / s.folder for s in sources})
-        plan.manifest = manifest.load(out_dir)
+        plan.manifest, damaged = manifest.read(out_dir)
+        notes = []
+        if damaged:
+            kept = manifest.keep_damaged(out_dir) if manifest.path_in(out_dir).is_file() else None
+            notes.append(f"{printable(str(manifest.path_in(out_dir)))} {damaged}: "
+                         + (f"kept as {printable(str(kept))}; " if kept else "")
+                         + "the documents it lists are built again")
         results: list[DocumentResult | None] = [None] * len(sources)
         tasks = []
         for i, src in enumerate(sources):
@@ -175,6 +221,7 @@ def build_folder(inputs: Iterable[str | Path] | str | Path, out_dir: str | Path 
                 results[i] = outcome
             else:
                 tasks.append(outcome)
+        results += plan.prune([Path(f) for f in inputs if Path(f).is_dir()])
 
         def done(index: int, result: DocumentResult, entry: dict | None) -> None:
             results[index] = result
@@ -184,14 +231,50 @@ def build_folder(inputs: Iterable[str | Path] | str | Path, out_dir: str | Path 
 
         def begin() -> None:
             if on_start:
-                on_start(len(sources))
+                on_start(len(results))
             for r in results:
                 if r is not None and on_result:
                     on_result(r)
 
-        _execute(tasks, jobs, begin, done)
+        try:
+            _execute(tasks, jobs, begin, done)
+        except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM (see errors.Interrupted)
+            with _signals_held():
+                raise _interrupted(e, plan, tasks, results, sources) from None
         manifest.save(out_dir, plan.manifest)
-    return FolderResult(out_dir, [r for r in results if r is not None], time.perf_counter() - started)
+    return FolderResult(out_dir, [r for r in results if r is not None], time.perf_counter() - started, notes)
+
+
+def _interrupted(e: KeyboardInterrupt, plan: "_Plan", tasks: list["_Task"], results: list,
+                 sources: list[Source]) -> Interrupted:
+    """After SIGINT or SIGTERM: keep what finished, undo what did not, and say so."""
+    signum = getattr(e, "signum", signal.SIGINT)
+    unfinished = [t for t in tasks if results[t.index] is None]
+    plan.discard(unfinished)
+    outdir.remove_stale_temps({plan.out_dir} | {plan.out_dir / s.folder for s in sources})
+    manifest.save(plan.out_dir, plan.manifest)
+    built = sum(1 for r in results if r is not None and r.status == BUILT)
+    names = ", ".join(printable(str(t.source)) for t in unfinished[:5]) + (
+        f" and {len(unfinished) - 5} more" if len(unfinished) > 5 else "")
+    message = (f"interrupted by {signal.Signals(signum).name}: {built} document(s) built and recorded in "
+               f"{printable(str(manifest.path_in(plan.out_dir)))}")
+    message += f"; not built: {names}" if unfinished else ""
+    return Interrupted(signum, message + "; no temporary file left")
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM ignored while an interrupted build tidies up (a second Ctrl-C must not
+    leave the manifest half-saved); only the main thread can change signal handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _writer_options(reference_doc: str | Path | None, formats: list[str]) -> dict:
@@ -201,8 +284,10 @@ def _writer_options(reference_doc: str | Path | None, formats: list[str]) -> dic
     if reference_doc is None or "docx" not in formats:
         return {}
     path = Path(reference_doc)
+    if path.is_dir():
+        raise UsageError(f"{printable(str(reference_doc))}: is a folder, not a Word document (--reference-doc)")
     if not path.is_file():
-        raise UsageError(f"{reference_doc}: no such file (--reference-doc)")
+        raise UsageError(f"{printable(str(reference_doc))}: no such file (--reference-doc)")
     from .writers.docx.reference import load_reference
 
     load_reference(path)
@@ -249,10 +334,15 @@ class _Plan:
             return DocumentResult(src.path, src.name, FAILED, error=str(ConverterError(
                 f"output name {self.out_dir / src.name} is already taken by {self.claimed[src.name]}", str(src.path))))
         self.claimed[src.name] = src.path
+        if src.refusal:
+            self.forget(src.name)  # a failed document leaves no output, not even an old one
+            return DocumentResult(src.path, src.name, FAILED, error=str(ConverterError(src.refusal, str(src.path))))
         try:
             sha = file_sha256(src.path)
         except OSError as e:
-            return DocumentResult(src.path, src.name, FAILED, error=f"{src.path}: cannot read: {e.strerror}")
+            self.forget(src.name)
+            return DocumentResult(src.path, src.name, FAILED,
+                                  error=str(ConverterError(f"cannot read: {e.strerror or e}", str(src.path))))
         entry = self.manifest["documents"].get(src.name)
         same_source = bool(entry) and entry.get("source", {}).get("sha256") == sha
         lookup = self.style or (entry.get("style", {}).get("lookup") if same_source else None)
@@ -276,6 +366,47 @@ class _Plan:
         resources = resource_hashes([manifest.resolve(r["path"], self.out_dir) for r in entry.get("resources", [])])
         return (stamp is not None and document_key(sha, stamp, self.formats, self.options, resources) == entry.get("key")
                 and manifest.outputs_intact(entry, self.out_dir))
+
+    def forget(self, name: str) -> list[Path]:
+        """Remove a document's entry and the outputs it lists (inside the output folder only);
+        the paths removed."""
+        entry = self.manifest["documents"].pop(name, None) or {}
+        removed = []
+        root = self.out_dir.resolve()
+        for out in entry.get("outputs", []):
+            path = manifest.resolve(out.get("path", ""), self.out_dir)
+            if path.resolve().is_relative_to(root) and path.is_file():
+                path.unlink()
+                removed.append(path)
+        return removed
+
+    def prune(self, folders: list[Path]) -> list[DocumentResult]:
+        """Documents of the manifest whose source lay in one of these input folders and is gone:
+        their outputs and entries are removed, and each is a ``removed`` result saying so."""
+        roots = [f.resolve() for f in folders]
+        results = []
+        for name, entry in sorted(self.manifest["documents"].items()):
+            if name in self.claimed:
+                continue
+            source = manifest.resolve(entry.get("source", {}).get("path", ""), self.out_dir)
+            inside = any(source.resolve().is_relative_to(root) for root in roots)
+            if inside and not source.is_file():
+                removed = self.forget(name)
+                results.append(DocumentResult(source, name, REMOVED, outputs=sorted(removed), messages=[Diagnostic(
+                    "info", "its source is gone: removed its outputs and manifest entry", str(source))]))
+        return results
+
+    def discard(self, tasks: list["_Task"]) -> None:
+        """Documents whose build was stopped: a worker may have renamed some of their outputs
+        before it was stopped, so unless the outputs are still the ones the manifest records,
+        they and the entry go (the next build makes them again)."""
+        for task in tasks:
+            entry = self.manifest["documents"].get(task.name)
+            if entry is not None and manifest.outputs_intact(entry, self.out_dir):
+                continue
+            self.forget(task.name)
+            for fmt in task.formats:
+                (self.out_dir / task.folder / (task.source.stem + plugins.writer(fmt).suffix)).unlink(missing_ok=True)
 
     def record(self, result: DocumentResult, entry: dict | None) -> None:
         """Put a finished document into the manifest (a failed one leaves no outputs, so no
@@ -307,6 +438,8 @@ def _execute(tasks: list[_Task], jobs: int, begin: Callable[[], None],
     # every worker is started at the first submit, before begin() may start a progress thread
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork"),
                                initializer=_worker_init)
+    futures: dict = {}
+    reported: set[int] = set()
     try:
         futures = {pool.submit(_run, task): task for task in tasks}
         begin()
@@ -317,10 +450,30 @@ def _execute(tasks: list[_Task], jobs: int, begin: Callable[[], None],
                 task = futures[future]
                 done(task.index, DocumentResult(task.source, task.name, FAILED,
                                                 error=f"{task.source}: the build process died: {e}"), None)
+            reported.add(futures[future].index)
     except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
+        _stop_workers(pool)
+        for future, task in futures.items():  # finished before the workers stopped: recorded
+            if task.index not in reported and future.done() and not future.cancelled() and future.exception() is None:
+                done(*future.result())
         raise
     pool.shutdown(wait=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now (a SIGTERM each: see _worker_stop), not after their documents.
+    The executor has no public way to stop a running call, hence its ``_processes``."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            os.kill(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 1.0
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():  # stuck in C code: it removes nothing, the caller's clean-up does
+            process.kill()
+            process.join()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _worker_init() -> None:
@@ -335,10 +488,39 @@ def _worker_init() -> None:
             os._exit(1)
     except (OSError, AttributeError):
         pass
+    for sig in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C reaches every process of the terminal
+        signal.signal(sig, _worker_stop)
+
+
+class _Stopped(BaseException):
+    """Raised in a worker by SIGINT or SIGTERM, so that the pipeline removes its files."""
+
+
+_building = False  # whether this worker is inside _run (else a signal just ends it)
+
+
+def _worker_stop(signum, frame) -> None:
+    if _building:
+        raise _Stopped(signum)
+    os._exit(128 + signum)
 
 
 def _run(task: _Task) -> tuple[int, DocumentResult, dict | None]:
-    """Build one document; returns its result and its manifest entry (None when it failed)."""
+    """Build one document; returns its result and its manifest entry (None when it failed).
+    Stopped by a signal, a worker process exits once the pipeline has removed its files."""
+    global _building
+    _building = True
+    try:
+        return _build_one(task)
+    except _Stopped as e:
+        if multiprocessing.parent_process() is None:
+            raise KeyboardInterrupt from None  # not a worker: the build's own process
+        os._exit(128 + e.args[0])
+    finally:
+        _building = False
+
+
+def _build_one(task: _Task) -> tuple[int, DocumentResult, dict | None]:
     start, wall = time.perf_counter(), time.time()
     at = datetime.fromtimestamp(wall, timezone.utc)
     before = stamp_for(task.candidate) if task.candidate else None

@@ -2,11 +2,13 @@
 
 For a folder, every output in it (and its sub-folders); for a file, that output. The text each
 output must carry comes from its source as ``manifest.json`` records it (read again, and only if
-its bytes are the ones built: otherwise the outputs are stale), else from the sibling canonical
-``.xml``. Checks: the manifest's sha256 still matches; canonical XML against the schema; the PDF's
+its bytes are the ones built: otherwise the outputs are stale; a source that is gone or cannot be
+read fails the output), else, for outputs no manifest lists, from the sibling canonical ``.xml``.
+Checks: the manifest's sha256 still matches; canonical XML against the schema; the PDF's
 fonts all embedded (pdffonts) and its text (pdftotext); the EPUB with epubcheck when installed
-(said when not); the DOCX opens (python-docx) and its text; page images (``NAME-1.png`` …) are
-well-formed PNGs, numbered 1 to N without a gap, as many as the sibling PDF's pages.
+(said when not) and its text (zipfile and lxml); the DOCX opens (python-docx) and its text; page
+images (``NAME-1.png`` …) are well-formed PNGs, numbered 1 to N without a gap, as many as the
+sibling PDF's pages. Text is compared exactly, with only the allowances fidelity.py lists.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import manifest, model, verify
-from .errors import ConverterError, UsageError
+from .errors import ConverterError, UsageError, printable
 from .fingerprint import file_sha256
 from .verify import FAILED, OK, SKIPPED, Reference
 
@@ -72,7 +74,8 @@ def failed(results: list[CheckResult]) -> bool:
 def table(results: list[CheckResult]) -> str:
     """The results as an aligned text table with a closing count."""
     rows = [("output", "check", "result", "detail")] + [
-        (r.output, r.check, r.status.upper() if r.status == FAILED else r.status, r.detail) for r in results]
+        (printable(r.output), r.check, r.status.upper() if r.status == FAILED else r.status, printable(r.detail))
+        for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths)) + "  " + row[3] for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths) + "  " + "-" * 6)
@@ -82,7 +85,8 @@ def table(results: list[CheckResult]) -> str:
 
 
 def to_json(results: list[CheckResult]) -> str:
-    return json.dumps({"ok": not failed(results), "checks": [asdict(r) for r in results]},
+    checks = [{**asdict(r), "output": printable(r.output), "detail": printable(r.detail)} for r in results]
+    return json.dumps({"ok": not failed(results), "checks": checks},
                       ensure_ascii=False, indent=2, sort_keys=True)
 
 
@@ -154,6 +158,7 @@ def _check(item: _Item, refs: dict) -> list[CheckResult]:
         text(found, problem)
     elif fmt == "epub":
         results.append(CheckResult(name, "epubcheck", *verify.epub_check(path)))
+        text(*verify.epub_text(path))
     elif fmt == "png":
         results.append(CheckResult(name, "image", *verify.png_image(path)))
         match = PAGE_IMAGE.match(path.name)
@@ -196,8 +201,7 @@ def _reference(item: _Item, refs: dict) -> Reference | str | None:
         key = str(source)
         if key not in refs:
             refs[key] = _from_source(source, item.entry["source"].get("sha256"))
-        if refs[key] is not None:
-            return refs[key]
+        return refs[key]
     sibling = item.path.with_suffix(".xml")
     if not sibling.is_file():
         return None
@@ -208,14 +212,20 @@ def _reference(item: _Item, refs: dict) -> Reference | str | None:
     return refs[key]
 
 
-def _from_source(source: Path, sha256: str | None) -> Reference | str | None:
-    if not source.is_file():
-        return None  # moved away: the sibling .xml may stand in
-    if file_sha256(source) != sha256:
+def _from_source(source: Path, sha256: str | None) -> Reference | str:
+    """The source's text read again, or why it cannot be (gone, unreadable, changed)."""
+    if not source.exists():
+        return (f"its source {source} is gone (deleted or moved): rebuild the folder to remove "
+                f"outputs whose source is gone")
+    try:
+        same = file_sha256(source) == sha256
+    except OSError as e:
+        return f"cannot read its source {source}: {e.strerror or e}"
+    if not same:
         return f"{source} changed since the build: the outputs are stale"
     from .pipeline import read
 
     try:
-        return Reference(read(source), str(source))
+        return Reference(read(source, []), str(source))
     except ConverterError as e:
         return f"cannot read the source: {e}"

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import traceback
 from pathlib import Path
 
 from . import __version__, pipeline
 from .batch import build_folder
-from .errors import ConverterError, UsageError
+from .errors import ConverterError, Interrupted, UsageError, printable
 from .model.outline import outline
 from .progress import Reporter
 from .style import describe_styles
@@ -20,6 +21,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.run(args)
     except UsageError as e:
@@ -28,8 +30,22 @@ def main(argv: list[str] | None = None) -> int:
     except ConverterError as e:
         _error(e, args)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        return 130
+    except OSError as e:  # the output folder read-only, the disk full …: said, not a traceback
+        where = f"{e.filename}: " if isinstance(e.filename, str) else ""
+        _error(ConverterError(f"{where}{e.strerror or e}"), args)
+        return EXIT_FAILED
+    except KeyboardInterrupt as e:  # Ctrl-C or SIGTERM: 128 + the signal's number, as a shell says
+        signum = getattr(e, "signum", signal.SIGINT)
+        print(printable(f"converter: {e}") if str(e) else f"converter: interrupted by {signal.Signals(signum).name}",
+              file=sys.stderr)
+        return 128 + signum
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum, frame) -> None:
+    """SIGTERM stops a build as Ctrl-C does: what finished is kept, the rest undone."""
+    raise Interrupted(signum)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,6 +78,8 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("styles", help="list the available styles")
     s.set_defaults(run=_styles, traceback=False)
+
+    _serve_parser(sub)
     return p
 
 
@@ -85,7 +103,7 @@ def _build_options(b: argparse.ArgumentParser) -> None:
 def _error(e: BaseException, args: argparse.Namespace) -> None:
     if getattr(args, "traceback", False):
         traceback.print_exception(e, file=sys.stderr)
-    print(f"converter: error: {e}" if not getattr(e, "file", None) else str(e), file=sys.stderr)
+    print(printable(f"converter: error: {e}" if not getattr(e, "file", None) else str(e)), file=sys.stderr)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -97,10 +115,14 @@ def _build(args: argparse.Namespace) -> int:
 def _build_with(args: argparse.Namespace, inputs: list[str], reporter: Reporter, force: bool = False):
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("-j needs a number of jobs of at least 1")
-    result = build_folder(inputs, args.output, args.to, args.style, jobs=args.jobs, force=force,
-                          strict=args.strict, allow_missing_glyphs=args.allow_missing_glyphs,
-                          reference_doc=args.reference_doc,
-                          on_start=reporter.start, on_result=reporter.result, on_wait=reporter.waiting)
+    try:
+        result = build_folder(inputs, args.output, args.to, args.style, jobs=args.jobs, force=force,
+                              strict=args.strict, allow_missing_glyphs=args.allow_missing_glyphs,
+                              reference_doc=args.reference_doc,
+                              on_start=reporter.start, on_result=reporter.result, on_wait=reporter.waiting)
+    except KeyboardInterrupt:
+        reporter.stop()
+        raise
     reporter.finish(result)
     return result
 
@@ -115,7 +137,7 @@ def _watch(args: argparse.Namespace) -> int:
 
     def watching(paths: list[Path]) -> None:
         if not args.quiet:
-            print(f"watching {', '.join(map(str, paths))} (Ctrl-C to stop)", flush=True)
+            print(printable(f"watching {', '.join(map(str, paths))} (Ctrl-C to stop)"), flush=True)
 
     from .watch import watch
 
@@ -130,7 +152,7 @@ def _inspect(args: argparse.Namespace) -> int:
     noticed: list = []
     tree = outline(pipeline.read(path, noticed))
     for d in noticed:
-        print(d, file=sys.stderr)
+        print(printable(str(d)), file=sys.stderr)
     if args.json:
         print(json.dumps(tree, ensure_ascii=False, indent=2))
     else:
@@ -201,4 +223,53 @@ def _check(args: argparse.Namespace) -> int:
 def _styles(args: argparse.Namespace) -> int:
     for name, desc in describe_styles():
         print(f"{name:12} {desc}")
+    return EXIT_OK
+
+
+def _serve_parser(sub) -> None:
+    """``converter serve``: the web page (converter/serve/); its caps have their defaults in
+    converter/serve/limits.py."""
+    from .serve.limits import Limits
+
+    d = Limits()
+    v = sub.add_parser("serve", help="start the web page for converting documents in a browser")
+    v.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    v.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
+    v.add_argument("--token", metavar="T", help="a shared secret every request must carry (default: "
+                   "$CONVERTER_TOKEN, else none)")
+    v.add_argument("--workers", type=int, default=d.workers, metavar="N",
+                   help=f"builds at once, each in its own process (default: {d.workers})")
+    v.add_argument("--max-request-mb", type=float, default=d.request_bytes / 2**20, metavar="MB",
+                   help=f"largest upload or request (default: {d.request_bytes / 2**20:g})")
+    v.add_argument("--build-seconds", type=float, default=d.build_seconds, metavar="S",
+                   help=f"time one build may take before it is stopped (default: {d.build_seconds:g})")
+    v.add_argument("--memory-mb", type=int, default=d.memory_bytes // 2**20, metavar="MB",
+                   help=f"memory one build may take (default: {d.memory_bytes // 2**20})")
+    v.add_argument("--keep-minutes", type=float, default=d.job_seconds / 60, metavar="MIN",
+                   help=f"how long a job's files are kept (default: {d.job_seconds / 60:g})")
+    v.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
+    v.set_defaults(run=_serve, traceback=False)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import os
+    import re
+    from dataclasses import replace
+
+    from .serve.limits import Limits
+
+    token = args.token if args.token is not None else os.environ.get("CONVERTER_TOKEN") or None
+    if token is not None and not re.fullmatch(r"[A-Za-z0-9._~+/=-]{8,256}", token):
+        raise UsageError("--token needs 8 to 256 letters, digits or ._~+/=- (it travels in a cookie)")
+    if not 0 < args.port < 65536:
+        raise UsageError("--port needs a number from 1 to 65535")
+    numbers = (args.workers, args.max_request_mb, args.build_seconds, args.memory_mb, args.keep_minutes)
+    if min(numbers) <= 0:
+        raise UsageError("--workers, --max-request-mb, --build-seconds, --memory-mb and --keep-minutes must be positive")
+    limits = replace(Limits(), workers=args.workers, request_bytes=int(args.max_request_mb * 2**20),
+                     build_seconds=args.build_seconds, memory_bytes=args.memory_mb * 2**20,
+                     job_seconds=args.keep_minutes * 60)
+    from .serve import serve
+
+    serve(args.host, args.port, token, limits, args.quiet)
     return EXIT_OK

@@ -40,14 +40,53 @@ def path_in(out_dir: Path) -> Path:
 
 def load(out_dir: Path) -> dict:
     """The manifest of an output folder; an empty one when it is missing or unreadable
-    (a damaged manifest only costs a full rebuild)."""
+    (a damaged manifest only costs a full rebuild). Entries of the wrong shape are left out."""
+    return read(out_dir)[0]
+
+
+def read(out_dir: Path) -> tuple[dict, str | None]:
+    """The manifest, and what is wrong with the file when it is damaged (None when it is fine
+    or absent): unreadable, not JSON, or entries of the wrong shape (which are left out)."""
+    path = path_in(out_dir)
+    problem = None
     try:
-        data = json.loads(path_in(out_dir).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = None
-    if not isinstance(data, dict) or not isinstance(data.get("documents"), dict):
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
         data = {}
-    return {"manifest": VERSION, "converter": __version__, "documents": data.get("documents", {})}
+    except (OSError, UnicodeDecodeError) as e:
+        data, problem = {}, f"cannot be read ({getattr(e, 'strerror', None) or e})"
+    except ValueError as e:
+        data, problem = {}, f"is not JSON ({e})"
+    if not isinstance(data, dict) or not isinstance(data.get("documents", {}), dict):
+        data, problem = {}, "does not hold a table of documents"
+    documents = {}
+    for name, entry in data.get("documents", {}).items():
+        if well_formed(entry):
+            documents[name] = entry
+        else:
+            problem = problem or f"has an entry of the wrong shape ({name!r})"
+    return {"manifest": VERSION, "converter": __version__, "documents": documents}, problem
+
+
+def keep_damaged(out_dir: Path) -> Path:
+    """Copy a damaged manifest aside (``manifest.json.damaged``) before a build replaces it:
+    what it said is never lost. The copy's path."""
+    kept = out_dir / (NAME + ".damaged")
+    kept.write_bytes(path_in(out_dir).read_bytes())
+    return kept
+
+
+def well_formed(entry: object) -> bool:
+    """Whether an entry has the shape the build and ``check`` read (tolerant of extra keys)."""
+    def table(x: object, *keys: str) -> bool:
+        return isinstance(x, dict) and all(isinstance(x.get(k), str) for k in keys)
+
+    def tables(x: object, *keys: str) -> bool:
+        return isinstance(x, list) and all(table(i, *keys) for i in x)
+
+    return (table(entry) and table(entry.get("source"), "path") and tables(entry.get("outputs"), "path")
+            and tables(entry.get("resources", []), "path") and tables(entry.get("warnings", []))
+            and table(entry.get("style", {})) and isinstance(entry.get("key", ""), str))
 
 
 def dumps(manifest: dict) -> str:

@@ -14,7 +14,11 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import UsageError, printable
+
 LOCK_NAME = ".converter.lock"
+#: the temporary files a build writes: outputs being written, and a zip being made deterministic
+TEMP_PATTERNS = (".*.part", ".*.part.rezip")
 
 
 @contextmanager
@@ -42,8 +46,28 @@ def remove_stale_temps(folders: Iterable[Path]) -> list[Path]:
     removed = []
     for folder in sorted(set(folders)):
         if folder.is_dir():
-            for path in sorted(folder.glob(".*.part")):
+            for path in sorted(p for pattern in TEMP_PATTERNS for p in folder.glob(pattern)):
                 if path.is_file():
                     path.unlink(missing_ok=True)
                     removed.append(path)
     return removed
+
+
+def check_output(out_dir: str | Path, inputs: Iterable[str | Path]) -> Path:
+    """The output folder asked for, or a UsageError saying why it cannot be one: an empty name
+    (which would write into the current folder), a path that is or runs through a file, or an
+    input folder itself (its outputs would be read back as sources next time)."""
+    if not str(out_dir).strip():
+        raise UsageError("-o needs a folder name (got an empty one)")
+    out = Path(out_dir)
+    for part in (out, *out.parents):
+        if part.exists() or part.is_symlink():
+            if not part.is_dir():
+                where = "" if part == out else f" ({printable(str(part))} is a file)"
+                raise UsageError(f"{printable(str(out))}: not a folder{where}")
+            break
+    for raw in inputs:
+        if Path(raw).is_dir() and Path(raw).resolve() == out.resolve():
+            raise UsageError(f"-o {printable(str(out))} is the source folder {printable(str(raw))}: outputs would "
+                             f"be read back as sources; choose another folder")
+    return out

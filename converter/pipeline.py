@@ -14,11 +14,14 @@ from lxml import etree
 
 from . import model, plugins
 from .context import BuildContext, source_date
-from .errors import ConverterError, Diagnostic, InputError, MissingGlyphsError
+from .errors import (ConverterError, Diagnostic, InputError, MissingGlyphsError, StyleError, collecting,
+                     printable, report)
 from .fingerprint import local_resources
 from .fonts.coverage import missing
 from .layout import lay_out
+from .model.images import image_warnings
 from .model.outline import metadata
+from .readers.decode import read_text
 from .style import ResolvedStyle, load_style
 
 DEFAULT_FORMATS = ("docx", "pdf", "epub", "xml")
@@ -46,11 +49,15 @@ class BuildResult:
 def read(source: Path, diagnostics: list[Diagnostic] | None = None) -> etree._Element:
     """Read a source into a validated canonical model (transforms applied).
 
-    What the reader noticed (a reader may keep a ``diagnostics`` list, as the text reader
-    does) is added to ``diagnostics``, located in the source."""
+    What the reader and the transforms warn about (errors.warn/report, or a reader's own
+    ``diagnostics`` list, as the text reader keeps one) is added to ``diagnostics``, located in
+    the source; without a list, each becomes a Python warning (never silent)."""
     got = read_source(source)
-    if diagnostics is not None:
-        diagnostics += got.diagnostics
+    for diagnostic in got.diagnostics:
+        if diagnostics is None:
+            report(diagnostic)
+        else:
+            diagnostics.append(diagnostic)
     return got.doc
 
 
@@ -67,56 +74,115 @@ class Read:
 
 
 def read_source(source: Path) -> Read:
-    """Read a source (as ``read``), keeping the reader's notes and resource folder."""
+    """Read a source (as ``read``), keeping the reader's notes and resource folder.
+
+    What the reader and the transforms noticed, located in the source: what the reader kept in a
+    ``diagnostics`` list of its own (the text reader does), and what was reported on the way
+    through errors.warn()/report() (decode.py's guessed encodings, a broken internal link:
+    helpers deep in a reader and transforms have no list at hand)."""
     reader = plugins.reader_for(source)
     if reader is None:
         known = ", ".join(sorted(plugins.source_suffixes()))
         raise InputError(f"no reader for {source.suffix or 'files without a suffix'} (readers take: {known})",
                          str(source))
-    try:
-        doc = reader.read(source)
-    except ConverterError as e:
-        raise e.located(str(source))
-    noticed = [replace(d, file=d.file or str(source)) for d in getattr(reader, "diagnostics", [])]
-    model.validate(doc, str(source))
-    for _priority, _name, transform in plugins.transforms():  # in their declared order
+    with collecting() as found:
         try:
-            transform(doc)
+            doc = reader.read(source)
         except ConverterError as e:
             raise e.located(str(source))
-    model.validate(doc, str(source))
+        model.validate(doc, str(source))
+        for _priority, _name, transform in plugins.transforms():  # in their declared order
+            try:
+                transform(doc)
+            except ConverterError as e:
+                raise e.located(str(source))
+        model.validate(doc, str(source))
+    noticed = [replace(d, file=d.file or str(source)) for d in (*found, *getattr(reader, "diagnostics", []))]
     resources = getattr(reader, "resource_dir", None) or source.parent
     return Read(doc, noticed, Path(resources).resolve())
 
 
-def style_for(doc: etree._Element, requested: str | None) -> ResolvedStyle:
-    """The style asked for, else the one the document names, else gongwen for Chinese, report otherwise."""
-    name = requested or doc.get("style")
-    if not name:
-        name = "gongwen" if doc.get(model.XML_LANG, "").lower().startswith("zh") else "report"
-    return load_style(name)
+def style_for(doc: etree._Element, requested: str | None, source: Path | None = None) -> ResolvedStyle:
+    """The style asked for, else the one the document names (a style by name or a sheet in the
+    document's folder), else gongwen for Chinese, report otherwise."""
+    if requested:
+        return load_style(requested)
+    named = doc.get("style")
+    if not named:
+        return load_style("gongwen" if doc.get(model.XML_LANG, "").lower().startswith("zh") else "report")
+    within = source.parent.resolve() if source is not None else None
+    try:
+        return load_style(named, within)
+    except StyleError as e:
+        if e.file is None and source is not None:  # the document's own request: its line
+            # the line the reader recorded for the request (Markdown: the front matter's), else
+            # the first line that names it
+            raise e.located(str(source), doc.sourceline or _line_containing(source, named)) from None
+        raise
 
 
-def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: BuildContext) -> None:
-    """Every character must be drawable by the style's fonts, or the build says which are not."""
+def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: BuildContext,
+                 paints: bool = True) -> None:
+    """Every character must be drawable by the style's fonts, or the build says which are not.
+
+    ``paints``: an output draws glyphs itself (PDF, PNG): a character no face has fails the
+    build (a warning under --allow-missing-glyphs). Without one (DOCX, EPUB, XML, whose
+    readers draw with their own fonts) it is a warning."""
     chars = set(model.plain_text(doc))
     absent = missing(chars, style.faces())
     if not absent:
         return
-    err = MissingGlyphsError(absent, str(source), _first_line_with(source, absent))
-    if not ctx.allow_missing_glyphs:
+    err = MissingGlyphsError(absent, str(source), _first_line_with(doc, source, absent))
+    if paints and not ctx.allow_missing_glyphs:
         raise err
-    ctx.diagnostics.append(Diagnostic("warning", err.message + " (drawn as the font's missing-glyph box)",
-                                      ctx.name, err.line))
+    note = " (drawn as the font's missing-glyph box)" if paints else " (the reader's own fonts must draw them)"
+    ctx.diagnostics.append(Diagnostic("warning", err.message + note, ctx.name, err.line))
 
 
-def _first_line_with(source: Path, chars: list[str]) -> int | None:
+def check_images(doc: etree._Element, source: Path, ctx: BuildContext) -> None:
+    """A picture that is missing, remote or unreadable is a warning (its alt text is printed in
+    a frame in every output; --strict makes it an error), as is an SVG that lost scripts."""
+    for src, message, line in image_warnings(doc, ctx.base_dir, ctx.cache):
+        if line is None and src:  # a reader that records no lines: where the address is first written
+            line = _line_containing(source, src)
+        ctx.diagnostics.append(Diagnostic("warning", message, ctx.name, line))
+
+
+def _date_of(doc: etree._Element, source: Path):
+    """The date every output carries; a date that is no date is an error at its line."""
+    written = metadata(doc).date
     try:
-        text = source.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        return source_date(written, str(source))
+    except InputError as e:
+        raise e.located(line=_line_containing(source, written)) from None
+
+
+def _line_containing(source: Path, needle: str | None) -> int | None:
+    """The first line of a text source that holds ``needle`` (None for other sources)."""
+    try:
+        text = read_text(source)
+    except (OSError, ConverterError):
         return None
-    positions = [text.find(c) for c in chars if c in text]
-    return text.count("\n", 0, min(positions)) + 1 if positions else None
+    at = text.find(needle) if needle else -1
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
+
+
+def _first_line_with(doc: etree._Element, source: Path, chars: list[str]) -> int | None:
+    """The source line of the first character of ``chars`` in the text: the line the reader
+    recorded for the element that holds it, or, when that element's text runs over several
+    lines (a hard-wrapped paragraph), the line of the character at or below it. None when the
+    reader recorded no line (a .docx has none)."""
+    wanted = set(chars)
+    holder = next((el for el in doc.iter() if isinstance(el.tag, str)
+                   and (wanted & set(el.text or "") or any(wanted & set(c.tail or "") for c in el))), None)
+    line = model.line_of(holder) if holder is not None else None
+    if line is None:
+        return None
+    try:
+        lines = read_text(source).split("\n")
+    except (OSError, ConverterError):
+        return line
+    return next((k + 1 for k in range(line - 1, len(lines)) if wanted & set(lines[k])), line)
 
 
 def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DEFAULT_FORMATS,
@@ -129,6 +195,7 @@ def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DE
     build (before any output takes its name). ``options``: what particular writers are asked
     (BuildContext.options, e.g. ``reference_doc`` for the DOCX writer).
     """
+    formats = list(dict.fromkeys(formats))  # pdf twice is pdf once
     writers = {fmt: plugins.writer(fmt) for fmt in formats}  # unknown format: UsageError, before any work
     # the names this build's outputs take; a writer of one file per page adds its own once the
     # pages are known, and what an earlier build left under them is removed if this one fails
@@ -139,11 +206,25 @@ def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DE
         with gc_paused():  # reading, layout and writers make millions of objects and few cycles
             return _build(source, out_dir, formats, writers, finals, temps, style, allow_missing_glyphs, strict,
                           options or {})
+    except OSError as e:  # a full disk, a read-only folder, a name too long: said, not a traceback
+        _remove_all(temps, finals)
+        where = f" ({printable(e.filename)})" if isinstance(e.filename, str) else ""
+        raise ConverterError(f"cannot write the outputs in {printable(str(out_dir))}: {e.strerror or e}{where}",
+                             str(source)) from None
     except BaseException:
-        for paths in (*temps.values(), *finals.values()):
-            for path in paths:
-                path.unlink(missing_ok=True)
+        _remove_all(temps, finals)
         raise
+
+
+def _remove_all(temps: dict[str, list[Path]], finals: dict[str, list[Path]]) -> None:
+    """Remove a failed build's temporary files and what earlier builds left under its names;
+    a read-only folder holds nothing of ours anyway, so failing to remove is no second error."""
+    for paths in (*temps.values(), *finals.values()):
+        for path in paths:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass
 
 
 def writes_page_files(writer) -> bool:
@@ -174,15 +255,17 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
            options) -> BuildResult:
     got = read_source(source)
     doc = got.doc
-    resolved = style_for(doc, style)
+    resolved = style_for(doc, style, source)
     plugins.check_style_settings(resolved)  # the writers' sections of the sheet, before any output
     ctx = BuildContext(name=str(source), base_dir=got.resource_dir,
-                       source_date=source_date(metadata(doc).date),
+                       source_date=_date_of(doc, source),
                        allow_missing_glyphs=allow_missing_glyphs, options=dict(options))
     ctx.diagnostics += got.diagnostics
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
-    check_glyphs(doc, resolved, source, ctx)
+    check_images(doc, source, ctx)
+    check_glyphs(doc, resolved, source, ctx,
+                 paints=any(getattr(w, "paints_pages", False) for w in writers.values()))
     if needs_pages(writers.values()):  # laid out once, for every writer that paints or reads pages
         try:
             ctx.pagination = lay_out(doc, resolved, ctx.base_dir)

@@ -9,7 +9,8 @@ import json
 import sys
 from typing import TextIO
 
-from .batch import BUILT, FAILED, UNCHANGED, DocumentResult, FolderResult
+from .batch import BUILT, FAILED, REMOVED, UNCHANGED, DocumentResult, FolderResult
+from .errors import printable
 
 
 class Reporter:
@@ -59,22 +60,30 @@ class Reporter:
             self._err(line)
         if self._progress is not None:
             self._progress.update(self._task, advance=1, description=f"{doc.status} {doc.name}")
-        elif self.mode == "lines" and (self.show_unchanged or doc.status != UNCHANGED):
+        elif self.mode == "lines" and doc.status != REMOVED and (self.show_unchanged or doc.status != UNCHANGED):
             if doc.style and doc.style not in self._styles and doc.fonts:
                 self._styles.add(doc.style)
                 print(f"style {doc.style}: fonts {doc.fonts}", file=self.stdout)
-            print(self._line(doc), file=self.stdout, flush=True)
+            print(printable(self._line(doc)), file=self.stdout, flush=True)
 
-    def finish(self, result: FolderResult) -> None:
+    def stop(self) -> None:
+        """Take the progress bar off the terminal (the build ends, finished or interrupted)."""
         if self._progress is not None:
             self._progress.stop()
+            self._progress = None
+
+    def finish(self, result: FolderResult) -> None:
+        self.stop()
+        for note in result.notes:
+            print(f"converter: {note}", file=self.stderr)
         if self.mode == "json":
             print(json.dumps(result.to_json(), ensure_ascii=False, indent=2, sort_keys=True), file=self.stdout)
         elif self.mode in ("bar", "lines"):
-            print(summary(result), file=self.stdout, flush=True)
+            print(printable(summary(result)), file=self.stdout, flush=True)
         failed = result.count(FAILED)
         if failed:
-            print(f"converter: {failed} of {len(result.documents)} document(s) failed", file=self.stderr)
+            total = len(result.documents) - result.count(REMOVED)
+            print(f"converter: {failed} of {total} document(s) failed", file=self.stderr)
 
     def _messages(self, doc: DocumentResult) -> list[str]:
         lines = []
@@ -82,11 +91,15 @@ class Reporter:
             if self.show_tracebacks and doc.traceback:
                 lines.append(doc.traceback.rstrip())
             lines.append(doc.error or f"{doc.source}: failed")
+        elif doc.status == REMOVED:
+            files = ", ".join(str(o) for o in doc.outputs) or "no file"
+            lines.append(f"{doc.source}: source gone: removed {files} and its manifest entry")
         elif doc.status == BUILT:  # an unchanged document's warnings were shown when it was built
             lines += [str(m) for m in doc.messages if m.level != "info" or self.mode in ("bar", "lines")]
         return lines
 
     def _err(self, line: str) -> None:
+        line = "\n".join(printable(part) for part in line.split("\n"))  # names cannot act on the terminal
         if self._progress is not None:
             self._progress.console.print(line, markup=False, highlight=False)
         else:
@@ -103,5 +116,6 @@ class Reporter:
 
 def summary(result: FolderResult) -> str:
     """One closing line: how many documents were built, unchanged and failed, and the time."""
-    return (f"{result.count(BUILT)} built, {result.count(UNCHANGED)} unchanged, {result.count(FAILED)} failed "
-            f"in {result.seconds:.1f} s → {result.out_dir}")
+    removed = f", {result.count(REMOVED)} removed" if result.count(REMOVED) else ""
+    return (f"{result.count(BUILT)} built, {result.count(UNCHANGED)} unchanged, {result.count(FAILED)} failed"
+            f"{removed} in {result.seconds:.1f} s → {result.out_dir}")

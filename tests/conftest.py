@@ -1,11 +1,29 @@
 """Shared fixtures: a fixed SOURCE_DATE_EPOCH, the corpus seed (skipped cleanly when absent)."""
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from helpers import SEED
+
+
+def pytest_configure(config):
+    """The tests get a cache of their own (fonts, subsets, metrics), empty at the start.
+
+    A developer's ~/.cache/converter may hold subsets another checkout's code wrote under the
+    same keys; the tests must see only what this code makes. Subprocesses inherit it.
+    """
+    config._converter_cache = tempfile.mkdtemp(prefix="converter-tests-cache-")
+    os.environ["XDG_CACHE_HOME"] = config._converter_cache
+    os.environ.pop("CONVERTER_CACHE", None)
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(getattr(config, "_converter_cache", ""), ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -69,19 +69,33 @@ def epubcheck_command() -> list[str] | None:
 
 def markdown_words(text: str) -> list[str]:
     """The words of a Markdown source's text (not its markup, not its front matter), as
-    CommonMark sees them: what every output must give back."""
+    CommonMark and the extensions the reader takes (issue 13) see them: what every output
+    must give back. Heading attributes ({#id}), HTML comments and the HTML tags the model
+    turns into marks (<b>, <sup> …) are markup; other HTML is kept as text."""
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.deflist import deflist_plugin
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
     from mdit_py_plugins.footnote import footnote_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(front_matter_plugin).use(footnote_plugin)
+    md = (MarkdownIt("commonmark", {"tasklists": True}).enable(["table", "strikethrough"])
+          .use(front_matter_plugin).use(footnote_plugin).use(deflist_plugin).use(dollarmath_plugin))
+    md.validateLink = lambda url: True  # an address is markup, whatever its scheme
+    marks = r"</?(?:b|strong|i|em|sub|sup|s|del|strike|code|kbd|tt|span|br)\b[^>]*>"
+    markup = re.compile(r"<!--.*?-->|" + marks, re.S | re.I)
     parts = []
-    for t in md.parse(text):
-        if t.type in ("fence", "code_block", "html_block"):
+    tokens = md.parse(text)
+    for k, t in enumerate(tokens):
+        if t.type in ("fence", "code_block", "math_block", "math_block_label"):
             parts.append(t.content)
+        if t.type == "html_block":
+            parts.append(markup.sub(" ", t.content))
+        heading = k and tokens[k - 1].type == "heading_open"
         for c in t.children or []:
-            if c.type in ("text", "code_inline", "html_inline"):
-                parts.append(c.content)
+            if c.type in ("text", "code_inline", "math_inline"):
+                parts.append(re.sub(r"\s*\{[^{}]*\}\s*$", "", c.content) if heading else c.content)
+            elif c.type == "html_inline":
+                parts.append(markup.sub(" ", c.content))
     return re.findall(r"\w+", " ".join(parts))
 
 

@@ -213,3 +213,43 @@ def test_an_output_folder_inside_the_input_folder_is_not_read_back(tmp_path):
     assert [d.source.name for d in first.documents] == ["a.txt"]
     assert [d.source.name for d in second.documents] == ["a.txt"]
     assert not (tmp_path / "dist" / "dist").exists()
+
+
+SECRET = "SECRET-MARKER-7f3a"
+
+
+def test_links_leading_out_of_the_folder_are_refused(tmp_path):
+    src = make_sources(tmp_path, {"a.txt": "Alpha\n\nOne paragraph.\n"})
+    (tmp_path / "secret.txt").write_text(f"Secret\n\n{SECRET}\n")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "b.txt").write_text(f"Secret too\n\n{SECRET}\n")
+    os.symlink(tmp_path / "secret.txt", src / "passwd.txt")
+    os.symlink(tmp_path / "outside", src / "linked")  # a folder link is not followed
+    os.symlink("a.txt", src / "same.txt")  # a link that stays inside is a source like any other
+    r = run("build", src, "-o", tmp_path / "out", "--to", "xml,pdf")
+    assert r.returncode == 1
+    assert f"{src / 'passwd.txt'}: a symbolic link leading out of the input folder" in r.stderr
+    built = outputs(tmp_path / "out")
+    assert sorted(built) == ["a.pdf", "a.xml", "same.pdf", "same.xml"]
+    assert not any(SECRET.encode() in data for data in built.values())
+    assert SECRET not in (tmp_path / "out" / "manifest.json").read_text()
+
+
+def test_a_deleted_source_takes_its_outputs_and_entry_away(tmp_path):
+    src = make_sources(tmp_path)
+    out = tmp_path / "out"
+    assert build_folder([src], out, "xml,pdf").ok
+    (src / "sub" / "beta.txt").unlink()
+    (src / "delta.txt").unlink()
+    (src / "delta.txt").mkdir()  # not a source any more either
+    r = run("build", src, "-o", out, "--to", "xml,pdf", "--json")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["removed"] == 2
+    assert {d["name"]: d["status"] for d in summary["documents"]}["sub/beta"] == "removed"
+    assert f"{src / 'sub' / 'beta.txt'}: source gone: removed {out / 'sub' / 'beta.pdf'}" in r.stderr
+    assert sorted(outputs(out)) == ["alpha.pdf", "alpha.xml", "sub/deeper/gamma.pdf", "sub/deeper/gamma.xml"]
+    assert sorted(json.loads((out / "manifest.json").read_text())["documents"]) == ["alpha", "sub/deeper/gamma"]
+    # a build of one file of the folder leaves the other documents' entries alone
+    assert build_folder([src / "alpha.txt"], out, "xml,pdf").ok
+    assert sorted(json.loads((out / "manifest.json").read_text())["documents"]) == ["alpha", "sub/deeper/gamma"]

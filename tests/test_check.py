@@ -11,7 +11,7 @@ from batch_helpers import converter as run
 from batch_helpers import make_sources
 from converter.batch import build_folder
 
-DOCS = {"alpha.txt": "Alpha report\n\n1. Scope. The review covers 2023.\n",
+DOCS = {"alpha.txt": "Alpha report\n\n1. Scope. The review covers 2023. It counted 1,032 cases.\n",
         "sub/beta.txt": "测试报告\n\n一、总体情况。今年完成了3.5万元的采购。\n"}
 
 
@@ -127,3 +127,90 @@ def test_json_output(built):
     data = json.loads(r.stdout)
     assert data["ok"] is True
     assert {c["check"] for c in data["checks"]} == {"manifest", "schema", "text"}
+
+
+def rewrite_zip_part(path: Path, part: str, edit) -> None:
+    """Change one part of a zip (DOCX, EPUB) in place, keeping the others as they were."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        entries = [(info, z.read(info)) for info in z.infolist()]
+    with zipfile.ZipFile(path, "w") as z:
+        for info, data in entries:
+            if info.filename == part:
+                changed = edit(data.decode("utf-8"))
+                assert changed != data.decode("utf-8"), f"nothing changed in {part}"
+                data = changed.encode("utf-8")
+            z.writestr(info, data)
+
+
+def update_manifest(out: Path, output: Path) -> None:
+    """Record the tampered output's new sha256 and size, as someone hiding the change would."""
+    import json
+
+    from converter.fingerprint import file_sha256
+
+    path = out / "manifest.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for entry in data["documents"].values():
+        for o in entry["outputs"]:
+            if (out / o["path"]).resolve() == output.resolve():
+                o["sha256"], o["bytes"] = file_sha256(output), output.stat().st_size
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_a_changed_digit_in_the_docx_fails_even_with_the_manifest_updated(built, tmp_path):
+    out = copy(built, tmp_path)
+    docx = out / "alpha.docx"
+    rewrite_zip_part(docx, "word/document.xml", lambda x: x.replace("1,032", "91,032"))
+    update_manifest(out, docx)
+    r = run("check", docx)
+    assert r.returncode == 1, r.stdout
+    table = rows(r.stdout)
+    assert table[("alpha.docx", "manifest")] == "ok" and table[("alpha.docx", "text")] == "FAILED"
+    assert "91,032" in r.stdout
+
+
+def test_a_deleted_sentence_in_the_epub_fails_even_with_the_manifest_updated(built, tmp_path):
+    out = copy(built, tmp_path)
+    epub = out / "alpha.epub"
+    rewrite_zip_part(epub, "EPUB/text/part-001.xhtml", lambda x: x.replace("It counted 1,032 cases.", ""))
+    update_manifest(out, epub)
+    r = run("check", epub)
+    assert r.returncode == 1, r.stdout
+    table = rows(r.stdout)
+    assert table[("alpha.epub", "manifest")] == "ok" and table[("alpha.epub", "text")] == "FAILED"
+    assert "Itcounted1,032cases" in r.stdout
+
+
+def test_a_heading_named_like_the_notes_heading_is_text(tmp_path):
+    src = make_sources(tmp_path, {"release.md": "# Release Notes\n\nFixed a crash.[^1]\n\n## Notes\n\n"
+                                                "1. first item\n2. second item\n\n[^1]: Seen on 3 machines.\n"})
+    assert build_folder([src], tmp_path / "out", "pdf,docx,epub").ok
+    r = run("check", tmp_path / "out")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert [row for row in rows(r.stdout).items() if row[0][1] == "text"] == [
+        (("release.docx", "text"), "ok"), (("release.epub", "text"), "ok"), (("release.pdf", "text"), "ok")]
+    # the notes heading may head the notes, and nothing else: taking it out of the text fails
+    from converter import verify
+    from converter.fidelity import Reference
+    from converter.pipeline import read
+
+    ref = Reference(read(src / "release.md"), "release.md")
+    pdf_text, _ = verify.pdf_text(tmp_path / "out" / "release.pdf")
+    assert verify.compare_text(ref, pdf_text)[0] == "ok"
+    assert verify.compare_text(ref, pdf_text.replace("Release Notes", "Release", 1))[0] == "failed"
+    assert verify.compare_text(ref, pdf_text.replace("Seen on 3", "Seen on 33"))[0] == "failed"
+
+
+def test_a_deleted_or_unreadable_source_is_reported(built, tmp_path):
+    out = copy(built, tmp_path)
+    (out.parent / "src" / "alpha.txt").unlink()
+    beta = out.parent / "src" / "sub" / "beta.txt"
+    beta.unlink()
+    beta.mkdir()  # a folder where the source was: it cannot be read as a file
+    r = run("check", out / "alpha.pdf", out / "sub" / "beta.docx")
+    assert r.returncode == 1
+    table = rows(r.stdout)
+    assert table[("alpha.pdf", "text")] == "FAILED" and table[("beta.docx", "text")] == "FAILED"
+    assert "alpha.txt is gone" in r.stdout and "cannot read its source" in r.stdout

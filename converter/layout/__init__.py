@@ -16,7 +16,7 @@ from ..style import ResolvedStyle
 from .assemble import PAGE_DIGITS, assemble_page, drop_dangling_links, note_start, page_number_role
 from .blocks import BlockTranslator, Para, SignatureBlock, Span, TableBlock
 from .fontbook import FontBook
-from .pages import Anchor, Bookmark, GlyphRun, Link, Page, Pagination, PlacedImage, Rule, TextLine
+from .pages import Anchor, Bookmark, GlyphRun, Link, Page, Pagination, PlacedImage, Rule, TextLine, glyph_ids
 from .paginate import Layout
 
 __all__ = ["lay_out", "Pagination", "Page", "GlyphRun", "TextLine", "Rule", "PlacedImage", "Link", "Anchor",
@@ -44,7 +44,7 @@ def lay_out(doc: etree._Element, style: ResolvedStyle, base_dir: Path) -> Pagina
     layout.run(blocks)
     drop_dangling_links(pages)  # a link may go to a place on a later page: checked once all are there
     return Pagination(pages, {face: frozenset(chars) for face, chars in fonts.used.items()},
-                      fonts.body_face(), starts)
+                      fonts.body_face(), starts, glyph_ids(pages))
 
 
 def _all_spans(blocks) -> list[Span]:

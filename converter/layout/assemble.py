@@ -10,6 +10,7 @@ from ..style.page_numbers import side
 from .blocks import Span
 from .linebreak import Line, make_units, set_line
 from .paginate import ASCENT, Frame, Ink, Layout
+from .shaping import visual_order
 from .pages import Anchor, Bookmark, GlyphRun, Link, Page, PlacedImage, Rule, TextLine, anchor_names
 
 PAGE_DIGITS = "0123456789"
@@ -44,9 +45,11 @@ def assemble_page(fr: Frame, layout: Layout, style: ResolvedStyle) -> Page:
     out = Page(fr.number, page.width, page.height)
     out.bookmarks = [Bookmark(key, title, level, top - y + BOOKMARK_HEADROOM)
                      for key, title, level, y in fr.bookmarks]
-    out.images = [PlacedImage(block.path, block.alt, x, top - y - h, w, h) for block, x, y, w, h in fr.images]
+    out.images = [PlacedImage(block.path, block.alt, x, top - y - h, w, h, block.info.raster,
+                              block.info.vector) for block, x, y, w, h in fr.images]
     out.rules = [Rule(x1, top - y1, x2, top - y2) for x1, y1, x2, y2 in fr.rules]
     out.lines = [text_line(placed.x, top - placed.y, placed.line) for placed in fr.lines]
+    out.rules += [rule for placed in fr.lines for rule in strike_rules(placed.x, top - placed.y, placed.line)]
     if number_role is not None and (page.number.first_page or fr.number > 1):
         out.lines.append(folio(fr.number, layout, style, number_role))
     return out
@@ -65,16 +68,29 @@ def drop_dangling_links(pages: list[Page]) -> None:
 
 
 def text_line(x0: float, baseline: float, line: Line) -> TextLine:
-    """A set line as runs of one ink with even spacing (a PDF draws each with one operator)."""
+    """A set line as runs of one ink with even spacing (a PDF draws each with one operator);
+    shaped glyphs (layout.shaping) as runs of one ink and one direction, in visual order."""
     runs: list[GlyphRun] = []
     run: list = []  # [(x, glyph)]
     spacing = 0.0
+    placed = line.placed
+    if any(g.shaped is not None or g.level for _, g in placed):
+        placed = _visual(line)
 
     def flush():
         if run:
             runs.append(_glyph_run(x0, baseline, run, spacing))
 
-    for x, g in line.placed:
+    for x, g in placed:
+        if run and (g.shaped is not None or run[0][1].shaped is not None):
+            same = (g.style == run[0][1].style and (g.shaped is None) == (run[0][1].shaped is None)
+                    and g.level % 2 == run[0][1].level % 2)
+            if same:
+                run.append((x, g))
+                continue
+            flush()
+            run = [(x, g)]
+            continue
         if run:
             px, pg = run[-1]
             gap = x - px - _natural(pg)
@@ -91,7 +107,72 @@ def text_line(x0: float, baseline: float, line: Line) -> TextLine:
     return TextLine(tuple(runs))
 
 
+def _visual(line: Line) -> list:
+    """A line's glyphs in the order they are seen, each at its place from the line's start: the
+    widths the line was set with (advance and justification), laid out in visual order."""
+    placed = line.placed
+    ends = [x for x, _ in placed[1:]] + [line.end]
+    widths = [end - x for (x, _), end in zip(placed, ends)]
+    x = placed[0][0] if placed else 0.0
+    out = []
+    for k in visual_order([g.level for _, g in placed]):
+        out.append((x, placed[k][1]))
+        x += widths[k]
+    return out
+
+
+def glyph_texts(chars: str, glyphs: int, rtl: bool) -> list[str]:
+    """The text each glyph of a cluster stands for, in the order the glyphs are seen (what a
+    PDF's ToUnicode map says of them): as many glyphs as characters, one each — read in the
+    glyphs' order (right to left in a right-to-left run), which is the characters' order; one
+    glyph, all of them (a ligature); else none ("": the painter says the cluster's text in
+    another way, the PDF's ActualText)."""
+    if glyphs == len(chars):
+        return list(chars[::-1] if rtl else chars)
+    if glyphs == 1:
+        return [chars]
+    return [""] * glyphs
+
+
+def _shaped_run(x0: float, baseline: float, run: list) -> GlyphRun:
+    """A run of shaped glyphs: its clusters (text and glyph ids at their places) in the order
+    they are seen, and its characters in logical order."""
+    ink: Ink = run[0][1].style
+    rtl = run[0][1].level % 2 == 1
+    clusters = []
+    for k, (x, g) in enumerate(run):
+        if not g.shaped:
+            continue  # a later character of a cluster: its text goes with the cluster's first
+        # the cluster's characters: this one and the unshaped ones after it in logical order
+        # (before it in a right-to-left run, where logical order runs leftwards)
+        text, step = [g.ch], (-1 if rtl else 1)
+        j = k + step
+        while 0 <= j < len(run) and run[j][1].shaped == ():
+            text.append(run[j][1].ch)
+            j += step
+        gx, placed = x0 + x, []
+        texts = glyph_texts("".join(text), len(g.shaped), rtl)
+        for s, t in zip(g.shaped, texts):  # HarfBuzz gives a cluster's glyphs in the order they are seen
+            placed.append((s.gid, gx + s.dx, s.dy, s.units, t))
+            gx += s.advance
+        clusters.append(("".join(text), tuple(placed)))
+    logical = list(reversed(run)) if rtl else run
+    xs = tuple(x0 + x for x, _ in logical)
+    anchor = link = None
+    left = min(xs)
+    right = max(x0 + x + g.advance for x, g in run)
+    first = logical[0][1].style
+    if first.anchor:
+        anchor = Anchor(first.anchor, left, baseline + ink.size * ANCHOR_HEADROOM)
+    if ink.link:
+        link = Link(ink.link, (left, baseline - ink.size * LINK_DEPTH, right, baseline + ink.size * LINK_HEIGHT))
+    return GlyphRun(ink.font, ink.size, ink.color, "".join(g.ch for _, g in logical), xs, baseline, ink.rise,
+                    0.0, link, anchor, tuple(clusters), rtl)
+
+
 def _glyph_run(x0: float, baseline: float, run: list, spacing: float) -> GlyphRun:
+    if run[0][1].shaped is not None:
+        return _shaped_run(x0, baseline, run)
     ink: Ink = run[0][1].style
     x = run[0][0]
     anchor = link = None
@@ -103,6 +184,35 @@ def _glyph_run(x0: float, baseline: float, run: list, spacing: float) -> GlyphRu
                                baseline + ink.size * LINK_HEIGHT))
     return GlyphRun(ink.font, ink.size, ink.color, "".join(g.ch for _, g in run),
                     tuple(x0 + gx for gx, _ in run), baseline, ink.rise, spacing, link, anchor)
+
+
+#: a strike-through line: this many ems above the baseline (the middle of a lowercase x), this thick
+STRIKE_HEIGHT, STRIKE_WIDTH = 0.3, 0.06
+
+
+def strike_rules(x0: float, baseline: float, line: Line) -> list[Rule]:
+    """A line through each stretch of struck-out glyphs of a set line (in page coordinates)."""
+    rules: list[Rule] = []
+    stretch: list = []  # [(x, glyph)] of one ink
+
+    def flush():
+        if stretch:
+            (x1, first), (x2, last) = stretch[0], stretch[-1]
+            y = baseline + first.style.rise + first.style.size * STRIKE_HEIGHT
+            rules.append(Rule(x0 + x1, y, x0 + x2 + last.advance, y, first.style.size * STRIKE_WIDTH,
+                              first.style.color))
+
+    for x, g in line.placed:
+        if not g.style.strike:
+            flush()
+            stretch = []
+        elif stretch and g.style != stretch[-1][1].style:
+            flush()
+            stretch = [(x, g)]
+        else:
+            stretch.append((x, g))
+    flush()
+    return rules
 
 
 def _natural(g) -> float:

@@ -10,9 +10,10 @@ from pathlib import Path
 from lxml import etree
 
 from ..model import child, children, line_of, q, tag_of, text_positions
-from ..model.outline import heading_label, navigation
-from ..model.images import ImageInfo, read_image, resolve_image
+from ..model.outline import ends_title, heading_label, navigation, title_block
+from ..model.images import ImageInfo, usable_image
 from ..model.visitor import Visitor
+from ..text.highlight import lines as highlight_lines
 from ..style import ResolvedStyle, Role
 
 
@@ -25,6 +26,8 @@ class Span:
     #: where the text starts among the model's non-whitespace characters (None: generated text)
     offset: int | None = None
     anchor: str | None = None  # a link destination at the span's first character
+    subscript: bool = False
+    strike: bool = False  # a line through the text
 
 
 @dataclass
@@ -41,6 +44,7 @@ class Para:
     #: hanging text: the widths of these spans are added to the first / later lines' indent
     first_after: list[Span] = field(default_factory=list)
     rest_after: list[Span] = field(default_factory=list)
+    framed: bool = False  # a picture that cannot be shown: its alt text in a ruled frame
 
 
 @dataclass
@@ -134,9 +138,18 @@ class BlockTranslator(Visitor):
 
     def visit_title(self, el):
         self._simple(el, "title", balanced=True)
+        self._title_block(el)
 
     def visit_subtitle(self, el):
         self._simple(el, "subtitle")
+        self._title_block(el)
+
+    def _title_block(self, el) -> None:
+        """The front matter's authors and date under the title (model.outline.title_block)."""
+        if ends_title(el):
+            role = self.style.role("byline")
+            for line in title_block(el.getroottree().getroot()).lines:
+                self._add(Para([Span(line, role)], role))
 
     def visit_addressee(self, el):
         self._simple(el, "addressee")
@@ -164,7 +177,11 @@ class BlockTranslator(Visitor):
 
     def visit_p(self, el, role: Role | None = None):
         role = role or self.style.role("body")
-        self._add(Para(self.inlines(el, _Inline(role)), role))
+        kids = children(el)
+        display = (len(kids) == 1 and tag_of(kids[0]) == "math" and kids[0].get("display") == "block"
+                   and not (el.text or "").strip() and not (kids[0].tail or "").strip())
+        self._add(Para(self.inlines(el, _Inline(role)), role,  # a formula of its own: centred
+                       align="center" if display else None, first_indent=0.0 if display else None))
 
     # --- closing ----------------------------------------------------------------------
     def visit_closing(self, el):
@@ -298,6 +315,9 @@ class BlockTranslator(Visitor):
         start = int(el.get("start", "1"))
         for n, item in enumerate(el.iterfind(q("item")), start=start):
             marker = f"{n}. " if el.get("type") == "ordered" else "• "
+            if item.get("checked") is not None:  # a task: its box, checked or not, is the bullet
+                box = "☒ " if item.get("checked") in ("true", "1") else "☐ "
+                marker = marker + box if el.get("type") == "ordered" else box
             for k, block in enumerate(children(item)):
                 if tag_of(block) == "list":
                     self.visit_list(block, depth + 1)
@@ -306,7 +326,8 @@ class BlockTranslator(Visitor):
                 self.visit(block)
                 for b in self.blocks[before:]:
                     if isinstance(b, Para):
-                        indent = role.left_indent + depth * step
+                        # deep lists stop moving right at half the text width: their text stays on the page
+                        indent = role.left_indent + min(depth * step, self.style.page.text_width / 2)
                         b.rest_indent = indent + step
                         b.first_indent = indent if k == 0 else indent + step
                         b.align = "left" if b.align is None and b.role.align == "justify" else b.align
@@ -317,6 +338,24 @@ class BlockTranslator(Visitor):
     def visit_item(self, el):
         for c in children(el):
             self.visit(c)
+
+    def visit_deflist(self, el):
+        """Terms in bold, their definitions indented under them."""
+        role = self.style.role("body")
+        step = role.size * 2
+        for part in children(el):
+            if tag_of(part) == "term":
+                term = self.style.variant(role, bold=True)
+                self._add(Para(self.inlines(part, _Inline(term)), term, first_indent=0.0, rest_indent=0.0,
+                               keep_with_next=True))
+                continue
+            before = len(self.blocks)
+            for b in children(part):
+                self.visit(b)
+            for b in self.blocks[before:]:
+                if isinstance(b, Para):
+                    b.first_indent = (b.first_indent or 0.0) + step
+                    b.rest_indent = (b.rest_indent or 0.0) + step
 
     def visit_table(self, el):
         role, hrole = self.style.role("table"), self.style.role("table-header")
@@ -349,29 +388,52 @@ class BlockTranslator(Visitor):
             self._simple(cap, "caption")
 
     def _image(self, img) -> None:
-        path = resolve_image(img.get("src"), self.base_dir, line_of(img))
-        info = read_image(path, img.get("src"), line_of(img))
-        self.blocks.append(ImageBlock(path, img.get("alt", ""), self.style.role("caption"), info))
+        info = usable_image(img.get("src") or "", self.base_dir)
+        if info is None:  # missing, remote or unreadable: its alt text in a frame (the build warned)
+            role = self.style.role("caption")
+            text = img.get("alt") or img.get("src") or ""
+            self.blocks.append(Para([Span(text, role)], role, first_indent=0.0, rest_indent=0.0, framed=True))
+            return
+        self.blocks.append(ImageBlock(info.path, img.get("alt", ""), self.style.role("caption"), info))
 
     def visit_quote(self, el):
+        before = len(self.blocks)
         for c in children(el):
             if tag_of(c) == "p":
                 self.visit_p(c, self.style.role("quote"))
             else:
                 self.visit(c)
+        if any(tag_of(a) == "quote" for a in el.iterancestors()):
+            # a quote inside a quote: one step further in, up to half the text width
+            step, limit = self.style.role("quote").size * 2, self.style.page.text_width / 2
+            for b in self.blocks[before:]:
+                if isinstance(b, Para):
+                    first = b.role.left_indent + b.role.first_line_indent if b.first_indent is None else b.first_indent
+                    rest = b.role.left_indent if b.rest_indent is None else b.rest_indent
+                    if rest + step <= limit:
+                        b.first_indent, b.rest_indent = first + step, rest + step
 
     def visit_codeblock(self, el):
         role = self.style.role("code")
         spans: list[Span] = []
         offset = self.pos.get((el, "text"))
-        for k, line in enumerate((el.text or "").split("\n")):
+        for k, line in enumerate(highlight_lines(el.text or "", el.get("lang"), role.highlight)):
             if k:
                 spans.append(Span("\n", role))
-            # spaces as written: no-break spaces, so that no line breaks there
-            spans.append(Span(line.replace(" ", "\u00a0"), role, offset=offset))
-            if offset is not None:
-                offset += len("".join(line.split()))
+            for piece in line:
+                # spaces as written: no-break spaces, so that no line breaks there
+                spans.append(Span(piece.text.replace(" ", "\u00a0"), self._code_role(role, piece), offset=offset))
+                if offset is not None:
+                    offset += len("".join(piece.text.split()))
         self._add(Para(spans, role, align="left", first_indent=role.left_indent, preformatted=True))
+
+    def _code_role(self, role: Role, piece) -> Role:
+        """The code role in a highlighted token's colour, weight and slant (text.highlight)."""
+        if piece.color is None and not piece.bold and not piece.italic:
+            return role
+        if piece.bold or piece.italic:
+            role = self.style.variant(role, bold=role.bold or piece.bold, italic=role.italic or piece.italic)
+        return replace(role, color=piece.color) if piece.color else role
 
     def visit_rule(self, el):
         self.blocks.append(RuleBlock(self.style.role("body")))
@@ -403,7 +465,15 @@ class BlockTranslator(Visitor):
             return self.inlines(c, _Inline(self.style.variant(ctx.role, italic=True), ctx.link))
         if tag == "strong":
             return self.inlines(c, _Inline(self.style.variant(ctx.role, bold=True), ctx.link))
-        if tag == "code":
+        if tag in ("strike", "sub", "sup"):
+            spans = self.inlines(c, ctx)
+            for s in spans:
+                if tag == "strike":
+                    s.strike = True
+                elif s.text != "\n":
+                    s.superscript, s.subscript = tag == "sup", tag == "sub"
+            return spans
+        if tag in ("code", "math"):  # math: its TeX source, set as code
             code = replace(self.style.role("code"), size=ctx.role.size)
             return [Span(c.text or "", code, ctx.link, offset=self.pos.get((c, "text")))]
         if tag == "link":
@@ -436,7 +506,9 @@ class BlockTranslator(Visitor):
         "label": "visit_attachments", "attachment": "visit_attachments",
         "issuer": "visit_signature", "date": "visit_signature",
         "thead": "visit_table", "tbody": "visit_table", "row": "visit_table", "cell": "visit_table",
-        **{name: "_inline" for name in ("number", "lead", "em", "strong", "code", "link", "br", "footnote", "image")},
+        **{name: "_inline" for name in ("number", "lead", "em", "strong", "code", "link", "br", "footnote", "image",
+                                        "strike", "sub", "sup", "math")},
+        "term": "visit_deflist", "definition": "visit_deflist",
         **{name: "converter.model.outline:metadata" for name in ("meta", "author", "subject", "keyword", "property")},
         # a record's values and the 签发人 names are set by their parents
         "value": "visit_field", "signer": "visit_signers",

@@ -2,10 +2,12 @@
 draw, and glyph advances (fonts.metrics)."""
 from __future__ import annotations
 
+from ..fonts.coverage import charset
 from ..fonts.faces import FaceChooser
 from ..fonts.find import FontFace
 from ..fonts.metrics import widths
 from ..style import ResolvedStyle, Role
+from .shaping import Shaper
 
 
 class FontBook:
@@ -15,6 +17,8 @@ class FontBook:
         self.style = style
         self.chooser = FaceChooser(style.fallback, lang)
         self.wide_quotes = self.chooser.cjk_text  # in Chinese text “ ” ‘ ’ — … are full-width marks
+        self.lang = lang
+        self.shaper = Shaper()  # HarfBuzz, for complex scripts and right-to-left text
         self.used: dict[FontFace, set[str]] = {}
         #: per role's fonts, by identity (each entry holds its Fonts, so no other takes its id), char → face
         self._faces: dict[int, tuple[object, dict[str, FontFace]]] = {}
@@ -29,6 +33,10 @@ class FontBook:
         if face is None:
             face = faces[ch] = self.chooser.drawing_face(ch, role.fonts.latin, role.fonts.cjk)
         return face
+
+    def has(self, face: FontFace, ch: str) -> bool:
+        """Whether ``face`` draws ``ch``."""
+        return ord(ch) in charset(face)
 
     def collect(self, text: str, role: Role) -> None:
         """Note the characters a role will draw."""

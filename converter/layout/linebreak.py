@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..text.scripts import is_ideograph, is_wide, is_wordchar
+from .shaping import is_mark
 
 # Must not start a line (closing and pausing marks), full- and half-width forms.
 NO_START = set("、，。．：；！？’”）］｝〕〗〙》〉」』】…‥—～·・%‰℃°′″,.:;!?)]}>")
@@ -36,6 +37,10 @@ LATIN_JOIN = set(".,:/-_@#&+=?~'’")
 def glued(prev: str, ch: str, next_ch: str = "") -> bool:
     """True when no line break may fall between two adjacent characters."""
     if ch in NO_START or prev in NO_END:
+        return True
+    # a combining mark or joiner stays with its base, and a conjunct's letters with the virama
+    # or joiner between them (क्ष: क ् ष)
+    if is_mark(ch) or is_mark(prev) and is_wordchar(ch):
         return True
     if prev in TWINS and ch == prev:
         return True
@@ -68,6 +73,10 @@ class Glyph:
     style: object = None  # whatever the caller needs to draw it (role, link …)
     offset: int | None = None  # position among the model's non-whitespace characters; None: generated
     trailing: float = 0.0  # space after the glyph that is dropped at a line end (CJK–Latin spacing)
+    level: int = 0  # bidirectional embedding level: odd runs right to left (layout.shaping)
+    #: the glyphs HarfBuzz made of the cluster this character starts (an empty tuple: a later
+    #: character of a cluster); None: not shaped, drawn as the character's own glyph
+    shaped: tuple | None = None
     natural: float | None = None  # the face's own advance at ``size`` (a painter's), when known
 
 
@@ -223,8 +232,11 @@ def _trailing_marks(unit: Unit) -> int:
     return sum(1 for g in unit.glyphs if g.ch in NO_START)
 
 
-def set_line(line: Line, avail: float, align: str) -> None:
-    """Place the glyphs of a line: squeeze what is needed, then justify or align."""
+def set_line(line: Line, avail: float, align: str, rtl: bool = False) -> None:
+    """Place the glyphs of a line: squeeze what is needed, then justify or align.
+
+    ``rtl``: a right-to-left paragraph, whose lines start at the right ("left" and the last
+    line of a justified paragraph align right)."""
     glyphs = [g for u in line.units for g in u.glyphs]
     spaces = {id(g) for u in line.units if u.space for g in u.glyphs}
     advances = [g.advance for g in glyphs]
@@ -263,7 +275,7 @@ def set_line(line: Line, avail: float, align: str) -> None:
         for i in gaps:
             extra[i] = share
         start = 0.0
-    elif align == "right":
+    elif align == "right" or rtl and align in ("left", "justify"):
         start = slack
     elif align == "center":
         start = slack / 2

@@ -39,6 +39,13 @@ class GlyphRun:
 
     ``xs`` are the glyph origins; each glyph advances its natural width (the face's advance at
     ``size``) plus ``spacing``.
+
+    A shaped run (complex scripts, right-to-left text: layout.shaping) draws ``glyphs``
+    instead of the characters: its clusters in the order they are seen, each its characters
+    (logical order) and its glyphs as (glyph id, x, y offset, advance in font units, the text
+    the glyph stands for: layout.assemble.glyph_texts). ``text`` stays in logical order
+    (what a reader copies) and ``xs`` are its characters' positions; ``rtl``: it reads right to
+    left.
     """
 
     face: FontFace
@@ -51,10 +58,12 @@ class GlyphRun:
     spacing: float = 0.0
     link: Link | None = None
     anchor: Anchor | None = None  # made at the run's first glyph
+    glyphs: tuple[tuple[str, tuple[tuple[int, float, float, int, str], ...]], ...] | None = None
+    rtl: bool = False
 
     @property
     def x(self) -> float:
-        return self.xs[0]
+        return self.xs[0] if self.glyphs is None else min(self.xs)
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,9 @@ class PlacedImage:
     y: float
     width: float
     height: float
+    #: the picture's pixels for painters of pixels (an SVG's raster; None: ``path`` itself)
+    raster: Path | None = None
+    vector: bool = False  # ``path`` is a (sanitised) SVG: a vector painter draws it as such
 
 
 @dataclass(frozen=True)
@@ -134,6 +146,9 @@ class Pagination:
     #: (page number, position of its first character among the model's non-whitespace
     #: characters, model.text_positions) for every page that starts in the running text
     starts: list[tuple[int, int]]
+    #: the glyphs each face draws by id in shaped runs, (glyph id, text) → advance in font
+    #: units (what a painter's glyph font holds: fonts.glyphfont)
+    glyph_ids: dict[FontFace, dict[tuple[int, str], int]] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -147,3 +162,17 @@ class Pagination:
 def anchor_names(pages: list[Page]) -> set[str]:
     """The names of the places on these pages: anchors and bookmark keys."""
     return {a.name for p in pages for a in p.anchors} | {b.key for p in pages for b in p.bookmarks}
+
+
+def glyph_ids(pages: list[Page]) -> dict[FontFace, dict[tuple[int, str], int]]:
+    """The glyphs each face draws in the shaped runs of these pages, (glyph id, text) → the
+    advance (font units) it is first drawn with."""
+    found: dict[FontFace, dict[tuple[int, str], int]] = {}
+    for p in pages:
+        for r in p.runs():
+            if r.glyphs:
+                ids = found.setdefault(r.face, {})
+                for _, cluster in r.glyphs:
+                    for gid, _, _, units, text in cluster:
+                        ids.setdefault((gid, text), units)
+    return found

@@ -16,6 +16,7 @@ from ..model.images import fit
 from ..style import ResolvedStyle, Role
 from .blocks import Block, ImageBlock, PageBreakBlock, Para, RuleBlock, SignatureBlock, Span, TableBlock
 from .fontbook import FontBook
+from .shaping import base_level, is_mark, shape_glyphs
 from .linebreak import CLOSING_HALF, OPENING_HALF, Glyph, Line, add_cjk_latin_spacing, break_lines, set_line
 
 ASCENT = 0.88  # baseline below the top of a line box, in ems (CJK faces: 880/1000)
@@ -36,6 +37,7 @@ class Ink:
     link: str | None = None  # a URL, or "#name" for a destination in this document
     rise: float = 0.0
     anchor: str | None = None  # a destination made at this glyph
+    strike: bool = False  # struck out: assemble draws a line through the run
 
 
 @dataclass
@@ -82,8 +84,8 @@ class Layout:
         append = out.append
         for span in spans:
             role = span.role
-            size = role.size * (0.6 if span.superscript else 1.0)
-            rise = role.size * 0.35 if span.superscript else 0.0
+            size = role.size * (0.6 if span.superscript or span.subscript else 1.0)
+            rise = role.size * (0.35 if span.superscript else -0.15 if span.subscript else 0.0)
             offset = span.offset
             anchor = span.anchor
             table = self._char_table(role, size)
@@ -94,18 +96,23 @@ class Layout:
                 entry = table.get(ch)
                 if entry is None:
                     entry = table[ch] = self._char_entry(ch, role, size)
-                font, adv, natural, squeeze_end, squeeze_start, space = entry
+                font, adv, natural, squeeze_end, squeeze_start, space, mark = entry
+                if mark and out and font != out[-1].font and self.fonts.has(out[-1].font, ch):
+                    # a mark is shaped with its base
+                    font, adv, natural, squeeze_end, squeeze_start, space, mark = self._char_entry(
+                        ch, role, size, out[-1].font)
                 if anchor is not None:  # only the first glyph carries the destination
-                    ink = Ink(font, size, role.color, span.link, rise, anchor)
+                    ink = Ink(font, size, role.color, span.link, rise, anchor, span.strike)
                     anchor = None
                 else:
                     ink = inks.get(id(font))
                     if ink is None:
-                        ink = inks[id(font)] = Ink(font, size, role.color, span.link, rise, None)
+                        ink = inks[id(font)] = Ink(font, size, role.color, span.link, rise, None, span.strike)
                 append(Glyph(ch, font, size, adv, squeeze_end, squeeze_start, True, ink,
-                             None if offset is None or space else offset, 0.0, natural))
+                             None if offset is None or space else offset, 0.0, natural=natural))
                 if offset is not None and not space:
                     offset += 1
+        shape_glyphs(out, self.fonts.shaper, self.fonts.lang)
         if self.grid is None:  # on the GB/T grid every character keeps its cell
             add_cjk_latin_spacing(out)
         return out
@@ -119,17 +126,18 @@ class Layout:
             held = self._tables[key] = (role.fonts, {})
         return held[1]
 
-    def _char_entry(self, ch: str, role: Role, size: float) -> tuple:
+    def _char_entry(self, ch: str, role: Role, size: float, font: FontFace | None = None) -> tuple:
         """(face, advance as set, the face's own advance, squeezable at a line end and at a line
-        start, whether it is a space) of one character in a role at a size."""
-        font = self.fonts.face_for(ch, role)
+        start, whether it is a space, whether it is a combining mark) of one character in a role
+        at a size, drawn with the face that draws it (or with ``font``)."""
+        font = self.fonts.face_for(ch, role) if font is None else font
         wide = self.fonts.wide(ch)
         adv = self.fonts.width(ch, font, size)
         if wide and self.grid is not None and abs(size - self.style.role("body").size) < EPS:
             adv += self.grid.char_pitch - size  # the grid's character pitch (28 per line)
         half = size / 2 if wide else 0.0
         return (font, adv, advance(font, ch, size), half if ch in CLOSING_HALF else 0.0,
-                half if ch in OPENING_HALF else 0.0, ch.isspace())
+                half if ch in OPENING_HALF else 0.0, ch.isspace(), is_mark(ch))
 
     def span_width(self, spans: list[Span]) -> float:
         return sum(g.advance for g in self.glyphs(spans))
@@ -150,6 +158,7 @@ class Layout:
         right = role.right_indent
         align = para.align or role.align
         lines: list[Line] = []
+        rtl = base_level("".join(s.text for s in para.spans)) == 1
         for seg_no, segment in enumerate(_segments(para.spans)):
             glyphs = self.glyphs(segment)
             start = len(lines)
@@ -167,7 +176,7 @@ class Layout:
             lines += seg_lines
         for i, line in enumerate(lines):
             avail = width - right - (first if i == 0 else rest)
-            set_line(line, avail, "left" if para.preformatted else align)
+            set_line(line, avail, "left" if para.preformatted else align, rtl)
         return lines, first, rest
 
     def _balanced(self, glyphs: list[Glyph], measure) -> list[Line]:
@@ -257,6 +266,7 @@ class Layout:
                 self._new_page()
                 before = 0.0
         self.y += before
+        top = (len(self.pages), self.y)
         for i, line in enumerate(lines):
             if not self._fits(pitch):
                 self._new_page()
@@ -268,7 +278,16 @@ class Layout:
             baseline = self.y + ASCENT * size + max(0.0, (pitch - size * 1.25) / 2 if self.grid is None else 0.0)
             self.pages[-1].lines.append(PlacedLine(self._left() + indent + x_shift, baseline, line))
             self.y += pitch
+        if para.framed:
+            self._frame(top)
         self.y += self._space(role.space_after)
+
+    def _frame(self, top: tuple[int, float]) -> None:
+        """Rules round what was placed since ``top`` (a page and y), on this page: the frame
+        of a picture that cannot be shown."""
+        y0 = top[1] if top[0] == len(self.pages) else 0.0
+        x0, x1, y1 = self._left(), self._left() + self.width, self.y
+        self.pages[-1].rules += [(x0, y0, x1, y0), (x1, y0, x1, y1), (x1, y1, x0, y1), (x0, y1, x0, y0)]
 
     def place_signature(self, block: SignatureBlock) -> None:
         """GB/T 9704 §7.3.5.2: the issuer right-aligned two characters in; the date starts two

@@ -8,10 +8,17 @@ or %-encoded (``my%20picture.png``), or a ``file:`` URL, that stays inside the s
 Remote images are not downloaded, and no path may leave the folder (an XML source from
 elsewhere must not embed ``../../etc/secret.png``).
 
-A picture is a PNG or JPEG file (read_image). It prints at its own density — PNG pHYs, JPEG JFIF
-or EXIF — or at 96 dpi when it says none, so a 600-pixel picture at 300 dpi is 144 pt (2 in)
-wide in the PDF, the page images, the DOCX and the EPUB alike; ``fit`` scales it down to the
-measure when it is wider.
+A picture is a PNG, JPEG, GIF or SVG file, known by its bytes (read_image). A GIF is its first
+frame, stored as PNG; an SVG is sanitised (svg.py: no scripts, no event handlers, no external
+references) and, for outputs that take pixels only (the DOCX, the page images), rasterised.
+It prints at its own density — PNG pHYs, JPEG JFIF or EXIF — or at 96 dpi when it says none
+(an SVG: its width and height, CSS pixels by default), so a 600-pixel picture at 300 dpi is
+144 pt (2 in) wide in the PDF, the page images, the DOCX and the EPUB alike; ``fit`` scales it
+down to the measure when it is wider.
+
+A picture that is missing, remote or unreadable does not fail the document: the build warns
+(``image_warnings``: ``file:line`` and why; ``--strict`` makes it an error) and every output
+prints its alt text in a frame in its place (``usable_image`` says which ones).
 """
 from __future__ import annotations
 
@@ -31,20 +38,30 @@ def resolve_image(src: str, base_dir: Path, line: int | None = None) -> Path:
         raise InputError(f"image {src!r}: remote images are not downloaded; save it beside the source",
                          line=line)
     candidates = [unquote(parts.path)] if scheme == "file" else [src, unquote(src)]
+    shown = src if len(src) <= 120 else src[:120] + "…"
+    if any("\x00" in c for c in candidates):
+        raise InputError(f"image {shown!r}: a file name cannot hold a NUL character", line=line)
     paths = [(base / c).resolve() for c in candidates if c]
     for path in paths:
         if not path.is_relative_to(base):
-            raise InputError(f"image {src!r} is outside the source's folder", line=line)
+            raise InputError(f"image {shown!r} is outside the source's folder", line=line)
     for path in paths:
-        if path.is_file():
-            return path
-    raise InputError(f"image {src!r} cannot be read: no such file in {base}", line=line)
+        try:
+            if path.is_file():
+                return path
+        except OSError as e:  # a name too long for the file system, say
+            raise InputError(f"image {shown!r} cannot be read: {e.strerror}", line=line) from None
+    raise InputError(f"image {shown!r} cannot be read: no such file in {base}", line=line)
 
 
 # --- what an image is, and how large it prints ------------------------------------------------
 
-#: the picture types every output takes, by their first bytes (not their names)
+#: the picture types every output takes as they are, by their first bytes (not their names)
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": ("PNG", "image/png", ".png"), b"\xff\xd8\xff": ("JPEG", "image/jpeg", ".jpg")}
+#: the types that are converted first: a GIF's first frame becomes a PNG
+GIF_MAGIC = (b"GIF87a", b"GIF89a")
+PNG_KIND = IMAGE_TYPES[b"\x89PNG\r\n\x1a\n"]
+SVG_KIND = ("SVG", "image/svg+xml", ".svg")
 #: the density of a picture that does not say its own (CSS's px: 96 to the inch)
 DEFAULT_DPI = 96.0
 POINTS_PER_INCH = 72.0
@@ -52,14 +69,28 @@ POINTS_PER_INCH = 72.0
 
 @dataclass(frozen=True)
 class ImageInfo:
-    """A picture file as every writer sizes it: type, pixels, density, printed size in points."""
+    """A picture file as every writer sizes it: type, pixels, density, printed size in points.
+
+    ``path`` is the file an output embeds, of ``media_type``: the picture itself (PNG, JPEG),
+    the first frame of a GIF as a PNG, or the sanitised SVG; ``raster`` a PNG or JPEG of it
+    for outputs that take pixels only (the same file, but for an SVG); ``source`` the file the
+    document names."""
 
     path: Path
-    kind: str  # "PNG", "JPEG"
+    kind: str  # "PNG", "JPEG", "SVG" (a GIF is its first frame, a PNG)
     media_type: str
     extension: str
     pixels: tuple[int, int]
     dpi: tuple[float, float]  # the file's own (PNG pHYs, JPEG JFIF or EXIF), else DEFAULT_DPI
+    raster: Path | None = None
+    source: Path | None = None
+    removed: tuple[str, ...] = ()  # what sanitising took out of an SVG (scripts, references)
+    vector: bool = False  # an SVG a vector painter may draw as such (no text in it)
+
+    @property
+    def pixel_file(self) -> Path:
+        """A PNG or JPEG file of the picture (for the DOCX and the page images)."""
+        return self.raster or self.path
 
     @property
     def size(self) -> tuple[float, float]:
@@ -72,22 +103,117 @@ def image_kind(data: bytes) -> tuple[str, str, str] | None:
     return next((kind for magic, kind in IMAGE_TYPES.items() if data.startswith(magic)), None)
 
 
-def read_image(path: Path, src: str | None = None, line: int | None = None) -> ImageInfo:
+def read_image(path: Path, src: str | None = None, line: int | None = None, cache: Path | None = None) -> ImageInfo:
     """The picture at ``path`` (a file resolve_image found); InputError naming ``src`` when it is
-    not a PNG or JPEG file or cannot be decoded. Densities are read with Pillow."""
+    not a PNG, JPEG, GIF or SVG file or cannot be decoded. Densities are read with Pillow;
+    converted files (a GIF's first frame, a sanitised and rasterised SVG) are kept in ``cache``."""
     from PIL import Image, UnidentifiedImageError  # only builds with pictures pay for the import
 
     name = src if src is not None else path.name
-    with path.open("rb") as f:
-        kind = image_kind(f.read(16))
+    try:
+        with path.open("rb") as f:
+            head = f.read(512)
+    except OSError as e:
+        raise InputError(f"image {name!r} cannot be read: {e.strerror or e}", line=line) from None
+    kind = image_kind(head)
+    if kind is None and head.startswith(GIF_MAGIC):
+        return _first_frame(path, name, line, _cache(cache))
+    if kind is None and _looks_like_svg(head):
+        from .svg import read_svg
+
+        return read_svg(path, name, line, _cache(cache))
     if kind is None:
-        raise InputError(f"image {name!r} is not a PNG or JPEG file", line=line)
+        raise InputError(f"image {name!r} is not a PNG, JPEG, GIF or SVG file", line=line)
     try:
         with Image.open(path) as im:
             pixels, dpi = im.size, _density(_stated_dpi(im))
     except (OSError, UnidentifiedImageError, ValueError) as e:
         raise InputError(f"image {name!r} cannot be read: {e}", line=line) from None
-    return ImageInfo(path, *kind, pixels, dpi)
+    return ImageInfo(path, *kind, pixels, dpi, source=path)
+
+
+def _cache(cache: Path | None) -> Path:
+    from ..context import cache_dir
+
+    return (cache or cache_dir()) / "images"
+
+
+def _looks_like_svg(head: bytes) -> bool:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return text.startswith((b"<svg", b"<?xml", b"<!--")) and b"<svg" in head.lower()
+
+
+def converted(cache: Path, data: bytes, flavour: str, suffix: str, make) -> Path:
+    """A file made from a picture's bytes, cached by their sha256 and written atomically."""
+    import hashlib
+    import os
+    import tempfile
+
+    target = cache / f"{hashlib.sha256(data).hexdigest()[:24]}-{flavour}{suffix}"
+    if target.is_file():
+        return target
+    cache.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=cache, suffix=".part")
+    os.close(fd)
+    try:
+        make(Path(tmp))
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
+
+
+def _first_frame(path: Path, name: str, line: int | None, cache: Path) -> ImageInfo:
+    """A GIF as its first frame, a PNG (Pillow): every output takes PNG; GIF's animation none."""
+    from PIL import Image, UnidentifiedImageError
+
+    data = path.read_bytes()
+
+    def make(target: Path) -> None:
+        with Image.open(path) as im:
+            im.seek(0)
+            frame = im.convert("RGBA")
+            frame.save(target, format="PNG", compress_level=6)
+
+    try:
+        png = converted(cache, data, "frame1", ".png", make)
+        with Image.open(png) as im:
+            pixels = im.size
+    except (OSError, UnidentifiedImageError, ValueError, EOFError) as e:
+        raise InputError(f"image {name!r} cannot be read: {e}", line=line) from None
+    return ImageInfo(png, *PNG_KIND, pixels, (DEFAULT_DPI, DEFAULT_DPI), source=path)
+
+
+def usable_image(src: str, base_dir: Path, cache: Path | None = None) -> ImageInfo | None:
+    """The picture ``src`` names, or None when it cannot be used (missing, remote, outside the
+    folder, unreadable): the writers then print its alt text in a frame, and the build has
+    warned (image_warnings)."""
+    try:
+        return read_image(resolve_image(src, base_dir), src, cache=cache)
+    except InputError:
+        return None
+
+
+def image_warnings(doc, base_dir: Path, cache: Path | None = None) -> list[tuple[str, str, int | None]]:
+    """(src, message, line) for every picture of a document that cannot be used, and every SVG that
+    lost scripts or references; the line is the element's or its nearest ancestor's source
+    line, when the reader recorded one."""
+    from . import q
+
+    found: list[tuple[str, str, int | None]] = []
+    for img in doc.iter(q("image")):
+        src = img.get("src") or ""
+        line = next((e.sourceline for e in (img, *img.iterancestors()) if e.sourceline), None)
+        try:
+            info = read_image(resolve_image(src, base_dir, line), src, line, cache)
+        except InputError as e:
+            found.append((src, e.message + "; its alt text is printed in a frame instead", line))
+            continue
+        if info.removed:
+            found.append((src, f"image {src!r}: removed what an SVG must not do here: {', '.join(info.removed)}",
+                          line))
+    return found
 
 
 def _stated_dpi(im) -> tuple | None:

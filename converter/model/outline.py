@@ -1,6 +1,7 @@
 """Read-only views of a model: its metadata and its outline (what `converter inspect` shows)."""
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -39,7 +40,7 @@ def metadata(doc: etree._Element) -> Metadata:
     keywords = tuple(k.text or "" for k in meta.iterfind(q("keyword"))) if meta is not None else ()
     sub = child(doc, "subtitle")
     record = record_fields(doc) or {}
-    title = _squash(plain_text(child(doc, "title"))) or record.get("标题", "")
+    title = _squash(plain_text(own_title(doc))) or record.get("标题", "")
     return Metadata(
         title=title,
         lang=doc.get(XML_LANG, "und"),
@@ -50,6 +51,28 @@ def metadata(doc: etree._Element) -> Metadata:
         keywords=keywords,
         docnumber=docnumber(doc),
     )
+
+
+def own_title(doc: etree._Element) -> etree._Element | None:
+    """The document's title: its own, or, for a document that is an attachment (附件4 and its
+    title first), that attachment body's title."""
+    title = child(doc, "title")
+    if title is None and len(doc) and tag_of(first_part(doc)) == "annex":
+        title = child(first_part(doc), "title")
+    return title
+
+
+def main_flow(doc: etree._Element) -> etree._Element | None:
+    """Where the document's own sections are: its body, or the attachment body it is."""
+    body = child(doc, "body")
+    if body is None and tag_of(first_part(doc)) == "annex":
+        return first_part(doc)
+    return body
+
+
+def first_part(doc: etree._Element) -> etree._Element | None:
+    """The first element of the document's text (after its meta and record)."""
+    return next((c for c in children(doc) if tag_of(c) not in ("meta", "record")), None)
 
 
 #: record labels that name the document number (the title's is 标题)
@@ -132,8 +155,10 @@ class OutlineEntry:
 
 
 def sections(parent: etree._Element) -> list[OutlineEntry]:
-    """The section tree under a body or section element."""
+    """The section tree under a body or section element (none under None)."""
     out = []
+    if parent is None:
+        return out
     for sec in parent.iterfind(q("section")):
         head = child(sec, "heading")
         out.append(
@@ -193,7 +218,7 @@ def outline(doc: etree._Element) -> dict:
         "title": meta.title,
         "lang": meta.lang,
         "addressee": _squash(plain_text(addressee)) if addressee is not None else None,
-        "sections": [s.as_json() for s in sections(child(doc, "body"))],
+        "sections": [s.as_json() for s in sections(main_flow(doc))],
         "attachments": attachments,
         "signature": signature_of(closing),
         "docnumber": meta.docnumber,
@@ -336,3 +361,46 @@ def _is_wide(ch: str) -> bool:
 
 
 __all__ = ["Metadata", "metadata", "outline", "navigation", "NavEntry", "docnumber", "record_fields", "sections", "heading_text", "heading_label", "number_text", "OutlineEntry", "children"]
+
+
+# --- the title block ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TitleBlock:
+    """What every output prints under the title (and subtitle): the front matter's authors and
+    date that the text itself does not show (a report's signature already names its issuer)."""
+
+    authors: tuple[str, ...] = ()
+    date: str | None = None  # as written in the front matter
+
+    @property
+    def lines(self) -> list[str]:
+        """The block's lines: the authors joined, then the date."""
+        return [t for t in (", ".join(self.authors), self.date) if t]
+
+
+def title_block(doc: etree._Element) -> TitleBlock:
+    """The document's title block (see TitleBlock): empty without a title or without metadata,
+    and for a document that signs itself (an official document: its signature names the
+    issuer, and its metadata's authors are the issuing bodies, GB/T 9704 prints none under the
+    title)."""
+    meta = child(doc, "meta")
+    if meta is None or child(doc, "title") is None or doc.find(f"{q('closing')}/{q('signature')}") is not None:
+        return TitleBlock()
+    shown = re.sub(r"\s+", "", plain_text(doc))
+    authors = tuple(a.text.strip() for a in meta.iterfind(q("author"))
+                    if a.text and a.text.strip() and re.sub(r"\s+", "", a.text) not in shown)
+    date_el = meta.find(q("date"))
+    date = (date_el.text or date_el.get("value") or "").strip() if date_el is not None else ""
+    dated = {d.get("value") for d in doc.iter(q("date")) if d.getparent() is not meta}
+    if date and (re.sub(r"\s+", "", date) in shown or date_el.get("value") in dated):
+        date = ""  # the text shows it (a signature's date, written its own way)
+    return TitleBlock(authors, date or None)
+
+
+def ends_title(el: etree._Element) -> bool:
+    """Whether the title block goes right after this title or subtitle (the last of them)."""
+    nxt = el.getnext()
+    while nxt is not None and not isinstance(nxt.tag, str):
+        nxt = nxt.getnext()
+    return not (nxt is not None and etree.QName(nxt).localname == "subtitle")

@@ -5,7 +5,7 @@ import codecs
 import re
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import Diagnostic, InputError, report
 
 #: larger sources are refused outright (a report of 1 MB of text is already ~600 pages)
 MAX_SOURCE_BYTES = 64 * 1024 * 1024
@@ -41,7 +41,13 @@ def normalize_line_ends(text: str) -> str:
 
 
 def decode(data: bytes, name: str) -> str:
-    """Decode UTF-8 (BOM or not), UTF-16 with BOM, or GB18030/GBK; anything else is an error."""
+    """Decode UTF-8 (BOM or not) or UTF-16 with BOM; else guess, with a warning, or refuse.
+
+    Without a BOM, bytes that are not UTF-8 can only be guessed at: GB18030 when the decoded
+    text looks like Chinese (see _looks_chinese), else the encoding charset-normalizer finds
+    among common legacy ones. A guess is reported (errors.report) naming the encoding, so
+    ``--strict`` fails it; bytes no encoding fits are an error naming the first bad byte.
+    """
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data, "utf-8", name, offset=3)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -58,10 +64,82 @@ def decode(data: bytes, name: str) -> str:
         # Damaged UTF-8, not GBK: report the bad byte instead of decoding mojibake.
         raise _decode_error(data, utf8_error.start, name, "UTF-8", "utf-8")
     try:
-        return data.decode("gb18030")
+        text = data.decode("gb18030")
     except UnicodeDecodeError as e:
-        # the file looked like GBK, so the byte GB18030 stopped at is the one to show
-        raise _decode_error(data, e.start, name, "UTF-8, UTF-16 or GB18030", "gb18030") from None
+        gb_error = e
+        text = None
+    if text is not None and _looks_chinese(text):
+        _report_guess(data, name, "GB18030")
+        return text
+    guessed = _detect(data)
+    if guessed:
+        encoding, label = guessed
+        _report_guess(data, name, label)
+        return data.decode(encoding)
+    if text is None:
+        # the file may be GBK with a damaged byte: the byte GB18030 stopped at is the one to show
+        raise _decode_error(data, gb_error.start, name, "UTF-8, UTF-16 or GB18030", "gb18030")
+    raise _decode_error(data, utf8_error.start, name, "UTF-8 (nor as GB18030 nor a common legacy encoding)",
+                        "latin-1")
+
+
+#: legacy encodings a text without a BOM may be in besides GB18030, most likely first (a tie in
+#: charset-normalizer's ranking goes to the earlier one: Windows-1252 before Windows-1250, whose
+#: è is č), with the names messages use
+LEGACY_ENCODINGS = {
+    "cp1252": "Windows-1252", "cp1250": "Windows-1250", "cp1251": "Windows-1251",
+    "cp1253": "Windows-1253", "cp1254": "Windows-1254", "cp1257": "Windows-1257",
+    "big5": "Big5", "shift_jis": "Shift_JIS", "euc_kr": "EUC-KR", "koi8_r": "KOI8-R",
+}
+#: charset-normalizer's "chaos" (0 = clean text) above which a guess is not taken
+_MAX_CHAOS = 0.1
+
+
+def _looks_chinese(text: str) -> bool:
+    """True when GB18030-decoded text reads as Chinese, not as another encoding's bytes.
+
+    A sound test by hand (charset-normalizer finds nothing in short texts with characters
+    outside GBK, such as 𠀀): real GB text is mostly GB2312 characters, both bytes ≥ 0xA1,
+    and never decodes to the private use area. Latin text in Windows-1252 pairs a high byte with
+    an ASCII letter (Début → D閎ut, not GB2312), Big5 lands in the private use area, Shift_JIS
+    on characters outside GB2312.
+    """
+    wide = [c for c in text if c > "\x7f"]
+    if any("\ue000" <= c <= "\uf8ff" for c in wide):
+        return False
+    common = sum(1 for c in wide if _in_gb2312(c))
+    return common * 2 > len(wide)
+
+
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _detect(data: bytes) -> tuple[str, str] | None:
+    """The legacy encoding charset-normalizer finds cleanest, as (codec, name), or None."""
+    from charset_normalizer import from_bytes  # imported only for sources that need a guess
+
+    order = list(LEGACY_ENCODINGS)
+    best: tuple[float, int] | None = None
+    for match in from_bytes(data, cp_isolation=order):
+        # a match stands for every encoding that decodes these bytes the same: take the likeliest
+        rank = min(order.index(e) for e in match.could_be_from_charset if e in order)
+        if match.chaos <= _MAX_CHAOS and (best is None or (match.chaos, rank) < best):
+            best = (match.chaos, rank)
+    if best is None:
+        return None
+    encoding = order[best[1]]
+    return encoding, LEGACY_ENCODINGS[encoding]
+
+
+def _report_guess(data: bytes, name: str, label: str) -> None:
+    first = next(i for i, b in enumerate(data) if b > 0x7F)
+    report(Diagnostic("warning", f"not UTF-8: decoded as {label} (a guess from the bytes; save the file as "
+                                 f"UTF-8 to be sure)", name, _line_at(data[:first], "latin-1")))
 
 
 def _mostly_utf8(data: bytes) -> bool:

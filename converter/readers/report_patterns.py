@@ -26,13 +26,15 @@ NUMBERING: list[tuple[str, re.Pattern[str]]] = [
     ("arabic", re.compile(r"^(\d{1,3}[.．、])(?=\d{4}年|[^\d.．、,，%％])")),
     ("paren-arabic", re.compile(r"^([（(]\d{1,3}[）)])")),
     ("circled", re.compile(r"^([\u2460-\u2473])")),  # ① … ⑳
-    # regulations: 第一章 总则, 第一节 …, 第一条 … (an article is a numbered paragraph)
-    ("chapter", re.compile(rf"^(第{_CN}[编章])")),
+    # regulations (办法, 规定, 细则, 章程 …): 第一编, 第一章 总则, 第一节 …, 第一条 …
+    ("volume", re.compile(rf"^(第{_CN}编)")),
+    ("chapter", re.compile(rf"^(第{_CN}章)")),
     ("part", re.compile(rf"^(第{_CN}节)")),
-    ("article", re.compile(rf"^(第{_CN}条)")),
+    # not a reference to an article that starts a line: 第二十条第（一）项, 第三条规定的…
+    ("article", re.compile(rf"^(第{_CN}条)(?![第的款项中之所]|规定)")),
 ]
-#: numbering kinds that never make a heading: the number leads a numbered paragraph
-PARAGRAPH_KINDS = frozenset({"article"})
+#: the numbering of regulations: 编, 章, 节 and 条
+REGULATION_KINDS = frozenset({"volume", "chapter", "part", "article"})
 
 
 @dataclass(frozen=True)

@@ -41,9 +41,22 @@ def parse_xml(data: bytes, name: str) -> etree._Element:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as e:
         raise InputError(f"not well-formed XML: {e.msg}", name, e.lineno) from None
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:  # one the byte search missed (UTF-16, say)
+        raise InputError("DOCTYPE and entity declarations are not allowed in canonical XML", name,
+                         _doctype_line(data, info.encoding))
     if root.tag != model.q("document"):
         raise InputError(f"not a canonical document: the root element is {root.tag}, "
                          f"expected {{{model.NS}}}document", name, root.sourceline)
     model.strip_formatting(root)
     model.validate(root, name)
     return root
+
+
+def _doctype_line(data: bytes, encoding: str | None) -> int | None:
+    try:
+        text = data.decode(encoding or "utf-8", errors="replace")
+    except LookupError:
+        return None
+    at = text.upper().find("<!DOCTYPE")
+    return text.count("\n", 0, at) + 1 if at >= 0 else None

@@ -10,9 +10,10 @@ from ..errors import ConverterError
 from .sheet import available_styles, find_style, load_sheet, sheet_files
 
 
-def load_style(name_or_path: str) -> ResolvedStyle:
-    """Load, check and resolve a style by name (``gongwen``) or path (``my/style.toml``)."""
-    path = find_style(name_or_path).resolve()
+def load_style(name_or_path: str, within: Path | None = None) -> ResolvedStyle:
+    """Load, check and resolve a style by name (``gongwen``) or path (``my/style.toml``);
+    ``within``: the folder of the document that asks for it (see find_style)."""
+    path = find_style(name_or_path, within).resolve()
     # cached while neither the sheet nor any sheet it extends changes (watch mode edits them)
     return _load(path, tuple(f.stat().st_mtime_ns for f in sheet_files(path)))
 

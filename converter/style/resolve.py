@@ -11,7 +11,7 @@ from ..fonts.find import FontFace, first_installed
 from .page_numbers import SIDES
 from .settings import Setting, WriterSettings
 from .sheet import ROLES, writer_sections
-from .units import PAGE_SIZES_MM, POINTS_PER, to_points
+from .units import MAX_SIZE, PAGE_SIZES_MM, POINTS_PER, checked, to_points
 
 ALIGNS = ("left", "right", "center", "justify")
 
@@ -75,6 +75,8 @@ class Role:
     space_after: float
     keep_with_next: bool
     color: str  # "#rrggbb"
+    #: the Pygments style that colours code blocks with a language (text.highlight); None: none
+    highlight: str | None = None
 
 
 @dataclass(frozen=True)
@@ -249,6 +251,7 @@ def resolve(raw: dict, path: Path, origins: Mapping[str, str] | None = None) -> 
     if grid is not None:
         grid = Grid(grid[0], grid[1], page.text_height / grid[0], page.text_width / grid[1])
     roles = {"body": _role("body", raw_roles["body"], None, fonts_for, grid)}
+    _check_type_area(page, grid, roles["body"], path)
     for name in ROLES:
         if name != "body":
             roles[name] = _role(name, raw_roles.get(name, {}), raw_roles["body"], fonts_for, grid)
@@ -279,28 +282,33 @@ def _grid(raw: dict, path: Path) -> tuple[int, int] | None:
     g = raw.get("grid")
     if not g:
         return None
-    if not (g.get("lines", 0) > 0 and g.get("chars", 0) > 0):
-        raise StyleError("grid.lines and grid.chars must both be positive", str(path))
+    for key in ("lines", "chars"):
+        value = g.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise StyleError(f"grid.{key} must be a whole number of at least 1, got {value!r}", str(path))
     return g["lines"], g["chars"]
 
 
 def _page(raw: dict, path: Path, fonts_for) -> Page:
     p = raw.get("page", {})
-    where = f"{path}: page"
+    where = "page"
     size = p.get("size", "A4")
     if size not in PAGE_SIZES_MM and not ("width" in p and "height" in p):
         raise StyleError(f"page.size {size!r} unknown (known: {', '.join(PAGE_SIZES_MM)})", str(path))
     w_mm, h_mm = PAGE_SIZES_MM.get(size, (0, 0))
-    width = to_points(p["width"], where=where) if "width" in p else w_mm * POINTS_PER["mm"]
-    height = to_points(p["height"], where=where) if "height" in p else h_mm * POINTS_PER["mm"]
+    width = to_points(p["width"], where=f"{where}.width") if "width" in p else w_mm * POINTS_PER["mm"]
+    height = to_points(p["height"], where=f"{where}.height") if "height" in p else h_mm * POINTS_PER["mm"]
+    checked(width, f"{where}.width", positive=True)
+    checked(height, f"{where}.height", positive=True)
 
     def length(key: str, default: str) -> float:
-        return to_points(p.get(key, default), where=f"{where}.{key}")
+        return checked(to_points(p.get(key, default), where=f"{where}.{key}"), f"{where}.{key}")
 
     number = None
     n = p.get("number")
     if n is not None:
-        nsize = to_points(n.get("size", "10pt"), where=f"{where}.number.size")
+        nsize = checked(to_points(n.get("size", "10pt"), where=f"{where}.number.size"), f"{where}.number.size",
+                        positive=True, most=MAX_SIZE)
         position = n.get("position", "center")
         if position not in SIDES:
             raise StyleError(f"page.number.position {position!r}: use outside, inside, center, left or right", str(path))
@@ -309,13 +317,15 @@ def _page(raw: dict, path: Path, fonts_for) -> Page:
             fonts=fonts_for(n.get("font", "body"), False, False, "page.number.font"),
             size=nsize,
             position=position,
-            indent=to_points(n.get("indent", "0pt"), em=nsize, where=f"{where}.number.indent"),
-            distance=to_points(n.get("distance", "7mm"), em=nsize, where=f"{where}.number.distance"),
+            indent=checked(to_points(n.get("indent", "0pt"), em=nsize, where=f"{where}.number.indent"),
+                           f"{where}.number.indent", signed=True),
+            distance=checked(to_points(n.get("distance", "7mm"), em=nsize, where=f"{where}.number.distance"),
+                             f"{where}.number.distance", signed=True),
             first_page=n.get("first-page", True),
         )
         if "{n}" not in number.format:
             raise StyleError("page.number.format must contain {n}", str(path))
-    return Page(
+    page = Page(
         width=width, height=height,
         margin_top=length("margin-top", "25mm"), margin_bottom=length("margin-bottom", "25mm"),
         margin_inside=length("margin-inside", "25mm"), margin_outside=length("margin-outside", "25mm"),
@@ -323,6 +333,32 @@ def _page(raw: dict, path: Path, fonts_for) -> Page:
         header_distance=length("header-distance", "12mm"), footer_distance=length("footer-distance", "12mm"),
         number=number,
     )
+    if page.text_width <= 0:
+        raise StyleError(f"page.margin-inside and page.margin-outside ({_mm(page.margin_inside + page.margin_outside)}) "
+                         f"leave no type area on a page {_mm(page.width)} wide", str(path))
+    if page.text_height <= 0:
+        raise StyleError(f"page.margin-top and page.margin-bottom ({_mm(page.margin_top + page.margin_bottom)}) "
+                         f"leave no type area on a page {_mm(page.height)} high", str(path))
+    return page
+
+
+def _mm(points: float) -> str:
+    return f"{points / POINTS_PER['mm']:.1f} mm"
+
+
+def _check_type_area(page: Page, grid: Grid | None, body: Role, path: Path) -> None:
+    """The type area holds at least one line of one body character, and a grid's lines and
+    characters are at least a point apart (a grid of 100,000 lines is no grid)."""
+    if page.text_width < body.size or page.text_height < body.line_pitch:
+        raise StyleError(f"page: the type area ({_mm(page.text_width)} × {_mm(page.text_height)}) cannot hold one "
+                         f"line of body text ({body.size:g} pt on a {body.line_pitch:g} pt pitch): make the "
+                         f"margins smaller", str(path))
+    if grid is not None and grid.line_pitch < 1:
+        raise StyleError(f"grid.lines = {grid.lines}: lines would be {grid.line_pitch:.3g} pt apart; at most "
+                         f"{int(page.text_height)} fit", str(path))
+    if grid is not None and grid.char_pitch < 1:
+        raise StyleError(f"grid.chars = {grid.chars}: characters would be {grid.char_pitch:.3g} pt apart; at most "
+                         f"{int(page.text_width)} fit", str(path))
 
 
 #: what a role takes from the body role when it does not say (spacing is each role's own)
@@ -334,7 +370,8 @@ def _role(name: str, own: dict, body: dict | None, fonts_for, grid: Grid | None)
     """Resolve a role; em lengths are taken against the role's own size, after inheriting."""
     where = f"roles.{name}"
     spec = {k: v for k, v in (body or {}).items() if k in INHERITED} | own
-    size = to_points(spec.get("size", "12pt"), where=f"{where}.size")
+    size = checked(to_points(spec.get("size", "12pt"), where=f"{where}.size"), f"{where}.size", positive=True,
+                   most=MAX_SIZE)
     weight = spec.get("weight", "normal")
     if weight not in ("normal", "bold"):
         raise StyleError(f"{where}.weight must be normal or bold, got {weight!r}")
@@ -345,30 +382,45 @@ def _role(name: str, own: dict, body: dict | None, fonts_for, grid: Grid | None)
     if align not in ALIGNS:
         raise StyleError(f"{where}.align must be one of {', '.join(ALIGNS)}, got {align!r}")
 
-    def length(key: str) -> float:
-        return to_points(spec.get(key, "0pt"), em=size, where=f"{where}.{key}")
+    def length(key: str, signed: bool = False) -> float:
+        return checked(to_points(spec.get(key, "0pt"), em=size, where=f"{where}.{key}"), f"{where}.{key}",
+                       signed=signed)
 
     return Role(
         name=name,
         fonts=fonts_for(spec["font"], weight == "bold", italic, f"{where}.font"),
         size=size, bold=weight == "bold", italic=italic, align=align,
-        first_line_indent=length("first-line-indent"),
-        left_indent=length("left-indent"),
-        right_indent=length("right-indent"),
+        first_line_indent=length("first-line-indent", signed=True),  # negative: a hanging indent
+        left_indent=length("left-indent", signed=True),
+        right_indent=length("right-indent", signed=True),
         line_pitch=_line_pitch(spec.get("line-pitch"), size, grid, where),
         space_before=length("space-before"),
         space_after=length("space-after"),
         keep_with_next=bool(spec.get("keep-with-next", name.startswith("heading") or name in ("title", "subtitle"))),
         color=spec.get("color", "#000000"),
+        highlight=_highlight(own.get("highlight"), where),
     )
+
+
+def _highlight(name, where: str) -> str | None:
+    """A role's ``highlight``: the name of a Pygments style (checked), or None."""
+    if name is None:
+        return None
+    from ..text.highlight import style_names
+
+    known = style_names()
+    if not isinstance(name, str) or name not in known:
+        raise StyleError(f"{where}.highlight must name a Pygments style ({', '.join(known)}), got {name!r}")
+    return name
 
 
 def _line_pitch(raw: object, size: float, grid: Grid | None, where: str) -> float:
     """A number below 4 is a multiple of the size; a length is taken as is; a grid snaps."""
+    key = f"{where}.line-pitch"
     if isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw < 4:
-        pitch = raw * size
+        pitch = checked(raw * size, key, positive=True, most=MAX_SIZE)
     elif raw is not None:
-        return to_points(raw, em=size, where=f"{where}.line-pitch")
+        return checked(to_points(raw, em=size, where=key), key, positive=True, most=MAX_SIZE)
     else:
         pitch = size * 1.2
     if grid is not None:  # whole grid lines, as Word's document grid does

@@ -11,6 +11,7 @@ from ..errors import StyleError
 ROLE_KEYS = {
     "font", "size", "weight", "italic", "align", "first-line-indent", "left-indent", "right-indent",
     "line-pitch", "space-before", "space-after", "keep-with-next", "color",
+    "highlight",  # code: the Pygments style whose colours highlight code blocks with a language
 }
 ROLES = (
     ["body", "title", "subtitle", "docnumber", "addressee", "lead", "runin-heading",
@@ -54,19 +55,54 @@ def style_dirs() -> list[Path]:
     return out
 
 
-def find_style(name_or_path: str) -> Path:
-    """The file of a style given by name (``gongwen``) or path (``my/style.toml``)."""
-    if name_or_path.endswith(".toml") or os.sep in name_or_path:
-        path = Path(name_or_path)
+def find_style(name_or_path: str, within: Path | None = None) -> Path:
+    """The file of a style given by name (``gongwen``) or path (``my/style.toml``).
+
+    ``within``: the folder of the document that names the style. A path is then taken from that
+    folder and must lead to a file in it or in a style folder, and a name is looked up there
+    first: a document cannot make the build open any file on the machine.
+    """
+    if _is_path(name_or_path):
+        path = Path(name_or_path) if within is None else within / name_or_path
+        if within is not None and not _inside(path, [within, *style_dirs()]):
+            raise StyleError(f"style {name_or_path!r} leads out of the document's folder {within}: name a "
+                             f"style, or a .toml file in the document's folder")
         if not path.is_file():
             raise StyleError(f"style file not found: {name_or_path}")
         return path
-    for d in style_dirs():
+    for d in ([within] if within is not None else []) + style_dirs():
         path = d / f"{name_or_path}.toml"
         if path.is_file():
             return path
     known = ", ".join(sorted(available_styles())) or "none"
     raise StyleError(f"unknown style {name_or_path!r}; available: {known}")
+
+
+def _is_path(name: str) -> bool:
+    return name.endswith(".toml") or os.sep in name or "/" in name
+
+
+def _inside(path: Path, folders: list[Path]) -> bool:
+    """Whether ``path``, links followed, lies in one of ``folders``."""
+    target = path.resolve()
+    return any(target.is_relative_to(folder.resolve()) for folder in folders)
+
+
+def parent_sheet(sheet: Path, name: str) -> Path:
+    """The sheet that ``extends = name`` in ``sheet`` means: a sheet beside it (``name.toml``, or a
+    relative path that stays in its folder), else a style of that name on the search path —
+    nothing else (``extends = "/etc/passwd"`` is an error naming the sheet)."""
+    folder = sheet.resolve().parent
+    if _is_path(name):
+        candidate = folder / (name if name.endswith(".toml") else f"{name}.toml")
+        if not _inside(candidate, [folder, *style_dirs()]):
+            raise StyleError(f"extends = {name!r} leads out of the style's folder {folder}: name a style, or a "
+                             f"sheet beside this one", str(sheet))
+        if not candidate.is_file():
+            raise StyleError(f"extends = {name!r}: no such style sheet", str(sheet))
+        return candidate
+    sibling = folder / f"{name}.toml"
+    return sibling if sibling.is_file() else find_style(name)
 
 
 def available_styles() -> dict[str, Path]:
@@ -96,10 +132,7 @@ def load_sheet(path: Path, _chain: tuple[Path, ...] = (), origins: dict[str, str
     parent_name = raw.pop("extends", None)
     merged = raw
     if parent_name is not None:
-        parent_path = path.parent / f"{parent_name}.toml"
-        if not parent_path.is_file():
-            parent_path = find_style(parent_name)
-        merged = merge(load_sheet(parent_path, (*_chain, path), origins), raw)
+        merged = merge(load_sheet(parent_sheet(path, parent_name), (*_chain, path), origins), raw)
     if origins is not None:  # after the parents': the nearest sheet wins
         for section in writer_sections(raw):
             origins[section] = str(path)
@@ -178,9 +211,8 @@ def sheet_files(path: Path) -> list[Path]:
             break
         if not isinstance(parent, str):
             break
-        sibling = current.parent / f"{parent}.toml"
         try:
-            current = (sibling if sibling.is_file() else find_style(parent)).resolve()
-        except Exception:  # an unknown parent: the build will say so
+            current = parent_sheet(current, parent).resolve()
+        except StyleError:  # an unknown or forbidden parent: the build will say so
             current = None
     return chain

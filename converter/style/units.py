@@ -1,6 +1,7 @@
 """Lengths in a style sheet: pt, mm, cm, in, em and the Chinese type size names, to points."""
 from __future__ import annotations
 
+import math
 import re
 
 from ..errors import StyleError
@@ -21,6 +22,8 @@ def to_points(value: object, em: float | None = None, where: str = "") -> float:
     if isinstance(value, bool):
         raise StyleError(f"{where}: expected a length, got {value!r}")
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            raise StyleError(f"{where}: {value} is not a length (NaN and infinity are not allowed)")
         return float(value)
     if not isinstance(value, str):
         raise StyleError(f"{where}: expected a length, got {value!r}")
@@ -35,6 +38,28 @@ def to_points(value: object, em: float | None = None, where: str = "") -> float:
             raise StyleError(f"{where}: em is not allowed here")
         return number * em
     return number * POINTS_PER[unit]
+
+
+#: the largest type size or line pitch a style may give (Word's own limit is 1638 pt)
+MAX_SIZE = 1000.0
+#: the longest length a style may give: a page side, a margin, a space (PDF's limit: 200 in)
+MAX_LENGTH = 14400.0
+
+
+def checked(points: float, where: str, *, positive: bool = False, signed: bool = False,
+            most: float = MAX_LENGTH) -> float:
+    """A length that a page can hold: finite (no NaN, no infinity), not negative unless
+    ``signed`` (a hanging indent), above zero when ``positive`` (a size, a pitch, a page side),
+    and at most ``most`` points; else a StyleError naming the key (``where``)."""
+    if not math.isfinite(points):
+        raise StyleError(f"{where}: {points} is not a length (NaN and infinity are not allowed)")
+    if positive and points <= 0:
+        raise StyleError(f"{where}: {points:g} pt: must be more than 0")
+    if not signed and points < 0:
+        raise StyleError(f"{where}: {points:g} pt: must not be negative")
+    if abs(points) > most:
+        raise StyleError(f"{where}: {points:g} pt is more than the {most:g} pt a page can use")
+    return points
 
 
 PAGE_SIZES_MM = {"A3": (297, 420), "A4": (210, 297), "A5": (148, 210), "B5": (176, 250),

@@ -49,11 +49,15 @@ def test_no_stated_density_is_96_dpi(tmp_path, picture):
         assert info.dpi == (DEFAULT_DPI, DEFAULT_DPI) and info.size == pytest.approx((450, 225))
 
 
-def test_other_files_are_refused_by_their_bytes(tmp_path, picture):
+def test_pictures_are_known_by_their_bytes(tmp_path, picture):
     picture.save(tmp_path / "really-a-gif.png", format="GIF")
     (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 20)
-    with pytest.raises(InputError, match="not a PNG or JPEG"):
-        read_image(tmp_path / "really-a-gif.png", "really-a-gif.png", 7)
+    (tmp_path / "text.png").write_text("not a picture")
+    gif = read_image(tmp_path / "really-a-gif.png", "really-a-gif.png", 7, cache=tmp_path / "cache")
+    assert gif.kind == "PNG" and gif.path.parent == tmp_path / "cache" / "images"  # its first frame
+    assert gif.size == pytest.approx((450, 225))  # 600 pixels at 96 dpi, as a PNG without pHYs
+    with pytest.raises(InputError, match="not a PNG, JPEG, GIF or SVG"):
+        read_image(tmp_path / "text.png", "text.png", 7)
     with pytest.raises(InputError, match="cannot be read"):
         read_image(tmp_path / "broken.png")
 

@@ -106,15 +106,11 @@ def _field(doc, name: str, expected_title: str):
     raise KeyError(name)
 
 
-def _real_cases():
-    for name, expected in EXPECTED.items():
-        for field in ("label", "title", "numbers", "tables"):
-            marks = [pytest.mark.xfail(reason="structure rules of issue #11 (attachment bodies, articles)", strict=False)] \
-                if field in expected["pending"] else []
-            yield pytest.param(name, field, id=f"{name}-{field}", marks=marks)
+_REAL_CASES = [pytest.param(name, field, id=f"{name}-{field}")
+               for name in EXPECTED for field in ("label", "title", "numbers", "tables")]
 
 
-@pytest.mark.parametrize("name, field", list(_real_cases()))
+@pytest.mark.parametrize("name, field", _REAL_CASES)
 def test_real_documents_structure_as_read_by_a_person(name, field):
     doc = pipeline.read(REAL / name)
     expected = EXPECTED[name][field]

@@ -45,6 +45,8 @@ def comparable(doc: etree._Element, resources: Path) -> str:
         doc.remove(meta)
     for code in doc.iter(q("codeblock")):
         code.attrib.pop("lang", None)
+    for section in doc.iter(q("section")):  # Markdown's pandoc ids (why-one-source) come back by
+        section.attrib.pop("id", None)  # position (sec-1): Word bookmark names cannot hold every id
     for image in doc.iter(q("image")):
         image.set("src", _pixels(resources / image.get("src")))
     for el in doc.iter():

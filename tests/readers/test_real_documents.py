@@ -7,12 +7,14 @@ below 90 % for any one field. Every real document also keeps every character.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from converter import model
-from converter.model.outline import outline
+from converter.model import q
+from converter.model.outline import heading_text, number_text, outline
 from converter.pipeline import read
 from converter.readers.decode import read_text
 from helpers import nonspace
@@ -21,7 +23,9 @@ REAL = Path(__file__).parent / "real"
 DOCUMENTS = sorted(REAL.glob("*.txt"))
 FIELDS = ["title", "docnumber", "copy_number", "secrecy", "urgency", "issuing_mark", "signers", "addressee",
           "headings", "attachments", "signature", "cc", "printer", "attachment_bodies", "enclosures", "tables",
-          "record"]
+          "record", "articles"]
+#: the numbers of regulations' parts: 第一编, 第一章, 第一节, 第一条
+REGULATION = re.compile(r"^第[一二三四五六七八九十百零〇]+[编章节条]$")
 OVERALL = 0.95
 PER_FIELD = 0.90
 
@@ -35,10 +39,20 @@ def headings(sections: list[dict]) -> list[list]:
     return out
 
 
+def articles(doc) -> list[list]:
+    """The 章 / 节 / 条 sections of every part (body, attachment bodies, enclosed documents), in
+    order, as [level, number, caption] (caption "" for an article that has none)."""
+    return [[int(sec.get("level")), number_text(head), heading_text(head)]
+            for sec in doc.iter(q("section"))
+            if REGULATION.match(number_text(head := sec.find(q("heading"))))]
+
+
 def found(path: Path) -> dict:
     """What the reader found, in the shape of an expected file."""
-    out = outline(read(path))
+    doc = read(path)
+    out = outline(doc)
     out["headings"] = headings(out.pop("sections"))
+    out["articles"] = articles(doc)
     return out
 
 

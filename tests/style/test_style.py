@@ -198,6 +198,55 @@ def test_variable_font_weights_are_ranges():
     assert _weight("80") == 80 and _weight("[0 210]") == 80 and _weight("[100 200]") == 100
 
 
+@pytest.mark.parametrize("toml, key", [
+    ("[roles.body]\nsize = nan", "roles.body.size"),
+    ("[roles.body]\nsize = -inf", "roles.body.size"),
+    ('[roles.body]\nsize = "0pt"', "roles.body.size"),
+    ('[roles.body]\nsize = "1001pt"', "roles.body.size"),
+    ("[roles.body]\nline-pitch = 0", "roles.body.line-pitch"),
+    ('[roles.quote]\nspace-after = "-1pt"', "roles.quote.space-after"),
+    ('[page]\nmargin-top = "150mm"\nmargin-bottom = "150mm"', "page.margin-top and page.margin-bottom"),
+    ('[page]\nwidth = "0pt"\nheight = "10pt"', "page.width"),
+    ('[page]\nmargin-inside = "90mm"\nmargin-outside = "117mm"', "cannot hold one line"),
+    ("[grid]\nlines = 0\nchars = 28", "grid.lines"),
+    ("[grid]\nlines = 22\nchars = true", "grid.chars"),
+    ("[grid]\nlines = 5000\nchars = 28", "grid.lines = 5000"),
+])
+def test_values_a_page_cannot_hold_name_the_sheet_and_key(tmp_path, toml, key):
+    path = write(tmp_path, "bad", f'extends = "report"\n{toml}\n')
+    with pytest.raises(StyleError) as info:
+        load_style(str(path))
+    assert info.value.file == str(path.resolve()) and key in info.value.message
+
+
+def test_a_hanging_indent_is_a_length_like_any_other(tmp_path):
+    path = write(tmp_path, "hanging", 'extends = "report"\n[roles.list]\nfirst-line-indent = "-2em"\n')
+    assert load_style(str(path)).role("list").first_line_indent < 0
+
+
+@pytest.mark.parametrize("extends", ["/etc/passwd", "../outside", "sub/../../outside"])
+def test_extends_stays_in_the_sheets_folder(tmp_path, extends):
+    (tmp_path / "outside.toml").write_text('extends = "report"\n', encoding="utf-8")
+    (tmp_path / "sheets").mkdir()
+    path = write(tmp_path / "sheets", "child", f'extends = "{extends}"\n')
+    with pytest.raises(StyleError, match="leads out of the style's folder") as info:
+        load_style(str(path))
+    assert info.value.file == str(path.resolve())
+
+
+def test_a_document_names_styles_in_its_folder_or_by_name(tmp_path):
+    from converter.style.sheet import find_style
+
+    (tmp_path / "doc").mkdir()
+    mine = write(tmp_path / "doc", "mine", 'extends = "report"\n')
+    assert find_style("mine.toml", within=tmp_path / "doc") == mine
+    assert find_style("mine", within=tmp_path / "doc") == mine
+    assert find_style("gongwen", within=tmp_path / "doc").name == "gongwen.toml"
+    for escape in ["/etc/passwd", "../x.toml", str(tmp_path / "x.toml")]:
+        with pytest.raises(StyleError, match="leads out of the document's folder"):
+            find_style(escape, within=tmp_path / "doc")
+
+
 @pytest.mark.parametrize("value, setting, result", [
     (True, Setting(bool, False), True), (150, Setting(float, 96.0), 150.0), (2.5, Setting(float, 1.0), 2.5),
     ("vertical-rl", Setting(str, "horizontal-tb", choices=("horizontal-tb", "vertical-rl")), "vertical-rl"),

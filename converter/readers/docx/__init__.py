@@ -80,6 +80,7 @@ class DocxReader:
             if mark:
                 _meta(doc, "issuing-mark", "".join(mark))
         add_properties(doc, pkg)
+        _forget_lines(doc)
         self.diagnostics += [Diagnostic(d.level, d.message, name, None) for d in noticed]
         self._notes(found, pkg, name)
         return doc
@@ -94,6 +95,15 @@ class DocxReader:
                                                "(only its text is read)", name))
         for w in found.warnings:
             self.diagnostics.append(Diagnostic("warning", w, name))
+
+
+def _forget_lines(doc: etree._Element) -> None:
+    """The rules number the lines they were given (paragraphs, with lines standing for tables
+    and letterheads among them): no line of the .docx, which has none. A message about the
+    document names no line rather than a wrong one."""
+    for el in doc.iter():
+        if isinstance(el.tag, str) and el.sourceline:
+            el.sourceline = 0  # lxml: 0 is "unknown" (read back as None)
 
 
 def _refuse_external_content(pkg, name: str) -> None:

@@ -20,9 +20,14 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ... import model
 from ...model import new, q, tag_of
-from ..report_patterns import detect_lang
+from ...model.outline import own_title
+from ..report_patterns import detect_lang, match_numbering
 from ..text import parse_report
+from ..text.front import TITLE_LINE, TITLE_LINES
+from ..text.lines import ends_sentence
+from ..text.shapes import date_of
 from .content import PLAIN, Block, Item, Marks, Obj, Para, Span, append_marked, fill
 
 #: placeholders for objects inside lines: Unicode's supplementary private use area A, which
@@ -67,6 +72,7 @@ class _Lines:
         self.objects: dict[str, etree._Element] = {}
         self.hints: list[_Hint] = []
         self.subtitles: list[tuple[int, int]] = []
+        self.centred: set[tuple[int, int]] = set()  # the centred paragraphs (non-space ranges)
         self.blocks: list[tuple[int, etree._Element]] = []  # (non-space characters before it, block)
         self.block_lines: dict[str, etree._Element] = {}  # placeholder → the block its line stands for
 
@@ -92,6 +98,8 @@ class _Lines:
             self.hints.append(_Hint(start, self.count, min(para.heading, 6)))
         if para.subtitle and self.count > start:
             self.subtitles.append((start, self.count))
+        if para.align == "center" and self.count > start:
+            self.centred.add((start, self.count))
 
     def add_block_line(self, block: etree._Element, end: str) -> None:
         """A line standing for a table, figure or list amid the text: a placeholder and a full
@@ -145,6 +153,8 @@ def build_document(items: list[Item], fallback_title: str, letterhead: list[str]
     for node in reversed(nodes):
         _restore(node, marks, lines.objects, orphans, lines.block_lines, block_holders)
     _promote_headings(doc, lines.hints, ranges)
+    _centred_title_lines(doc, lines.centred, ranges)
+    _trim_breaks(doc)
     _subtitle(doc, lines.subtitles, ranges)
     _place_blocks(doc, lines.blocks, nodes)
     _place_block_lines(doc, lines.block_lines, block_holders)
@@ -463,6 +473,58 @@ def _subtitle(doc: etree._Element, subtitles: list[tuple[int, int]], ranges) -> 
         return
     first.tag = q("subtitle")
     doc.find(q("title")).addnext(first)
+
+
+def _centred_title_lines(doc: etree._Element, centred: set[tuple[int, int]], ranges) -> None:
+    """Centred lines under a centred title go on with it, as Word shows a title of several
+    lines (山东财经大学本科毕业论文（设计） / 参考文献规范格式), even without the genre word the
+    text rules wait for: the document's title, or the title of the attachment it is."""
+    title = own_title(doc)
+    if title is None or not _ends_centred(title, centred, ranges):
+        return
+    nxt = title.getnext() if tag_of(title.getparent()) == "annex" else _first_of_body(doc, title)
+    lines = 1
+    while (nxt is not None and tag_of(nxt) == "p" and ranges.get(nxt) in centred and lines < TITLE_LINES
+           and _title_line(nxt)):
+        following = nxt.getnext()
+        model.append_text(title, nxt.text or "")
+        for c in list(nxt):
+            title.append(c)
+        nxt.getparent().remove(nxt)
+        nxt, lines = following, lines + 1
+
+
+def _ends_centred(title: etree._Element, centred: set[tuple[int, int]], ranges) -> bool:
+    span = ranges.get(title)
+    return span is not None and any(lo < span[1] <= hi for lo, hi in centred)
+
+
+def _first_of_body(doc: etree._Element, title: etree._Element) -> etree._Element | None:
+    """The body's first block when nothing but the body follows the title."""
+    body = title.getnext()
+    if body is None or tag_of(body) != "body" or not len(body):
+        return None
+    return body[0]
+
+
+def _title_line(p: etree._Element) -> bool:
+    """A line that can go on with a title: short, no sentence mark, no date, no number."""
+    text = model.plain_text(p).strip()
+    return (bool(text) and len(text) <= TITLE_LINE and not ends_sentence(text) and "\t" not in text
+            and match_numbering(text) is None and date_of(text) is None and not any(
+                tag_of(c) not in ("strong", "em", "br") for c in p.iter() if c is not p))
+
+
+def _trim_breaks(doc: etree._Element) -> None:
+    """A line break before or after all the text of a title, heading or label is no line of it
+    (Word's 附件1 ⏎ title paragraph, read as the label and the title)."""
+    for holder in doc.iter(*(q(t) for t in ("title", "subtitle", "heading"))):
+        while len(holder) and tag_of(holder[0]) == "br" and not (holder.text or "").strip():
+            br = holder[0]
+            holder.text = (holder.text or "") + (br.tail or "") or None
+            holder.remove(br)
+        while len(holder) and tag_of(holder[-1]) == "br" and not (holder[-1].tail or "").strip():
+            holder.remove(holder[-1])
 
 
 def _to_section(p: etree._Element, level: int) -> None:

@@ -4,6 +4,7 @@ the 版记 (抄送, 主送, 印发) and a web page's record."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from lxml import etree
 
@@ -35,6 +36,9 @@ class Reader:
 
     # --- the document ---------------------------------------------------------------------
     def read(self, doc: etree._Element, i: int) -> None:
+        if self.is_attachment(i):  # the text is an attachment: 附件4, its title, its content
+            self.tail(doc, self._annex(doc, i), forwarding=False)
+            return
         i = self.front(doc, i)
         forwarding = FORWARDS.search(model.plain_text(model.child(doc, "title"))) is not None
         limit = self._next_stop(i)
@@ -109,6 +113,21 @@ class Reader:
             return False
         return rp.attachment_number(self.lines[k + 1].text, 1) is None
 
+    def is_attachment(self, k: int) -> bool:
+        """A text that starts with an attachment's label and its title is that attachment (a
+        file saved from a notice's 附件4): the label alone with the title on the next line, or
+        the two on one line (附件1　XX报名表, 附件2：XX名单)."""
+        if self.is_annex_start(k):
+            return k + 1 < self.n and self._title_like(self.lines[k + 1].text)
+        return self._label_and_title(k) is not None
+
+    def _label_and_title(self, k: int) -> tuple[str, str] | None:
+        """(label, title) of a first line that holds both, parted by spaces or a colon."""
+        m = shapes.ANNEX_LABEL_TITLE.match(self.lines[k].text)
+        if m is None or not (m.group("gap") or m.group("label")[-1] in "：:"):
+            return None
+        return (m.group("label"), m.group("title")) if self._title_like(m.group("title")) else None
+
     def appendix_starts(self, k: int) -> bool:
         """附：… under a signature: something appended (a table, a list) that is no 附件 body."""
         return k < self.n and shapes.APPENDED.match(self.lines[k].text) is not None
@@ -159,15 +178,20 @@ class Reader:
                 k = end
 
     def _annex(self, doc: etree._Element, k: int) -> int:
+        """An attachment body from its label at lines[k]: index after it."""
         annex = new("annex", parent=doc)
         model.set_line(annex, self.lines[k].number)
-        new("label", self.lines[k].text, annex)
+        both = self._label_and_title(k) if not self.is_annex_start(k) else None
+        lines, i = self.lines, k + 1
+        if both is not None:  # label and title on one line: the title starts there
+            lines = lines[:k] + [replace(lines[k], text=both[1])] + lines[k + 1:]
+            i = k
+        new("label", both[0] if both else self.lines[k].text, annex)
         end = self._next_stop(k + 1)
-        i = k + 1
         text = None
-        if i < end and self._title_like(self.lines[i].text):
-            after, text = title_at(self.lines, i, self.cjk)
-            model.set_line(new("title", text, annex), self.lines[i].number)
+        if i < end and self._title_like(lines[i].text):
+            after, text = title_at(lines[:end], i, self.cjk)
+            model.set_line(new("title", text, annex), lines[i].number)
             i = after
         build_flow(annex, self.lines[i:end], self.cjk, self.short, titled=text is not None and is_caption(text))
         return end

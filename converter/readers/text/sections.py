@@ -4,8 +4,16 @@ Levels follow the order in which numbering shapes appear (the first shape met is
 A numbered line is a heading only when its heading phrase is heading-sized: own-line and
 short, or run-in and ending at the first 。！？： within HEADING_SPAN characters. Otherwise
 the number leads a numbered paragraph (1.各地区要……，确保……。), which opens no section.
+
+Regulations (办法, 规定, 细则, 章程) are numbered 第一章 / 第一节 / 第一条: chapters and sections
+are headings as above; an article is always a section whose heading is its number (第一条),
+run into its body, with its caption when it has one (第一条　工作机构 on its own line, or
+第一条（目的）… bracketed before the body). Inside an article, （一） 1. （1） number its
+items (项, 目), never headings.
 """
 from __future__ import annotations
+
+import re
 
 from lxml import etree
 
@@ -24,6 +32,12 @@ HEADING_LINE_LATIN = 60
 HEADING_SPAN = 30
 #: marks that end a run-in Chinese heading
 CJK_RUNIN_END = "。！？：:"
+#: the longest caption of an article on its own line (第六条　项目执行程序); an article's
+#: sentence without its full stop is longer
+ARTICLE_CAPTION = 15
+#: a caption in brackets between an article's number and its body: 第一条（目的）, 第一条【目的】
+_BRACKETED_CAPTION = re.compile(rf"^[（(【〔\[][^（()）【】〔〕\[\]。]{{1,{HEADING_SPAN}}}[）)】〕\]]")
+_CLAUSE_MARKS = "。，；：！？、,;:!?"
 
 
 def build_flow(parent: etree._Element, lines: list[Line], cjk: bool, short: int, titled: bool = False) -> None:
@@ -112,6 +126,18 @@ def cjk_heading_split(rest: str) -> int | None | bool:
     return k + 1
 
 
+def article_split(rest: str) -> int | None:
+    """Where an article's heading ends in the text after its number (第一条): ``None`` when the
+    line is the number and a caption alone (第五条　申请条件), after a bracketed caption
+    (第一条（目的）为了……), else 0 — the heading is the number, the rest its body."""
+    m = _BRACKETED_CAPTION.match(rest)
+    if m:
+        return m.end() if rest[m.end():].strip() else None
+    if len(rest) <= ARTICLE_CAPTION and not any(c in rest for c in _CLAUSE_MARKS):
+        return None
+    return 0
+
+
 class _Sections:
     """Builds the section tree; levels follow the order in which numbering shapes appear."""
 
@@ -121,6 +147,7 @@ class _Sections:
         self.kinds: list[str] = []  # numbering shapes, outermost first
         self.last: dict[str, int] = {}  # the last number of each shape a heading used
         self.open: list[tuple[int, etree._Element]] = [(0, root)]
+        self.articles: set[etree._Element] = set()  # the open sections that are articles (第一条)
 
     def add_all(self, paragraphs: list[tuple[int, str]]) -> None:
         for number, text in paragraphs:
@@ -150,8 +177,10 @@ class _Sections:
     def _numbered(self, num: rp.Numbering, line: int) -> None:
         rest = num.rest.lstrip()
         gap = num.rest[: len(num.rest) - len(rest)]  # kept as written: "1. Scope", "一、总体"
-        if num.kind in rp.PARAGRAPH_KINDS:
-            split: int | None | bool = False
+        if num.kind == "article":
+            split: int | None | bool = article_split(rest)
+        elif num.kind not in rp.REGULATION_KINDS and self._in_article():
+            split = False  # an article's items (项): （一）…；
         elif self.cjk:
             split = cjk_heading_split(rest)
         else:
@@ -170,6 +199,8 @@ class _Sections:
         sec = new("section", parent=self.open[-1][1], level=str(level), runin="false")
         model.set_line(sec, line)
         self.open.append((level, sec))
+        if num.kind == "article":
+            self.articles.add(sec)
         heading = new("heading", parent=sec)
         new("number", num.text, heading)
         if split is None:
@@ -180,6 +211,9 @@ class _Sections:
             # the space between a run-in heading and its body stays with the heading
             heading[0].tail = gap + rest[: len(rest) - len(body)]
             self._paragraph(body, line)
+
+    def _in_article(self) -> bool:
+        return any(el in self.articles for _, el in self.open)
 
     def _latin_split(self, rest: str) -> int | None:
         """Where a Latin run-in heading ends (after its first sentence), or None (own line)."""

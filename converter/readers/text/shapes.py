@@ -75,6 +75,10 @@ OPEN_ENDS = ("的", "和", "及", "与", "暨", "关于", "对", "、", "《")
 # --- the closing and after it -----------------------------------------------------------------
 #: a line that is only an attachment's label: 附件 / 附件1 / 附件 2 / 附件三 / 附件：
 ANNEX_LABEL = re.compile(rf"^附{_S}件{_S}(?:[0-9０-９]{{1,3}}[.．]?|[一二三四五六七八九十]{{1,3}})?{_S}[：:]?$")
+#: an attachment's label and its title on one line, parted by spaces or a colon: 附件1　XX报名表,
+#: 附件2：XX名单 (not 附件1.XX, the first item of a note)
+ANNEX_LABEL_TITLE = re.compile(rf"^(?P<label>附{_S}件{_S}(?:[0-9０-９]{{1,3}}|[一二三四五六七八九十]{{1,3}})"
+                               rf"(?:{_S}[：:])?)(?P<gap>[\s\u3000]*)(?P<title>[^\s\u3000：:.．、].*)$")
 #: 附：… — something appended under a signature that is not an attachment body (附件)
 APPENDED = re.compile(r"^附[：:]")
 CC = re.compile(rf"^抄{_S}送{_S}[：:]")

@@ -14,8 +14,8 @@ from lxml import etree
 
 from ...model import child, children, q, tag_of
 from ...model.outline import number_text
-from ...model.images import fit, read_image, resolve_image
-from .ooxml import PPR_ORDER, el, put, text_width, twips
+from ...model.images import fit, usable_image
+from .ooxml import PPR_ORDER, RPR_ORDER, el, put, text_width, twips
 from .output import Output
 
 EMU_PER_POINT = 12700  # OOXML's English Metric Units
@@ -129,9 +129,13 @@ class Pictures:
         """Embed the image (relative to the source's folder), scaled to fit, with its alt text."""
         out, setup = self.out, self.out.setup
         src = node.get("src", "")
-        path = resolve_image(src, setup.ctx.base_dir)
-        # a PNG or JPEG file at its printed size, within the measure (the image rule of every output)
-        width, height = fit(read_image(path, src).size, max(out.width - (out.block_indent or 0.0), 36),
+        info = usable_image(src, setup.ctx.base_dir, setup.ctx.cache)
+        if info is None:  # missing, remote or unreadable: its alt text in a frame (the build warned)
+            self.frame(node.get("alt") or src)
+            return
+        path = info.pixel_file  # Word takes pixels: a GIF's first frame, an SVG's raster
+        # at its printed size, within the measure (the image rule of every output)
+        width, height = fit(info.size, max(out.width - (out.block_indent or 0.0), 36),
                             setup.style.page.text_height * 0.9)
         r = el("w:r")
         out.target.append(r)
@@ -142,6 +146,16 @@ class Pictures:
         doc_pr.set("descr", node.get("alt", ""))
         if node.get("title"):
             doc_pr.set("title", node.get("title"))
+
+
+    def frame(self, text: str) -> None:
+        """A picture that cannot be shown: its alt text in a bordered run."""
+        r = self.out.run(text)
+        rpr = r.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = el("w:rPr")
+            r.insert(0, rpr)
+        put(rpr, el("w:bdr", val="single", sz=4, space=1, color="auto"), RPR_ORDER)
 
 
 class Closing:

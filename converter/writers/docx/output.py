@@ -34,6 +34,8 @@ class Fmt:
     bold: bool = False
     italic: bool = False
     rstyle: str | None = None  # a character style id
+    strike: bool = False
+    vert: str | None = None  # "superscript" | "subscript"
 
 
 @dataclass
@@ -112,6 +114,10 @@ class Output:
         if fmt.italic:
             put(rpr, el("w:i"), RPR_ORDER)
             put(rpr, el("w:iCs"), RPR_ORDER)
+        if fmt.strike:
+            put(rpr, el("w:strike"), RPR_ORDER)
+        if fmt.vert:
+            put(rpr, el("w:vertAlign", val=fmt.vert), RPR_ORDER)
         if len(rpr):
             r.append(rpr)
         r.text = text  # python-docx writes \t as w:tab, \n as w:br and keeps spaces

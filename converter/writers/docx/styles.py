@@ -81,7 +81,7 @@ def paragraph_styles(style: ResolvedStyle) -> list[ParaStyle]:
         ParaStyle("annex-label", "Attachment Label", r("annex-label"), next="Title", char_indents=True),
         ParaStyle("colophon", "Colophon", r("colophon"), char_indents=True),
         ParaStyle("quote", "Quote", r("quote")),
-        ParaStyle("code", "Code", r("code")),
+        ParaStyle("code", "Source Code", r("code")),  # the names pandoc reads back as code
         ParaStyle("caption", "caption", r("caption"), next=BODY),
         ParaStyle("footnote", "footnote text", r("footnote")),
         ParaStyle("table", "Table Text", r("table")),
@@ -165,7 +165,7 @@ def _character_styles(document, style: ResolvedStyle) -> dict[str, str]:
         # a lead takes the size of the paragraph it is in (as the PDF writer draws it)
         "lead": _define(document, "Enumeration Lead", WD_STYLE_TYPE.CHARACTER, None, role_rpr(r("lead"), size=False)),
         "runin": _define(document, "Run-in Heading", WD_STYLE_TYPE.CHARACTER, None, role_rpr(r("runin-heading"))),
-        "inline-code": _define(document, "Inline Code", WD_STYLE_TYPE.CHARACTER, None,
+        "inline-code": _define(document, "Verbatim Char", WD_STYLE_TYPE.CHARACTER, None,
                                role_rpr(r("code"), size=False, weight=False, color=False)),
         "link": _define(document, "Hyperlink", WD_STYLE_TYPE.CHARACTER, None, link),
         "note-ref": _define(document, "footnote reference", WD_STYLE_TYPE.CHARACTER, None, sup),
@@ -273,7 +273,7 @@ class ListNumbering:
 
     BULLETS = ("\u2022", "\u2013")
     FORMATS = (("decimal", "%{}."), ("lowerLetter", "%{})"), ("lowerRoman", "%{}."))
-    LEVELS = 6
+    LEVELS = 9  # Word's most (w:ilvl 0–8)
 
     def __init__(self, document, role: Role):
         self.role = role

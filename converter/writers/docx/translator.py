@@ -14,8 +14,10 @@ from lxml import etree
 
 from ...context import BuildContext
 from ...model import child, children, tag_of
+from ...model.outline import ends_title, title_block
 from ...model.visitor import Visitor
 from ...style import ResolvedStyle
+from ...text.highlight import lines as highlight_lines
 from ...text.scripts import is_east_asian_wide as is_wide  # a full-width character: no space after it
 from .blocks import Closing, Pictures, Tables
 from .notes import Footnotes
@@ -26,6 +28,15 @@ from .styles import ListNumbering
 
 #: <meta> and its children are not text: the packaging writes them into the core properties
 META = ("meta", "author", "subject", "keyword", "property")
+
+
+def colour(r, color: str) -> None:
+    """Give a run its own colour (w:color in its properties)."""
+    rpr = r.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = el("w:rPr")
+        r.insert(0, rpr)
+    put(rpr, el("w:color", val=color.lstrip("#").upper()), RPR_ORDER)
 
 
 class DocxTranslator(Visitor):
@@ -42,7 +53,8 @@ class DocxTranslator(Visitor):
         self.notes = Footnotes(out, self.visit)
         self.parts = Parts(out, self.visit, self._inlines)
         self.numbering = ListNumbering(document, style.role("list"))
-        self.list_level = -1
+        self.list_level = -1  # Word's numbering level (0–8)
+        self.list_depth = -1  # the model's nesting, which may go deeper than Word's nine levels
         self.in_link = False
         # the style decides (ResolvedStyle.runin_role): its own run-in role, or the level's heading
         # role, which the Heading-N paragraph style already gives the runs (一、 in 黑体)
@@ -80,10 +92,19 @@ class DocxTranslator(Visitor):
     def visit_title(self, node):
         self.out.paragraph("title")
         self._inlines(node)
+        self._title_block(node)
 
     def visit_subtitle(self, node):
         self.out.paragraph("subtitle")
         self._inlines(node)
+        self._title_block(node)
+
+    def _title_block(self, node) -> None:
+        """The front matter's authors and date under the title (model.outline.title_block)."""
+        if ends_title(node):
+            for line in title_block(node.getroottree().getroot()).lines:
+                self.out.paragraph("byline")
+                self.out.text(line)
 
     def visit_addressee(self, node):
         self.out.paragraph("addressee")
@@ -141,21 +162,33 @@ class DocxTranslator(Visitor):
         self._inlines(node)
 
     def visit_quote(self, node):
-        with self.out.block("quote", self.out.block_indent):
+        """Quote paragraphs; a quote inside a quote one step further in (up to half the text
+        width), so that nesting shows as the source has it."""
+        indent = self.out.block_indent
+        if any(tag_of(a) == "quote" for a in node.iterancestors()):
+            quote = self.setup.style.role("quote")
+            base = quote.left_indent if indent is None else indent
+            indent = min(base + 2 * quote.size, quote.left_indent + self.setup.style.page.text_width / 2)
+        with self.out.block("quote", indent):
             for c in children(node):
                 self.visit(c)
 
     def visit_codeblock(self, node):
-        """One paragraph in the code style; lines are kept with line breaks, spaces as written."""
+        """One paragraph in the code style; lines are kept with line breaks, spaces as written;
+        a language's tokens in the colours of the code role's highlight style (text.highlight)."""
         self.out.paragraph("code")
         text = (node.text or "").replace("\r\n", "\n")
         if text.endswith("\n"):
             text = text[:-1]
-        for i, line in enumerate(text.split("\n")):
+        highlight = self.setup.style.role("code").highlight
+        for i, line in enumerate(highlight_lines(text, node.get("lang"), highlight)):
             if i:
                 self.out.empty_run("w:br")
-            for segment, face in self.out.by_font(line):
-                self.out.run(segment, fmt=Fmt(), face=face)
+            for piece in line:
+                for segment, face in self.out.by_font(piece.text):
+                    r = self.out.run(segment, fmt=Fmt(bold=piece.bold, italic=piece.italic), face=face)
+                    if piece.color:
+                        colour(r, piece.color)
 
     def visit_rule(self, node):
         self.out.paragraph("rule")  # its style draws a bottom border
@@ -167,14 +200,15 @@ class DocxTranslator(Visitor):
     def visit_list(self, node):
         ordered = node.get("type") == "ordered"
         start = int(node.get("start")) if node.get("start") else None
-        old = self.list_level
-        self.list_level = min(old + 1, ListNumbering.LEVELS - 1)
+        old = self.list_level, self.list_depth
+        self.list_depth += 1
+        self.list_level = min(self.list_depth, ListNumbering.LEVELS - 1)
         num_id = self.numbering.new(ordered, start, self.list_level)
         try:
             for item in children(node):
                 self.visit(item, num_id, ordered)
         finally:
-            self.list_level = old
+            self.list_level, self.list_depth = old
 
     def visit_item(self, node, num_id: int = 0, ordered: bool = False):
         """The first paragraph carries the number; later blocks are indented to the item's text."""
@@ -185,13 +219,40 @@ class DocxTranslator(Visitor):
         numpr = ppr.get_or_add_numPr()
         numpr.get_or_add_ilvl().val = level
         numpr.get_or_add_numId().val = num_id
-        left = self.numbering.text_indent(level)
+        # deeper than Word's levels, items keep the last level's marker and move on right, up to
+        # half the text width (as in the PDF), so that every level stays visible and on the page
+        left = min(self.numbering.text_indent(self.list_depth),
+                   self.numbering.text_indent(0) + self.setup.style.page.text_width / 2)
         put(ppr, el("w:ind", left=twips(left), hanging=twips(self.numbering.step)), PPR_ORDER)
+        if node.get("checked") is not None:  # a task: its box, checked or not
+            self.out.text("☒ " if node.get("checked") in ("true", "1") else "☐ ")
         if blocks and tag_of(blocks[0]) == "p":
             self._inlines(blocks[0])
             blocks = blocks[1:]
+        elif blocks and tag_of(blocks[0]) == "section":  # an item that starts with a heading:
+            section = blocks[0]  # the numbered paragraph is that heading (as pandoc's DOCX has it)
+            ppr.style = self.setup.ids[f"heading-{min(int(section.get('level', '1')), 6)}"]
+            self.out.anchor(section)
+            self.visit(child(section, "heading"))
+            blocks = [c for c in children(section) if tag_of(c) != "heading"] + blocks[1:]
         with self.out.block("list-continue", left):
             for b in blocks:
+                self.visit(b)
+
+    def visit_deflist(self, node):
+        """Each term a bold paragraph, its definitions indented under it."""
+        indent = (self.out.block_indent or 0.0) + self.numbering.step
+        for part in children(node):
+            self.visit(part, indent)
+
+    def visit_term(self, node, indent: float = 0.0):
+        self.out.paragraph(self.out.block_style)
+        with self.out.styled(bold=True):
+            self._inlines(node)
+
+    def visit_definition(self, node, indent: float = 0.0):
+        with self.out.block("list-continue", indent):
+            for b in children(node):
                 self.visit(b)
 
     # ----- tables, pictures, closing parts (blocks.py) and footnotes (notes.py) ----------------
@@ -323,6 +384,23 @@ class DocxTranslator(Visitor):
     def visit_br(self, node):
         self.out.empty_run("w:br")
 
+    def visit_strike(self, node):
+        with self.out.styled(strike=True):
+            self._inlines(node)
+
+    def visit_sub(self, node):
+        with self.out.styled(vert="subscript"):
+            self._inlines(node)
+
+    def visit_sup(self, node):
+        with self.out.styled(vert="superscript"):
+            self._inlines(node)
+
+    def visit_math(self, node):
+        """TeX source, set as code (the declared fallback: no formula typesetting)."""
+        with self.out.styled(rstyle=self.setup.ids["inline-code"]):
+            self.out.text(node.text)
+
     def visit_link(self, node):
         """A real w:hyperlink: external through a relationship, #id to the element's bookmark."""
         if self.in_link:  # Word cannot nest hyperlinks
@@ -334,6 +412,8 @@ class DocxTranslator(Visitor):
             link.set(qn("w:anchor"), self.setup.bookmarks.get(href[1:], href[1:]))
         else:
             link.set(qn("r:id"), self.out.part.relate_to(href, RT.HYPERLINK, is_external=True))
+        if node.get("title"):  # shown when the pointer rests on the link
+            link.set(qn("w:tooltip"), node.get("title"))
         link.set(qn("w:history"), "1")
         self.out.target.append(link)
         outer, self.out.target, self.in_link = self.out.target, link, True

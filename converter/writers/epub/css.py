@@ -261,7 +261,12 @@ def _fixed_rules(sides) -> Rules:
                            "margin": "0", "height" if horizontal else "width": "0"}),
         ("a.noteref", {"vertical-align": "super", "font-size": "0.75em", "line-height": "0",
                        "text-decoration": "none"}),
+        ("span.missing-image", {"display": "inline-block", "border": "1px solid", "padding": "0.2em 0.4em"}),
         ("a.backlink", {"text-decoration": "none", f"margin-{sides[3]}": "0.5em"}),
+        ("li.task", {"list-style-type": "none"}),  # the box is the item's marker
+        ("dt", {"font-weight": "bold"}),
+        ("dd", {f"margin-{sides[3]}": "2em"}),
+        ("code.math.display", {"display": "block", "text-align": "center", "text-indent": "0"}),
     ]
 
 

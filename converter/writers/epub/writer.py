@@ -26,7 +26,7 @@ from lxml import etree
 
 from ...context import BuildContext
 from ...errors import InputError
-from ...model.images import ImageInfo, read_image, resolve_image
+from ...model.images import ImageInfo, usable_image
 from ...model import child, children, plain_text, tag_of
 from ...model.outline import metadata
 from ...style import ResolvedStyle
@@ -159,13 +159,15 @@ class _Chapter:
 def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedStyle,
             ctx: BuildContext) -> tuple[list[_Chapter], list[epub.EpubImage], list[PageTarget]]:
     """The content documents of the parts, the images they show and the print page markers."""
-    images = ImageStore(ctx.base_dir)
+    images = ImageStore(ctx.base_dir, ctx.cache)
     translator = XhtmlTranslator(Resources(
         targets=_targets(parts), image=images.add, image_width=images.width, warn=ctx.warn,
         taken={el.get("id") for el in doc.iter() if el.get("id")},
-        start_side=SIDES[writing_mode(style)][2],
+        start_side=SIDES[writing_mode(style)][2], highlight=style.role("code").highlight,
+        source_name=Path(ctx.name).name, first_part=parts[0].path if parts else "",
     ))
     chapters = [_Chapter(part, _chapter(part, translator, lang), lang) for part in parts]
+    translator.report_relative_links()
     pages = [PageTarget(n, path, ident) for n, path, ident in translator.pages]
     return chapters, images.items(), pages
 
@@ -268,38 +270,38 @@ def _locator(parts: list[Part]):
 
 #: the image types every EPUB reader must support (anything else needs a fallback)
 class ImageStore:
-    """The images a book embeds: each source file once, under a stable name in images/."""
+    """The book's copies of the document's pictures (the image rule: a PNG or JPEG as it is, a
+    GIF's first frame as a PNG, a sanitised SVG), each stored once."""
 
-    def __init__(self, base_dir: Path):
+    def __init__(self, base_dir: Path, cache: Path | None = None):
         self.base_dir = Path(base_dir)
+        self.cache = cache
         self._stored: dict[Path, epub.EpubImage] = {}
-        self._by_src: dict[str, str] = {}
+        self._by_src: dict[str, str | None] = {}
         self._info: dict[str, ImageInfo] = {}
 
-    def add(self, src: str) -> str:
-        """The package path of the image ``src`` (relative to the base folder); InputError when absent."""
+    def add(self, src: str) -> str | None:
+        """The package path of the image ``src`` (relative to the base folder); None when it
+        cannot be used (the build has warned; the translator prints its alt text in a frame)."""
         if src in self._by_src:
             return self._by_src[src]
-        path = self._local_path(src)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            raise InputError(f"image not found: {src} (looked for {path})") from None
-        info = self._info[src] = read_image(path, src)  # a PNG or JPEG file, and its printed size
-        if path not in self._stored:
+        info = usable_image(src, self.base_dir, self.cache)
+        if info is None:
+            self._by_src[src] = None
+            return None
+        self._info[src] = info
+        if info.path not in self._stored:
             n = len(self._stored) + 1
-            self._stored[path] = epub.EpubImage(uid=f"image-{n:03d}",
-                                                file_name=f"{IMAGE_DIR}/image-{n:03d}{info.extension}",
-                                                media_type=info.media_type, content=data)
-        self._by_src[src] = self._stored[path].file_name
+            self._stored[info.path] = epub.EpubImage(uid=f"image-{n:03d}",
+                                                     file_name=f"{IMAGE_DIR}/image-{n:03d}{info.extension}",
+                                                     media_type=info.media_type, content=info.path.read_bytes())
+        self._by_src[src] = self._stored[info.path].file_name
         return self._by_src[src]
 
-    def width(self, src: str) -> int:
+    def width(self, src: str) -> int | None:
         """The printed width of an added image in CSS pixels (96 to the inch), as in every output."""
-        return round(self._info[src].size[0] * 96 / 72)
-
-    def _local_path(self, src: str) -> Path:
-        return resolve_image(src, self.base_dir)
+        info = self._info.get(src)
+        return round(info.size[0] * 96 / 72) if info is not None else None
 
     def items(self) -> list[epub.EpubImage]:
         return list(self._stored.values())

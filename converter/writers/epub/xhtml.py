@@ -11,12 +11,13 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from typing import Callable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from ...model import child, children, tag_of
-from ...model.outline import words
+from ...model import child, children, line_of, tag_of
+from ...model.outline import ends_title, title_block, words
+from ...text.highlight import pieces as highlight_pieces
 from ...model.visitor import Visitor
 from ...text.scripts import em_width
 from .parts import Parts
@@ -74,14 +75,20 @@ class Resources:
     targets: dict[str, str]
     #: image src (as written in the model) → package path of the stored copy
     image: Callable[[str], str]
-    #: where a lossy step is reported
-    warn: Callable[[str], None]
+    #: where a lossy step is reported (a message, and the source line when known)
+    warn: Callable[..., None]
     #: image src → its printed width in CSS pixels (model.images: the same size in every output)
     image_width: Callable[[str], int | None] = lambda src: None
     #: ids already used in the model (new ids the translator makes must not clash)
     taken: set[str] = field(default_factory=set)
     #: the side a line starts on: left, or top in vertical writing (for inline indents)
     start_side: str = "left"
+    #: the Pygments style of the code role (text.highlight); None: code is not highlighted
+    highlight: str | None = None
+    #: the file name of the source (a relative link to it is a link into the book)
+    source_name: str = ""
+    #: the package path of the book's first content document
+    first_part: str = ""
 
 
 #: <meta> and its children are not text: the packaging writes them into the package metadata
@@ -100,6 +107,8 @@ class XhtmlTranslator(Parts, Visitor):
         self._note_count = 0
         #: the print page markers written so far: (page label, package path, id)
         self.pages: list[tuple[str, str, str]] = []
+        #: relative links that name files outside the book: (href, source line)
+        self.relative_links: list[tuple[str, int | None]] = []
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -148,9 +157,17 @@ class XhtmlTranslator(Parts, Visitor):
 
     def visit_title(self, el, out):
         self.inlines(el, h(out, "h1", class_="title"))
+        self._title_block(el, out)
 
     def visit_subtitle(self, el, out):
         self.inlines(el, h(out, "p", class_="subtitle"))
+        self._title_block(el, out)
+
+    def _title_block(self, el, out) -> None:
+        """The front matter's authors and date under the title (model.outline.title_block)."""
+        if ends_title(el):
+            for line in title_block(el.getroottree().getroot()).lines:
+                h(out, "p", line, class_="byline")
 
     def visit_addressee(self, el, out):
         self.inlines(el, h(out, "p", class_="addressee"))
@@ -204,15 +221,40 @@ class XhtmlTranslator(Parts, Visitor):
         self.blocks(el, lst)
 
     def visit_item(self, el, out):
-        self.blocks(el, h(out, "li"))
+        li = h(out, "li", class_="task" if el.get("checked") is not None else None)
+        self.blocks(el, li)
+        if el.get("checked") is not None:  # a task: its box, checked or not, before its words
+            first = li[0] if len(li) and etree.QName(li[0]).localname == "p" else li
+            box = h(None, "span", ("☒" if el.get("checked") in ("true", "1") else "☐") + " ", class_="taskbox")
+            box.tail, first.text = first.text, None
+            first.insert(0, box)
+
+    def visit_deflist(self, el, out):
+        self.blocks(el, h(out, "dl"))
+
+    def visit_term(self, el, out):
+        self.inlines(el, h(out, "dt"))
+
+    def visit_definition(self, el, out):
+        self.blocks(el, h(out, "dd"))
 
     def visit_quote(self, el, out):
         self.blocks(el, h(out, "blockquote"))
 
     def visit_codeblock(self, el, out):
+        """<pre><code>; a language's tokens in spans coloured as the code role's highlight
+        style says (text.highlight), the same colours as the PDF and the DOCX."""
         lang = el.get("lang")
         pre = h(out, "pre")
-        self.inlines(el, h(pre, "code", class_=f"language-{lang}" if lang else None))
+        code = h(pre, "code", class_=f"language-{lang}" if lang else None)
+        for piece in highlight_pieces(el.text or "", lang, self.res.highlight):
+            css = "; ".join(filter(None, [f"color: {piece.color}" if piece.color else None,
+                                          "font-weight: bold" if piece.bold else None,
+                                          "font-style: italic" if piece.italic else None]))
+            if css:
+                h(code, "span", style=css).text = piece.text
+            else:
+                append_text(code, piece.text)
 
     def visit_rule(self, el, out):
         h(out, "hr")
@@ -255,8 +297,13 @@ class XhtmlTranslator(Parts, Visitor):
         self.blocks(el, h(out, "figure", id=el.get("id")))
 
     def visit_image(self, el, out):
-        """An <img> of the copy stored in the book (the packaging raises when the file is missing)."""
-        src = self.href(self.res.image(el.get("src")))
+        """An <img> of the copy stored in the book; a picture that cannot be used, its alt text
+        in a frame (the build has warned)."""
+        stored = self.res.image(el.get("src"))
+        if stored is None:
+            h(out, "span", el.get("alt") or el.get("src") or "", class_="missing-image")
+            return
+        src = self.href(stored)
         width = self.res.image_width(el.get("src"))
         h(out, "img", src=src, alt=el.get("alt") or "", title=el.get("title"),
           width=str(width) if width is not None else None)
@@ -275,26 +322,59 @@ class XhtmlTranslator(Parts, Visitor):
     def visit_br(self, el, out):
         h(out, "br")
 
+    def visit_strike(self, el, out):
+        self.inlines(el, h(out, "del"))
+
+    def visit_sub(self, el, out):
+        self.inlines(el, h(out, "sub"))
+
+    def visit_sup(self, el, out):
+        self.inlines(el, h(out, "sup"))
+
+    def visit_math(self, el, out):
+        """TeX source, set as code (the declared fallback: no formula typesetting)."""
+        self.inlines(el, h(out, "code", class_="math" + (" display" if el.get("display") == "block" else "")))
+
     def visit_link(self, el, out):
         """<a href>; a link into the document points to the file that holds its target."""
-        target = self._link_target(el.get("href", ""))
+        target = self._link_target(el.get("href", ""), el)
         if target is None:
             self.inlines(el, h(out, "span", class_="link"))
         else:
-            self.inlines(el, h(out, "a", href=target))
+            self.inlines(el, h(out, "a", href=target, title=el.get("title")))
 
-    def _link_target(self, href: str) -> str | None:
+    def _link_target(self, href: str, el: etree._Element | None = None) -> str | None:
         if href.startswith("#"):
             path = self.res.targets.get(href[1:])
             if path is None:
                 self.res.warn(f"link to {href}: no element has this id; kept as text")
                 return None
             return href if path == self.current else self.href(path) + href
-        if urlsplit(href).scheme:
+        parts = urlsplit(href)
+        if parts.scheme:
             return href
-        # a relative reference would name a file that is not in the book (epubcheck RSC-007)
-        self.res.warn(f"link to {href!r}: only web addresses and #ids can be followed in an EPUB; kept as text")
+        if not parts.netloc and self._names_this_document(parts.path):
+            # a relative link to the document itself (README.md#usage): a place in the book
+            return self._link_target("#" + parts.fragment, el) if parts.fragment else self.href(self.res.first_part)
+        # a relative reference would name a file that is not in the book (epubcheck RSC-007):
+        # its words stay, as text; one warning for the document (finish)
+        self.relative_links.append((href, line_of(el) if el is not None else None))
         return None
+
+    def _names_this_document(self, path: str) -> bool:
+        """Whether a relative path names the source this book is made of (or is empty)."""
+        if not path:
+            return True
+        name = posixpath.normpath(unquote(path))
+        return bool(self.res.source_name) and name in (self.res.source_name, f"./{self.res.source_name}")
+
+    def report_relative_links(self) -> None:
+        """Say, once for the document, which relative links could not stay links."""
+        if self.relative_links:
+            href, line = self.relative_links[0]
+            n = len(self.relative_links)
+            self.res.warn(f"{n} link(s) to files outside the book kept as text in the EPUB, the first to {href!r}",
+                          line)
 
     def visit_footnote(self, el, out):
         """A note reference here; the note itself is an <aside> at the end of this file."""
@@ -315,10 +395,10 @@ class XhtmlTranslator(Parts, Visitor):
             self.blocks(note, aside)
             back = etree.Element(f"{{{XHTML_NS}}}a", {"href": f"#{ref_id}", "class": "backlink",
                                                        "role": "doc-backlink"})
-            back.text = str(n)
+            back.text = f"{n}."  # "1. Some note", as the PDF prints it: not "1Some" in a reader's text
             first = aside[0] if len(aside) else None
             if first is not None and etree.QName(first).localname == "p":
-                back.tail, first.text = first.text, None
+                back.tail, first.text = " " + (first.text or ""), None
                 first.insert(0, back)
             else:
                 p = h(None, "p")

@@ -18,7 +18,7 @@ from ...layout import Pagination, lay_out
 from ...model import XML_LANG
 from ...model.outline import metadata
 from ...style import ResolvedStyle
-from .fonts import register
+from .fonts import register, register_glyph_fonts
 from .paint import paint_page
 
 
@@ -35,6 +35,7 @@ def draw(pagination: Pagination, doc: etree._Element, style: ResolvedStyle, targ
          ctx: BuildContext) -> None:
     """Write the PDF of laid-out pages."""
     names = register(pagination.faces, ctx.cache)
+    glyph_fonts = register_glyph_fonts(pagination.glyph_ids, ctx.cache)
     page = style.page
     lang = doc.get(XML_LANG, "und")
     initial = names.get(pagination.body_face) or next(iter(names.values()))  # so no Helvetica is referenced
@@ -50,7 +51,7 @@ def draw(pagination: Pagination, doc: etree._Element, style: ResolvedStyle, targ
     c.setProducer(f"converter {__version__} (reportlab)")
     last_level = -1
     for pg in pagination.pages:
-        last_level = paint_page(c, pg, names, last_level)
+        last_level = paint_page(c, pg, names, last_level, glyph_fonts)
     if any(pg.bookmarks for pg in pagination.pages):
         c.showOutline()
     c.save()

@@ -21,18 +21,27 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     def utf16(cp: int) -> str:
         return chr(cp).encode("utf-16-be", "surrogatepass").hex().upper()
 
+    texts = GLYPH_TEXTS.get(fontname.split("+", 1)[-1], {})
+
+    def dest(cp: int) -> str:
+        t = texts.get(chr(cp))
+        return "".join(utf16(ord(c)) for c in t) if t else utf16(cp)
+
     return "\n".join([
         "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
         "/CIDSystemInfo", "<< /Registry (%s)" % fontname, "/Ordering (%s)" % fontname,
         "/Supplement 0", ">> def", "/CMapName /%s def" % fontname, "/CMapType 2 def",
         "1 begincodespacerange", "<00> <%02X>" % (len(subset) - 1), "endcodespacerange",
         "%d beginbfchar" % len(subset),
-    ] + ["<%02X> <%s>" % (i, utf16(v)) for i, v in enumerate(subset)] + [
+    ] + ["<%02X> <%s>" % (i, dest(v)) for i, v in enumerate(subset)] + [
         "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
     ])
 
 
 ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+#: the text each character of a glyph font stands for, by the font's PostScript name
+#: (fonts.glyphfont): what its ToUnicode map says instead of the private-use character
+GLYPH_TEXTS: dict[str, dict[str, str]] = {}
 
 #: reportlab's font registry is process-wide: remember what this process registered
 _registered: dict[tuple[str, int], str] = {}
@@ -52,3 +61,21 @@ def register(faces: dict[FontFace, frozenset[str]], cache: Path) -> dict[FontFac
             _registered[(str(path), index)] = name
         names[face] = _registered[(str(path), index)]
     return names
+
+
+def register_glyph_fonts(glyph_ids: dict[FontFace, dict[tuple[int, str], int]],
+                         cache: Path) -> dict[FontFace, tuple[str, dict]]:
+    """Register a glyph font (fonts.glyphfont) for every face that draws shaped glyphs;
+    face → (font name, (glyph id, text) → the character that draws it)."""
+    from ...fonts.glyphfont import glyph_font
+
+    out: dict[FontFace, tuple[str, dict]] = {}
+    for face, gids in sorted(glyph_ids.items(), key=lambda kv: (kv[0].path, kv[0].index, kv[0].weight)):
+        gf = glyph_font(face, gids, cache)
+        GLYPH_TEXTS[gf.ps_name] = gf.texts
+        name = "G-" + face.key + "-" + hashlib.sha1(str(gf.path).encode()).hexdigest()[:8]
+        if (str(gf.path), 0) not in _registered:
+            pdfmetrics.registerFont(TTFont(name, str(gf.path)))
+            _registered[(str(gf.path), 0)] = name
+        out[face] = (_registered[(str(gf.path), 0)], gf.codes)
+    return out

@@ -13,7 +13,8 @@ from ...layout import Page, TextLine
 DEFAULT_RULE_WIDTH = 0.5
 
 
-def paint_page(c: Canvas, page: Page, names: dict[FontFace, str], last_level: int) -> int:
+def paint_page(c: Canvas, page: Page, names: dict[FontFace, str], last_level: int,
+               glyph_fonts: dict | None = None) -> int:
     """Paint one page (and end it); returns the outline level of its last bookmark."""
     for b in page.bookmarks:
         c.bookmarkPage(b.key, fit="XYZ", left=0, top=b.top)
@@ -21,9 +22,12 @@ def paint_page(c: Canvas, page: Page, names: dict[FontFace, str], last_level: in
         c.addOutlineEntry(b.title, b.key, level=level, closed=False)
         last_level = level
     for im in page.images:
+        if im.vector:
+            draw_svg(c, im.path, im.x, im.y, im.width, im.height)
+            continue
         # an ImageReader, not the path: reportlab names the image after what it is given,
         # and the same picture must give the same bytes wherever the source lives
-        c.drawImage(ImageReader(str(im.path)), im.x, im.y, im.width, im.height, mask="auto")
+        c.drawImage(ImageReader(str(im.raster or im.path)), im.x, im.y, im.width, im.height, mask="auto")
     width = DEFAULT_RULE_WIDTH
     c.setLineWidth(width)
     color = "#000000"
@@ -36,20 +40,42 @@ def paint_page(c: Canvas, page: Page, names: dict[FontFace, str], last_level: in
             c.setStrokeColor(HexColor(color))
         c.line(r.x1, r.y1, r.x2, r.y2)
     for line in page.lines:
-        paint_line(c, line, names)
+        paint_line(c, line, names, glyph_fonts or {})
     c.showPage()
     return last_level
 
 
-def paint_line(c: Canvas, line: TextLine, names: dict[FontFace, str]) -> None:
+def draw_svg(c: Canvas, svg, x: float, y: float, width: float, height: float) -> None:
+    """A sanitised SVG (model.svg) drawn as vector graphics in its box: svglib turns it into a
+    reportlab drawing, which renderPDF paints with PDF operators."""
+    from reportlab.graphics import renderPDF
+    from svglib.svglib import svg2rlg
+
+    drawing = svg2rlg(str(svg))
+    if drawing is None or not drawing.width or not drawing.height:
+        return
+    # the drawing's initial font is the page's own (embedded), not reportlab's Helvetica; an SVG
+    # with text is not drawn here but as its raster (model.svg): its fonts are not ours to embed
+    drawing.initialFontName, drawing.initialFontSize = c._fontname, c._fontsize
+    c.saveState()
+    c.translate(x, y)
+    c.scale(width / drawing.width, height / drawing.height)
+    renderPDF.draw(drawing, c, 0, 0)
+    c.restoreState()
+
+
+def paint_line(c: Canvas, line: TextLine, names: dict[FontFace, str], glyph_fonts: dict) -> None:
     """One text object per line, one text operator per run (character spacing for its gaps)."""
     text = c.beginText()
     for run in line.runs:
-        text.setTextOrigin(run.x, run.baseline + run.rise)
-        text.setFont(names[run.face], run.size)
-        text.setFillColor(HexColor(run.color))
-        text.setCharSpace(run.spacing)
-        text.textOut(run.text)
+        if run.glyphs is not None:
+            paint_shaped(text, run, *glyph_fonts[run.face])
+        else:
+            text.setTextOrigin(run.x, run.baseline + run.rise)
+            text.setFont(names[run.face], run.size)
+            text.setFillColor(HexColor(run.color))
+            text.setCharSpace(run.spacing)
+            text.textOut(run.text)
         if run.anchor:
             c.bookmarkPage(run.anchor.name, fit="XYZ", left=run.anchor.x, top=run.anchor.top)
         if run.link:
@@ -58,3 +84,32 @@ def paint_line(c: Canvas, line: TextLine, names: dict[FontFace, str]) -> None:
             else:
                 c.linkURL(run.link.target, run.link.rect, relative=0, thickness=0)
     c.drawText(text)
+
+
+def paint_shaped(text, run, font_name: str, codes: dict) -> None:
+    """A shaped run: each glyph by id (its glyph font's character) at its place. The glyph
+    font's ToUnicode map says which text each glyph stands for (fonts.glyphfont), so that a
+    reader copies (and pdftotext extracts) the words as written; a cluster whose glyphs do not
+    match its characters one to one (a conjunct, a split vowel) says its text in a
+    marked-content span's ActualText instead.
+
+    Text extractors (poppler, Acrobat) put right-to-left text in logical order themselves from
+    the places of its characters, as in any PDF."""
+    text.setFont(font_name, run.size)
+    text.setFillColor(HexColor(run.color))
+    text.setCharSpace(0)
+    for chars, glyphs in run.glyphs:
+        actual = all(not t for *_, t in glyphs)
+        if actual:  # reportlab has no API for marked content: the operators go in the text object's code
+            text._code.append(f"/Span <</ActualText <{actual_text(chars)}>>> BDC")
+        # within a cluster in logical order (a mark after its base, where extractors look for it)
+        for gid, x, dy, _, t in (reversed(glyphs) if run.rtl else glyphs):
+            text.setTextOrigin(x, run.baseline + run.rise + dy)
+            text.textOut(codes[(gid, t)])
+        if actual:
+            text._code.append("EMC")
+
+
+def actual_text(s: str) -> str:
+    """A PDF text string in UTF-16BE with its byte-order mark, as hex digits (PDF 1.7 §7.9.2.2)."""
+    return "FEFF" + s.encode("utf-16-be").hex().upper()

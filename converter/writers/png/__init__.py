@@ -56,7 +56,7 @@ class PngWriter:
         if len(targets) != pagination.count:
             raise ValueError(f"{len(targets)} file names for {pagination.count} pages")
         dpi = resolution(style)
-        fonts = Fonts()
+        fonts = Fonts(pagination.glyph_ids, ctx.cache)
         for page, target in zip(pagination.pages, targets):
             image = paint(page, dpi, fonts)
             with open(target, "wb") as f:

@@ -18,10 +18,26 @@ WHITE = (255, 255, 255)
 
 
 class Fonts:
-    """The FreeType fonts of one build, by face and pixel size."""
+    """The FreeType fonts of one build, by face and pixel size; for shaped text, the faces'
+    glyph fonts (fonts.glyphfont: a character per glyph id)."""
 
-    def __init__(self) -> None:
+    def __init__(self, glyph_ids: dict | None = None, cache: Path | None = None) -> None:
         self._fonts: dict[tuple[FontFace, float], ImageFont.FreeTypeFont] = {}
+        self._glyph_paths: dict[FontFace, str] = {}
+        self.codes: dict[FontFace, dict[tuple[int, str], str]] = {}
+        if glyph_ids:
+            from ...fonts.glyphfont import glyph_font
+
+            for face, gids in glyph_ids.items():
+                gf = glyph_font(face, gids, cache)
+                self._glyph_paths[face], self.codes[face] = str(gf.path), gf.codes
+
+    def glyph_font(self, face: FontFace, pixels: float) -> ImageFont.FreeTypeFont:
+        key = (self._glyph_paths[face], pixels)
+        if key not in self._fonts:
+            self._fonts[key] = ImageFont.truetype(self._glyph_paths[face], size=pixels,
+                                                  layout_engine=ImageFont.Layout.BASIC)
+        return self._fonts[key]
 
     def get(self, face: FontFace, pixels: float) -> ImageFont.FreeTypeFont:
         key = (face, pixels)
@@ -50,12 +66,19 @@ def paint(page: Page, dpi: int, fonts: Fonts) -> Image.Image:
         return x * scale, (page.height - y) * scale
 
     for im in page.images:
-        _paste(image, im.path, px(im.x, im.y + im.height), (im.width * scale, im.height * scale))
+        _paste(image, im.raster or im.path, px(im.x, im.y + im.height), (im.width * scale, im.height * scale))
     for r in page.rules:
         draw.line([px(r.x1, r.y1), px(r.x2, r.y2)], fill=r.color, width=max(1, round(r.width * scale)))
     for run in page.runs():
-        font = fonts.get(run.face, run.size * scale)
         y = run.baseline + run.rise
+        if run.glyphs is not None:  # shaped: glyph ids, drawn with the face's glyph font
+            font = fonts.glyph_font(run.face, run.size * scale)
+            codes = fonts.codes[run.face]
+            for _, cluster in run.glyphs:
+                for gid, x, dy, _, text in cluster:
+                    draw.text(px(x, y + dy), codes[(gid, text)], font=font, fill=run.color, anchor="ls")
+            continue
+        font = fonts.get(run.face, run.size * scale)
         for ch, x in zip(run.text, run.xs):
             if not ch.isspace():
                 draw.text(px(x, y), ch, font=font, fill=run.color, anchor="ls")

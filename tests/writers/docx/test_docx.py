@@ -224,7 +224,7 @@ def test_styles_carry_the_roles(seed_docx):
     assert body_ind.get(w("firstLineChars")) == "200"
     assert 2 * 15.6 * 20 <= int(body_ind.get(w("firstLine"))) <= 2 * 15.73 * 20
     for name in ("Enumeration Lead", "Run-in Heading", "Document Number", "Addressee", "Attachment",
-                 "Signature", "Date", "Remark", "Code", "Quote", "footnote text", "Subtitle"):
+                 "Signature", "Date", "Remark", "Source Code", "Quote", "footnote text", "Subtitle"):
         assert styles.find(f"{w('style')}/{w('name')}[@{w('val')}='{name}']") is not None, name
 
 
@@ -376,14 +376,16 @@ def test_pictures_fit_and_carry_alt_text(built):
     assert shapes[1]._inline.docPr.get("title") == "棋盘格"
 
 
-def test_missing_image_is_an_input_error(tmp_path):
+def test_missing_image_is_a_warning_and_its_alt_text_in_a_frame(tmp_path):
     src = tmp_path / "doc.xml"
     src.write_text(EVERY.read_text(encoding="utf-8").replace('src="wide.png"', 'src="gone/missing.png"'),
                    encoding="utf-8")
     shutil.copy(DOCX_FIXTURES / "chart.png", tmp_path / "chart.png")
-    with pytest.raises(InputError, match="missing.png"):
-        docx_of(src, tmp_path / "out")
-    assert not list((tmp_path / "out").glob("*.docx"))
+    result = build(src, tmp_path / "out", ["docx"])
+    assert any("missing.png" in d.message and "frame" in d.message for d in result.diagnostics)
+    document = docx.Document(str(result.outputs[0]))
+    framed = [r.text for p in document.paragraphs for r in p.runs if r._r.find(f".//{w('bdr')}") is not None]
+    assert framed == ["宽图：棋盘格"]
 
 
 def test_lists_footnotes_code_rule_pagebreak(built):
@@ -403,7 +405,7 @@ def test_lists_footnotes_code_rule_pagebreak(built):
     assert ref._r.find(w("footnoteReference")).get(w("id")) == "1" and ref.text == ""
     assert footnotes_of(built["every"])[1] == [" 脚注正文，含加粗。"]
     assert "注释" not in by_text and "Notes Heading" not in [s.name for s in document.styles]
-    code = next(p for p in paras if p.style.name == "Code")
+    code = next(p for p in paras if p.style.name == "Source Code")
     assert code.text.split("\n") == ['def hello():', '    print("你好")', '\treturn 1']
     rule = next(p for p in paras if p.style.name == "Horizontal Rule")
     assert rule.style.element.find(f"{w('pPr')}/{w('pBdr')}/{w('bottom')}") is not None
@@ -521,7 +523,7 @@ def test_footnote_content_and_relationships(tmp_path):
     root = part_xml(path, "word/footnotes.xml")
     first = root.find(f"{w('footnote')}[@{w('id')}='1']")
     assert [r.text for r in first.iter(w("t")) if r.getparent().find(f"{w('rPr')}/{w('i')}") is not None] == ["emphasis"]
-    code_style = docx.Document(str(path)).styles["Inline Code"].style_id
+    code_style = docx.Document(str(path)).styles["Verbatim Char"].style_id
     assert [r.getparent().getparent().findtext(w("t")) for r in first.iter(w("rStyle")) if r.get(w("val")) == code_style] == ["code()"]
     rels = rels_of(path, "footnotes.xml")
     link = first.find(f".//{w('hyperlink')}")
@@ -743,11 +745,11 @@ def small_xml(tmp_path: Path, body: str, lang: str = "zh-CN", style: str | None 
 
 
 @pytest.mark.parametrize("src,message", [("https://example.org/a.png", "remote"), ("notes.txt", "not a PNG")])
-def test_unusable_images_are_input_errors(tmp_path, src, message):
+def test_unusable_images_are_warnings(tmp_path, src, message):
     (tmp_path / "notes.txt").write_text("not an image")
     doc = small_xml(tmp_path, f'<figure><image src="{src}" alt="x"/></figure>')
-    with pytest.raises(InputError, match=message):
-        docx_of(doc, tmp_path / "out")
+    result = build(doc, tmp_path / "out", ["docx"])
+    assert any(message in d.message for d in result.diagnostics)
 
 
 def test_characters_the_role_fonts_lack_take_a_fallback_font(tmp_path):

@@ -247,7 +247,9 @@ def test_every_element_rendered(library):
     assert img.get("alt") == "A red square" and x(".//x:figure/x:figcaption")
     assert epub.zip.read(os.path.normpath(f"{epub.base}text/{img.get('src')}")) == tiny_png()
     assert sum(1 for n in epub.zip.namelist() if "/images/" in n) == 1  # used twice, stored once
-    assert x(".//x:pre/x:code[@class='language-python']")[0].text.endswith('return x < 2 and "&"')
+    code = x(".//x:pre/x:code[@class='language-python']")[0]
+    assert "".join(code.itertext()).endswith('return x < 2 and "&"')
+    assert code.findall("x:span", NS)  # highlighted: tokens in coloured spans
     assert x(".//x:blockquote/x:p") and x(".//x:hr") and x(".//x:div[@class='pagebreak']") and x(".//x:br")
     assert x(".//x:a[@href='https://example.org/search?q=a&lang=en']")
     assert x(".//x:div[@class='runin']/x:h2[@id='sec-1-1']") and x(".//x:h3[@id='sec-1-1-1']")
@@ -304,19 +306,26 @@ def test_identifier_depends_on_content(library):
 
 # --- errors and contracts ------------------------------------------------------------------
 
-def test_missing_image_names_the_file(tmp_path):
+def test_missing_image_is_a_warning_and_a_frame(tmp_path):
     src = features_source(tmp_path / "src")
     (tmp_path / "src" / "tiny.png").unlink()
-    with pytest.raises(InputError, match="tiny.png"):
-        build(src, tmp_path / "out", ["epub"])
-    assert not list((tmp_path / "out").glob("*.epub"))
+    result = build(src, tmp_path / "out", ["epub"])
+    assert any("tiny.png" in d.message and "frame" in d.message for d in result.diagnostics)
+    epub = Epub(result.outputs[0])
+    doc = epub.xml(epub.spine()[0])
+    assert doc.findall(".//x:span[@class='missing-image']", NS)
+    from converter.errors import ConverterError
+
+    with pytest.raises(ConverterError, match="--strict"):
+        build(src, tmp_path / "strict", ["epub"], strict=True)
+    assert not list((tmp_path / "strict").glob("*.epub"))
 
 
-def test_image_must_be_a_supported_type(tmp_path):
+def test_image_of_no_supported_type_is_a_warning(tmp_path):
     src = features_source(tmp_path / "src")
     (tmp_path / "src" / "tiny.png").write_bytes(b"BM not really a bitmap")
-    with pytest.raises(InputError, match="not a PNG or JPEG file"):  # the image rule of every output
-        build(src, tmp_path / "out", ["epub"])
+    result = build(src, tmp_path / "out", ["epub"])  # the image rule of every output
+    assert any("not a PNG, JPEG, GIF or SVG file" in d.message for d in result.diagnostics)
 
 
 def test_link_to_unknown_id_is_kept_as_text_with_a_warning(tmp_path):

@@ -109,14 +109,14 @@ def test_rebuild_reads_the_subset_cache(seed, tmp_path, monkeypatch):
 
 
 def test_a_character_no_font_has(tmp_path):
-    """As in the PDF: an error naming it, or with --allow-missing-glyphs a warning and a book
-    whose fonts simply do not have it."""
+    """A warning naming it (the reading system draws with its own fonts; with a PDF it would
+    be an error), and a book whose fonts simply do not have it."""
     src = tmp_path / "missing.xml"
     src.write_text('<document xmlns="urn:x-converter:document:1" version="1" xml:lang="zh-CN">'
                    "<title>缺字</title><body><p>这里有一个\U0010fffd字。</p></body></document>", encoding="utf-8")
     with pytest.raises(MissingGlyphsError):
-        build(src, tmp_path / "out", ["epub"])
-    result = build(src, tmp_path / "out", ["epub"], allow_missing_glyphs=True)
+        build(src, tmp_path / "out", ["epub", "pdf"])
+    result = build(src, tmp_path / "out", ["epub"])
     assert any("\U0010fffd" in d.message for d in result.diagnostics)
     epub = Epub(result.outputs[0])
     assert all(0x10FFFD not in cmap for cmap in epub.fonts().values())

@@ -14,7 +14,7 @@ FILLER = "\n\n".join(f"Paragraph {n} fills the page. " * 12 for n in range(30))
 def source(tmp_path: Path) -> Path:
     src = tmp_path / "links.md"
     src.write_text("# Guide\n\n## Installation\n\nRun it.\n\n" + FILLER
-                   + "\n\n## Usage\n\nSee [the installation](#sec-1), [a note](#fn-1)[^1] and [nowhere](#nowhere).\n\n"
+                   + "\n\n## Usage\n\nSee [the installation](#installation), [a note](#fn-1)[^1] and [nowhere](#nowhere).\n\n"
                    "[^1]: The note.\n", encoding="utf-8")
     return src
 
@@ -52,7 +52,7 @@ def test_a_link_to_nowhere_is_printed_as_text(tmp_path):
         # links: the heading, the note's number and the note's way back; none on "nowhere"
         assert all(not (a["x0"] <= word["x0"] + 1 and a["x1"] >= word["x1"] - 1 and abs(a["top"] - word["top"]) < 8)
                    for a in annots), annots
-        # three places: the heading (#sec-1), the note (#fn-1 and the note marker), the way back
+        # three places: the heading (#installation, its pandoc id), the note (#fn-1 and the note marker), the way back
         assert len({(page, round(top)) for _, page, top in destinations(pdf)}) == 3
 
 

@@ -1,0 +1,47 @@
+"""Heading identifiers the way pandoc's ``auto_identifiers`` extension makes them.
+
+Pandoc's rule (Text.Pandoc.Shared.inlineListToIdentifier and uniqueIdent), written here by hand
+because no library carries it: take the heading's text without its notes, lowercase it, keep
+letters and digits (any script), ``_``, ``-`` and ``.``, turn runs of spaces into one ``-``, drop
+everything before the first letter; an empty result is ``section``; a taken identifier gets
+``-1``, ``-2`` … (the first free one). ``Installation guide`` → ``installation-guide``,
+``1. Überblick`` → ``überblick``, ``Grüße, Welt!`` → ``grüße-welt``.
+
+The model's ids are XML IDs (NCNames), a little stricter than pandoc's: a character an NCName
+cannot hold (``²``, ``ª``) is dropped as punctuation is.
+"""
+from __future__ import annotations
+
+import re
+
+# XML 1.0 (5th edition) NameStartChar / NameChar, without ':' (an NCName)
+_START = ("A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+          "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
+_NAME = _START + r"\-.0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_NCNAME = re.compile(f"[{_START}][{_NAME}]*")
+_NOT_NAME = re.compile(f"[^{_NAME}]")
+
+
+def is_ncname(text: str) -> bool:
+    """Whether text can be a model id (an XML NCName)."""
+    return _NCNAME.fullmatch(text) is not None
+
+
+def pandoc_identifier(text: str) -> str:
+    """The identifier pandoc derives from a heading's text (before making it unique)."""
+    kept = "".join(c for c in text.lower() if c.isspace() or c.isalnum() or c in "_-.")
+    ident = "-".join(kept.split())
+    ident = _NOT_NAME.sub("", ident)
+    start = next((k for k, c in enumerate(ident) if c.isalpha() and is_ncname(c)), len(ident))
+    return ident[start:]
+
+
+def unique_identifier(base: str, taken: set[str]) -> str:
+    """base, or base-1, base-2 … the first not in taken (pandoc's uniqueIdent); added to taken."""
+    base = base or "section"
+    candidate, n = base, 0
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    taken.add(candidate)
+    return candidate
