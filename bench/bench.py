@@ -1,21 +1,33 @@
 #!/usr/bin/env python3
-"""Speed and memory of whole-process builds, side by side with pandoc (when installed).
+"""Speed and memory of whole-process builds, side by side with pandoc and Typst, in one run.
 
-Run by hand, never in the tests (machines are noisy: compare ratios, not single timings):
+Run by hand, never in the tests (``pip install -e .[bench]`` for the peers):
 
-    python3 bench/bench.py [--runs 7] [--big] [--folder]
+    python3 bench/bench.py [--runs 7] [--big] [--paragraph] [--fonts] [--folder] [--all]
 
-- seed → every format (docx, pdf, epub, xml) as one process, warm font cache;
-- seed → each format alone;
-- pandoc on the same text (Markdown reader) → docx and → epub, when pandoc is installed;
-- with --big: a document of about 1 MB of text (the seed's body repeated) → pdf, reporting
-  pages per second and peak memory (ru_maxrss of the child process);
-- with --folder: 50 documents (bench/folder.py), full builds with -j 1 and -j 2 and the no-change
-  rebuild, with their ratios.
+Machines are noisy (and shared): every row is a median over ``--runs`` runs, and the runs of
+the things compared are *interleaved* (ours, then each peer, then ours again …) so that both see
+the same load; read the **ratios**, and CPU time (user + system of the process and its
+children) beside wall time — a busy machine stretches wall time, not CPU time.
+
+Peers: pandoc (Markdown reader, the same text) → DOCX, → EPUB, and pandoc → Typst → PDF
+(``typst`` from PyPI compiles the Typst source, in a process of its own). pandoc is the one on
+PATH when it writes Typst (≥ 3.1.2), else the binary of ``pypandoc-binary`` (the bench extra).
+
+- default: the corpus seed → DOCX + PDF + EPUB in one process and each format alone, against
+  the peers; the floor of a Python process importing what each writer needs.
+- ``--big``: the seed's body repeated to ¼, ½, 1 and 2 × 1.1 MB → all three: time, peak memory
+  (the child's maximum RSS) and time per page, which must stay flat (linear in the size).
+- ``--paragraph``: one 240,000-character paragraph (a source without line breaks): its time per
+  page against the large document's.
+- ``--fonts``: an empty font cache, and one new character in a document whose subsets are
+  cached, against an unchanged rebuild.
+- ``--folder``: 50 documents (bench/folder.py), -j 1 and -j 2 and the no-change rebuild.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -23,82 +35,249 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import folder  # bench/folder.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "corpus" / "000_2a18c0f27f3b9e20.txt"
+BIG_BYTES = 1_100_000
+PARAGRAPH_CHARS = 240_000
+#: characters common in Chinese reports; the font bench adds one the seed lacks to it
+COMMON = "的一是了我不人在他有这个上们来到时大地为子中你说生国年着就那和要她出也得里后自以会家可下而过天去能对小多然于心学么之都好看起发当没成只如事把还用第样道想作种开美总从无情己面最女但现前些所同日手又行意动方期它头经长儿回位分爱老因很给名法间斯知世什两次使身者被高已亲其进此话常与活正感"
 
 
-def timed(cmd: list[str], runs: int) -> tuple[float, float]:
-    """Median wall time (s) and peak memory (MB, the child's own maximum RSS) over several runs."""
-    times, peaks = [], []
-    for _ in range(runs):
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    peak_mb: float
+
+
+def run_commands(cmds: list[list[str]], env: dict | None = None) -> Sample:
+    """Run commands one after the other (a pipeline of processes, as pandoc → typst is): wall
+    time, CPU time and the largest peak memory of them."""
+    wall = cpu = peak = 0.0
+    for cmd in cmds:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         _, status, usage = os.wait4(proc.pid, 0)  # this child's rusage, not all children's
-        times.append(time.perf_counter() - start)
+        wall += time.perf_counter() - start
         if status != 0:
-            sys.exit(f"failed: {' '.join(cmd)}: {proc.stderr.read().decode()}")
-        peaks.append(usage.ru_maxrss / 1024)
-    return statistics.median(times), max(peaks)
+            sys.exit(f"failed: {' '.join(cmd)}: {proc.stderr.read().decode()[-2000:]}")
+        cpu += usage.ru_utime + usage.ru_stime
+        peak = max(peak, usage.ru_maxrss / 1024)
+    return Sample(wall, cpu, peak)
 
 
-def converter(src: Path, out: Path, formats: str) -> list[str]:
+def interleaved(cases: dict[str, list[list[str]]], runs: int, env: dict | None = None) -> dict[str, Sample]:
+    """Each case ``runs`` times, taking turns; the median wall and CPU time and the peak."""
+    samples: dict[str, list[Sample]] = {name: [] for name in cases}
+    for _ in range(runs):
+        for name, cmds in cases.items():
+            samples[name].append(run_commands(cmds, env))
+    return {name: Sample(statistics.median(s.wall for s in got), statistics.median(s.cpu for s in got),
+                         max(s.peak_mb for s in got)) for name, got in samples.items()}
+
+
+def ours(src: Path, out: Path, formats: str) -> list[str]:
     # --force: a whole build each time, not the no-change rebuild that skips unchanged documents
     return [sys.executable, "-m", "converter", "build", str(src), "-o", str(out), "--to", formats, "-q", "--force"]
 
 
-def big_source(tmp: Path, target_bytes: int = 1_000_000) -> Path:
+def find_pandoc() -> str | None:
+    """A pandoc that writes Typst: the one on PATH if new enough, else pypandoc-binary's."""
+    candidates = [shutil.which("pandoc")]
+    try:
+        import pypandoc
+
+        candidates.append(pypandoc.get_pandoc_path())
+    except (ImportError, OSError):
+        pass
+    for exe in filter(None, candidates):
+        formats = subprocess.run([exe, "--list-output-formats"], capture_output=True, text=True).stdout.split()
+        if "typst" in formats:
+            return exe
+    return next(filter(None, candidates), None)
+
+
+def typst_available() -> bool:
+    try:
+        import typst  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def peers(pandoc: str | None, src: Path, tmp: Path) -> dict[str, list[list[str]]]:
+    """The peers' commands for a source: pandoc → DOCX, → EPUB, pandoc → Typst → PDF."""
+    if pandoc is None:
+        return {}
+    out: dict[str, list[list[str]]] = {
+        "docx": [[pandoc, "-f", "markdown", str(src), "-o", str(tmp / "peer.docx")]],
+        "epub": [[pandoc, "-f", "markdown", str(src), "-o", str(tmp / "peer.epub")]],
+    }
+    if typst_available() and "typst" in subprocess.run([pandoc, "--list-output-formats"], capture_output=True,
+                                                       text=True).stdout.split():
+        typ = tmp / "peer.typ"
+        compile_ = ("import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2])")
+        out["pdf"] = [[pandoc, "-f", "markdown", str(src), "-t", "typst", "-s", "-V", "mainfont=Noto Serif CJK SC",
+                       "-V", "lang=zh", "-o", str(typ)],
+                      [sys.executable, "-c", compile_, str(typ), str(tmp / "peer.pdf")]]
+    if "pdf" in out:
+        out["all"] = out["docx"] + out["epub"] + out["pdf"]
+    return out
+
+
+def pdf_pages(out: Path, name: str) -> int:
+    """The page count the build of document ``name`` recorded in the manifest of ``out``."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return next(o["pages"] for o in manifest["documents"][name]["outputs"] if "pages" in o)
+
+
+def table(rows: list[tuple[str, Sample, Sample | None]]) -> None:
+    """ours vs peer: medians and the ratios of wall and CPU time."""
+    print(f"{'what':44} {'ours wall':>9} {'CPU':>6} {'MB':>5} │ {'peer wall':>9} {'CPU':>6} │ {'ratio wall':>10} {'CPU':>5}")
+    for name, mine, peer in rows:
+        line = f"{name:44} {mine.wall:9.3f} {mine.cpu:6.3f} {mine.peak_mb:5.0f} │"
+        if peer is not None:
+            line += f" {peer.wall:9.3f} {peer.cpu:6.3f} │ {mine.wall / peer.wall:9.2f}× {mine.cpu / peer.cpu:4.2f}×"
+        print(line)
+
+
+def seed_bench(tmp: Path, pandoc: str | None, runs: int) -> None:
+    run_commands([ours(SEED, tmp / "warm", "docx,pdf,epub")])  # fonts found, subsets cached
+    peer = peers(pandoc, SEED, tmp)
+    cases = {f"ours {f}": [ours(SEED, tmp / "out", f)] for f in ("docx,pdf,epub", "pdf", "docx", "epub")}
+    cases |= {f"peer {f}": cmds for f, cmds in peer.items()}
+    cases |= floors()
+    got = interleaved(cases, runs)
+    names = {"docx,pdf,epub": "all", "pdf": "pdf", "docx": "docx", "epub": "epub"}
+    print("\n## seed → each format, warm caches (peer: pandoc, pandoc → Typst → PDF)")
+    table([(f"seed → {f}", got[f"ours {f}"], got.get(f"peer {p}")) for f, p in names.items()])
+    print("\nfloor: a bare Python process importing what each writer needs (no work):")
+    for name in floors():
+        print(f"  {name:42} wall {got[name].wall:6.3f}  CPU {got[name].cpu:6.3f}")
+
+
+def floors() -> dict[str, list[list[str]]]:
+    imports = {
+        "floor: python -c pass": "pass",
+        "floor: imports of the DOCX writer": "import lxml.etree, docx, fontTools.ttLib",
+        "floor: imports of the EPUB writer": "import lxml.etree, ebooklib.epub, fontTools.ttLib",
+        "floor: imports of the PDF writer": "import lxml.etree, reportlab.pdfgen.canvas, fontTools.ttLib",
+        "floor: converter --help": None,
+    }
+    return {name: [[sys.executable, "-c", code]] if code else [[sys.executable, "-m", "converter", "--help"]]
+            for name, code in imports.items()}
+
+
+def big_source(tmp: Path, target_bytes: int, name: str = "big") -> Path:
+    """The seed's title, then its body repeated until the file has about ``target_bytes``."""
     lines = SEED.read_text(encoding="utf-8").splitlines()
     title, body = lines[0], "\n".join(lines[1:])
-    parts = [title]
-    while sum(len(p.encode()) for p in parts) < target_bytes:
+    parts, size = [title], len(title.encode())
+    while size < target_bytes:
         parts.append(body)
-    path = tmp / "big.txt"
+        size += len(body.encode()) + 1
+    path = tmp / f"{name}.txt"
     path.write_text("\n".join(parts), encoding="utf-8")
     return path
+
+
+def paragraph_source(tmp: Path) -> Path:
+    """One paragraph of PARAGRAPH_CHARS characters and no line break (it is the title, too)."""
+    body = "".join(line.strip() for line in SEED.read_text(encoding="utf-8").splitlines()[1:])
+    path = tmp / "paragraph.txt"
+    path.write_text((body * (PARAGRAPH_CHARS // len(body) + 1))[:PARAGRAPH_CHARS] + "\n", encoding="utf-8")
+    return path
+
+
+def big_bench(tmp: Path, pandoc: str | None, runs: int) -> dict[str, float]:
+    print("\n## large documents → DOCX + PDF + EPUB (linear: time per page and memory per page flat)")
+    per_page: dict[str, float] = {}
+    rows = []
+    for factor in (0.25, 0.5, 1, 2):
+        src = big_source(tmp, int(BIG_BYTES * factor), f"big{factor}")
+        cases = {"ours": [ours(src, tmp / "big", "docx,pdf,epub")]}
+        if factor == 1 and "all" in peers(pandoc, src, tmp):
+            cases["peer"] = peers(pandoc, src, tmp)["all"]
+        got = interleaved(cases, runs)
+        pages = pdf_pages(tmp / "big", src.stem)
+        per_page[f"{factor}×"] = got["ours"].cpu / pages
+        rows.append((f"{src.stat().st_size / 1e6:.2f} MB, {pages} pages", got["ours"], got.get("peer")))
+        print(f"  {factor:>4}× {src.stat().st_size / 1e6:5.2f} MB {pages:5} pages: CPU {got['ours'].cpu / pages * 1000:5.2f} "
+              f"ms/page, peak {got['ours'].peak_mb:4.0f} MB")
+    table(rows)
+    return per_page
+
+
+def paragraph_bench(tmp: Path, runs: int, per_page_big: float | None) -> None:
+    print("\n## one 240,000-character paragraph → DOCX + PDF + EPUB")
+    src = paragraph_source(tmp)
+    got = interleaved({"ours": [ours(src, tmp / "para", "docx,pdf,epub")]}, runs)["ours"]
+    pages = pdf_pages(tmp / "para", src.stem)
+    line = f"  {pages} pages: wall {got.wall:.2f} s, CPU {got.cpu:.2f} s, {got.cpu / pages * 1000:.2f} ms CPU/page"
+    if per_page_big:
+        line += f"; per page {got.cpu / pages / per_page_big:.2f}× the 1.1 MB document's"
+    print(line + f", peak {got.peak_mb:.0f} MB")
+
+
+def fonts_bench(tmp: Path, runs: int) -> None:
+    """An empty cache; one new character in a cached document against an unchanged rebuild."""
+    print("\n## fonts: empty cache, and one new character (seed → DOCX + PDF + EPUB)")
+    empty = []
+    for k in range(runs):
+        env = dict(os.environ, CONVERTER_CACHE=str(tmp / f"empty-cache-{k}"))
+        empty.append(run_commands([ours(SEED, tmp / "fonts-empty", "docx,pdf,epub")], env))
+    cache_env = dict(os.environ, CONVERTER_CACHE=str(tmp / "font-cache"))
+    run_commands([ours(SEED, tmp / "fonts", "docx,pdf,epub")], cache_env)
+    text = SEED.read_text(encoding="utf-8")
+    new_chars = [c for c in COMMON if c not in text]
+    unchanged, added = [], []
+    for k in range(min(runs, len(new_chars))):
+        unchanged.append(run_commands([ours(SEED, tmp / "fonts", "docx,pdf,epub")], cache_env))
+        variant = tmp / "seed-plus-one.txt"
+        variant.write_text(text.replace("\n", new_chars[k] + "\n", 1), encoding="utf-8")  # in the title
+        added.append(run_commands([ours(variant, tmp / "fonts", "docx,pdf,epub")], cache_env))
+
+    def med(s: list[Sample]) -> tuple[float, float]:
+        return statistics.median(x.wall for x in s), statistics.median(x.cpu for x in s)
+
+    (ew, ec), (uw, uc), (aw, ac) = med(empty), med(unchanged), med(added)
+    print(f"  empty cache:            wall {ew:6.2f} s  CPU {ec:6.2f} s")
+    print(f"  unchanged rebuild:      wall {uw:6.2f} s  CPU {uc:6.2f} s")
+    print(f"  one new character:      wall {aw:6.2f} s  CPU {ac:6.2f} s  (+{aw - uw:.2f} s wall, +{ac - uc:.2f} s CPU)")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--big", action="store_true", help="also the ~1 MB document (slow)")
-    ap.add_argument("--folder", action="store_true",
-                    help="also a folder of 50 documents: -j 1, -j 2 and the no-change rebuild (slow)")
+    ap.add_argument("--big", action="store_true", help="also the large documents (slow)")
+    ap.add_argument("--paragraph", action="store_true", help="also the 240,000-character paragraph")
+    ap.add_argument("--fonts", action="store_true", help="also an empty font cache and one new character")
+    ap.add_argument("--folder", action="store_true", help="also a folder of 50 documents (slow)")
+    ap.add_argument("--all", action="store_true", help="everything")
     args = ap.parse_args()
     if not SEED.is_file():
         sys.exit(f"corpus seed not found: {SEED}")
+    pandoc = find_pandoc()
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; runs {args.runs}, interleaved; "
+          f"pandoc: {pandoc or 'not installed'}; typst: {'yes' if typst_available() else 'not installed'}")
+    slow_runs = max(1, args.runs // 3)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        subprocess.run(converter(SEED, tmp / "warm", "docx,pdf,epub,xml"), check=True)  # warm the font cache
-        rows = []
-        for formats in ["docx,pdf,epub,xml", "pdf", "docx", "epub", "xml"]:
-            t, mb = timed(converter(SEED, tmp / "out", formats), args.runs)
-            rows.append((f"converter seed → {formats}", t, mb))
-        if shutil.which("pandoc"):
-            for fmt in ["docx", "epub"]:
-                t, mb = timed(["pandoc", "-f", "markdown", str(SEED), "-o", str(tmp / f"p.{fmt}")], args.runs)
-                rows.append((f"pandoc seed → {fmt}", t, mb))
-        base = {r[0]: r[1] for r in rows}
-        print(f"{'what':40} {'median s':>9} {'peak MB':>8}")
-        for name, t, mb in rows:
-            print(f"{name:40} {t:9.3f} {mb:8.1f}")
-        if "pandoc seed → docx" in base:
-            print(f"\nratio converter→docx / pandoc→docx: {base['converter seed → docx'] / base['pandoc seed → docx']:.1f}×")
-            print(f"ratio converter→epub / pandoc→epub: {base['converter seed → epub'] / base['pandoc seed → epub']:.1f}×")
-        if args.big:  # layout must grow linearly: ~250 kB, ~500 kB, ~1 MB
-            for size in (250_000, 500_000, 1_000_000):
-                big = big_source(tmp, size)
-                t, mb = timed(converter(big, tmp / "big", "pdf"), max(1, args.runs // 3))
-                pages = int(subprocess.run(["pdfinfo", str(tmp / "big" / "big.pdf")], capture_output=True,
-                                           text=True).stdout.split("Pages:")[1].split()[0])
-                print(f"{big.stat().st_size:>9,} bytes → pdf: {t:6.2f} s, {pages:4} pages, "
-                      f"{pages / t:5.0f} pages/s, {t / pages * 1000:5.1f} ms/page, peak {mb:4.0f} MB")
-        if args.folder:
-            rows = folder.run(tmp, SEED, max(1, args.runs // 3))
-            folder.report(rows)
+        seed_bench(tmp, pandoc, args.runs)
+        per_page = None
+        if args.big or args.all:
+            per_page = big_bench(tmp, pandoc, slow_runs).get("1×")
+        if args.paragraph or args.all:
+            paragraph_bench(tmp, slow_runs, per_page)
+        if args.fonts or args.all:
+            fonts_bench(tmp, slow_runs)
+        if args.folder or args.all:
+            folder.report(folder.run(tmp, SEED, slow_runs))
 
 
 if __name__ == "__main__":

@@ -15,9 +15,16 @@ TRANSFORMS = "converter.transforms"
 @lru_cache(maxsize=None)
 def _group(group: str) -> dict[str, object]:
     found = {}
-    for ep in sorted(entry_points(group=group), key=lambda e: e.name):
+    for ep in sorted(_all_entry_points().select(group=group), key=lambda e: e.name):
         found.setdefault(ep.name, ep)
     return found
+
+
+@lru_cache(maxsize=1)
+def _all_entry_points():
+    """Every installed distribution's entry points, read once a process (each
+    ``entry_points(group=…)`` call reads every distribution's metadata again)."""
+    return entry_points()
 
 
 def names(group: str) -> list[str]:

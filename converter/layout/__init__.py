@@ -13,7 +13,7 @@ from lxml import etree
 
 from ..model import XML_LANG
 from ..style import ResolvedStyle
-from .assemble import PAGE_DIGITS, assemble, page_number_role, page_starts
+from .assemble import PAGE_DIGITS, assemble_page, drop_dangling_links, note_start, page_number_role
 from .blocks import BlockTranslator, ColophonBlock, Para, SignatureBlock, Span, TableBlock
 from .fontbook import FontBook
 from .pages import Anchor, Bookmark, GlyphRun, Link, Page, Pagination, PlacedImage, Rule, TextLine, glyph_ids
@@ -33,11 +33,18 @@ def lay_out(doc: etree._Element, style: ResolvedStyle, base_dir: Path) -> Pagina
     number_role = page_number_role(style)
     if number_role is not None:
         fonts.collect(style.page.number.format.replace("{n}", PAGE_DIGITS), number_role)
-    layout = Layout(style, fonts)
-    frames = layout.run(blocks)
-    pages = assemble(frames, layout, style)
+    pages: list[Page] = []
+    starts: list[tuple[int, int]] = []
+
+    def finish(frame) -> None:  # each page as it is full: its glyph objects are not held to the end
+        pages.append(assemble_page(frame, layout, style))
+        note_start(starts, frame)
+
+    layout = Layout(style, fonts, on_page=finish)
+    layout.run(blocks)
+    drop_dangling_links(pages)  # a link may go to a place on a later page: checked once all are there
     return Pagination(pages, {face: frozenset(chars) for face, chars in fonts.used.items()},
-                      fonts.body_face(), page_starts(frames), glyph_ids(pages))
+                      fonts.body_face(), starts, glyph_ids(pages))
 
 
 def _all_spans(blocks) -> list[Span]:

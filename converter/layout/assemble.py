@@ -31,25 +31,29 @@ def page_number_role(style: ResolvedStyle):
 
 
 def assemble(frames: list[Frame], layout: Layout, style: ResolvedStyle) -> list[Page]:
+    pages = [assemble_page(fr, layout, style) for fr in frames]
+    drop_dangling_links(pages)
+    return pages
+
+
+def assemble_page(fr: Frame, layout: Layout, style: ResolvedStyle) -> Page:
+    """One frame as a page in page coordinates, with its page number (links not yet checked:
+    drop_dangling_links, once every page is there)."""
     page = style.page
     top = page.height - page.margin_top
     number_role = page_number_role(style)
-    pages = []
-    for fr in frames:
-        out = Page(fr.number, page.width, page.height)
-        out.bookmarks = [Bookmark(key, title, level, top - y + BOOKMARK_HEADROOM)
-                         for key, title, level, y in fr.bookmarks]
-        out.images = [PlacedImage(block.path, block.alt, x, top - y - h, w, h, block.info.raster,
-                                  block.info.vector) for block, x, y, w, h in fr.images]
-        # a rule is (x1, y1, x2, y2) or (x1, y1, x2, y2, thickness, colour)
-        out.rules = [Rule(r[0], top - r[1], r[2], top - r[3], *r[4:]) for r in fr.rules]
-        out.lines = [text_line(placed.x, top - placed.y, placed.line) for placed in fr.lines]
-        out.rules += [rule for placed in fr.lines for rule in strike_rules(placed.x, top - placed.y, placed.line)]
-        if number_role is not None and (page.number.first_page or fr.number > 1):
-            out.lines.append(folio(fr.number, layout, style, number_role))
-        pages.append(out)
-    drop_dangling_links(pages)
-    return pages
+    out = Page(fr.number, page.width, page.height)
+    out.bookmarks = [Bookmark(key, title, level, top - y + BOOKMARK_HEADROOM)
+                     for key, title, level, y in fr.bookmarks]
+    out.images = [PlacedImage(block.path, block.alt, x, top - y - h, w, h, block.info.raster,
+                              block.info.vector) for block, x, y, w, h in fr.images]
+    # a rule is (x1, y1, x2, y2) or (x1, y1, x2, y2, thickness, colour)
+    out.rules = [Rule(r[0], top - r[1], r[2], top - r[3], *r[4:]) for r in fr.rules]
+    out.lines = [text_line(placed.x, top - placed.y, placed.line) for placed in fr.lines]
+    out.rules += [rule for placed in fr.lines for rule in strike_rules(placed.x, top - placed.y, placed.line)]
+    if number_role is not None and (page.number.first_page or fr.number > 1):
+        out.lines.append(folio(fr.number, layout, style, number_role))
+    return out
 
 
 def drop_dangling_links(pages: list[Page]) -> None:
@@ -91,7 +95,8 @@ def text_line(x0: float, baseline: float, line: Line) -> TextLine:
         if run:
             px, pg = run[-1]
             gap = x - px - _natural(pg)
-            same = g.style == run[0][1].style
+            first = run[0][1].style
+            same = g.style is first or g.style == first  # glyphs of a span share their Ink
             if same and (len(run) == 1 or abs(gap - spacing) < 0.005):
                 spacing = gap if len(run) == 1 else spacing
                 run.append((x, g))
@@ -213,7 +218,7 @@ def strike_rules(x0: float, baseline: float, line: Line) -> list[Rule]:
 
 def _natural(g) -> float:
     """The advance a glyph has before any added spacing: the face's own at its size."""
-    return advance(g.style.font, g.ch, g.style.size)
+    return g.natural if g.natural is not None else advance(g.style.font, g.ch, g.style.size)
 
 
 def folio(n: int, layout: Layout, style: ResolvedStyle, role) -> TextLine:
@@ -249,7 +254,12 @@ def page_starts(frames: list[Frame]) -> list[tuple[int, int]]:
     """
     starts: list[tuple[int, int]] = []
     for fr in frames:
-        first = next((g.offset for placed in fr.lines for _, g in placed.line.placed if g.offset is not None), None)
-        if first is not None and (not starts or first > starts[-1][1]):
-            starts.append((fr.number, first))
+        note_start(starts, fr)
     return starts
+
+
+def note_start(starts: list[tuple[int, int]], fr: Frame) -> None:
+    """Add a frame's (page number, first source character) to ``starts`` (see page_starts)."""
+    first = next((g.offset for placed in fr.lines for _, g in placed.line.placed if g.offset is not None), None)
+    if first is not None and (not starts or first > starts[-1][1]):
+        starts.append((fr.number, first))

@@ -59,7 +59,7 @@ def glued(prev: str, ch: str, next_ch: str = "") -> bool:
     return False
 
 
-@dataclass
+@dataclass(slots=True)  # one per character of a document: no __dict__ each
 class Glyph:
     """One character as set: its advance, and how much squeezing may take off it."""
 
@@ -77,6 +77,7 @@ class Glyph:
     #: the glyphs HarfBuzz made of the cluster this character starts (an empty tuple: a later
     #: character of a cluster); None: not shaped, drawn as the character's own glyph
     shaped: tuple | None = None
+    natural: float | None = None  # the face's own advance at ``size`` (a painter's), when known
 
 
 @dataclass

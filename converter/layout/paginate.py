@@ -8,8 +8,10 @@ exactly the grid's number of lines.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..fonts.find import FontFace
+from ..fonts.metrics import advance
 from ..model.images import fit
 from ..style import ResolvedStyle, Role
 from .blocks import (Block, ColophonBlock, ImageBlock, PageBreakBlock, Para, RuleBlock, SeparatorBlock,
@@ -21,6 +23,10 @@ from .linebreak import CLOSING_HALF, OPENING_HALF, Glyph, Line, add_cjk_latin_sp
 
 ASCENT = 0.88  # baseline below the top of a line box, in ems (CJK faces: 880/1000)
 EPS = 0.01
+#: a title is balanced (its lines of even length) only when it is short enough to be a title;
+#: balancing re-runs the line breaker a dozen times, which a 240,000-character first line
+#: (a source with no line breaks) must not pay
+MAX_BALANCED_LINES = 6
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,7 @@ class Frame:
 
 
 class Layout:
-    def __init__(self, style: ResolvedStyle, fonts: FontBook):
+    def __init__(self, style: ResolvedStyle, fonts: FontBook, on_page: Callable[[Frame], None] | None = None):
         self.style = style
         self.fonts = fonts
         self.page_style = style.page
@@ -69,42 +75,72 @@ class Layout:
         self.grid = style.grid
         self.pages: list[Frame] = []
         self.y = 0.0
+        self._tables: dict[tuple[int, float], tuple[object, dict[str, tuple]]] = {}
+        #: called with each page as soon as it is full (and with the last one when run ends);
+        #: None: every frame is kept in ``pages``
+        self.on_page = on_page
         self._new_page()
 
     # --- glyphs -------------------------------------------------------------------------
     def glyphs(self, spans: list[Span]) -> list[Glyph]:
         out: list[Glyph] = []
+        append = out.append
         for span in spans:
             role = span.role
             size = role.size * (0.6 if span.superscript or span.subscript else 1.0)
             rise = role.size * (0.35 if span.superscript else -0.15 if span.subscript else 0.0)
             offset = span.offset
             anchor = span.anchor
+            table = self._char_table(role, size)
+            inks: dict[int, Ink] = {}  # one Ink per face in a span, shared by its glyphs
             for ch in span.text:
                 if ch in "\t\r":
                     ch = " "
-                font = self.fonts.face_for(ch, role)
-                if out and is_mark(ch) and font != out[-1].font and self.fonts.has(out[-1].font, ch):
-                    font = out[-1].font  # a mark is shaped with its base
-                wide = self.fonts.wide(ch)
-                adv = self.fonts.width(ch, font, size)
-                if wide and self.grid is not None and abs(size - self.style.role("body").size) < EPS:
-                    adv += self.grid.char_pitch - size  # the grid's character pitch (28 per line)
-                half = size / 2 if wide else 0.0
-                out.append(Glyph(
-                    ch, font, size, adv,
-                    squeeze_end=half if ch in CLOSING_HALF else 0.0,
-                    squeeze_start=half if ch in OPENING_HALF else 0.0,
-                    style=Ink(font, size, role.color, span.link, rise, anchor, span.strike),
-                    offset=None if offset is None or ch.isspace() else offset,
-                ))
-                anchor = None  # only the first glyph carries the destination
-                if offset is not None and not ch.isspace():
+                entry = table.get(ch)
+                if entry is None:
+                    entry = table[ch] = self._char_entry(ch, role, size)
+                font, adv, natural, squeeze_end, squeeze_start, space, mark = entry
+                if mark and out and font != out[-1].font and self.fonts.has(out[-1].font, ch):
+                    # a mark is shaped with its base
+                    font, adv, natural, squeeze_end, squeeze_start, space, mark = self._char_entry(
+                        ch, role, size, out[-1].font)
+                if anchor is not None:  # only the first glyph carries the destination
+                    ink = Ink(font, size, role.color, span.link, rise, anchor, span.strike)
+                    anchor = None
+                else:
+                    ink = inks.get(id(font))
+                    if ink is None:
+                        ink = inks[id(font)] = Ink(font, size, role.color, span.link, rise, None, span.strike)
+                append(Glyph(ch, font, size, adv, squeeze_end, squeeze_start, True, ink,
+                             None if offset is None or space else offset, 0.0, natural=natural))
+                if offset is not None and not space:
                     offset += 1
         shape_glyphs(out, self.fonts.shaper, self.fonts.lang)
         if self.grid is None:  # on the GB/T grid every character keeps its cell
             add_cjk_latin_spacing(out)
         return out
+
+    def _char_table(self, role: Role, size: float) -> dict[str, tuple]:
+        """The per-character table of a role's fonts at a size (see _char_entry), shared by
+        every glyph set with them: a character's face and widths are looked up once a build."""
+        key = (id(role.fonts), size)
+        held = self._tables.get(key)
+        if held is None:  # the entry holds the fonts, so no other object takes their id
+            held = self._tables[key] = (role.fonts, {})
+        return held[1]
+
+    def _char_entry(self, ch: str, role: Role, size: float, font: FontFace | None = None) -> tuple:
+        """(face, advance as set, the face's own advance, squeezable at a line end and at a line
+        start, whether it is a space, whether it is a combining mark) of one character in a role
+        at a size, drawn with the face that draws it (or with ``font``)."""
+        font = self.fonts.face_for(ch, role) if font is None else font
+        wide = self.fonts.wide(ch)
+        adv = self.fonts.width(ch, font, size)
+        if wide and self.grid is not None and abs(size - self.style.role("body").size) < EPS:
+            adv += self.grid.char_pitch - size  # the grid's character pitch (28 per line)
+        half = size / 2 if wide else 0.0
+        return (font, adv, advance(font, ch, size), half if ch in CLOSING_HALF else 0.0,
+                half if ch in OPENING_HALF else 0.0, ch.isspace(), is_mark(ch))
 
     def span_width(self, spans: list[Span]) -> float:
         return sum(g.advance for g in self.glyphs(spans))
@@ -149,8 +185,8 @@ class Layout:
     def _balanced(self, glyphs: list[Glyph], measure) -> list[Line]:
         """A long title in lines of even length (GB/T 9704: a trapezoid or diamond)."""
         lines = break_lines(glyphs, measure)
-        if len(lines) < 2:
-            return lines
+        if not 2 <= len(lines) <= MAX_BALANCED_LINES:
+            return lines  # one line, or a paragraph in the title's place rather than a title
         lo, hi = measure(0) / len(lines), measure(0)
         for _ in range(12):
             mid = (lo + hi) / 2
@@ -162,8 +198,18 @@ class Layout:
 
     # --- vertical placement -------------------------------------------------------------
     def _new_page(self) -> None:
+        self._finish_page()
         self.pages.append(Frame(len(self.pages) + 1))
         self.y = 0.0
+
+    def _finish_page(self) -> None:
+        """Hand the full page to ``on_page`` (which keeps what it needs of it, as page data)
+        and keep only an empty frame of its number: the lines of a document are not all held
+        to the end, only the page being filled."""
+        if self.on_page is not None and self.pages:
+            frame = self.pages[-1]
+            self.on_page(frame)
+            self.pages[-1] = Frame(frame.number)
 
     def _space(self, amount: float) -> float:
         if self.grid is not None and amount > 0:
@@ -198,6 +244,7 @@ class Layout:
             elif isinstance(block, PageBreakBlock):
                 if not self.pages[-1].empty:
                     self._new_page()
+        self._finish_page()
         return self.pages
 
     def _first_line_height(self, block: Block | None) -> float:

@@ -82,7 +82,7 @@ def put(parent, child, order: tuple[str, ...]):
         old.addprevious(child)
         parent.remove(old)
         return child
-    rank = {qn(t): i for i, t in enumerate(order)}
+    rank = _ranks(order)
     mine = rank.get(tag, len(rank))
     for sibling in parent:
         if rank.get(sibling.tag, -1) > mine:
@@ -90,6 +90,12 @@ def put(parent, child, order: tuple[str, ...]):
             return child
     parent.append(child)
     return child
+
+
+@lru_cache(maxsize=None)
+def _ranks(order: tuple[str, ...]) -> dict[str, int]:
+    """Clark name → position in a schema's child order, built once per order (not per insert)."""
+    return {qn(t): i for i, t in enumerate(order)}
 
 
 def twips(points: float) -> int:

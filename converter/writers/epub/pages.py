@@ -43,51 +43,73 @@ def mark_pages(doc: etree._Element, starts: list[tuple[int, int]]) -> tuple[etre
     position past the end of the text.
     """
     copy = etree.fromstring(etree.tostring(doc))
-    nodes = [(pos, el, kind) for (el, kind), pos in text_positions(copy).items()
-             if _ink(el.text if kind == "text" else el.tail)]
+    nodes = [(pos, el, kind, ink) for (el, kind), pos in text_positions(copy).items()
+             if (ink := _ink(el.text if kind == "text" else el.tail))]
     nodes.sort(key=lambda n: n[0])
-    firsts = [pos for pos, _, _ in nodes]
+    firsts = [pos for pos, _, _, _ in nodes]
     kept, dropped = [], []
     for number, pos in sorted(starts):
         if kept and pos <= kept[-1][1]:
             dropped.append(number)
         else:
             kept.append((number, pos))
-    # last page first: splitting a text node keeps the start of the part left of the split
-    for number, pos in reversed(kept):
+    # the pages that start in each text node, as (non-whitespace characters before, page)
+    marks: dict[int, list[tuple[int, int]]] = {}
+    for number, pos in kept:
         i = bisect.bisect_right(firsts, pos) - 1
-        start, el, kind = nodes[i] if i >= 0 else (0, None, "")
-        text = el.text if kind == "text" else el.tail if el is not None else ""
-        if el is None or pos - start >= _ink(text):
+        if i < 0 or pos - nodes[i][0] >= nodes[i][3]:
             dropped.append(number)
-            continue
-        _insert(el, kind, _index_of_ink(text, pos - start), str(number))
+        else:
+            marks.setdefault(i, []).append((pos - nodes[i][0], number))
+    for i, node_marks in marks.items():  # each text node walked once, however many pages start in it
+        _, el, kind, _ = nodes[i]
+        text = el.text if kind == "text" else el.tail
+        indices = _indices_of_ink(text, [k for k, _ in node_marks])
+        _split(el, kind, text, indices, [str(number) for _, number in node_marks])
     return copy, sorted(dropped)
 
 
-def _insert(el: etree._Element, kind: str, index: int, number: str) -> None:
-    marker = etree.Element(MARKER, n=number)
+def _split(el: etree._Element, kind: str, text: str, indices: list[int], numbers: list[str]) -> None:
+    """Cut ``el``'s text (or tail) at ascending ``indices`` and put a marker in each cut, each
+    marker followed by the text up to the next cut (the text set once, not once per page)."""
+    bounds = [*indices, len(text)]
+    markers = []
+    for k, number in enumerate(numbers):
+        marker = etree.Element(MARKER, n=number)
+        marker.tail = text[bounds[k]:bounds[k + 1]]
+        markers.append(marker)
     if kind == "text":
-        marker.tail, el.text = el.text[index:], el.text[:index]
-        el.insert(0, marker)
+        el.text = text[: bounds[0]]
+        for k, marker in enumerate(markers):
+            el.insert(k, marker)
     else:
-        marker.tail, el.tail = el.tail[index:], el.tail[:index]
-        el.addnext(marker)  # lxml keeps el's (shortened) tail before the marker
+        el.tail = text[: bounds[0]]
+        prev = el
+        for marker in markers:
+            prev.addnext(marker)  # lxml keeps prev's tail before the marker
+            prev = marker
 
 
 def _ink(text: str | None) -> int:
     return len("".join(text.split())) if text else 0
 
 
-def _index_of_ink(text: str, k: int) -> int:
-    """The index in ``text`` of its k-th (from 0) non-whitespace character."""
+def _indices_of_ink(text: str, ks: list[int]) -> list[int]:
+    """The indices in ``text`` of its k-th (from 0) non-whitespace characters, for ascending
+    ``ks``, in one pass (a page start past the last one gives ``len(text)``)."""
+    out: list[int] = []
     seen = -1
+    it = iter(ks)
+    want = next(it, None)
     for i, ch in enumerate(text):
+        if want is None:
+            break
         if not ch.isspace():
             seen += 1
-            if seen == k:
-                return i
-    return len(text)
+            while want is not None and seen == want:
+                out.append(i)
+                want = next(it, None)
+    return out + [len(text)] * (len(ks) - len(out))
 
 
 def hoist_markers(root: etree._Element) -> None:
