@@ -4,6 +4,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..model import q
+from ..model.identifiers import unique_identifier as _unique
 
 
 def assign_ids(doc: etree._Element) -> None:
@@ -36,12 +37,3 @@ def assign_ids(doc: etree._Element) -> None:
 
 #: ids come early: later passes (links, tables of contents) refer to sections by id
 assign_ids.priority = 100
-
-
-def _unique(ident: str, taken: set) -> str:
-    candidate, k = ident, 1
-    while candidate in taken:
-        k += 1
-        candidate = f"{ident}-{k}"
-    taken.add(candidate)
-    return candidate
