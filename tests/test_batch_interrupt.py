@@ -107,3 +107,20 @@ def test_an_interrupted_build_keeps_what_finished_and_nothing_else(tmp_path, how
         assert again.returncode == 0, again.stderr
         assert again.stdout.count("unchanged ") == len(docs)
         assert len(assert_consistent(out)) == 4
+
+
+def test_a_signal_inside_a_finalizer_is_delivered_again_not_swallowed():
+    """Python prints and swallows an exception raised in __del__: the stop must wait for it."""
+    import sys
+
+    from converter.batch import _in_finalizer
+
+    seen = []
+
+    class Closing:
+        def __del__(self):
+            seen.append(_in_finalizer(sys._getframe()))
+
+    Closing()  # collected at once: its __del__ runs here
+    assert seen == [True]
+    assert not _in_finalizer(sys._getframe())
