@@ -58,3 +58,14 @@ def to_int(value: str | None, default: int, low: int = -(2 ** 31), high: int = 2
     except (TypeError, ValueError, OverflowError):
         number = default
     return min(max(number, low), high)
+
+
+def list_number(ppr: etree._Element | None, num_id: str | None, ilvl: int) -> tuple[str | None, int]:
+    """The list (numId) and level (ilvl) a paragraph or style's w:numPr names, else the ones given
+    (what the paragraph's style says)."""
+    numpr = wfind(ppr, "numPr")
+    if numpr is None:
+        return num_id, ilvl
+    n, i = wfind(numpr, "numId"), wfind(numpr, "ilvl")
+    return (attr(n, "val") if n is not None else num_id,
+            to_int(attr(i, "val"), 0, 0, 8) if i is not None else ilvl)

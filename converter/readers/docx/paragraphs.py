@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ...model import new, tag_of
-from .ooxml import NSMAP, R, W, attr, local, ns_of, on, to_int, wfind
+from .ooxml import NSMAP, R, W, attr, list_number, local, ns_of, on, to_int, wfind
 from .content import Block, Item, Marks, Obj, Para, Span, fill
 from .numbering import Numbering
 from .styles import Styles
@@ -144,12 +144,7 @@ class BodyReader:
         jc = wfind(ppr, "jc")
         para.align = {"center": "center", "right": "right", "end": "right", "left": "left",
                       "start": "left"}.get(attr(jc, "val") or "") if jc is not None else None
-        numpr = wfind(ppr, "numPr")
-        num_id, ilvl = info.num_id, info.ilvl
-        if numpr is not None:
-            n, i = wfind(numpr, "numId"), wfind(numpr, "ilvl")
-            num_id = attr(n, "val") if n is not None else num_id
-            ilvl = to_int(attr(i, "val"), 0, 0, 8) if i is not None else ilvl
+        num_id, ilvl = list_number(ppr, info.num_id, info.ilvl)
         if num_id:
             shown = self.numbering.next(num_id, ilvl)
             if shown is not None:

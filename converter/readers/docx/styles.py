@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from .ooxml import W, attr, on, to_int, wfind
+from .ooxml import W, attr, list_number, on, to_int, wfind
 
 _HEADING = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
 _TITLE = re.compile(r"^(?:title|标题)$", re.IGNORECASE)
@@ -82,12 +82,7 @@ class Styles:
             heading = level + 1 if level < 9 else None
         if heading is None and not _TITLE.match(name or "") and not m:
             heading = base.heading
-        numpr = wfind(ppr, "numPr")
-        num_id, ilvl = base.num_id, base.ilvl
-        if numpr is not None:
-            n, i = wfind(numpr, "numId"), wfind(numpr, "ilvl")
-            num_id = attr(n, "val") if n is not None else num_id
-            ilvl = to_int(attr(i, "val"), 0, 0, 8) if i is not None else ilvl
+        num_id, ilvl = list_number(ppr, base.num_id, base.ilvl)
         return StyleInfo(
             name=name or sid, heading=heading,
             title=bool(_TITLE.match(name or "")) or (base.title and not m),
