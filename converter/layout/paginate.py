@@ -219,6 +219,10 @@ class Layout:
     def _fits(self, height: float) -> bool:
         return self.y + height <= self.height + EPS
 
+    def fits_a_line(self, role: Role) -> bool:
+        """Whether one more line in ``role`` (and its space before) fits on the page being filled."""
+        return self._fits(self._space(role.space_before) + role.line_pitch)
+
     def _left(self) -> float:
         p = self.page_style
         even = self.pages[-1].number % 2 == 0

@@ -39,6 +39,7 @@ from .nav import PackageWriter, nav_document, table_of_contents
 from .pages import MARKER, PageTarget, hoist_markers, mark_pages
 from ...text.titles import lines_of_title
 from .upright import stand_digits_upright
+from ...layout.front import addressee_in_colophon
 from .xhtml import Resources, XhtmlTranslator, document, serialize, text_of
 
 CSS_PATH = "styles/book.css"
@@ -76,7 +77,7 @@ class EpubWriter:
         parts = plan(text, self.split_threshold, title)
 
         book = new_book(doc, meta, title, style, ctx)  # the identifier is the model's, markers or not
-        chapters, images, pages = _render(text, parts, meta.lang, style, ctx)
+        chapters, images, pages = _render(text, parts, meta.lang, style, ctx, addressee_in_colophon(doc, style))
         book.toc = table_of_contents(text, _locator(parts), title)
         landmarks = [("toc", NAV_PATH + "#toc", words["toc"]), ("bodymatter", parts[0].path, title)]
         nav_root = nav_document(NAV_PATH, CSS_PATH, meta.lang, words, book.toc, landmarks, pages)
@@ -159,8 +160,10 @@ class _Chapter:
 
 
 def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedStyle,
-            ctx: BuildContext) -> tuple[list[_Chapter], list[epub.EpubImage], list[PageTarget]]:
-    """The content documents of the parts, the images they show and the print page markers."""
+            ctx: BuildContext, addressee_moves: bool = False
+            ) -> tuple[list[_Chapter], list[epub.EpubImage], list[PageTarget]]:
+    """The content documents of the parts, the images they show and the print page markers
+    (``addressee_moves``: the 主送 is printed in the 版记, layout.front)."""
     images = ImageStore(ctx.base_dir, ctx.cache)
     translator = XhtmlTranslator(Resources(
         targets=_targets(parts), image=images.add, image_width=images.width, warn=ctx.warn,
@@ -169,8 +172,9 @@ def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedSt
         source_name=Path(ctx.name).name, first_part=parts[0].path if parts else "",
         # print page markers may stand inside a title: they do not count
         title_lines=lambda el: lines_of_title(el, style, ignore=(MARKER,)),
+        addressee_moves=addressee_moves,
     ))
-    chapters = [_Chapter(part, _chapter(part, translator, lang), lang) for part in parts]
+    chapters = [_Chapter(part, _chapter(part, translator, lang, last=part is parts[-1]), lang) for part in parts]
     translator.report_relative_links()
     if writing_mode(style) == "vertical-rl":
         for c in chapters:
@@ -245,13 +249,16 @@ class _Content(epub.EpubHtml):
         return self.content
 
 
-def _chapter(part: Part, translator: XhtmlTranslator, lang: str) -> etree._Element:
-    """Render a part into a complete XHTML document (its tree)."""
+def _chapter(part: Part, translator: XhtmlTranslator, lang: str, last: bool = False) -> etree._Element:
+    """Render a part into a complete XHTML document (its tree); the last one ends with a moved
+    主送's 版记 when the document has none."""
     translator.current = part.path
     css = posixpath.relpath(CSS_PATH, posixpath.dirname(part.path))  # relative, else RSC-007
     root, body = document(part.title, lang, css)
     for el in part.elements:
         translator.visit(el, body)
+    if last:
+        translator.moved_colophon(body, box=True)
     translator.finish(body)  # a file's notes at its end, so that note and reference share a file
     hoist_markers(body)
     return root
