@@ -94,3 +94,31 @@ def split_numbers(pdf: Path, source_text: str) -> list[tuple[str, str]]:
         if tail and head and any(tail.group() + head.group() in run for run in runs):
             splits.append((a[-12:], b[:12]))
     return splits
+
+
+def shown_strings(pdf: Path) -> list[tuple[str, int, float, str]]:
+    """Every string a PDF shows, as (text, text render mode, line width, font name), read with
+    pdfminer's interpreter (pdfplumber's characters do not say the render mode: 2 is a
+    synthetic bold's fill and stroke)."""
+    pytest.importorskip("pdfminer")
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    shown: list[tuple[str, int, float, str]] = []
+
+    class Recorder(PDFPageAggregator):
+        def render_string(self, textstate, seq, ncs, graphicstate):
+            font = textstate.font
+            text = "".join(font.to_unichr(c) for s in seq if isinstance(s, bytes) for c in font.decode(s))
+            shown.append((text, textstate.render, graphicstate.linewidth, font.fontname))
+            super().render_string(textstate, seq, ncs, graphicstate)
+
+    manager = PDFResourceManager()
+    device = Recorder(manager, laparams=LAParams())
+    interpreter = PDFPageInterpreter(manager, device)
+    with open(pdf, "rb") as f:
+        for page in PDFPage.get_pages(f):
+            interpreter.process_page(page)
+    return shown

@@ -168,7 +168,7 @@ def _shaped_run(x0: float, baseline: float, run: list) -> GlyphRun:
     if ink.link:
         link = Link(ink.link, (left, baseline - ink.size * LINK_DEPTH, right, baseline + ink.size * LINK_HEIGHT))
     return GlyphRun(ink.font, ink.size, ink.color, "".join(g.ch for _, g in logical), xs, baseline, ink.rise,
-                    0.0, link, anchor, tuple(clusters), rtl)
+                    0.0, link, anchor, tuple(clusters), rtl, ink.embolden)
 
 
 def _glyph_run(x0: float, baseline: float, run: list, spacing: float) -> GlyphRun:
@@ -184,7 +184,8 @@ def _glyph_run(x0: float, baseline: float, run: list, spacing: float) -> GlyphRu
         link = Link(ink.link, (x0 + x, baseline - ink.size * LINK_DEPTH, x0 + last_x + last.advance,
                                baseline + ink.size * LINK_HEIGHT))
     return GlyphRun(ink.font, ink.size, ink.color, "".join(g.ch for _, g in run),
-                    tuple(x0 + gx for gx, _ in run), baseline, ink.rise, spacing, link, anchor)
+                    tuple(x0 + gx for gx, _ in run), baseline, ink.rise, spacing, link, anchor,
+                    embolden=ink.embolden)
 
 
 #: a strike-through line: this many ems above the baseline (the middle of a lowercase x), this thick

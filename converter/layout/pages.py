@@ -60,6 +60,7 @@ class GlyphRun:
     anchor: Anchor | None = None  # made at the run's first glyph
     glyphs: tuple[tuple[str, tuple[tuple[int, float, float, int, str], ...]], ...] | None = None
     rtl: bool = False
+    embolden: bool = False  # painted emboldened: a synthetic bold (fonts.faces.synthetic_bold)
 
     @property
     def x(self) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..fonts.faces import synthetic_bold
 from ..fonts.find import FontFace
 from ..fonts.metrics import advance
 from ..model.images import fit
@@ -40,6 +41,8 @@ class Ink:
     rise: float = 0.0
     anchor: str | None = None  # a destination made at this glyph
     strike: bool = False  # struck out: assemble draws a line through the run
+    #: bold asked of a face without a bold member: painted emboldened (fonts.faces.synthetic_bold)
+    embolden: bool = False
 
 
 @dataclass
@@ -105,12 +108,14 @@ class Layout:
                     font, adv, natural, squeeze_end, squeeze_start, space, mark = self._char_entry(
                         ch, role, size, out[-1].font)
                 if anchor is not None:  # only the first glyph carries the destination
-                    ink = Ink(font, size, role.color, span.link, rise, anchor, span.strike)
+                    ink = Ink(font, size, role.color, span.link, rise, anchor, span.strike,
+                              synthetic_bold(font, role.bold, self.style.synthetic_bold))
                     anchor = None
                 else:
                     ink = inks.get(id(font))
                     if ink is None:
-                        ink = inks[id(font)] = Ink(font, size, role.color, span.link, rise, None, span.strike)
+                        ink = inks[id(font)] = Ink(font, size, role.color, span.link, rise, None, span.strike,
+                                                   synthetic_bold(font, role.bold, self.style.synthetic_bold))
                 append(Glyph(ch, font, size, adv, squeeze_end, squeeze_start, True, ink,
                              None if offset is None or space else offset, 0.0, natural=natural))
                 if offset is not None and not space:
