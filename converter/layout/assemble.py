@@ -51,7 +51,7 @@ def assemble_page(fr: Frame, layout: Layout, style: ResolvedStyle) -> Page:
     out.rules = [Rule(r[0], top - r[1], r[2], top - r[3], *r[4:]) for r in fr.rules]
     out.lines = [text_line(placed.x, top - placed.y, placed.line) for placed in fr.lines]
     out.rules += [rule for placed in fr.lines for rule in strike_rules(placed.x, top - placed.y, placed.line)]
-    if number_role is not None and (page.number.first_page or fr.number > 1):
+    if number_role is not None and (page.number.first_page or fr.number > 1) and not fr.unnumbered:
         out.lines.append(folio(fr.number, layout, style, number_role))
     return out
 

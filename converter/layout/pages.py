@@ -150,6 +150,8 @@ class Pagination:
     #: the glyphs each face draws by id in shaped runs, (glyph id, text) → advance in font
     #: units (what a painter's glyph font holds: fonts.glyphfont)
     glyph_ids: dict[FontFace, dict[tuple[int, str], int]] = field(default_factory=dict)
+    #: where the 版记 stands (layout.paginate.ColophonPlace), None when there is none
+    colophon: object | None = None
 
     @property
     def count(self) -> int:

@@ -52,6 +52,18 @@ class PlacedLine:
     line: Line
 
 
+@dataclass(frozen=True)
+class ColophonPlace:
+    """Where the 版记 went: its page; whether it stands on a page of its own (moved off the
+    text's last page), and after a blank page; the lines of each of its parts (抄送, 印发 …),
+    for writers that build it again (the DOCX)."""
+
+    page: int
+    own_page: bool
+    blank_before: bool
+    rows: tuple[int, ...]
+
+
 @dataclass
 class Frame:
     """A page while it is filled: lines at baselines measured from the type area's top."""
@@ -62,6 +74,8 @@ class Frame:
     #: x1, y1, x2, y2 (and thickness, colour when not the default)
     rules: list[tuple] = field(default_factory=list)
     bookmarks: list[tuple[str, str, int, float]] = field(default_factory=list)  # key, title, level, y
+    #: GB/T 9704 §7.5: a blank page before the 版记, and the 版记 page after it, print no number
+    unnumbered: bool = False
 
     @property
     def empty(self) -> bool:
@@ -82,6 +96,8 @@ class Layout:
         #: called with each page as soon as it is full (and with the last one when run ends);
         #: None: every frame is kept in ``pages``
         self.on_page = on_page
+        #: where the 版记 was placed (None: the document has none)
+        self.colophon: ColophonPlace | None = None
         self._new_page()
 
     # --- glyphs -------------------------------------------------------------------------
@@ -298,8 +314,7 @@ class Layout:
             groups.append(rows)
         pitch = self.style.role("body").line_pitch
         height = pitch * sum(len(g) for g in groups)
-        if not self._fits(height) and not self.pages[-1].empty:
-            self._new_page()
+        self._colophon_page(height, tuple(len(g) for g in groups))
         page, left = self.pages[-1], self._left()
         y = self.height - height
         for k, rows in enumerate(groups):
@@ -324,6 +339,24 @@ class Layout:
                 y += pitch
         page.rules.append((left, self.height, left + self.width, self.height, block.outer, "#000000"))
         self.y = self.height
+
+    def _colophon_page(self, height: float, rows: tuple[int, ...]) -> None:
+        """Go to the page the 版记 stands on: the text's last page when it fits under the text,
+        else the next. Printed double-sided, the 版记 is the back of the last sheet, an even
+        page: from an odd page with text it moves to the next page; an odd page it would open
+        stays blank before it, and the blank page and the 版记 page carry no number (GB/T 9704
+        §7.5)."""
+        text_page = self.pages[-1].number
+        if not self._fits(height) and not self.pages[-1].empty:
+            self._new_page()
+        blank = False
+        if self.page_style.double_sided and self.pages[-1].number % 2 == 1:
+            if self.pages[-1].empty:
+                blank = self.pages[-1].unnumbered = True
+            self._new_page()
+            self.pages[-1].unnumbered = blank
+        number = self.pages[-1].number
+        self.colophon = ColophonPlace(number, number != text_page, blank, rows)
 
     def place_lines(self, para: Para, lines: list[Line], first: float, rest: float,
                     nxt: Block | None = None, x_shift: float = 0.0) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import StyleError
 from ..fonts.find import FontFace, first_installed
-from .page_numbers import SIDES
+from .page_numbers import SIDES, double_sided
 from .settings import Setting, WriterSettings
 from .sheet import ROLES, writer_sections
 from .units import MAX_SIZE, PAGE_SIZES_MM, POINTS_PER, checked, to_points
@@ -110,6 +110,11 @@ class Page:
     @property
     def text_height(self) -> float:
         return self.height - self.margin_top - self.margin_bottom
+
+    @property
+    def double_sided(self) -> bool:
+        """Printed on both sides of the sheet (style.page_numbers.double_sided)."""
+        return double_sided(self.mirror, self.number.position if self.number else None)
 
 
 @dataclass(frozen=True)
