@@ -45,7 +45,7 @@ def lay_out(doc: etree._Element, style: ResolvedStyle, base_dir: Path) -> Pagina
     layout.run(blocks)
     drop_dangling_links(pages)  # a link may go to a place on a later page: checked once all are there
     return Pagination(pages, {face: frozenset(chars) for face, chars in fonts.used.items()},
-                      fonts.body_face(), starts, glyph_ids(pages))
+                      fonts.body_face(), starts, glyph_ids(pages), layout.colophon)
 
 
 def _all_spans(blocks) -> list[Span]:
