@@ -330,10 +330,44 @@ def link_cases() -> list[Case]:
              says=r"x\.md:3: warning: image .*alt text is printed in a frame"),
         Case("md-image-truncated-strict", [*BUILD_ALL, "--strict"], {"src/x.md": "# T\n\n![a](cut.png)\n", "src/cut.png": png(8, 8, True)}, 1, says="image",
              where="src/x.md:3", refused=("x",)),
-        Case("md-image-pixel-bomb", BUILD_ALL, {"src/x.md": "# T\n\n![a](bomb.png)\n",
-                                                "src/bomb.png": png(60000, 60000)},
-             1, says="image", where="src/x.md:3", refused=("x",), xfail=WRITERS),
+        *pixel_bomb_cases(),
     ]
+
+
+def jpeg_header(width: int, height: int) -> bytes:
+    """The start of a JPEG (JFIF, then a baseline frame header of this size): enough to say a size."""
+    app0 = b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof = struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00"
+    return (b"\xff\xd8" + b"\xff\xe0" + struct.pack(">H", len(app0) + 2) + app0
+            + b"\xff\xc0" + struct.pack(">H", len(sof) + 2) + sof + b"\xff\xd9")
+
+
+#: pictures whose header says more pixels than the limit (50 million) but whose files are small
+PIXEL_BOMBS = {
+    "png": png(60000, 60000),
+    "jpg": jpeg_header(60000, 60000),
+    "gif": b"GIF89a" + struct.pack("<HHBBB", 65000, 65000, 0, 0, 0) + b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;",
+    "svg": '<svg xmlns="http://www.w3.org/2000/svg" width="20000" height="20000"><rect width="9" height="9"/></svg>',
+}
+
+
+def pixel_bomb_cases() -> list[Case]:
+    """A pixel bomb is a picture that cannot be used (#13's rule: a warning at its line, its alt
+    text framed; an error under --strict), refused from its header before anything is decoded."""
+    cases = []
+    for ext, data in PIXEL_BOMBS.items():
+        files = {"src/x.md": f"# T\n\n![a](bomb.{ext})\n", f"src/bomb.{ext}": data}
+        cases.append(Case(f"md-image-pixel-bomb-{ext}", BUILD_ALL, files, 0,
+                          says=r"x\.md:3: warning: image .*pixels.* more than the limit .*alt text is printed in a frame"))
+    cases.append(Case("md-image-pixel-bomb-strict", [*BUILD_ALL, "--strict"],
+                      {"src/x.md": "# T\n\n![a](bomb.png)\n", "src/bomb.png": PIXEL_BOMBS["png"]}, 1,
+                      says="more than the limit", where="src/x.md:3", refused=("x",)))
+    cases.append(Case("md-image-pixel-limit-lowered", [*BUILD_ALL, "--max-image-pixels", "1000"],
+                      {"src/x.md": "# T\n\n![a](p.png)\n", "src/p.png": png(40, 40)}, 0,
+                      says=r"x\.md:3: warning: image 'p\.png' is 40 × 40 pixels, more than the limit of 1,000"))
+    cases.append(Case("md-image-pixel-limit-not-a-number", [*BUILD_ALL, "--max-image-pixels", "lots"],
+                      {"src/x.md": GOOD}, 2, says="max-image-pixels"))
+    return cases
 
 
 # --- canonical XML -------------------------------------------------------------------------------
