@@ -124,6 +124,15 @@ class _Inline:
     link: str | None = None
 
 
+def _anchor_at_first_glyph(spans: list[Span], name: str | None) -> None:
+    """Make ``name`` (a title's id, which links may name) a destination at the first span that
+    draws something: a link to the title goes to where it is printed."""
+    if name:
+        first = next((s for s in spans if s.text.strip()), None)
+        if first is not None and first.anchor is None:
+            first.anchor = name
+
+
 class BlockTranslator(Visitor):
     """Visits the model and collects blocks; footnotes are gathered as endnotes."""
 
@@ -182,6 +191,7 @@ class BlockTranslator(Visitor):
         lines = lines_of_title(el, self.style)
         if lines is None:
             para = self._simple(el, "title", balanced=True, **kw)
+            _anchor_at_first_glyph(para.spans, el.get("id"))
             self._title_block(el)
             return para
         role = self.style.role("title")
@@ -193,6 +203,7 @@ class BlockTranslator(Visitor):
             spans.append(Span(line, role, offset=offset))
             if offset is not None:
                 offset += len("".join(line.split()))
+        _anchor_at_first_glyph(spans, el.get("id"))
         para = Para(spans, role, balanced=True, **kw)
         self._add(para)
         self._title_block(el)

@@ -96,6 +96,7 @@ class DocxTranslator(Visitor):
         """One Title paragraph; a long title in the lines every output breaks it into
         (text/titles.py), joined by explicit line breaks."""
         self.out.paragraph("title")
+        self.out.anchor(node)  # a title made of `# Title` keeps its id: links may go to it
         lines = lines_of_title(node, self.setup.style)
         if lines is None:
             self._inlines(node)

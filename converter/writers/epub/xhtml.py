@@ -162,7 +162,7 @@ class XhtmlTranslator(Parts, Visitor):
         self.inlines(el, h(out, "p", class_="docnumber"))
 
     def visit_title(self, el, out):
-        heading = h(out, "h1", class_="title")
+        heading = h(out, "h1", class_="title", id=el.get("id"))  # a `# Title` keeps its id
         lines = self.res.title_lines(el)
         if not lines:
             self.inlines(el, heading)
