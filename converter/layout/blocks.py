@@ -106,8 +106,34 @@ class ColophonBlock:
     inner: float
 
 
+@dataclass
+class JointMarkBlock:
+    """A joint issuance's 发文机关标志 (GB/T 9704 7.2.3): the issuers stacked, the lead one first,
+    each spread to the longest one's width; ``word`` (文件) to their right, centred on the stack;
+    the whole centred, its top edge ``at_top`` under the type area's top."""
+
+    issuers: list[list[Span]]
+    word: list[Span]
+    role: Role
+    at_top: float | None
+
+
+@dataclass
+class SignersBlock:
+    """发文字号 and 签发人 (GB/T 9704 7.2.4, 7.2.5): ``签发人：`` and the names (two a line)
+    one character in from the right, later lines under the first name; the 文号 one character
+    in from the left, on the line of the last names."""
+
+    number: list[Span]
+    label: list[Span]
+    names: list[list[Span]]
+    role: Role
+
+
 Block = (Para | ImageBlock | TableBlock | SignatureBlock | RuleBlock | PageBreakBlock | SeparatorBlock
-         | ColophonBlock)
+         | ColophonBlock | JointMarkBlock | SignersBlock)
+#: 签发人 names a line (GB/T 9704 7.2.5: 一般每行排两个姓名)
+SIGNERS_A_LINE = 2
 MM = 72 / 25.4
 #: GB/T 9704-2012 distances: the red rule under the 文号 (7.2.6), rule thicknesses (7.4.1); the
 #: mark's top edge is the mark role's space-before (35 mm under the type area's top, 7.2.3)
@@ -303,9 +329,13 @@ class BlockTranslator(Visitor):
         self._add(Para(spans, role))
 
     def visit_masthead(self, el):
-        """版头: 份号 …, the mark (its top 35 mm under the type area's top), the 文号, and under a
-        mark the red separator (4 mm under the 文号's baseline, two lines above the title)."""
+        """版头: 份号 …, the mark (its top 35 mm under the type area's top), the 文号 (with 签发人
+        on its line), and under a mark the red separator (4 mm under the 文号's baseline, two
+        lines above the title)."""
+        signers, number = child(el, "signers"), child(el, "docnumber")
         for c in children(el):
+            if signers is not None and c is number:
+                continue  # set on the 签发人's last line (visit_signers)
             self.visit(c)
         if child(el, "mark") is not None:
             pitch = self.style.role("body").line_pitch
@@ -318,28 +348,41 @@ class BlockTranslator(Visitor):
     visit_secrecy = visit_urgency = visit_copy_number
 
     def visit_mark(self, el):
-        """发文机关标志: one line per issuing body, 文件 after the last as written."""
+        """发文机关标志: one line, the issuing body and 文件 as written; a joint issuance's
+        issuers stacked with 文件 to their right (JointMarkBlock)."""
         role = self.style.role("mark")
+        issuers = list(el.iterfind(q("issuer")))
+        first = not any(isinstance(b, (Para, JointMarkBlock)) and b.role.name == "mark" for b in self.blocks)
+        # the mark role's space-before is the depth of its top edge under the type area's
+        # top (GB/T 9704: 35 mm; the 命令 format 20 mm, the 信函 format 30 mm from the page top)
+        at_top = role.space_before if first else None
         lead = [Span(el.text, role, offset=self.pos.get((el, "text")))] if el.text and el.text.strip() else []
-        for issuer in el.iterfind(q("issuer")):
+        if len(issuers) > 1:
+            names = [self.inlines(i, _Inline(role)) for i in issuers]
+            names[0] = lead + names[0]
+            last = issuers[-1]
+            word = ([Span(last.tail.strip(), role, offset=self.pos.get((last, "tail")))]
+                    if last.tail and last.tail.strip() else [])
+            self.blocks.append(JointMarkBlock(names, word, role, at_top))
+            return
+        for issuer in issuers:
             spans = lead + [Span(issuer.text or "", role, offset=self.pos.get((issuer, "text")))]
             if issuer.tail and issuer.tail.strip():
                 spans.append(Span(issuer.tail, role, offset=self.pos.get((issuer, "tail"))))
-            first = not lead and not any(isinstance(b, Para) and b.role.name == "mark" for b in self.blocks)
+            on_top = at_top if not lead else None
             lead = []
-            # the mark role's space-before is the depth of its top edge under the type area's
-            # top (GB/T 9704: 35 mm; the 命令 format 20 mm, the 信函 format 30 mm from the page top)
-            self._add(Para(spans, role, keep_with_next=True, at_top=role.space_before if first else None))
+            self._add(Para(spans, role, keep_with_next=True, at_top=on_top))
 
     def visit_signers(self, el):
-        """签发人：names, on one line in the 文号's role."""
-        role = self.style.role("docnumber")
-        spans = []
-        for c in children(el):
-            if spans and tag_of(c) == "signer":
-                spans.append(Span(" ", role))
-            spans.append(Span(c.text or "", role, offset=self.pos.get((c, "text"))))
-        self._add(Para(spans, role))
+        """签发人：names on the 文号's line (SignersBlock): the label in the 文号's role (仿宋),
+        the names in the signer role (楷体); without a 文号, on a line of their own."""
+        role, names_role = self.style.role("docnumber"), self.style.role("signer")
+        number_el = child(el.getparent(), "docnumber")
+        number = self.inlines(number_el, _Inline(role)) if number_el is not None else []
+        label_el = child(el, "label")
+        label = [Span(label_el.text or "", role, offset=self.pos.get((label_el, "text")))] if label_el is not None else []
+        names = [[Span(s.text or "", names_role, offset=self.pos.get((s, "text")))] for s in el.iterfind(q("signer"))]
+        self.blocks.append(SignersBlock(number, label, names, role))
 
     def visit_byline(self, el):
         self._simple(el, "byline")

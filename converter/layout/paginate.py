@@ -7,15 +7,15 @@ exactly the grid's number of lines.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from ..fonts.find import FontFace
 from ..fonts.metrics import advance
 from ..model.images import fit
 from ..style import ResolvedStyle, Role
-from .blocks import (Block, ColophonBlock, ImageBlock, PageBreakBlock, Para, RuleBlock, SeparatorBlock,
-                     SignatureBlock, Span, TableBlock)
+from .blocks import (SIGNERS_A_LINE, Block, ColophonBlock, ImageBlock, JointMarkBlock, PageBreakBlock, Para,
+                     RuleBlock, SeparatorBlock, SignatureBlock, SignersBlock, Span, TableBlock)
 from .fontbook import FontBook
 from .shaping import base_level, is_mark, shape_glyphs
 from .signature import signature_places
@@ -27,6 +27,9 @@ EPS = 0.01
 #: balancing re-runs the line breaker a dozen times, which a 240,000-character first line
 #: (a source with no line breaks) must not pay
 MAX_BALANCED_LINES = 6
+#: a joint mark (GB/T 9704 7.2.3, which gives no numbers): names stacked 1.25 em apart, 文件 half
+#: an em right of the longest, as joint marks are commonly printed
+JOINT_PITCH, JOINT_WORD_GAP = 1.25, 0.5
 
 
 @dataclass(frozen=True)
@@ -245,6 +248,10 @@ class Layout:
                 self.place_separator(block)
             elif isinstance(block, ColophonBlock):
                 self.place_colophon(block)
+            elif isinstance(block, JointMarkBlock):
+                self.place_joint_mark(block)
+            elif isinstance(block, SignersBlock):
+                self.place_signers(block)
             elif isinstance(block, PageBreakBlock):
                 if not self.pages[-1].empty:
                     self._new_page()
@@ -280,6 +287,79 @@ class Layout:
         y = page.lines[-1].y + block.below
         page.rules.append((self._left(), y, self._left() + self.width, y, block.thickness, block.color))
         self.y = max(self.y, y + block.gap)
+
+    def one_line(self, spans: list[Span], role: Role) -> Line:
+        """Spans set as one line at their natural width (placed by hand)."""
+        lines, _, _ = self.para_lines(Para(spans, role, first_indent=0.0, rest_indent=0.0, align="left"), width=1e6)
+        line = lines[0]
+        set_line(line, line.width, "left")
+        return line
+
+    def place_joint_mark(self, block: JointMarkBlock) -> None:
+        """GB/T 9704 7.2.3: the issuers one a line, the lead one first, each spread to the
+        longest's width (as joint marks are printed); 文件 to their right, centred on the stack;
+        the whole centred, its top edge ``at_top`` under the type area's top. Too wide for the
+        type area, the mark is set smaller until it fits (its size is free: 醒目、美观、庄重)."""
+        role = block.role
+        lines = [self.one_line(spans, role) for spans in block.issuers]
+        word = self.one_line(block.word, role) if block.word else None
+        gap = JOINT_WORD_GAP * role.size if word else 0.0
+        wide = max(ln.width for ln in lines) + gap + (word.width if word else 0.0)
+        if wide > self.width + EPS:
+            role = replace(role, size=role.size * self.width / wide)
+            lines = [self.one_line(spans, role) for spans in block.issuers]
+            word = self.one_line(block.word, role) if block.word else None
+            gap = JOINT_WORD_GAP * role.size if word else 0.0
+        stack = max(ln.width for ln in lines)
+        for ln in lines:  # each name spread over the longest one's width
+            ln.last = False
+            set_line(ln, stack, "justify")
+        if block.at_top is not None and (self.y <= block.at_top or self.pages[-1].empty):
+            self.y = block.at_top
+        elif not self.pages[-1].empty:
+            self.y += self._space(role.space_before)
+        pitch = JOINT_PITCH * role.size
+        height = (len(lines) - 1) * pitch + role.size  # from the first name's top to the last's bottom
+        if not self._fits(height) and not self.pages[-1].empty:
+            self._new_page()
+        page, top = self.pages[-1], self.y
+        x = self._left() + (self.width - stack - gap - (word.width if word else 0.0)) / 2
+        for i, ln in enumerate(lines):
+            page.lines.append(PlacedLine(x, top + i * pitch + ASCENT * role.size, ln))
+        if word is not None:  # its em box centred on the stack's
+            page.lines.append(PlacedLine(x + stack + gap, top + (height - role.size) / 2 + ASCENT * role.size, word))
+        self.y = top + (len(lines) - 1) * pitch + block.role.line_pitch + self._space(block.role.space_after)
+
+    def place_signers(self, block: SignersBlock) -> None:
+        """GB/T 9704 7.2.4–7.2.5: ``签发人：`` + names 居右空一字, two names a line, later lines
+        under the first name; the 文号 居左空一字 on the line of the last names."""
+        role = block.role
+        char = self.grid.char_pitch if self.grid else role.size
+        sep = Span("\u3000", block.names[0][0].role if block.names else role)  # between two names
+        rows: list[list[Span]] = []
+        for k in range(0, max(len(block.names), 1), SIGNERS_A_LINE):
+            row: list[Span] = []
+            for name in block.names[k:k + SIGNERS_A_LINE]:
+                row += ([sep] if row else []) + name
+            rows.append(row)
+        rows[0] = block.label + rows[0]
+        lines = [self.one_line(row, role) for row in rows]
+        label = self.span_width(block.label)
+        pitch = role.line_pitch
+        before = self._space(role.space_before) if not self.pages[-1].empty else 0.0
+        if not self._fits(before + pitch * len(rows)) and not self.pages[-1].empty:
+            self._new_page()
+            before = 0.0
+        self.y += before
+        page, left = self.pages[-1], self._left()
+        first_x = left + self.width - char - lines[0].width
+        if block.number:  # drawn first, as it is read first (the text's order), on the last line
+            last = self.y + (len(lines) - 1) * pitch + ASCENT * role.size
+            page.lines.append(PlacedLine(left + char, last, self.one_line(block.number, role)))
+        for k, ln in enumerate(lines):
+            page.lines.append(PlacedLine(first_x if k == 0 else first_x + label, self.y + ASCENT * role.size, ln))
+            self.y += pitch
+        self.y += self._space(role.space_after)
 
     def place_colophon(self, block: ColophonBlock) -> None:
         """版记 at the foot of the page (GB/T 9704 7.4): its last rule on the type area's bottom

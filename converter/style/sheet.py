@@ -18,8 +18,8 @@ ROLES = (
      "attachment", "signature", "date", "remark", "quote", "code", "caption", "table",
      "table-header", "footnote", "list", "link",
      # the rest of a GB/T 9704 document: a web page's record, 版头 (份号, 密级, 紧急程度), the
-     # 发文机关标志, a byline, an attachment body's label, the 版记
-     "record", "masthead", "mark", "byline", "annex-label", "colophon"]
+     # 发文机关标志, a byline, an attachment body's label, the 版记, the 签发人 names
+     "record", "masthead", "mark", "byline", "annex-label", "colophon", "signer"]
     + [f"heading-{n}" for n in range(1, 7)]
 )
 # What each section of a style sheet may contain; a dict is a nested table, None any table name.
