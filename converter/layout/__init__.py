@@ -14,7 +14,7 @@ from lxml import etree
 from ..model import XML_LANG
 from ..style import ResolvedStyle
 from .assemble import PAGE_DIGITS, assemble_page, drop_dangling_links, note_start, page_number_role
-from .blocks import BlockTranslator, ColophonBlock, JointMarkBlock, Para, SignatureBlock, SignersBlock, Span, TableBlock
+from .blocks import BlockTranslator, ColophonBlock, JointMarkBlock, LetterheadBlock, Para, SignatureBlock, SignersBlock, Span, TableBlock
 from .fontbook import FontBook
 from .front import addressee_in_colophon
 from .pages import Anchor, Bookmark, GlyphRun, Link, Page, Pagination, PlacedImage, Rule, TextLine, glyph_ids
@@ -60,6 +60,8 @@ def _all_spans(blocks) -> list[Span]:
             for row in b.rows:
                 for cell in row:
                     spans += cell.spans
+        elif isinstance(b, LetterheadBlock):
+            spans += [s for p in b.left + ([b.right] if b.right else []) for s in p.spans]
         elif isinstance(b, JointMarkBlock):
             spans += [s for name in b.issuers for s in name] + b.word
         elif isinstance(b, SignersBlock):

@@ -130,8 +130,21 @@ class SignersBlock:
     role: Role
 
 
+@dataclass
+class LetterheadBlock:
+    """The 信函's 版头 under its mark (GB/T 9704 10.1): a red double rule (thick over thin)
+    LETTER_BELOW under the mark, LETTER_RULE long and centred; ``left`` (份号, 密级, 紧急程度)
+    flush left and ``right`` (the 文号) flush right, the first line's top LETTER_GAP under the
+    rule; the title two lines under the last; on the page, a double rule (thin over thick)
+    LETTER_FOOT above its bottom edge."""
+
+    left: list[Para]
+    right: Para | None
+    color: str
+
+
 Block = (Para | ImageBlock | TableBlock | SignatureBlock | RuleBlock | PageBreakBlock | SeparatorBlock
-         | ColophonBlock | JointMarkBlock | SignersBlock)
+         | ColophonBlock | JointMarkBlock | SignersBlock | LetterheadBlock)
 #: 签发人 names a line (GB/T 9704 7.2.5: 一般每行排两个姓名)
 SIGNERS_A_LINE = 2
 MM = 72 / 25.4
@@ -140,6 +153,13 @@ MM = 72 / 25.4
 SEPARATOR_BELOW = 4 * MM
 SEPARATOR_THICKNESS, COLOPHON_OUTER, COLOPHON_INNER = 0.5 * MM, 0.35 * MM, 0.25 * MM
 RED = "#e60012"
+#: GB/T 9704 10.1 (信函格式): the double rules' length and places, and the gap under the first
+#: rule (7/8 of a 三号 character: 14 pt). The standard gives no thicknesses: thick 0.8 mm and thin
+#: 0.25 mm, 0.5 mm apart, as 信函 letterheads made in Word commonly print them (Word's 2¼ pt and
+#: ¾ pt lines; the thin one as thin as the 版记's inner rules)
+LETTER_RULE, LETTER_BELOW, LETTER_FOOT = 170 * MM, 4 * MM, 20 * MM
+LETTER_THICK, LETTER_THIN, LETTER_SPACE = 0.8 * MM, 0.25 * MM, 0.5 * MM
+LETTER_GAP = 16 * 7 / 8
 
 
 @dataclass
@@ -333,6 +353,9 @@ class BlockTranslator(Visitor):
         on its line), and under a mark the red separator (4 mm under the 文号's baseline, two
         lines above the title)."""
         signers, number = child(el, "signers"), child(el, "docnumber")
+        if self.style.letter and child(el, "mark") is not None:
+            self._letterhead(el)
+            return
         for c in children(el):
             if signers is not None and c is number:
                 continue  # set on the 签发人's last line (visit_signers)
@@ -341,6 +364,18 @@ class BlockTranslator(Visitor):
             pitch = self.style.role("body").line_pitch
             self.blocks.append(SeparatorBlock(SEPARATOR_BELOW, SEPARATOR_THICKNESS, self.style.role("mark").color,
                                               2 * pitch))
+
+    def _letterhead(self, el) -> None:
+        """信函 (GB/T 9704 10.1): the mark, then its double rule with 份号 … and the 文号 under it."""
+        self.visit(child(el, "mark"))
+        left = [Para(self.inlines(c, _Inline(self.style.role("masthead"))), self.style.role("masthead"))
+                for c in children(el) if tag_of(c) in ("copy-number", "secrecy", "urgency")]
+        number = child(el, "docnumber")
+        role = self.style.role("docnumber")
+        right = Para(self.inlines(number, _Inline(role)), role) if number is not None else None
+        self.blocks.append(LetterheadBlock(left, right, self.style.role("mark").color))
+        if child(el, "signers") is not None:  # a letter names no 签发人 (10.1): kept, on its own line
+            self.visit_signers(child(el, "signers"), with_number=False)
 
     def visit_copy_number(self, el):
         self._simple(el, "masthead")
@@ -373,12 +408,12 @@ class BlockTranslator(Visitor):
             lead = []
             self._add(Para(spans, role, keep_with_next=True, at_top=on_top))
 
-    def visit_signers(self, el):
+    def visit_signers(self, el, with_number: bool = True):
         """签发人：names on the 文号's line (SignersBlock): the label in the 文号's role (仿宋),
         the names in the signer role (楷体); without a 文号, on a line of their own."""
         role, names_role = self.style.role("docnumber"), self.style.role("signer")
         number_el = child(el.getparent(), "docnumber")
-        number = self.inlines(number_el, _Inline(role)) if number_el is not None else []
+        number = self.inlines(number_el, _Inline(role)) if number_el is not None and with_number else []
         label_el = child(el, "label")
         label = [Span(label_el.text or "", role, offset=self.pos.get((label_el, "text")))] if label_el is not None else []
         names = [[Span(s.text or "", names_role, offset=self.pos.get((s, "text")))] for s in el.iterfind(q("signer"))]

@@ -14,8 +14,9 @@ from ..fonts.find import FontFace
 from ..fonts.metrics import advance
 from ..model.images import fit
 from ..style import ResolvedStyle, Role
-from .blocks import (SIGNERS_A_LINE, Block, ColophonBlock, ImageBlock, JointMarkBlock, PageBreakBlock, Para,
-                     RuleBlock, SeparatorBlock, SignatureBlock, SignersBlock, Span, TableBlock)
+from .blocks import (LETTER_BELOW, LETTER_FOOT, LETTER_GAP, LETTER_RULE, LETTER_SPACE, LETTER_THICK, LETTER_THIN,
+                     SIGNERS_A_LINE, Block, ColophonBlock, ImageBlock, JointMarkBlock, LetterheadBlock, PageBreakBlock,
+                     Para, RuleBlock, SeparatorBlock, SignatureBlock, SignersBlock, Span, TableBlock)
 from .fontbook import FontBook
 from .shaping import base_level, is_mark, shape_glyphs
 from .signature import signature_places
@@ -30,6 +31,9 @@ MAX_BALANCED_LINES = 6
 #: a joint mark (GB/T 9704 7.2.3, which gives no numbers): names stacked 1.25 em apart, 文件 half
 #: an em right of the longest, as joint marks are commonly printed
 JOINT_PITCH, JOINT_WORD_GAP = 1.25, 0.5
+#: body lines that move to the next page with a signature that does not fit (GB/T 9704 7.3.5:
+#: the signature's page shows body text; two lines read as text, not as a stray line)
+BODY_LINES_WITH_SIGNATURE = 2
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class PlacedLine:
     x: float  # left end of the line box, from the page's left edge
     y: float  # baseline, from the top of the type area
     line: Line
+    keep: bool = False  # a heading's line: never the page's last when lines move on (_keep_with_body)
 
 
 @dataclass
@@ -234,6 +239,10 @@ class Layout:
     def run(self, blocks: list[Block]) -> list[Frame]:
         for i, block in enumerate(blocks):
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if self._opens_closing(blocks, i):  # 附件说明 and signature: with body text on their page
+                height = self._closing_height(blocks, i)
+                if height is not None:
+                    self._keep_with_body(height)
             if isinstance(block, Para):
                 self.place_para(block, nxt)
             elif isinstance(block, SignatureBlock):
@@ -252,11 +261,20 @@ class Layout:
                 self.place_joint_mark(block)
             elif isinstance(block, SignersBlock):
                 self.place_signers(block)
+            elif isinstance(block, LetterheadBlock):
+                self.place_letterhead(block)
             elif isinstance(block, PageBreakBlock):
                 if not self.pages[-1].empty:
                     self._new_page()
         self._finish_page()
         return self.pages
+
+    @staticmethod
+    def _opens_closing(blocks: list[Block], i: int) -> bool:
+        """Whether blocks[i] is the first line of an 附件说明."""
+        def note(b) -> bool:
+            return isinstance(b, Para) and b.role.name == "attachment"
+        return note(blocks[i]) and (i == 0 or not note(blocks[i - 1]))
 
     def _first_line_height(self, block: Block | None) -> float:
         """How much of the next block must share the page with a heading above it."""
@@ -361,6 +379,42 @@ class Layout:
             self.y += pitch
         self.y += self._space(role.space_after)
 
+    def place_letterhead(self, block: LetterheadBlock) -> None:
+        """GB/T 9704 10.1: the red double rule (thick over thin) LETTER_BELOW under the mark's
+        bottom edge, LETTER_RULE long, centred on the type area; 份号 … flush left and the 文号
+        flush right on the first line, whose top is LETTER_GAP under the rule; the title two
+        lines under the last element; and, on this page (the first: the letterhead's), the
+        double rule thin over thick, its bottom edge LETTER_FOOT above the page's."""
+        page, left = self.pages[-1], self._left()
+        mark = page.lines[-1] if page.lines else None
+        size = max((g.size for _, g in mark.line.placed), default=0.0) if mark else 0.0
+        top = (mark.y - ASCENT * size + size if mark else self.y) + LETTER_BELOW  # the rule's top edge
+        x0 = left + (self.width - LETTER_RULE) / 2
+        x1 = x0 + LETTER_RULE
+
+        def double(edge: float, first: float, second: float) -> float:
+            """Two rules from ``edge`` down, ``first`` then ``second`` thick; their bottom edge."""
+            y = edge + first / 2
+            page.rules.append((x0, y, x1, y, first, block.color))
+            y = edge + first + LETTER_SPACE + second / 2
+            page.rules.append((x0, y, x1, y, second, block.color))
+            return edge + first + LETTER_SPACE + second
+
+        below = double(top, LETTER_THICK, LETTER_THIN)
+        foot = self.page_style.height - self.page_style.margin_top - LETTER_FOOT  # from the type area's top
+        double(foot - LETTER_THICK - LETTER_SPACE - LETTER_THIN, LETTER_THIN, LETTER_THICK)
+        pitch = self.style.role("body").line_pitch
+        first = below + LETTER_GAP  # the first line's top edge
+        # 份号 … are written before the mark: drawn before it too, so the text reads in its order
+        at = len(page.lines) - (1 if mark else 0)
+        for k, para in enumerate(block.left):
+            page.lines.insert(at + k, PlacedLine(left, first + k * pitch + ASCENT * para.role.size,
+                                                 self.one_line(para.spans, para.role)))
+        if block.right is not None:
+            line = self.one_line(block.right.spans, block.right.role)
+            page.lines.append(PlacedLine(left + self.width - line.width, first + ASCENT * block.right.role.size, line))
+        self.y = first + max(len(block.left), 1) * pitch + 2 * pitch  # the title two lines under the last
+
     def place_colophon(self, block: ColophonBlock) -> None:
         """版记 at the foot of the page (GB/T 9704 7.4): its last rule on the type area's bottom
         edge; on a new page when it does not fit under the text."""
@@ -426,7 +480,7 @@ class Layout:
             indent = first if i == 0 else rest
             size = max((g.size for _, g in line.placed), default=role.size)
             baseline = self.y + ASCENT * size + max(0.0, (pitch - size * 1.25) / 2 if self.grid is None else 0.0)
-            self.pages[-1].lines.append(PlacedLine(self._left() + indent + x_shift, baseline, line))
+            self.pages[-1].lines.append(PlacedLine(self._left() + indent + x_shift, baseline, line, bool(keep)))
             self.y += pitch
         if para.framed:
             self._frame(top)
@@ -465,17 +519,62 @@ class Layout:
 
     def _keep_with_body(self, height: float) -> None:
         """GB/T 9704 7.3.5: the signature shares its page with body text (never 此页无正文).
-        When ``height`` does not fit under what the page holds, the page's last line (of
-        body pitch, whose paragraph ended it) starts the next page instead."""
-        page = self.pages[-1]
-        if self._fits(height) or len(page.lines) < 2:
+        When ``height`` (the signature, or the 附件说明 and the signature: neither is body text)
+        does not fit under what the page holds, the page's last BODY_LINES_WITH_SIGNATURE lines
+        (one when two cannot move) start the next page with it."""
+        if self._fits(height):
             return
-        pitch = self.style.role("body").line_pitch
-        last = page.lines.pop()
-        old_left, line_top = self._left(), self.y - pitch
+        page = self.pages[-1]
+        for k in range(BODY_LINES_WITH_SIGNATURE, 0, -1):
+            while k < len(page.lines) and page.lines[-k - 1].keep:
+                k += 1  # a heading goes with the lines under it
+            top = self._movable_tail(k)
+            if top is not None:
+                break
+        else:
+            return  # nothing that can move (a table, a picture ends the page)
+        lines, page.lines = page.lines[-k:], page.lines[:-k]
+        marks = [b for b in page.bookmarks if b[3] >= top - EPS]
+        page.bookmarks = [b for b in page.bookmarks if b[3] < top - EPS]
+        old_left, old_y = self._left(), self.y
         self._new_page()
-        self.pages[-1].lines.append(PlacedLine(last.x - old_left + self._left(), last.y - line_top, last.line))
-        self.y = pitch
+        for ln in lines:
+            self.pages[-1].lines.append(PlacedLine(ln.x - old_left + self._left(), ln.y - top, ln.line, ln.keep))
+        self.pages[-1].bookmarks += [(key, title, level, y - top) for key, title, level, y in marks]
+        self.y = old_y - top
+
+    def _movable_tail(self, k: int) -> float | None:
+        """The top of the page's last ``k`` lines when they can start the next page: lines of
+        one column a body line apart (not a table row's cells), the page keeping others, and
+        nothing drawn under their top; None otherwise."""
+        page = self.pages[-1]
+        if len(page.lines) <= k or page.images:
+            return None
+        tail = page.lines[-k:]
+        pitch = self.style.role("body").line_pitch
+        if any(abs(b.y - a.y - pitch) > EPS for a, b in zip(tail, tail[1:])):
+            return None
+        size = max((g.size for _, g in tail[0].line.placed), default=self.style.role("body").size)
+        top = tail[0].y - ASCENT * size
+        if top <= EPS or any(max(r[1], r[3]) > top + EPS for r in page.rules):
+            return None
+        return top
+
+    def _closing_height(self, blocks: list[Block], i: int) -> float | None:
+        """The height of the 附件说明 starting at blocks[i] and the signature after it (None:
+        no signature follows the note)."""
+        height, j = 0.0, i
+        while j < len(blocks) and isinstance(blocks[j], Para) and blocks[j].role.name == "attachment":
+            para = blocks[j]
+            height += self._space(para.role.space_before) + len(self.para_lines(para)[0]) * para.role.line_pitch
+            j += 1
+        sig = blocks[j] if j < len(blocks) else None
+        if not isinstance(sig, SignatureBlock):
+            return None
+        paras = sig.issuers + ([sig.date] if sig.date else [])
+        if not paras:
+            return None
+        return height + self._space(paras[0].role.space_before) + sum(p.role.line_pitch for p in paras)
 
     def _image_box(self, block: ImageBlock) -> tuple[float, float, float]:
         """Width and height the image is drawn at (fitted to the measure), and the height it takes."""

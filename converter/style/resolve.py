@@ -139,6 +139,8 @@ class ResolvedStyle:
     fallback_names: tuple[str, ...] = ()
     #: GB/T 9704 §7.3.5.1: the signature is placed for a seal (the sheet's signature.seal)
     seal: bool = False
+    #: GB/T 9704 §10.1: the 版头 is a 信函's (the sheet's masthead.letter)
+    letter: bool = False
 
     def settings(self, writer: str, declared: Mapping[str, Setting]) -> dict[str, object]:
         """The sheet's ``[writer]`` section checked against the writer's declared keys, with
@@ -270,6 +272,7 @@ def resolve(raw: dict, path: Path, origins: Mapping[str, str] | None = None) -> 
         writer_settings=WriterSettings.of(sections, origins or {}, str(path)),
         fallback_names=tuple(raw.get("fallback-fonts", [])),
         seal=raw.get("signature", {}).get("seal", False),
+        letter=raw.get("masthead", {}).get("letter", False),
     )
 
 

@@ -39,6 +39,10 @@ SCHEMA: dict = {
     # GB/T 9704 §7.3.5: seal = true places the signature for a seal (§7.3.5.1: the date 右空四字,
     # the issuer centred over it), false (the default) without one (§7.3.5.2)
     "signature": {"seal": bool},
+    # GB/T 9704 §10.1: letter = true prints the 版头 as a 信函's — red double rules 170 mm long
+    # (thick over thin under the mark, thin over thick 20 mm above page 1's bottom edge), 份号 …
+    # flush left and the 文号 flush right under the first rule, no separator
+    "masthead": {"letter": bool},
     "fonts": None,  # family name → {latin = [...], cjk = [...]}
     "roles": None,  # role name → ROLE_KEYS
 }
