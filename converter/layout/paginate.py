@@ -325,8 +325,8 @@ class Layout:
         wide = max(ln.width for ln in lines) + gap + (word.width if word else 0.0)
         if wide > self.width + EPS:
             role = replace(role, size=role.size * self.width / wide)
-            lines = [self.one_line(spans, role) for spans in block.issuers]
-            word = self.one_line(block.word, role) if block.word else None
+            lines = [self.one_line([replace(s, role=role) for s in spans], role) for spans in block.issuers]
+            word = self.one_line([replace(s, role=role) for s in block.word], role) if block.word else None
             gap = JOINT_WORD_GAP * role.size if word else 0.0
         stack = max(ln.width for ln in lines)
         for ln in lines:  # each name spread over the longest one's width

@@ -87,4 +87,5 @@ def test_joint_issuers_stacked_with_the_word_file_centred_on_them(tmp_path, sour
     middle = (stack[0][0]["top"] + stack[-1][0]["bottom"]) / 2
     assert (word[0]["top"] + word[0]["bottom"]) / 2 == pytest.approx(middle, abs=0.5 * MM)  # centred on the stack
     right = max(c["x1"] for c in word)
+    assert x0 >= LEFT - 0.1 and right <= RIGHT + 0.1  # within the type area (set smaller if need be)
     assert (x0 + right) / 2 == pytest.approx((LEFT + RIGHT) / 2, abs=0.5 * MM)  # the whole mark centred

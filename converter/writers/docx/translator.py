@@ -340,8 +340,12 @@ class DocxTranslator(Visitor):
         self.out.text(node.text)
 
     def visit_masthead(self, node):
-        """版头; under a mark the 文号 carries the red separator (parts.separator)."""
+        """版头; under a mark the 文号 carries the red separator (parts.separator); with 签发人,
+        the 文号 is written on the 签发人's last line (parts.signers)."""
+        signers = child(node, "signers")
         for c in children(node):
+            if signers is not None and tag_of(c) == "docnumber":
+                continue
             self.visit(c)
         if child(node, "mark") is not None and self.out.p is not None:
             self.parts.separator(self.out.p)
