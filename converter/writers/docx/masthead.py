@@ -11,7 +11,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ...layout.blocks import SEPARATOR_BELOW, SEPARATOR_THICKNESS, SIGNERS_A_LINE
+from ...layout.blocks import (LETTER_BELOW, LETTER_FOOT, LETTER_GAP, LETTER_RULE, LETTER_SPACE, LETTER_THICK,
+                              LETTER_THIN, SEPARATOR_BELOW, SEPARATOR_THICKNESS, SIGNERS_A_LINE)
 from ...layout.paginate import JOINT_PITCH, JOINT_WORD_GAP
 from ...model import child, children, tag_of
 from ...text.titles import face_measure
@@ -24,6 +25,9 @@ NAME_GAP = "\u3000"
 #: points a cell is wider than its measured text, on its left: the word processor's rounding
 #: must not wrap a name, and the names still end 右空一字
 SLACK = 2.0
+#: measured on LibreOffice 7.4's PDF: a frame's line of the 小标宋 stand-in draws its characters
+#: this much (em) above the frame's top, and a compound border twice its ``space`` away
+FRAME_LIFT, BORDER_SPACE_DRAWN, EXACT_LINE_DROP = 0.198, 2, 3.0
 
 
 def signer_style(out: Output) -> str:
@@ -258,3 +262,94 @@ def _mark_paragraph(out: Output, cell: etree._Element, text: str, line: float, s
     t.text = text
     r.append(t)
     p.append(r)
+
+
+def letterhead(out: Output, node: etree._Element, visit, inlines) -> None:
+    """The 信函's 版头 (GB/T 9704 10.1), with the layout's numbers (layout/blocks.py LETTER_*):
+    the mark in a frame whose top edge is 30 mm from the page top, the double rule (thick over
+    thin) its bottom border; 份号, 密级, 紧急 flush left in the text from 7/8 of a 三号 character
+    under the rule; the 文号 in a frame flush right on their first line; the double rule (thin
+    over thick) of page 1's foot the top border of an empty frame. Frames keep the text in its
+    written order (份号 … before the mark) while the page shows the mark first."""
+    style = out.setup.style
+    page, pitch = style.page, style.role("body").line_pitch
+    mark_role, role = style.role("mark"), style.role("masthead")
+    color = mark_role.color.lstrip("#").upper()
+    mark_top = page.margin_top + mark_role.space_before  # from the page's top edge
+    mark_line = mark_role.size  # an exact line as tall as the characters
+    rule_top = mark_top + mark_role.size + LETTER_BELOW
+    first_top = rule_top + LETTER_THICK + LETTER_SPACE + LETTER_THIN + LETTER_GAP  # the first line's characters
+    # an exact line's characters sit this far under its top (less what LibreOffice 7.4 was
+    # measured to set them lower: 3 pt)
+    inset = (pitch - role.size) / 2 + EXACT_LINE_DROP
+    left = [c for c in children(node) if tag_of(c) in ("copy-number", "secrecy", "urgency")]
+    # the pair as one compound border (thick, gap, thin); LibreOffice 7.4 draws its thick line
+    # as wide as the border's size, the thin one and the gap in proportion
+    double = round(LETTER_THICK * 8)
+    overhang = (LETTER_RULE - out.width) / 2
+    for k, c in enumerate(children(node)):
+        tag = tag_of(c)
+        if tag in ("copy-number", "secrecy", "urgency"):
+            out.paragraph("masthead")
+            out.text(c.text)
+            if k == 0 or c is left[0]:
+                _spacing(out.p, before=first_top - page.margin_top - inset)
+        elif tag == "mark":
+            out.paragraph("mark")
+            out.text(c.text)
+            for issuer in c:
+                out.text(issuer.text)
+                out.text(issuer.tail)
+            ppr = out.p.get_or_add_pPr()
+            put(ppr, el("w:framePr", w=twips(LETTER_RULE), hAnchor="margin", x=-twips(overhang), vAnchor="page",
+                        y=twips(mark_top + FRAME_LIFT * mark_role.size),
+                        wrap="none", hSpace=0, vSpace=0), PPR_ORDER)
+            border = el("w:pBdr")
+            # Word and LibreOffice draw a bottom border ``space`` under the line box
+            border.append(el("w:bottom", val="thickThinSmallGap", sz=double, color=color,
+                             space=max(0, round((LETTER_BELOW - FRAME_LIFT * mark_role.size) / BORDER_SPACE_DRAWN))))
+            put(ppr, border, PPR_ORDER)
+            _spacing(out.p, before=0, line=mark_line)
+            put(ppr, el("w:ind", left=0, right=0, firstLine=0, firstLineChars=0), PPR_ORDER)
+            _foot_rule(out, color, double, overhang)
+        elif tag == "docnumber":
+            out.paragraph("docnumber")
+            inlines(c)
+            number_w = face_measure(style.role("docnumber").fonts, style.role("docnumber").size)(
+                "".join(c.itertext())) * _scale(out, style.role("docnumber").size) + 4 * SLACK
+            ppr = out.p.get_or_add_pPr()
+            put(ppr, el("w:framePr", w=twips(number_w), hAnchor="margin", xAlign="right", vAnchor="page",
+                        y=twips(first_top - inset), wrap="none", hSpace=0, vSpace=0), PPR_ORDER)
+            _spacing(out.p, before=0, after=0, line=pitch)
+            put(ppr, el("w:jc", val="right"), PPR_ORDER)
+            put(ppr, el("w:ind", left=0, right=0, firstLine=0, firstLineChars=0), PPR_ORDER)
+        else:  # 签发人 (a letter names none): a line of its own
+            visit(c)
+    # the title two lines under the last element (the 文号's line when there is none)
+    out.paragraph("docnumber")
+    gap = 2 * pitch if left else first_top - page.margin_top - inset + 3 * pitch
+    _spacing(out.p, before=0, after=0, line=gap)
+    out.p = out.target = None
+
+
+def _foot_rule(out: Output, color: str, double: int, overhang: float) -> None:
+    """Page 1's lower double rule (thin over thick), its bottom edge LETTER_FOOT above the
+    page's: the top border of an empty frame, as long as the upper one."""
+    page = out.setup.style.page
+    out.paragraph("mark")
+    ppr = out.p.get_or_add_pPr()
+    height = 1.0
+    edge = page.height - LETTER_FOOT - (LETTER_THICK + LETTER_SPACE + LETTER_THIN)  # the pair's top edge
+    put(ppr, el("w:framePr", w=twips(LETTER_RULE), hAnchor="margin", x=-twips(overhang), vAnchor="page",
+                y=twips(edge), wrap="none", hSpace=0, vSpace=0, h=twips(height), hRule="exact"), PPR_ORDER)
+    border = el("w:pBdr")
+    border.append(el("w:top", val="thickThinSmallGap", sz=double, color=color, space=0))
+    put(ppr, border, PPR_ORDER)
+    _spacing(out.p, before=0, after=0, line=height)
+
+
+def _spacing(p, before: float = 0.0, after: float = 0.0, line: float | None = None) -> None:
+    attrs = {"before": max(0, twips(before)), "after": max(0, twips(after))}
+    if line is not None:
+        attrs |= {"line": max(20, line_twips(line)), "lineRule": "exact"}
+    put(p.get_or_add_pPr(), el("w:spacing", **attrs), PPR_ORDER)

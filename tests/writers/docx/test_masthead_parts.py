@@ -109,3 +109,37 @@ def test_the_signature_page_shows_body_text_in_libreoffice(office_pdfs):
     note = next(i for i, ln in enumerate(lines) if ln.startswith("附件："))
     assert note >= 1 and "30分钟" in "".join(lines[:note])  # body text above the note
     assert count == office.page_count(ours)
+
+
+def test_letter_in_libreoffice(tmp_path):
+    """信函 (GB/T 9704 10.1): the mark 30 mm from the page top, the double rules 170 mm long
+    (thick over thin under the mark, thin over thick 20 mm above page 1's bottom edge, page 1
+    only), 份号 flush left and the 文号 flush right on one line under the first rule — where our
+    PDF has them."""
+    result = build(FIXTURES / "text" / "gongwen-letter-secret.txt", tmp_path, ["docx", "pdf"], style="gongwen-letter")
+    docx, ours = sorted(result.outputs, key=lambda p: p.suffix)
+    lo = office.to_pdf([docx], tmp_path / "lo", hide_fonts=True)[docx]
+    found = {}
+    for name, pdf in (("lo", lo), ("ours", ours)):
+        with pdfplumber.open(pdf) as doc:
+            page = doc.pages[0]
+            rules = sorted((r for r in page.lines if red(r["stroking_color"])), key=lambda r: r["top"])
+            mark = [c for c in page.chars if c["size"] > 30]
+            rows = rows_of(page)
+            later = [r for p in doc.pages[1:] for r in p.lines if red(r["stroking_color"])]
+            found[name] = (rules, mark, rows, later, len(doc.pages))
+    rules, mark, rows, later, count = found["lo"]
+    assert min(c["top"] for c in mark) / MM == pytest.approx(30, abs=0.5)
+    assert len(rules) == 4 and not later and count == found["ours"][4]
+    for r in rules:
+        assert (r["x1"] - r["x0"]) / MM == pytest.approx(170, abs=0.5)
+    # thick over thin, thin over thick (0.8 mm is 18 eighths of a point in Word's unit: 0.79)
+    assert [round(r["linewidth"] / MM, 2) for r in rules] == [0.79, 0.26, 0.26, 0.79]
+    for ours_rule, lo_rule in zip(found["ours"][0], rules):
+        assert lo_rule["top"] == pytest.approx(ours_rule["top"], abs=0.5 * MM)
+    first = next(r for r in rows if text(r).startswith("000021"))
+    number = [c for c in first if c["x0"] > 100 * MM]
+    assert first[0]["x0"] == pytest.approx(LEFT, abs=0.5 * MM)  # 份号 flush left
+    assert text(number).replace(" ", "") == "某政办函〔2024〕21号" and number[-1]["x1"] == pytest.approx(RIGHT, abs=0.5 * MM)
+    ours_first = next(r for r in found["ours"][2] if text(r).startswith("000021"))
+    assert first[0]["matrix"][5] == pytest.approx(ours_first[0]["matrix"][5], abs=0.5 * MM)  # baselines
