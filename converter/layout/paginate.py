@@ -271,9 +271,12 @@ class Layout:
 
     @staticmethod
     def _opens_closing(blocks: list[Block], i: int) -> bool:
-        """Whether blocks[i] is the first line of an 附件说明."""
+        """Whether blocks[i] starts the closing: an 附件说明's first line, or a signature that
+        none precedes."""
         def note(b) -> bool:
             return isinstance(b, Para) and b.role.name == "attachment"
+        if isinstance(blocks[i], SignatureBlock):
+            return i == 0 or not note(blocks[i - 1])
         return note(blocks[i]) and (i == 0 or not note(blocks[i - 1]))
 
     def _first_line_height(self, block: Block | None) -> float:
@@ -561,8 +564,8 @@ class Layout:
         return top
 
     def _closing_height(self, blocks: list[Block], i: int) -> float | None:
-        """The height of the 附件说明 starting at blocks[i] and the signature after it (None:
-        no signature follows the note)."""
+        """The height of the closing starting at blocks[i] — the 附件说明, the signature, the 附注
+        under it (None: no signature follows the note)."""
         height, j = 0.0, i
         while j < len(blocks) and isinstance(blocks[j], Para) and blocks[j].role.name == "attachment":
             para = blocks[j]
@@ -574,7 +577,13 @@ class Layout:
         paras = sig.issuers + ([sig.date] if sig.date else [])
         if not paras:
             return None
-        return height + self._space(paras[0].role.space_before) + sum(p.role.line_pitch for p in paras)
+        height += self._space(paras[0].role.space_before) + sum(p.role.line_pitch for p in paras)
+        j += 1
+        while j < len(blocks) and isinstance(blocks[j], Para) and blocks[j].role.name == "remark":
+            para = blocks[j]  # 附注, on the line under the date: with it (a page of 附注 alone is none)
+            height += self._space(para.role.space_before) + len(self.para_lines(para)[0]) * para.role.line_pitch
+            j += 1
+        return height
 
     def _image_box(self, block: ImageBlock) -> tuple[float, float, float]:
         """Width and height the image is drawn at (fitted to the measure), and the height it takes."""

@@ -82,9 +82,9 @@ NOTE = "　　附件：1.测试附件一的名称\n　　　　　2.测试附件
 @pytest.mark.parametrize("note, remark", [(NOTE, ""), (NOTE, "（此件公开发布）\n"), ("", "（此件公开发布）\n")])
 def test_the_signature_shares_its_page_with_body_text_not_only_with_the_note(tmp_path, note, remark):
     """With an 附件说明 (and 附注) — neither is body text — the signature's page still shows body
-    lines at every position of pages 1 and 2; the note stays with it."""
+    lines at every position of pages 1 and 2; the note and the 附注 stay with it."""
     seen_pages = set()
-    for n in range(14, 46):
+    for n in range(9, 46):
         pdf = document(tmp_path, f"note{n}", "某市人民政府", "2024年3月15日", paragraphs=n, note=note, remark=remark)
         pages = words_of(pdf)
         where = [no for no, ws in pages if any(w["text"] == "某市人民政府" for w in ws)]
@@ -94,6 +94,8 @@ def test_the_signature_shares_its_page_with_body_text_not_only_with_the_note(tmp
         assert body, f"{n} paragraphs: no body text on the signature's page {where[0]}"
         if note:
             assert any(w["text"].startswith("附件") for w in on_page), n
+        if remark:  # the 附注 under the date, never a page of its own
+            assert any("此件公开发布" in w["text"] for w in on_page), n
         seen_pages.add(where[0])
     assert seen_pages >= {1, 2}
 
