@@ -106,14 +106,60 @@ class ColophonBlock:
     inner: float
 
 
+@dataclass
+class JointMarkBlock:
+    """A joint issuance's 发文机关标志 (GB/T 9704 7.2.3): the issuers stacked, the lead one first,
+    each spread to the longest one's width; ``word`` (文件) to their right, centred on the stack;
+    the whole centred, its top edge ``at_top`` under the type area's top."""
+
+    issuers: list[list[Span]]
+    word: list[Span]
+    role: Role
+    at_top: float | None
+
+
+@dataclass
+class SignersBlock:
+    """发文字号 and 签发人 (GB/T 9704 7.2.4, 7.2.5): ``签发人：`` and the names (two a line)
+    one character in from the right, later lines under the first name; the 文号 one character
+    in from the left, on the line of the last names."""
+
+    number: list[Span]
+    label: list[Span]
+    names: list[list[Span]]
+    role: Role
+
+
+@dataclass
+class LetterheadBlock:
+    """The 信函's 版头 under its mark (GB/T 9704 10.1): a red double rule (thick over thin)
+    LETTER_BELOW under the mark, LETTER_RULE long and centred; ``left`` (份号, 密级, 紧急程度)
+    flush left and ``right`` (the 文号) flush right, the first line's top LETTER_GAP under the
+    rule; the title two lines under the last; on the page, a double rule (thin over thick)
+    LETTER_FOOT above its bottom edge."""
+
+    left: list[Para]
+    right: Para | None
+    color: str
+
+
 Block = (Para | ImageBlock | TableBlock | SignatureBlock | RuleBlock | PageBreakBlock | SeparatorBlock
-         | ColophonBlock)
+         | ColophonBlock | JointMarkBlock | SignersBlock | LetterheadBlock)
+#: 签发人 names a line (GB/T 9704 7.2.5: 一般每行排两个姓名)
+SIGNERS_A_LINE = 2
 MM = 72 / 25.4
 #: GB/T 9704-2012 distances: the red rule under the 文号 (7.2.6), rule thicknesses (7.4.1); the
 #: mark's top edge is the mark role's space-before (35 mm under the type area's top, 7.2.3)
 SEPARATOR_BELOW = 4 * MM
 SEPARATOR_THICKNESS, COLOPHON_OUTER, COLOPHON_INNER = 0.5 * MM, 0.35 * MM, 0.25 * MM
 RED = "#e60012"
+#: GB/T 9704 10.1 (信函格式): the double rules' length and places, and the gap under the first
+#: rule (7/8 of a 三号 character: 14 pt). The standard gives no thicknesses: thick 0.8 mm and thin
+#: 0.25 mm, 0.5 mm apart, as 信函 letterheads made in Word commonly print them (Word's 2¼ pt and
+#: ¾ pt lines; the thin one as thin as the 版记's inner rules)
+LETTER_RULE, LETTER_BELOW, LETTER_FOOT = 170 * MM, 4 * MM, 20 * MM
+LETTER_THICK, LETTER_THIN, LETTER_SPACE = 0.8 * MM, 0.25 * MM, 0.5 * MM
+LETTER_GAP = 16 * 7 / 8
 
 
 @dataclass
@@ -314,14 +360,33 @@ class BlockTranslator(Visitor):
         self._add(Para(spans, role))
 
     def visit_masthead(self, el):
-        """版头: 份号 …, the mark (its top 35 mm under the type area's top), the 文号, and under a
-        mark the red separator (4 mm under the 文号's baseline, two lines above the title)."""
+        """版头: 份号 …, the mark (its top 35 mm under the type area's top), the 文号 (with 签发人
+        on its line), and under a mark the red separator (4 mm under the 文号's baseline, two
+        lines above the title)."""
+        signers, number = child(el, "signers"), child(el, "docnumber")
+        if self.style.letter and child(el, "mark") is not None:
+            self._letterhead(el)
+            return
         for c in children(el):
+            if signers is not None and c is number:
+                continue  # set on the 签发人's last line (visit_signers)
             self.visit(c)
         if child(el, "mark") is not None:
             pitch = self.style.role("body").line_pitch
             self.blocks.append(SeparatorBlock(SEPARATOR_BELOW, SEPARATOR_THICKNESS, self.style.role("mark").color,
                                               2 * pitch))
+
+    def _letterhead(self, el) -> None:
+        """信函 (GB/T 9704 10.1): the mark, then its double rule with 份号 … and the 文号 under it."""
+        self.visit(child(el, "mark"))
+        left = [Para(self.inlines(c, _Inline(self.style.role("masthead"))), self.style.role("masthead"))
+                for c in children(el) if tag_of(c) in ("copy-number", "secrecy", "urgency")]
+        number = child(el, "docnumber")
+        role = self.style.role("docnumber")
+        right = Para(self.inlines(number, _Inline(role)), role) if number is not None else None
+        self.blocks.append(LetterheadBlock(left, right, self.style.role("mark").color))
+        if child(el, "signers") is not None:  # a letter names no 签发人 (10.1): kept, on its own line
+            self.visit_signers(child(el, "signers"), with_number=False)
 
     def visit_copy_number(self, el):
         self._simple(el, "masthead")
@@ -329,28 +394,41 @@ class BlockTranslator(Visitor):
     visit_secrecy = visit_urgency = visit_copy_number
 
     def visit_mark(self, el):
-        """发文机关标志: one line per issuing body, 文件 after the last as written."""
+        """发文机关标志: one line, the issuing body and 文件 as written; a joint issuance's
+        issuers stacked with 文件 to their right (JointMarkBlock)."""
         role = self.style.role("mark")
+        issuers = list(el.iterfind(q("issuer")))
+        first = not any(isinstance(b, (Para, JointMarkBlock)) and b.role.name == "mark" for b in self.blocks)
+        # the mark role's space-before is the depth of its top edge under the type area's
+        # top (GB/T 9704: 35 mm; the 命令 format 20 mm, the 信函 format 30 mm from the page top)
+        at_top = role.space_before if first else None
         lead = [Span(el.text, role, offset=self.pos.get((el, "text")))] if el.text and el.text.strip() else []
-        for issuer in el.iterfind(q("issuer")):
+        if len(issuers) > 1:
+            names = [self.inlines(i, _Inline(role)) for i in issuers]
+            names[0] = lead + names[0]
+            last = issuers[-1]
+            word = ([Span(last.tail.strip(), role, offset=self.pos.get((last, "tail")))]
+                    if last.tail and last.tail.strip() else [])
+            self.blocks.append(JointMarkBlock(names, word, role, at_top))
+            return
+        for issuer in issuers:
             spans = lead + [Span(issuer.text or "", role, offset=self.pos.get((issuer, "text")))]
             if issuer.tail and issuer.tail.strip():
                 spans.append(Span(issuer.tail, role, offset=self.pos.get((issuer, "tail"))))
-            first = not lead and not any(isinstance(b, Para) and b.role.name == "mark" for b in self.blocks)
+            on_top = at_top if not lead else None
             lead = []
-            # the mark role's space-before is the depth of its top edge under the type area's
-            # top (GB/T 9704: 35 mm; the 命令 format 20 mm, the 信函 format 30 mm from the page top)
-            self._add(Para(spans, role, keep_with_next=True, at_top=role.space_before if first else None))
+            self._add(Para(spans, role, keep_with_next=True, at_top=on_top))
 
-    def visit_signers(self, el):
-        """签发人：names, on one line in the 文号's role."""
-        role = self.style.role("docnumber")
-        spans = []
-        for c in children(el):
-            if spans and tag_of(c) == "signer":
-                spans.append(Span(" ", role))
-            spans.append(Span(c.text or "", role, offset=self.pos.get((c, "text"))))
-        self._add(Para(spans, role))
+    def visit_signers(self, el, with_number: bool = True):
+        """签发人：names on the 文号's line (SignersBlock): the label in the 文号's role (仿宋),
+        the names in the signer role (楷体); without a 文号, on a line of their own."""
+        role, names_role = self.style.role("docnumber"), self.style.role("signer")
+        number_el = child(el.getparent(), "docnumber")
+        number = self.inlines(number_el, _Inline(role)) if number_el is not None and with_number else []
+        label_el = child(el, "label")
+        label = [Span(label_el.text or "", role, offset=self.pos.get((label_el, "text")))] if label_el is not None else []
+        names = [[Span(s.text or "", names_role, offset=self.pos.get((s, "text")))] for s in el.iterfind(q("signer"))]
+        self.blocks.append(SignersBlock(number, label, names, role))
 
     def visit_byline(self, el):
         self._simple(el, "byline")

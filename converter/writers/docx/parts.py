@@ -16,6 +16,7 @@ from ...layout.blocks import (COLOPHON_INNER, COLOPHON_OUTER, SEPARATOR_BELOW,
                               SEPARATOR_THICKNESS)
 from ...layout.front import MOVED_END, MOVED_LABEL, addressee_in_colophon, moved_addressee
 from ...model import child, children, q, tag_of
+from . import masthead
 from .ooxml import PPR_ORDER, el, line_twips, put, twips
 from .output import Output
 
@@ -82,6 +83,9 @@ class Parts:
         first one's top edge 35 mm under the type area's top."""
         lead = node.text if node.text and node.text.strip() else None
         above = self._lines_so_far()
+        if len(node.findall(q("issuer"))) > 1:  # joint issuance (masthead.joint_mark)
+            masthead.joint_mark(self.out, node, above)
+            return
         for k, issuer in enumerate(node.iterfind(q("issuer"))):
             self.out.paragraph("mark")
             if k == 0:
@@ -93,12 +97,8 @@ class Parts:
                 self.out.text(issuer.tail)
 
     def signers(self, node: etree._Element) -> None:
-        """签发人：names, in the 文号's style."""
-        self.out.paragraph("docnumber")
-        for k, c in enumerate(children(node)):
-            if tag_of(c) == "signer" and k > 1:
-                self.out.text(" ")
-            self.out.text(c.text)
+        """签发人：names on the 文号's line (masthead.signers)."""
+        masthead.signers(self.out, node, self.inlines)
 
     def byline(self, node: etree._Element) -> None:
         """（民政部　一九九七年一月二十八日）: the words as written, issuer and date inside."""

@@ -23,6 +23,7 @@ from ...text.titles import lines_of_title
 from .blocks import Closing, Pictures, Tables
 from .notes import Footnotes
 from .ooxml import PPR_ORDER, RPR_ORDER, el, put, run_in_frame, twips
+from .masthead import letterhead
 from .parts import Parts
 from .output import DocumentSetup, Fmt, Output, name_bookmarks
 from .styles import ListNumbering
@@ -341,8 +342,15 @@ class DocxTranslator(Visitor):
         self.out.text(node.text)
 
     def visit_masthead(self, node):
-        """版头; under a mark the 文号 carries the red separator (parts.separator)."""
+        """版头; under a mark the 文号 carries the red separator (parts.separator); with 签发人,
+        the 文号 is written on the 签发人's last line (parts.signers)."""
+        if self.setup.style.letter and child(node, "mark") is not None:
+            letterhead(self.out, node, self.visit, self._inlines)  # the 信函's (GB/T 9704 10.1)
+            return
+        signers = child(node, "signers")
         for c in children(node):
+            if signers is not None and tag_of(c) == "docnumber":
+                continue
             self.visit(c)
         if child(node, "mark") is not None and self.out.p is not None:
             self.parts.separator(self.out.p)

@@ -20,7 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...fonts.find import FontFace
-from ...layout.blocks import COLOPHON_INNER, COLOPHON_OUTER, SEPARATOR_THICKNESS
+from ...layout.blocks import (COLOPHON_INNER, COLOPHON_OUTER, LETTER_SPACE, LETTER_THICK, LETTER_THIN,
+                              SEPARATOR_THICKNESS)
 from ...style import ResolvedStyle, Role
 from . import writing_mode
 
@@ -57,16 +58,19 @@ SIDES = {"horizontal-tb": ("top", "bottom", "left", "right"),
 
 
 def stylesheet(style: ResolvedStyle, font_faces: str = "", embedded: set[str] | None = None,
-               title_page: bool = False) -> str:
+               classes: set[str] | None = None, title_page: bool = False) -> str:
     """The whole CSS text for a book in this style.
 
     ``font_faces``: the @font-face rules of the embedded fonts, written first; ``embedded``:
     their family names (font-family lists then name only these and a generic family);
+    ``classes``: the classes the book's documents use (the rules of GB/T 9704 parts few
+    documents have — 签发人, joint marks, 信函 — are written only for a book that shows them);
     ``title_page``: the book has a title page (its rule is written only then).
     """
     head = f"/* Generated from style sheet {style.name!r}; sizes in em relative to the body text. */\n"
     chosen = rules(style) + (_title_page_rules(SIDES[writing_mode(style)]) if title_page else [])
-    body = "\n".join(_format(sel, decls, embedded) for sel, decls in chosen if decls)
+    body = "\n".join(_format(sel, decls, embedded) for sel, decls in chosen
+                     if decls and _shown(sel, classes or set()))
     return head + (font_faces + "\n" if font_faces else "") + body + "\n"
 
 
@@ -80,8 +84,49 @@ def rules(style: ResolvedStyle) -> Rules:
     out += _heading_rules(style, body, sides)
     out += _block_rules(style, body, sides)
     out += _closing_rules(style, body, sides)
+    out += _masthead_rules(style, body, sides)
     out += _fixed_rules(sides)
     return out
+
+
+#: the classes of the 版头 parts whose rules a book carries only when it shows them
+MASTHEAD_CLASSES = ("signers", "joint", "letter")
+
+
+def _shown(selector: str, classes: set[str]) -> bool:
+    needs = [c for c in MASTHEAD_CLASSES if f".{c}" in selector]
+    return all(c in classes for c in needs)
+
+
+def _masthead_rules(style: ResolvedStyle, body: Role, sides) -> Rules:
+    """GB/T 9704 7.2.3–7.2.5 and 10.1 as an e-book can show them (layout/blocks.py has the
+    print's numbers): the 文号 and the 签发人 on one line, later names under the first; a joint
+    mark's issuers spread to one width with 文件 centred beside them; the 信函's red double rule
+    (thick over thin) under its mark and the 文号 flush right."""
+    red = style.role("mark").color
+    signer = style.role("signer")
+    return [
+        ("div.signers", {"display": "table", "width": "100%", f"margin-{sides[1]}": "0"}),
+        ("div.signers > p.docnumber", {"display": "table-cell", "vertical-align": "bottom", "text-align": "left",
+                                       "text-indent": "0", f"padding-{sides[2]}": "1em"}),
+        ("div.signers > p.signers", {"display": "table-cell", "vertical-align": "bottom", "text-align": "right",
+                                     "text-indent": "0", f"padding-{sides[3]}": "1em"}),
+        ("span.signers", {"display": "inline-block", "text-align": "left", "vertical-align": "top"}),
+        ("span.signers span.signer", font(signer, body, style.fallback)),
+        ("div.joint", {"display": "table", "margin": "0 auto"}),
+        ("div.joint > div.issuers, div.joint > p.mark", {"display": "table-cell", "vertical-align": "middle"}),
+        ("div.joint p.mark", {"text-align": "justify", "text-align-last": "justify", "margin": "0"}),
+        ("div.joint > p.mark", {f"padding-{sides[2]}": "0.5em", "text-align-last": "auto"}),
+        # the 信函's mark and rule above 份号 … (written before the mark), where a reader lays
+        # out flex boxes; elsewhere in the order written
+        ("div.masthead.letter", {"display": "flex", "flex-direction": "column"}),
+        ("div.masthead.letter > div.mark", {"order": "-2"}),
+        ("div.masthead.letter > hr.letter", {"order": "-1"}),
+        ("hr.letter", {"border": "none", f"border-{sides[0]}": f"{_mm(LETTER_THICK)} solid {red}",
+                       f"border-{sides[1]}": f"{_mm(LETTER_THIN)} solid {red}", "height": _mm(LETTER_SPACE),
+                       f"margin-{sides[0]}": "0.5em", f"margin-{sides[1]}": "0.5em"}),
+        ("p.docnumber.letter", {"text-align": "right" if sides[0] == "top" else "end"}),
+    ]
 
 
 def font_rules(style: ResolvedStyle) -> list[tuple[str, dict]]:

@@ -109,14 +109,16 @@ class EpubWriter:
     def _style_sheet(self, style: ResolvedStyle, lang: str, documents: list[etree._Element],
                      ctx: BuildContext, title_page: bool = False) -> tuple[str, list[EmbeddedFont]]:
         """The CSS and the fonts it embeds: each face subset to what the documents draw with it."""
+        classes = {c for root in documents for e in root.iter() if isinstance(e.tag, str)
+                   for c in (e.get("class") or "").split()}
         if not self.embed_fonts:
-            return stylesheet(style, title_page=title_page), []
+            return stylesheet(style, classes=classes, title_page=title_page), []
         choice = FontChoice(style, lang)
         for root in documents:
             choice.add_document(root)
         fonts = embed(choice.used, ctx.cache)
         return stylesheet(style, font_face_rules(fonts, CSS_PATH), {f.face.family for f in fonts},
-                          title_page=title_page), fonts
+                          classes, title_page), fonts
 
 
 def _with_print_pages(doc: etree._Element, ctx: BuildContext) -> etree._Element:
@@ -182,7 +184,7 @@ def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedSt
         source_name=Path(ctx.name).name, first_part=parts[0].path if parts else "",
         # print page markers may stand inside a title: they do not count
         title_lines=lambda el: lines_of_title(el, style, ignore=(MARKER,)),
-        addressee_moves=addressee_moves,
+        addressee_moves=addressee_moves, letter=style.letter,
     ))
     chapters = [_Chapter(part, _chapter(part, translator, lang, last=part is parts[-1]), lang) for part in parts]
     translator.report_relative_links()

@@ -93,6 +93,8 @@ class Resources:
     first_part: str = ""
     #: the document's 主送 is printed in the 版记, not under the title (layout.front)
     addressee_moves: bool = False
+    #: the 版头 is a 信函's (the style's masthead.letter)
+    letter: bool = False
 
 
 #: <meta> and its children are not text: the packaging writes them into the package metadata
