@@ -7,7 +7,7 @@ import pytest
 
 import office
 from converter.pipeline import build
-from helpers import SOURCES
+from helpers import SOURCES, colophon_notice
 
 pdfplumber = pytest.importorskip("pdfplumber")
 MM = 72 / 25.4
@@ -55,3 +55,30 @@ def test_colophon_rules(notice):
     doc, _ = notice
     widths = sorted({round(r["linewidth"] / MM, 2) for r in doc.pages[-1].lines})
     assert widths == [0.26, 0.35]  # 0.25 mm is 6 eighths of a point (0.26 mm) in Word's unit
+
+
+def _numbers_and_colophon(pdf):
+    """Per page: whether it prints a number; and the 版记's last rule (mm from the top)."""
+    with pdfplumber.open(pdf) as doc:
+        numbers = [bool("".join(c["text"] for c in p.chars if c["top"] > 265 * MM).strip()) for p in doc.pages]
+        last = doc.pages[-1]
+        rule = max((ln["top"] for ln in last.lines), default=0) / MM
+        has_cc = "抄送" in last.extract_text().replace(" ", "")
+    return numbers, rule, has_cc
+
+
+@pytest.mark.parametrize("lines", [10, 16, 37])
+def test_colophon_page_in_libreoffice(tmp_path, lines):
+    """The DOCX through LibreOffice: the 版记 at the foot of the last page (its last rule at
+    262 mm), the same pages as our PDF, and no number on the same pages (37 lines: a blank page
+    before the 版记, neither numbered)."""
+    src = tmp_path / f"n{lines}.txt"
+    src.write_text(colophon_notice(lines), encoding="utf-8")
+    result = build(src, tmp_path / "out", ["docx", "pdf"], style="gongwen")
+    docx, ours = sorted(result.outputs, key=lambda p: p.suffix)
+    lo = office.to_pdf([docx], tmp_path / "lo", hide_fonts=True)[docx]
+    (our_numbers, our_rule, _), (lo_numbers, lo_rule, lo_cc) = _numbers_and_colophon(ours), _numbers_and_colophon(lo)
+    assert lo_numbers == our_numbers
+    assert lo_cc and lo_rule == pytest.approx(262, abs=1) and our_rule == pytest.approx(262, abs=0.5)
+    if lines == 37:
+        assert our_numbers == [True, True, False, False]
