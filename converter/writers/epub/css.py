@@ -245,6 +245,13 @@ def _closing_rules(style: ResolvedStyle, body: Role, sides) -> Rules:
         ("p.signature + p.signature", {f"margin-{sides[0]}": "0"}),
         ("p.date", block(style.role("date"), body, style, sides)),
         ("p.remark", block(style.role("remark"), body, style, sides)),
+        # 纪要: 出席 / 请假 / 列席 左空二字, wrapped names under the first name: after the label,
+        # three characters with its colon (出席：); one blank line above the first
+        ("p.attendance", block(style.role("attendance"), body, style, sides)
+         | {"text-indent": "-3em",
+            f"margin-{sides[2]}": _number(style.role("attendance").first_line_indent / body.size + 3) + "em"}),
+        ("p.attendance + p.attendance", {f"margin-{sides[0]}": "0"}),
+        ("span.attendance-label", font(style.role("attendance-label"), None, style.fallback)),
         # the rest of a GB/T 9704 document (parts.py)
         ("p.record", block(style.role("record"), body, style, sides)),
         ("p.masthead", block(style.role("masthead"), body, style, sides)),
