@@ -82,3 +82,27 @@ def test_colophon_page_in_libreoffice(tmp_path, lines):
     assert lo_cc and lo_rule == pytest.approx(262, abs=1) and our_rule == pytest.approx(262, abs=0.5)
     if lines == 37:
         assert our_numbers == [True, True, False, False]
+
+
+def test_minutes_attendance_in_libreoffice(tmp_path):
+    """The 纪要's 出席 / 请假 / 列席 in the DOCX through LibreOffice: 左空二字, the label in
+    FandolHei, the names in FandolFang, wrapped names under the first name; pages as our PDF."""
+    result = build(SOURCES / "gongwen-minutes.txt", tmp_path / "out", ["docx", "pdf"])
+    docx, ours = sorted(result.outputs, key=lambda p: p.suffix)
+    lo = office.to_pdf([docx], tmp_path / "lo", hide_fonts=True)[docx]
+    assert office.page_count(lo) == office.page_count(ours)
+    with pdfplumber.open(lo) as doc:
+        chars = [c for p in doc.pages for c in p.chars]
+    rows: dict[tuple, list] = {}
+    for c in chars:
+        rows.setdefault((c["page_number"], round(c["bottom"])), []).append(c)
+    lines = [sorted(r, key=lambda c: c["x0"]) for _, r in sorted(rows.items())]
+    text = ["".join(c["text"] for c in r).replace(" ", "") for r in lines]
+    starts = [k for k, t in enumerate(text) if t[:3] in ("出席：", "请假：", "列席：")]
+    assert [text[k][:3] for k in starts] == ["出席：", "请假：", "列席："]
+    left, char = 28 * MM, 15.79
+    for k in starts:
+        assert lines[k][0]["x0"] == pytest.approx(left + 2 * char, abs=1.5)
+        assert all("FandolHei" in c["fontname"] for c in lines[k][:3])
+        assert all("FandolFang" in c["fontname"] for c in lines[k][3:] if c["text"].strip() and not c["text"].isdigit())
+    assert lines[starts[0] + 1][0]["x0"] == pytest.approx(left + 5 * char, abs=1.5)  # 出席's names wrap
