@@ -17,6 +17,8 @@ other right to left: space before a paragraph is on its right, an indent at its 
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from ...fonts.find import FontFace
@@ -56,15 +58,29 @@ SIDES = {"horizontal-tb": ("top", "bottom", "left", "right"),
          "vertical-rl": ("right", "left", "top", "bottom")}
 
 
-def stylesheet(style: ResolvedStyle, font_faces: str = "", embedded: set[str] | None = None) -> str:
+#: classes whose rules a book's style sheet has only when the book uses them (parts few
+#: documents have: a 纪要's attendance lists)
+OPTIONAL_CLASSES = frozenset({"attendance", "attendance-label"})
+
+
+def stylesheet(style: ResolvedStyle, font_faces: str = "", embedded: set[str] | None = None,
+               classes: set[str] | frozenset[str] = frozenset()) -> str:
     """The whole CSS text for a book in this style.
 
     ``font_faces``: the @font-face rules of the embedded fonts, written first; ``embedded``:
-    their family names (font-family lists then name only these and a generic family).
+    their family names (font-family lists then name only these and a generic family);
+    ``classes``: the classes the book's pages use (a rule for an OPTIONAL_CLASSES class is
+    written only when it is among them).
     """
     head = f"/* Generated from style sheet {style.name!r}; sizes in em relative to the body text. */\n"
-    body = "\n".join(_format(sel, decls, embedded) for sel, decls in rules(style) if decls)
+    body = "\n".join(_format(sel, decls, embedded) for sel, decls in rules(style)
+                     if decls and _wanted(sel, classes))
     return head + (font_faces + "\n" if font_faces else "") + body + "\n"
+
+
+def _wanted(selector: str, classes) -> bool:
+    named = set(re.findall(r"\.([\w-]+)", selector)) & OPTIONAL_CLASSES
+    return named <= set(classes)
 
 
 def rules(style: ResolvedStyle) -> Rules:

@@ -102,13 +102,14 @@ class EpubWriter:
     def _style_sheet(self, style: ResolvedStyle, lang: str, documents: list[etree._Element],
                      ctx: BuildContext) -> tuple[str, list[EmbeddedFont]]:
         """The CSS and the fonts it embeds: each face subset to what the documents draw with it."""
+        classes = {c for root in documents for el in root.iter() for c in (el.get("class") or "").split()}
         if not self.embed_fonts:
-            return stylesheet(style), []
+            return stylesheet(style, classes=classes), []
         choice = FontChoice(style, lang)
         for root in documents:
             choice.add_document(root)
         fonts = embed(choice.used, ctx.cache)
-        return stylesheet(style, font_face_rules(fonts, CSS_PATH), {f.face.family for f in fonts}), fonts
+        return stylesheet(style, font_face_rules(fonts, CSS_PATH), {f.face.family for f in fonts}, classes), fonts
 
 
 def _with_print_pages(doc: etree._Element, ctx: BuildContext) -> etree._Element:
