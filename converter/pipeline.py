@@ -204,10 +204,12 @@ def writes_page_files(writer) -> bool:
     return bool(getattr(writer, "file_per_page", False))
 
 
-def needs_pages(writers) -> bool:
+def needs_pages(writers, doc: etree._Element | None = None) -> bool:
     """Whether any of the writers paints the layout's pages (PDF, PNG) or reads them (the
-    EPUB's print page list): writers say so with ``paints_pages`` or ``reads_pages``."""
-    return any(getattr(w, "paints_pages", False) or getattr(w, "reads_pages", False) for w in writers)
+    EPUB's print page list): writers say so with ``paints_pages`` or ``reads_pages``, or, for
+    some documents only, ``reads_pages_of(doc)`` (the DOCX: where the 版记 stands)."""
+    return any(getattr(w, "paints_pages", False) or getattr(w, "reads_pages", False)
+               or (doc is not None and hasattr(w, "reads_pages_of") and w.reads_pages_of(doc)) for w in writers)
 
 
 def page_file(out_dir: Path, stem: str, suffix: str, n: int) -> Path:
@@ -238,7 +240,7 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
     check_images(doc, source, ctx)
     check_glyphs(doc, resolved, source, ctx,
                  paints=any(getattr(w, "paints_pages", False) for w in writers.values()))
-    if needs_pages(writers.values()):  # laid out once, for every writer that paints or reads pages
+    if needs_pages(writers.values(), doc):  # laid out once, for every writer that paints or reads pages
         try:
             ctx.pagination = lay_out(doc, resolved, ctx.base_dir)
         except ConverterError as e:

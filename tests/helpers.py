@@ -106,3 +106,15 @@ def flat(sections: list[dict]) -> list[tuple[int, str, str, bool]]:
         out.append((s["level"], s["number"], s["heading"], s["runin"]))
         out.extend(flat(s["sections"]))
     return out
+
+
+#: one full line of the GB/T 9704 grid (2 characters of indent, 26 of text)
+GRID_LINE = "　　这是用于测试版记位置的正文内容每行二十六个汉字整。"
+
+
+def colophon_notice(lines: int) -> str:
+    """A 通知 of ``lines`` one-line paragraphs, its signature, 抄送 and 印发 (the 版记): where
+    its text ends moves with ``lines``."""
+    return ("某市人民政府关于版记位置测试的通知\n\n各区人民政府：\n" + "\n".join([GRID_LINE] * lines)
+            + "\n\n某市人民政府\n2024年3月15日\n\n抄送：市委办公室，市人大常委会办公室。\n"
+            "某市人民政府办公室　　　　　　　　2024年3月16日印发\n")

@@ -344,6 +344,32 @@ class BlockTranslator(Visitor):
     def visit_remark(self, el):
         self._simple(el, "remark")
 
+    def visit_attendance(self, el):
+        """纪要 (GB/T 9704 10.3): 出席 / 请假 / 列席 each on a line of its own, 左空二字, the label
+        in its role (黑体) with its colon, the names after it, wrapped names under the first
+        name (after the colon); one blank line above the first."""
+        role, label_role = self.style.role("attendance"), self.style.role("attendance-label")
+        for k, item in enumerate(el.iterfind(q("attendees"))):
+            label_el = child(item, "label")
+            label = self.inlines(label_el, _Inline(replace(label_role, size=role.size)))
+            names = self._after(label_el, _Inline(role))
+            line_role = role if k == 0 else replace(role, space_before=0.0)
+            self._add(Para(label + names, line_role, first_indent=role.first_line_indent,
+                           rest_indent=role.first_line_indent, rest_after=label))
+
+    def _after(self, first, ctx: "_Inline") -> list[Span]:
+        """The spans of the mixed content after the element ``first`` (its tail, the elements
+        and text that follow it)."""
+        spans: list[Span] = []
+        node = first
+        while node is not None:
+            if node is not first and isinstance(node.tag, str):
+                spans += self._inline(node, ctx)
+            if node.tail:
+                spans.append(Span(node.tail, ctx.role, ctx.link, offset=self.pos.get((node, "tail"))))
+            node = node.getnext()
+        return spans
+
     # --- the rest of a GB/T 9704 document: paragraphs in their roles, in source order ----------
     # (the exact GB/T 9704 page — red rule, 版记 rules, attachments on new pages — is a later issue)
     def visit_record(self, el):
@@ -718,7 +744,7 @@ class BlockTranslator(Visitor):
     #: painters read it with model.outline.metadata for the file's metadata)
     rendered_elsewhere = {
         "heading": "visit_section", "caption": "visit_figure",
-        "label": "visit_attachments", "attachment": "visit_attachments",
+        "label": "visit_attachments", "attachment": "visit_attachments", "attendees": "visit_attendance",
         "issuer": "visit_signature", "date": "visit_signature",
         "thead": "visit_table", "tbody": "visit_table", "row": "visit_table", "cell": "visit_table",
         **{name: "_inline" for name in ("number", "lead", "em", "strong", "code", "link", "br", "footnote", "image",

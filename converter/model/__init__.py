@@ -160,7 +160,7 @@ STRUCTURAL = frozenset({
     "document", "meta", "body", "section", "closing", "attachments", "signature",
     "list", "item", "table", "thead", "tbody", "row", "quote", "figure", "footnote",
     "masthead", "signers", "annex", "enclosure", "colophon", "printer", "record", "field",
-    "deflist", "definition",
+    "deflist", "definition", "attendance",
 })
 
 

@@ -19,7 +19,9 @@ ROLES = (
      "table-header", "footnote", "list", "link",
      # the rest of a GB/T 9704 document: a web page's record, 版头 (份号, 密级, 紧急程度), the
      # 发文机关标志, a byline, an attachment body's label, the 版记, the 签发人 names
-     "record", "masthead", "mark", "byline", "annex-label", "colophon", "signer"]
+     "record", "masthead", "mark", "byline", "annex-label", "colophon", "signer",
+     # a 纪要's 出席 / 请假 / 列席 lines: the names, and their label (GB/T 9704 10.3: 黑体)
+     "attendance", "attendance-label"]
     + [f"heading-{n}" for n in range(1, 7)]
 )
 # What each section of a style sheet may contain; a dict is a nested table, None any table name.

@@ -10,19 +10,10 @@ from pathlib import Path
 import pytest
 
 from converter.pipeline import build
+from helpers import colophon_notice as notice
 
 pdfplumber = pytest.importorskip("pdfplumber")
 MM = 72 / 25.4
-LINE = "　　这是用于测试版记位置的正文内容每行二十六个汉字整。"  # one full line of the grid
-
-
-def notice(lines: int) -> str:
-    """A 通知 of ``lines`` one-line paragraphs, signature, 抄送 and 印发."""
-    return ("某市人民政府关于版记位置测试的通知\n\n各区人民政府：\n" + "\n".join([LINE] * lines)
-            + "\n\n某市人民政府\n2024年3月15日\n\n抄送：市委办公室，市人大常委会办公室。\n"
-            "某市人民政府办公室　　　　　　　　2024年3月16日印发\n")
-
-
 def read_pages(pdf: Path) -> list[dict]:
     """Per page: its number as printed (None: none), whether it has text, the 版记, the signature
     date, and the 版记's last rule (mm from the top)."""

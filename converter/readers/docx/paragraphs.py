@@ -84,6 +84,16 @@ class BodyReader:
                 if out and isinstance(out[-1], Para) and out[-1].joins_next and got and isinstance(got[0], Para):
                     _join(out[-1], got.pop(0))
                 out += got
+            elif name == "tbl" and _is_text_frame(el):
+                # placed on its page by position (our 版记 on a page of its own): the page break
+                # before it is that placement, not one the text asks for
+                k = len(out)
+                while k and isinstance(out[k - 1], Para) and out[k - 1].is_empty():
+                    k -= 1
+                if k and isinstance(out[k - 1], Block) and local(out[k - 1].element) == "pagebreak":
+                    del out[k - 1]
+                for tc in el.iter(f"{{{NSMAP['w']}}}tc"):
+                    out += self.blocks(tc)
             elif name == "tbl":
                 from .tables import read_table
 
@@ -393,3 +403,12 @@ def _wide(ch: str) -> bool:
 def _gongwen_numbering(text: str) -> bool:
     """一、 （一） （1） 第一章 … : numbering the structure rules read, not list numbering."""
     return any("\u4e00" <= ch <= "\u9fff" or ch in "（）、" for ch in text)
+
+
+def _is_text_frame(tbl: etree._Element) -> bool:
+    """A floating table (w:tblpPr) of one column placing text on the page, as a frame would (our
+    DOCX's 版记 at the foot of the page): its paragraphs are text in place, not a table."""
+    ppr = wfind(tbl, "tblPr")
+    grid = wfind(tbl, "tblGrid")
+    columns = [c for c in grid if local(c) == "gridCol"] if grid is not None else []
+    return ppr is not None and wfind(ppr, "tblpPr") is not None and len(columns) == 1

@@ -39,7 +39,7 @@ _TEXT_ONLY = {"number", "lead", "issuer", "date", "label", "code", "copy-number"
               "signer", "value", "byline"}
 #: holders that print in a role of their own: emphasis over all of them is that role's, not the text's
 _ROLE_HOLDERS = {"title", "subtitle", "docnumber", "addressee", "heading", "attachment", "remark", "cc"}
-_INLINE_HOLDERS = {"p", "title", "subtitle", "docnumber", "addressee", "heading", "attachment", "remark",
+_INLINE_HOLDERS = {"p", "title", "subtitle", "docnumber", "addressee", "heading", "attachment", "remark", "attendees",
                    "caption", "cell", "cc"}
 #: elements whose content is a flow of blocks (where a table or figure can go)
 _FLOWS = {"body", "section", "annex"}

@@ -47,7 +47,7 @@ def _mark(lines: list[Line], j: int, head: etree._Element) -> int:
     k = j
     while k < len(lines) and k - j < 4 and shapes.is_mark_line(lines[k].text):
         k += 1
-        if "".join(lines[k - 1].text.split()).endswith("文件"):
+        if "".join(lines[k - 1].text.split()).endswith(shapes.MARK_ENDS):
             break
     if k == j:
         return j

@@ -38,7 +38,11 @@ def is_mark_line(text: str) -> bool:
     bare = "".join(text.split())
     if not 2 <= len(bare) <= 30 or "关于" in bare or any(c in bare for c in "。，；：:,.!?！？《》“”0123456789"):
         return False
-    return bare.endswith("文件") or bare.endswith(ORGAN_ENDS)
+    return bare.endswith(MARK_ENDS) or bare.endswith(ORGAN_ENDS)
+
+
+#: a 发文机关标志 ends its last line with 文件, or, for a 纪要 (GB/T 9704 10.3), with 纪要
+MARK_ENDS = ("文件", "纪要")
 
 
 def split_names(text: str) -> list[str]:

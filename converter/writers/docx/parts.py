@@ -4,7 +4,7 @@ enclosed documents and 版记, each a paragraph in a named style made from its r
 On the GB/T 9704 page (the distances are the layout's, layout/blocks.py): the mark's top edge
 35 mm under the type area's top, the red rule 4 mm under the 文号 (a bottom border of its
 paragraph, as wide as the type area), attachment bodies on new pages (label on line 1, title on
-line 3), the 版记 between its rules (after the text: see Parts._rules).
+line 3), the 版记 at the foot of its page between its rules (colophon.py).
 """
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from ...layout.blocks import (COLOPHON_INNER, COLOPHON_OUTER, SEPARATOR_BELOW,
-                              SEPARATOR_THICKNESS)
+from ...layout.blocks import SEPARATOR_BELOW, SEPARATOR_THICKNESS
 from ...layout.front import MOVED_END, MOVED_LABEL, addressee_in_colophon, moved_addressee
 from ...model import child, children, q, tag_of
 from . import masthead
 from .ooxml import PPR_ORDER, el, line_twips, put, twips
+from .colophon import Colophon
 from .output import Output
 
 #: ECMA-376 border widths are in eighths of a point
@@ -51,12 +51,11 @@ class Parts:
     def moved_colophon(self) -> None:
         """A 版记 of its own for a moved 主送 when the document has none."""
         if self.moved is not None:
-            self._moved_line()
-            self._rules(first=True, last=True)
+            moved, self.moved = self.moved, None
+            Colophon(self.out, self.colophon_part).write([[moved]])
 
-    def _moved_line(self) -> None:
+    def _moved_line(self, moved: etree._Element) -> None:
         """主送：names。 — as 抄送 (左右各空一字, wrapped names after the colon)."""
-        moved, self.moved = self.moved, None
         self.out.paragraph("colophon")
         self.out.text(MOVED_LABEL)
         self.inlines(moved)
@@ -165,22 +164,29 @@ class Parts:
                 self.out.anchor(node)
 
     def colophon(self, node: etree._Element) -> None:
-        """版记: 主送, 抄送 (wrapped names after the colon), 印发, between rules; a 主送 moved
-        here first, on the line above 抄送 with no rule between (GB/T 9704 7.4.2)."""
-        parts = children(node)
-        moved = self.moved is not None
-        if moved:
-            self._moved_line()
-            self._rules(first=True, last=not parts)
-        for k, c in enumerate(parts):
-            if tag_of(c) == "printer":
-                self.printer(c)
+        """版记: 主送, 抄送 (wrapped names after the colon), 印发, at the foot of its page
+        (writers/docx/colophon.py); a 主送 moved here (layout.front) on the line above 抄送,
+        in its row: no rule between them (GB/T 9704 7.4.2)."""
+        groups = [[c] for c in children(node)]
+        if self.moved is not None:
+            moved, self.moved = self.moved, None
+            cc = next((g for g in groups if tag_of(g[0]) == "cc"), None)
+            if cc is not None:
+                cc.insert(0, moved)
             else:
-                self.out.paragraph("colophon")
-                self.inlines(c)
-                self._hang_after_colon(c)
-            self._rules(first=k == 0 and not moved, last=k == len(parts) - 1,
-                        top=not (moved and k == 0 and tag_of(c) == "cc"))
+                groups.insert(0, [moved])
+        Colophon(self.out, self.colophon_part).write(groups)
+
+    def colophon_part(self, c: etree._Element) -> None:
+        """One part of the 版记 (a moved 主送, 抄送 or 印发) as a paragraph where the writer stands."""
+        if tag_of(c) == "addressee":
+            self._moved_line(c)
+        elif tag_of(c) == "printer":
+            self.printer(c)
+        else:
+            self.out.paragraph("colophon")
+            self.inlines(c)
+            self._hang_after_colon(c)
 
     def printer(self, node: etree._Element) -> None:
         """印发机关 one character in from the left, 印发日期 one character in from the right."""
@@ -212,17 +218,3 @@ class Parts:
         put(self.out.p.get_or_add_pPr(), el("w:ind", left=twips(role.size + label), right=twips(role.size),
                                              hanging=twips(label)), PPR_ORDER)
 
-    def _rules(self, first: bool, last: bool, top: bool = True) -> None:
-        """The 版记's rules as paragraph borders: the first and last 0.35 mm, those between 0.25 mm.
-
-        Not yet at the foot of the page: a frame anchored to the bottom margin (w:framePr
-        yAlign="bottom") is dropped by LibreOffice 7.4, borders and all, so the 版记 follows the
-        text here."""
-        ppr = self.out.p.get_or_add_pPr()
-        border = el("w:pBdr")
-        if top:
-            border.append(el("w:top", val="single", sz=round((COLOPHON_OUTER if first else COLOPHON_INNER) * EIGHTHS),
-                             space=1, color="000000"))
-        if last:
-            border.append(el("w:bottom", val="single", sz=round(COLOPHON_OUTER * EIGHTHS), space=1, color="000000"))
-        put(ppr, border, PPR_ORDER)

@@ -25,6 +25,7 @@ from .notes import Footnotes
 from .ooxml import PPR_ORDER, RPR_ORDER, el, put, run_in_frame, twips
 from .masthead import letterhead
 from .parts import Parts
+from .attendance import attendance
 from .output import DocumentSetup, Fmt, Output, name_bookmarks
 from .styles import ListNumbering
 
@@ -44,7 +45,8 @@ def colour(r, color: str) -> None:
 class DocxTranslator(Visitor):
     """Visits the model and appends the matching WordprocessingML to a python-docx Document."""
 
-    rendered_elsewhere = {name: "converter.writers.docx.package:core_properties" for name in META}
+    rendered_elsewhere = {**{name: "converter.writers.docx.package:core_properties" for name in META},
+                          "attendees": "visit_attendance"}
 
     def __init__(self, document, style: ResolvedStyle, ctx: BuildContext, ids: dict[str, str], cjk: bool):
         self.setup = DocumentSetup(document, style, ctx, ids, cjk)
@@ -381,6 +383,9 @@ class DocxTranslator(Visitor):
 
     def visit_enclosure(self, node):
         self.parts.enclosure(node)
+
+    def visit_attendance(self, node):
+        attendance(self.out, node, self._inlines)
 
     def visit_colophon(self, node):
         self.parts.colophon(node)

@@ -12,7 +12,7 @@ import docx
 from lxml import etree
 
 from ...context import BuildContext
-from ...model import XML_LANG
+from ...model import XML_LANG, q
 from ...model.outline import metadata
 from ...style import ResolvedStyle
 from ..packaging import rezip
@@ -30,6 +30,12 @@ class DocxWriter:
     suffix = ".docx"
     #: the keys of a style sheet's [docx] section
     settings = SETTINGS
+
+    @staticmethod
+    def reads_pages_of(doc: etree._Element) -> bool:
+        """The 版记 stands where the layout put it (at the foot of its page, on an even page
+        printed double-sided: colophon.py): a document with one is laid out for the DOCX too."""
+        return doc.find(q("colophon")) is not None
 
     @classmethod
     def handled(cls) -> set[str]:

@@ -17,6 +17,8 @@ other right to left: space before a paragraph is on its right, an indent at its 
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from ...fonts.find import FontFace
@@ -57,12 +59,30 @@ SIDES = {"horizontal-tb": ("top", "bottom", "left", "right"),
          "vertical-rl": ("right", "left", "top", "bottom")}
 
 
+#: classes whose rules a book's style sheet has only when the book uses them (GB/T 9704 parts
+#: few documents have: 签发人, a joint mark, the 信函's rules, a 纪要's attendance lists)
+OPTIONAL_CLASSES = frozenset({"signers", "joint", "letter", "attendance", "attendance-label"})
+
+
 def stylesheet(style: ResolvedStyle, font_faces: str = "", embedded: set[str] | None = None,
-               classes: set[str] | None = None, title_page: bool = False) -> str:
+               classes: set[str] | frozenset[str] = frozenset(), title_page: bool = False) -> str:
     """The whole CSS text for a book in this style.
 
     ``font_faces``: the @font-face rules of the embedded fonts, written first; ``embedded``:
     their family names (font-family lists then name only these and a generic family);
+    ``classes``: the classes the book's pages use (a rule for an OPTIONAL_CLASSES class is
+    written only when it is among them); ``title_page``: the book has a title page (its rule is
+    written only then).
+    """
+    head = f"/* Generated from style sheet {style.name!r}; sizes in em relative to the body text. */\n"
+    chosen = rules(style) + (_title_page_rules(SIDES[writing_mode(style)]) if title_page else [])
+    body = "\n".join(_format(sel, decls, embedded) for sel, decls in chosen
+                     if decls and _wanted(sel, classes))
+    """The whole CSS text for a book in this style.
+
+    ``font_faces``: the @font-face rules of the embedded fonts, written first; ``embedded``:
+    their family names (font-family lists then name only these and a generic family);
+<<<<<<< HEAD
     ``classes``: the classes the book's documents use (the rules of GB/T 9704 parts few
     documents have — 签发人, joint marks, 信函 — are written only for a book that shows them);
     ``title_page``: the book has a title page (its rule is written only then).
@@ -70,8 +90,21 @@ def stylesheet(style: ResolvedStyle, font_faces: str = "", embedded: set[str] | 
     head = f"/* Generated from style sheet {style.name!r}; sizes in em relative to the body text. */\n"
     chosen = rules(style) + (_title_page_rules(SIDES[writing_mode(style)]) if title_page else [])
     body = "\n".join(_format(sel, decls, embedded) for sel, decls in chosen
-                     if decls and _shown(sel, classes or set()))
+                     if decls and _wanted(sel, classes))
+=======
+    ``classes``: the classes the book's pages use (a rule for an OPTIONAL_CLASSES class is
+    written only when it is among them).
+    """
+    head = f"/* Generated from style sheet {style.name!r}; sizes in em relative to the body text. */\n"
+    body = "\n".join(_format(sel, decls, embedded) for sel, decls in rules(style)
+                     if decls and _wanted(sel, classes))
+>>>>>>> gwdocx
     return head + (font_faces + "\n" if font_faces else "") + body + "\n"
+
+
+def _wanted(selector: str, classes) -> bool:
+    named = set(re.findall(r"\.([\w-]+)", selector)) & OPTIONAL_CLASSES
+    return named <= set(classes)
 
 
 def rules(style: ResolvedStyle) -> Rules:
@@ -87,15 +120,6 @@ def rules(style: ResolvedStyle) -> Rules:
     out += _masthead_rules(style, body, sides)
     out += _fixed_rules(sides)
     return out
-
-
-#: the classes of the 版头 parts whose rules a book carries only when it shows them
-MASTHEAD_CLASSES = ("signers", "joint", "letter")
-
-
-def _shown(selector: str, classes: set[str]) -> bool:
-    needs = [c for c in MASTHEAD_CLASSES if f".{c}" in selector]
-    return all(c in classes for c in needs)
 
 
 def _masthead_rules(style: ResolvedStyle, body: Role, sides) -> Rules:
@@ -298,6 +322,13 @@ def _closing_rules(style: ResolvedStyle, body: Role, sides) -> Rules:
         ("p.signature + p.signature", {f"margin-{sides[0]}": "0"}),
         ("p.date", block(style.role("date"), body, style, sides)),
         ("p.remark", block(style.role("remark"), body, style, sides)),
+        # 纪要: 出席 / 请假 / 列席 左空二字, wrapped names under the first name: after the label,
+        # three characters with its colon (出席：); one blank line above the first
+        ("p.attendance", block(style.role("attendance"), body, style, sides)
+         | {"text-indent": "-3em",
+            f"margin-{sides[2]}": _number(style.role("attendance").first_line_indent / body.size + 3) + "em"}),
+        ("p.attendance + p.attendance", {f"margin-{sides[0]}": "0"}),
+        ("span.attendance-label", font(style.role("attendance-label"), None, style.fallback)),
         # the rest of a GB/T 9704 document (parts.py)
         ("p.record", block(style.role("record"), body, style, sides)),
         ("p.masthead", block(style.role("masthead"), body, style, sides)),

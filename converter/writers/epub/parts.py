@@ -6,11 +6,13 @@ their text (pages.py) is kept.
 """
 from __future__ import annotations
 
+import copy
+
 from lxml import etree
 
 from ...layout.blocks import SIGNERS_A_LINE
 from ...layout.front import MOVED_END, MOVED_LABEL, moved_addressee
-from ...model import child, children, tag_of
+from ...model import child, children, q, tag_of
 from . import xhtml
 
 
@@ -167,6 +169,17 @@ class Parts:
         append_text(p, MOVED_LABEL)
         self.inlines(moved, p)
         append_text(p, MOVED_END)
+
+    def visit_attendance(self, el, out):
+        """纪要: 出席 / 请假 / 列席, a paragraph each, the label (with its colon) in its own span."""
+        for item in el.iterfind(q("attendees")):
+            p = h(out, "p", class_="attendance")
+            label = child(item, "label")
+            self.inlines(label, h(p, "span", class_="attendance-label"))
+            names = etree.Element(item.tag)  # the names: what follows the label, as mixed content
+            names.text = label.tail
+            names.extend(copy.deepcopy(c) for c in label.itersiblings())
+            self.inlines(names, p)
 
     def visit_cc(self, el, out):
         self.inlines(el, h(out, "p", class_="colophon"))

@@ -109,8 +109,8 @@ class EpubWriter:
     def _style_sheet(self, style: ResolvedStyle, lang: str, documents: list[etree._Element],
                      ctx: BuildContext, title_page: bool = False) -> tuple[str, list[EmbeddedFont]]:
         """The CSS and the fonts it embeds: each face subset to what the documents draw with it."""
-        classes = {c for root in documents for e in root.iter() if isinstance(e.tag, str)
-                   for c in (e.get("class") or "").split()}
+        classes = {c for root in documents for el in root.iter() if isinstance(el.tag, str)
+                   for c in (el.get("class") or "").split()}
         if not self.embed_fonts:
             return stylesheet(style, classes=classes, title_page=title_page), []
         choice = FontChoice(style, lang)

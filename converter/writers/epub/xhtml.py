@@ -104,7 +104,8 @@ META = ("meta", "author", "subject", "keyword", "property")
 class XhtmlTranslator(Parts, Visitor):
     """Renders model elements into XHTML; ``current`` is the package path being written."""
 
-    rendered_elsewhere = {name: "converter.writers.epub.meta:new_book" for name in META}
+    rendered_elsewhere = {**{name: "converter.writers.epub.meta:new_book" for name in META},
+                          "attendees": "visit_attendance"}
 
     def __init__(self, resources: Resources):
         self.res = resources

@@ -716,6 +716,9 @@ def test_libreoffice_page_count_equals_ours_on_chinese_test_documents(tmp_path):
     pdfs = office.to_pdf([d for d, _ in built_pairs.values()], tmp_path / "lo", hide_fonts=True)
     counts = {name: (office.page_count(pdf), office.page_count(pdfs[docx])) for name, (docx, pdf) in built_pairs.items()}
     assert all(ours == lo for ours, lo in counts.values()), counts
+    # and no number split over two lines (test_libreoffice_keeps_numbers_whole)
+    splits = {src.stem: office.split_numbers(pdfs[built_pairs[src.stem][0]], src.read_text("utf-8")) for src in sources}
+    assert not any(splits.values()), splits
 
 
 def test_only_the_styles_a_user_applies_are_in_the_gallery(seed_docx, built):
