@@ -214,3 +214,13 @@ def test_a_deleted_or_unreadable_source_is_reported(built, tmp_path):
     table = rows(r.stdout)
     assert table[("alpha.pdf", "text")] == "FAILED" and table[("beta.docx", "text")] == "FAILED"
     assert "alpha.txt is gone" in r.stdout and "cannot read its source" in r.stdout
+
+
+def test_right_to_left_words_pass_the_pdf_text_check(tmp_path):
+    """pdftotext wraps each right-to-left run in embedding marks (U+202B … U+202C): its reading
+    aid, not the PDF's text (found by tests/hostile/test_fuzz.py: every Hebrew word failed)."""
+    src = make_sources(tmp_path, {"h.txt": "Report\n\nThe word שלום means peace, and so does سلام in Arabic.\n"})
+    assert build_folder([src], tmp_path / "out", "pdf").ok
+    r = run("check", tmp_path / "out")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert rows(r.stdout)[("h.pdf", "text")] == "ok"
