@@ -217,24 +217,30 @@ class _Matcher:
         earlier (with the notes label above it), or a repeated table header."""
         for n, note in enumerate(list(self.pending)):
             saved = list(self.pending)
-            del self.pending[n]
-            start = pos
-            for label in NOTES_LABELS:
-                if self.out.startswith(label, pos) and not self._starts_note(note, pos):
-                    start = pos + len(label)
-                    break
-            try:
-                return self.match(self.ref.notes[note], start)
-            except _Mismatch:
-                self.pending = saved
+            # the note after a notes label (maybe after the last reference's own mark, which the
+            # end of the text left unskipped), else right here: each is tried, since a note may
+            # start with a label's characters (1 注释 1. 注……; found by fuzzing)
+            starts = self._after_label(pos) + [pos]
+            for start in starts:
+                self.pending = saved[:n] + saved[n + 1:]
+                try:
+                    return self.match(self.ref.notes[note], start)
+                except _Mismatch:
+                    pass
+            self.pending = saved
         for header in self.ref.headers:
             if self.out.startswith(header, pos):
                 return pos + len(header)
         return None
 
-    def _starts_note(self, note: int, pos: int) -> bool:
-        text = "".join(t for t in self.ref.notes[note][:LOOKAHEAD + 1] if isinstance(t, str))
-        return bool(text) and self.out.startswith(text[:LOOKAHEAD], pos)
+    def _after_label(self, pos: int) -> list[int]:
+        """The positions just after a notes label at ``pos`` or after a mark there."""
+        out, found = self.out, []
+        for k in range(pos, min(len(out), pos + MAX_MARK) + 1):
+            found += [k + len(label) for label in NOTES_LABELS if out.startswith(label, k)]
+            if k >= len(out) or not _MARK.match(out, k):
+                break
+        return found
 
 
 def _literal_run(tokens: list, j: int) -> str:

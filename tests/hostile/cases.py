@@ -8,6 +8,7 @@ import re
 import struct
 import subprocess
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from hostile.harness import SECRET, Case
@@ -510,7 +511,66 @@ def filesystem_cases() -> list[Case]:
     ]
 
 
+# --- 1. --reference-doc bombs: generated in the case folder, small on disk ----------------------
+def _reference(edit) -> Callable[[Path], None]:
+    """A setup writing ``ref.docx``: python-docx's own template with ``edit(zip)`` adding parts."""
+    def setup(tmp: Path) -> None:
+        import zipfile
+
+        import docx
+
+        plain = tmp / "plain.docx"
+        docx.Document().save(plain)
+        with zipfile.ZipFile(plain) as src, zipfile.ZipFile(tmp / "ref.docx", "w", zipfile.ZIP_DEFLATED) as out:
+            replaced = edit(out)
+            for info in src.infolist():
+                if info.filename not in replaced:
+                    out.writestr(info, src.read(info))
+    return setup
+
+
+def _streamed(z, name: str, head: bytes, size: int, filler: bytes = b" ") -> None:
+    """A part of ``size`` bytes (``head``, then ``filler``) written in pieces (never all in memory)."""
+    chunk = filler * (2**20 // len(filler))
+    with z.open(name, "w", force_zip64=True) as f:
+        f.write(head)
+        for _ in range((size - len(head)) // len(chunk)):
+            f.write(chunk)
+
+
+THEME = "word/theme/theme1.xml"
+REFERENCE_BUILD = [*BUILD[:-1], "docx,xml", "--reference-doc", "{case}/ref.docx"]
+
+
+def reference_cases() -> list[Case]:
+    def theme_bomb(z):  # the issue's theme bomb: a theme of hundreds of MB from a 1 MB file
+        _streamed(z, THEME, b'<?xml version="1.0"?><a:theme xmlns:a="http://schemas.openxmlformats.org/'
+                            b'drawingml/2006/main" name="x"><!--', 96 * 2**20)
+        return {THEME}
+
+    def zip_bomb(z):  # a part a thousand times smaller zipped than unzipped, under the part limit
+        _streamed(z, "word/media/filler.bin", b"", 8 * 2**20, b"\0")
+        return set()
+
+    def many_parts(z):
+        for i in range(6000):
+            z.writestr(f"customXml/extra{i}.xml", "<a/>")
+        return set()
+
+    files = {"src/x.txt": GOOD}
+    says = r"ref\.docx: not used as a reference document: "
+    return [
+        Case("reference-doc-theme-bomb", REFERENCE_BUILD, files, 1, says=says + r"part word/theme/theme1\.xml unzips to 9[56]\.0 MB, more than 64\.0 MB",
+             where="ref.docx", refused=("x",), setup=_reference(theme_bomb)),
+        Case("reference-doc-zip-bomb", REFERENCE_BUILD, files, 1, says=says + r"part word/media/filler\.bin .*compressed [\d,]+ times",
+             where="ref.docx", refused=("x",), setup=_reference(zip_bomb)),
+        Case("reference-doc-many-parts", REFERENCE_BUILD, files, 1, says=says + "it has 6,0[0-9][0-9] parts",
+             where="ref.docx", refused=("x",), setup=_reference(many_parts)),
+        Case("reference-doc-plain", REFERENCE_BUILD, files, 0, setup=_reference(lambda z: set())),
+    ]
+
+
 def all_cases() -> list[Case]:
     return (decoding_cases() + option_cases() + style_cases() + style_path_cases() + date_cases() + name_cases()
-            + manifest_cases() + link_cases() + xml_cases() + markdown_cases())
+            + manifest_cases() + link_cases() + xml_cases() + markdown_cases() + reference_cases())
 

@@ -75,10 +75,15 @@ class BlockBuilder(InlineBuilder):
 
     # --- single blocks --------------------------------------------------------------------------
     def block(self, node: SyntaxTreeNode, parent: etree._Element) -> None:
-        before = len(parent)
+        # the element(s) this node became know their source line: those after the last child
+        # before it (found at once; lxml counts children one by one, so len() and slices made
+        # 100,000 paragraphs quadratic)
+        before = _child(parent, -1)
         self._block(node, parent)
-        for el in parent[before:]:  # the element(s) this node became know their source line
+        el = before.getnext() if before is not None else _child(parent, 0)
+        while el is not None:
             model.set_line(el, line_of(node))
+            el = el.getnext()
 
     def _block(self, node: SyntaxTreeNode, parent: etree._Element) -> None:
         kind, line = node.type, line_of(node)
@@ -237,3 +242,11 @@ def line_of(node: SyntaxTreeNode) -> int | None:
 
 def _is_token(text: str) -> bool:
     return bool(text) and not any(c.isspace() for c in text)
+
+
+def _child(parent: etree._Element, index: int) -> etree._Element | None:
+    """The first (0) or last (-1) child, or None: found at once (len() counts them all)."""
+    try:
+        return parent[index]
+    except IndexError:
+        return None
