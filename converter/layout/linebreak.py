@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..text.scripts import is_ideograph, is_wide, is_wordchar
+from ..text.segment import word_starts
 from .shaping import is_mark
 
 # Must not start a line (closing and pausing marks), full- and half-width forms.
@@ -117,8 +118,10 @@ def add_cjk_latin_spacing(glyphs: list[Glyph], fraction: float = 0.25) -> None:
 
 
 def make_units(glyphs: list[Glyph]) -> list[Unit]:
-    """Group glyphs into unbreakable units; spaces become their own breakable units."""
+    """Group glyphs into unbreakable units; spaces become their own breakable units, and each
+    word of a Thai run (text.segment) a unit of its own."""
     units: list[Unit] = []
+    words = _word_starts(glyphs)
     for i, g in enumerate(glyphs):
         if g.ch in BREAKING_SPACES:
             if units and units[-1].space:
@@ -127,11 +130,20 @@ def make_units(glyphs: list[Glyph]) -> list[Unit]:
                 units.append(Unit([g], space=True))
             continue
         next_ch = glyphs[i + 1].ch if i + 1 < len(glyphs) else ""
-        if units and not units[-1].space and glued(units[-1].glyphs[-1].ch, g.ch, next_ch):
+        if (units and not units[-1].space and i not in words
+                and glued(units[-1].glyphs[-1].ch, g.ch, next_ch)):
             units[-1].glyphs.append(g)
         else:
             units.append(Unit([g]))
     return units
+
+
+def _word_starts(glyphs: list[Glyph]) -> set[int]:
+    """Indices of the glyphs that start a word inside a run written without spaces (Thai); never
+    inside a shaped cluster. (A zero-width space, U+200B, is a break opportunity already: glued
+    never holds it to its neighbours.)"""
+    starts = word_starts("".join(g.ch for g in glyphs))
+    return {i for i in starts if glyphs[i].shaped != ()}  # (): a later character of a cluster
 
 
 def _split_long(unit: Unit, measure: float) -> list[Unit]:
@@ -268,6 +280,8 @@ def set_line(line: Line, avail: float, align: str, rtl: bool = False) -> None:
     natural = sum(advances)
     line.width = natural
     slack = max(0.0, avail - natural)
+    # a line of Thai words without a space between them takes none: pdftotext (and copy-paste)
+    # would read the widened gaps as spaces the text does not have
     gaps = _stretch_points(glyphs, spaces)
     extra = [0.0] * len(glyphs)
     if align == "justify" and not line.last and gaps and slack > 0:

@@ -8,6 +8,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ...fonts.find import FontFace
 from ...layout import Page, TextLine
+from ...layout.pages import glyph_key
 
 #: the width a page's rules start with
 DEFAULT_RULE_WIDTH = 0.5
@@ -99,13 +100,14 @@ def paint_shaped(text, run, font_name: str, codes: dict) -> None:
     text.setFillColor(HexColor(run.color))
     text.setCharSpace(0)
     for chars, glyphs in run.glyphs:
-        actual = all(not t for *_, t in glyphs)
+        actual = all(not g[4] for g in glyphs)
         if actual:  # reportlab has no API for marked content: the operators go in the text object's code
             text._code.append(f"/Span <</ActualText <{actual_text(chars)}>>> BDC")
-        # within a cluster in logical order (a mark after its base, where extractors look for it)
-        for gid, x, dy, _, t in (reversed(glyphs) if run.rtl else glyphs):
-            text.setTextOrigin(x, run.baseline + run.rise + dy)
-            text.textOut(codes[(gid, t)])
+        # in the order they are seen, as HarfBuzz gives them (a right-to-left cluster's marks
+        # before its base): text extractors read a line in that order (layout.assemble._mark_origin)
+        for glyph in glyphs:
+            text.setTextOrigin(glyph[1], run.baseline + run.rise + glyph[2])
+            text.textOut(codes[glyph_key(glyph)])
         if actual:
             text._code.append("EMC")
 
