@@ -40,6 +40,7 @@ from .nav import PackageWriter, nav_document, table_of_contents
 from .pages import MARKER, PageTarget, hoist_markers, mark_pages
 from ...text.titles import lines_of_title
 from .upright import stand_digits_upright
+from ...layout.front import addressee_in_colophon
 from .xhtml import EPUB_TYPE, Resources, XhtmlTranslator, document, h, serialize, text_of
 
 CSS_PATH = "styles/book.css"
@@ -79,7 +80,7 @@ class EpubWriter:
         first = next(p for p in parts if p.kind != "titlepage")  # where the reading starts
 
         book = new_book(doc, meta, title, style, ctx)  # the identifier is the model's, markers or not
-        chapters, images, pages = _render(text, parts, meta.lang, style, ctx)
+        chapters, images, pages = _render(text, parts, meta.lang, style, ctx, addressee_in_colophon(doc, style))
         book.toc = table_of_contents(text, _locator(parts), title)
         landmarks = [("toc", NAV_PATH + "#toc", words["toc"]), ("bodymatter", first.path, title)]
         if parts[0].kind == "titlepage":
@@ -169,8 +170,10 @@ class _Chapter:
 
 
 def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedStyle,
-            ctx: BuildContext) -> tuple[list[_Chapter], list[epub.EpubImage], list[PageTarget]]:
-    """The content documents of the parts, the images they show and the print page markers."""
+            ctx: BuildContext, addressee_moves: bool = False
+            ) -> tuple[list[_Chapter], list[epub.EpubImage], list[PageTarget]]:
+    """The content documents of the parts, the images they show and the print page markers
+    (``addressee_moves``: the 主送 is printed in the 版记, layout.front)."""
     images = ImageStore(ctx.base_dir, ctx.cache)
     translator = XhtmlTranslator(Resources(
         targets=_targets(parts), image=images.add, image_width=images.width, warn=ctx.warn,
@@ -179,8 +182,9 @@ def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedSt
         source_name=Path(ctx.name).name, first_part=parts[0].path if parts else "",
         # print page markers may stand inside a title: they do not count
         title_lines=lambda el: lines_of_title(el, style, ignore=(MARKER,)),
+        addressee_moves=addressee_moves,
     ))
-    chapters = [_Chapter(part, _chapter(part, translator, lang), lang) for part in parts]
+    chapters = [_Chapter(part, _chapter(part, translator, lang, last=part is parts[-1]), lang) for part in parts]
     translator.report_relative_links()
     if writing_mode(style) == "vertical-rl":
         for c in chapters:
@@ -275,8 +279,9 @@ class _Content(epub.EpubHtml):
         return self.content
 
 
-def _chapter(part: Part, translator: XhtmlTranslator, lang: str) -> etree._Element:
-    """Render a part into a complete XHTML document (its tree)."""
+def _chapter(part: Part, translator: XhtmlTranslator, lang: str, last: bool = False) -> etree._Element:
+    """Render a part into a complete XHTML document (its tree); the last one ends with a moved
+    主送's 版记 when the document has none."""
     translator.current = part.path
     css = posixpath.relpath(CSS_PATH, posixpath.dirname(part.path))  # relative, else RSC-007
     root, body = document(part.title, lang, css)
@@ -286,6 +291,8 @@ def _chapter(part: Part, translator: XhtmlTranslator, lang: str) -> etree._Eleme
         holder.set(EPUB_TYPE, "titlepage")
     for el in part.elements:
         translator.visit(el, holder)
+    if last:
+        translator.moved_colophon(body, box=True)
     translator.finish(body)  # a file's notes at its end, so that note and reference share a file
     hoist_markers(body)
     return root
