@@ -103,12 +103,15 @@ def embolden(text, run) -> None:
 def paint_shaped(text, run, font_name: str, codes: dict) -> None:
     """A shaped run: each glyph by id (its glyph font's character) at its place. The glyph
     font's ToUnicode map says which text each glyph stands for (fonts.glyphfont), so that a
-    reader copies (and pdftotext extracts) the words as written; a cluster whose glyphs do not
-    match its characters one to one (a conjunct, a split vowel) says its text in a
-    marked-content span's ActualText instead.
+    reader copies (and pdftotext extracts) the words as written; a left-to-right cluster whose
+    glyphs do not match its characters one to one (a conjunct, a split vowel) says its text in
+    a marked-content span's ActualText instead.
 
     Text extractors (poppler, Acrobat) put right-to-left text in logical order themselves from
-    the places of its characters, as in any PDF."""
+    the places of its characters, as in any PDF; the layout gives each character of a
+    right-to-left cluster a glyph of its own, and each mark an origin after its letter
+    (layout.assemble._rtl_cluster, _mark_origin), because poppler reverses a text of several
+    characters too."""
     text.setFont(font_name, run.size)
     text.setFillColor(HexColor(run.color))
     text.setCharSpace(0)
