@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..text.scripts import is_ideograph, is_wide, is_wordchar
-from ..text.segment import word_starts
+from ..text.segment import is_thai, word_starts
 from .shaping import is_mark
 
 # Must not start a line (closing and pausing marks), full- and half-width forms.
@@ -281,10 +281,11 @@ def set_line(line: Line, avail: float, align: str, rtl: bool = False) -> None:
     line.width = natural
     slack = max(0.0, avail - natural)
     # a line of Thai words without a space between them takes none: pdftotext (and copy-paste)
-    # would read the widened gaps as spaces the text does not have
+    # would read the widened gaps as spaces the text does not have; nor a Thai line whose few
+    # spaces would gape
     gaps = _stretch_points(glyphs, spaces)
     extra = [0.0] * len(glyphs)
-    if align == "justify" and not line.last and gaps and slack > 0:
+    if align == "justify" and not line.last and gaps and slack > 0 and not _gaping(line, slack / len(gaps)):
         share = slack / len(gaps)
         for i in gaps:
             extra[i] = share
@@ -301,6 +302,19 @@ def set_line(line: Line, avail: float, align: str, rtl: bool = False) -> None:
         line.placed.append((x + (offset if i == 0 else 0.0), g))
         x += advances[i] + extra[i]
     line.end = x
+
+
+#: a line of Thai words is justified only while each space takes at most this many ems more
+THAI_MAX_STRETCH = 1.0
+
+
+def _gaping(line: Line, share: float) -> bool:
+    """Whether justifying would open gaps too wide: a line of Thai words (breaks between words,
+    text.segment) has few spaces, one a phrase, and a short line's slack would all go there;
+    such a line is set ragged instead (its words take no space: that would be read as spaces)."""
+    thai = any(not a.space and not b.space and is_thai(a.glyphs[-1].ch) and is_thai(b.glyphs[0].ch)
+               for a, b in zip(line.units, line.units[1:]))
+    return thai and share > THAI_MAX_STRETCH * line.units[0].glyphs[0].size
 
 
 def _stretch_points(glyphs: list[Glyph], spaces: set[int]) -> list[int]:
