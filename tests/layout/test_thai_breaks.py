@@ -80,3 +80,14 @@ def test_the_pdf_breaks_between_words_and_gives_the_text_back(tmp_path):
     for ln in lines[:-1]:
         at += len(ln.replace(" ", ""))
         assert at in offsets, ln  # each line ends at a word's end
+
+
+def test_a_thai_line_with_one_space_is_not_stretched_open():
+    """Justified, a short Thai line would put all its slack into its one space: it is set
+    ragged instead; a Latin line of the same shape is still justified."""
+    from converter.layout.linebreak import Line, make_units, set_line
+
+    for text, justified in (("การตัดบรรทัด จึงต้องอาศัย", False), ("justified lines stretch", True)):
+        line = Line(make_units(glyphs(text)))
+        set_line(line, 400.0, "justify")
+        assert (abs(line.end - 400.0) < 0.01) is justified, text
