@@ -89,12 +89,20 @@ def pdf_fonts(path: Path) -> Verdict:
     return OK, f"{fonts} font(s), all embedded"
 
 
+#: the embedding controls pdftotext puts around right-to-left text in reading order (LRE, RLE,
+#: PDF): its markup of the text's direction, not text the PDF draws
+_EMBEDDINGS = {0x202A: None, 0x202B: None, 0x202C: None}
+
+
 def pdf_text(path: Path, raw: bool = True) -> tuple[str | None, str]:
     """The PDF's text (pdftotext), without the page number line of each page. ``raw``: in the
-    order it is drawn (a table row by row), else in poppler's reading order."""
+    order it is drawn (a table row by row), else in poppler's reading order (right-to-left
+    text in logical order, without the embedding controls poppler marks it with)."""
     out, problem = _poppler("pdftotext", *(["-raw"] if raw else []), "-enc", "UTF-8", str(path), "-")
     if out is None:
         return None, problem
+    if not raw:
+        out = out.translate(_EMBEDDINGS)
     pages = []
     for n, page in enumerate(out.split("\f"), 1):
         lines = [line for line in page.splitlines() if line.strip()]
