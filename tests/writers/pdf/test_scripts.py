@@ -146,3 +146,13 @@ def test_a_character_no_face_has_only_warns_without_a_painted_output(tmp_path):
 
     with pytest.raises(MissingGlyphsError):
         build(src, tmp_path / "out2", ["pdf"])
+
+
+def test_converter_check_reads_vocalised_right_to_left_text_exactly(tmp_path):
+    """check compares the PDF's text with the source: in reading order, without the
+    embedding controls pdftotext puts around right-to-left lines."""
+    from converter.check import check, failed, table
+
+    build(VOWELS, tmp_path, ["pdf"])
+    results = check([tmp_path / "vowels.pdf"])
+    assert not failed(results), table(results)
