@@ -5,7 +5,7 @@ ligature has no character of its own. reportlab and Pillow draw characters throu
 character map, so each face that draws shaped glyphs gets a subset holding just those
 glyphs, with a character map of its own: the k-th glyph at the private-use code point
 U+E000 + k. The painter draws those code points (and says what text they stand for: the PDF's
-ActualText). A mark drawn away from its origin (layout.assemble._mark_origin) is a glyph of
+ActualText). A mark drawn away from its origin (layout.reading.mark_origin) is a glyph of
 its own: a composite of the mark at that offset. Subsets are cached on disk like every other
 (fonts.subset).
 """
@@ -23,7 +23,7 @@ from .find import FontFace
 from .subset import _cached, _cff_to_glyf, _options, _rename
 
 #: the glyph id of an empty glyph (no outline, no advance): a character a glyph of a cluster
-#: stands for besides its own (layout.assemble._rtl_cluster), and its name in a glyph font
+#: stands for besides its own (layout.reading.rtl_cluster), and its name in a glyph font
 EMPTY_ID, EMPTY = -1, "empty.reading"
 #: how glyph fonts are made (part of their cache key)
 FORMAT = 3

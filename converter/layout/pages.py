@@ -44,7 +44,7 @@ class GlyphRun:
     instead of the characters: its clusters in the order they are seen, each its characters
     (logical order) and its glyphs as (glyph id, x, y offset, advance in font units, the text
     the glyph stands for: layout.assemble.glyph_texts, and None or the (x, y) offset in font
-    units at which the glyph is drawn from its origin x: a mark, layout.assemble._mark_origin);
+    units at which the glyph is drawn from its origin x: a mark, layout.reading.mark_origin);
     ``glyph_key`` names the glyph a painter's glyph font draws. ``text`` stays in logical order
     (what a reader copies) and ``xs`` are its characters' positions; ``rtl``: it reads right to
     left.

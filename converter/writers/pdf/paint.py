@@ -110,7 +110,7 @@ def paint_shaped(text, run, font_name: str, codes: dict) -> None:
     Text extractors (poppler, Acrobat) put right-to-left text in logical order themselves from
     the places of its characters, as in any PDF; the layout gives each character of a
     right-to-left cluster a glyph of its own, and each mark an origin after its letter
-    (layout.assemble._rtl_cluster, _mark_origin), because poppler reverses a text of several
+    (layout.reading), because poppler reverses a text of several
     characters too."""
     text.setFont(font_name, run.size)
     text.setFillColor(HexColor(run.color))
@@ -120,7 +120,7 @@ def paint_shaped(text, run, font_name: str, codes: dict) -> None:
         if actual:  # reportlab has no API for marked content: the operators go in the text object's code
             text._code.append(f"/Span <</ActualText <{actual_text(chars)}>>> BDC")
         # in the order they are seen, as HarfBuzz gives them (a right-to-left cluster's marks
-        # before its base): text extractors read a line in that order (layout.assemble._mark_origin)
+        # before its base): text extractors read a line in that order (layout.reading.mark_origin)
         for glyph in glyphs:
             text.setTextOrigin(glyph[1], run.baseline + run.rise + glyph[2])
             text.textOut(codes[glyph_key(glyph)])
