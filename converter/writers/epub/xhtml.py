@@ -286,14 +286,32 @@ class XhtmlTranslator(Parts, Visitor):
         lang = el.get("lang")
         pre = h(out, "pre")
         code = h(pre, "code", class_=f"language-{lang}" if lang else None)
-        for piece in highlight_pieces(el.text or "", lang, self.res.highlight):
+        # the code's text is el.text and the tails of the print page markers a page start put in
+        # it (pages.py): highlighted as one, each marker put back at its place
+        text, cuts = el.text or "", []
+        for c in el:
+            cuts.append((len(text), c))
+            text += c.tail or ""
+        at = 0
+        for piece in highlight_pieces(text, lang, self.res.highlight):
             css = "; ".join(filter(None, [f"color: {piece.color}" if piece.color else None,
                                           "font-weight: bold" if piece.bold else None,
                                           "font-style: italic" if piece.italic else None]))
-            if css:
-                h(code, "span", style=css).text = piece.text
-            else:
-                append_text(code, piece.text)
+            end = at + len(piece.text)
+            while True:
+                cut = cuts[0][0] if cuts and cuts[0][0] < end else end
+                if cut > at:
+                    part = text[at:cut]
+                    if css:
+                        h(code, "span", style=css).text = part
+                    else:
+                        append_text(code, part)
+                    at = cut
+                if not cuts or cuts[0][0] >= end:
+                    break
+                self.visit(cuts.pop(0)[1], code)
+        for _, marker in cuts:  # a page that starts at the code's very end
+            self.visit(marker, code)
 
     def visit_rule(self, el, out):
         h(out, "hr")
