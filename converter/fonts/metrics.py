@@ -39,6 +39,12 @@ class Widths:
         i = bisect_left(self._codes, cp)
         return self._scale(self._units[i]) if i < len(self._codes) and self._codes[i] == cp else None
 
+    def em(self, ch: str) -> float | None:
+        """The advance of ``ch`` in ems (hmtx / unitsPerEm), None where the face lacks it."""
+        cp = ord(ch)
+        i = bisect_left(self._codes, cp)
+        return self._units[i] / self._upem if i < len(self._codes) and self._codes[i] == cp else None
+
     def __getitem__(self, ch: str) -> float:
         w = self._memo.get(ch)
         if w is None:
