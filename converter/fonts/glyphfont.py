@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from fontTools import subset
 from fontTools.ttLib import TTFont, newTable
 from fontTools.ttLib.tables._c_m_a_p import cmap_format_4
 
@@ -46,6 +45,8 @@ def glyph_font(face: FontFace, glyphs: dict[tuple[int, str], int], cache: Path) 
     codes = {key: chr(PUA_START + k) for k, key in enumerate(order)}
 
     def make(key: str) -> TTFont:
+        from fontTools import subset  # 0.05 s to import: only when a glyph font is made
+
         font = TTFont(face.path, fontNumber=face.index, lazy=True, recalcTimestamp=False)
         names = [font.getGlyphName(g) for g, _ in order]
         options = _options(hinting=False)
