@@ -35,6 +35,20 @@ class FontFace:
     stamp: tuple[int, int] = (0, 0)
     styled_bold: bool = False
 
+    def __hash__(self) -> int:
+        # faces key the per-character tables of the layout and the writers (a million lookups
+        # in a large document): the generated hash of seven fields, once per face
+        cached = self.__dict__.get("_hash")
+        if cached is None:
+            cached = hash((self.family, self.path, self.index, self.weight, self.italic, self.stamp,
+                           self.styled_bold))
+            object.__setattr__(self, "_hash", cached)
+        return cached
+
+    def __getstate__(self) -> dict:
+        # a string's hash differs between processes: another process computes its own
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
     @property
     def key(self) -> str:
         """A short stable name (used for reportlab registration and cache files)."""

@@ -50,6 +50,13 @@ class FontChoice:
         self.style = style
         self.chooser = FaceChooser(style.fallback, lang)  # the face per character, as every writer decides
         self.rules = [(_parse(sel), decls) for sel, decls in font_rules(style)]
+        #: the rules again by the tag their selectors end with, each with its alternatives
+        #: ending in that tag, in the sheet's order: an element is matched only against those
+        self.rules_by_tag: dict[str, list[tuple[list, dict]]] = {}
+        for alternatives, decls in self.rules:
+            for tag in dict.fromkeys(compounds[-1][1] for compounds, _ in alternatives):
+                self.rules_by_tag.setdefault(tag, []).append(
+                    ([a for a in alternatives if a[0][-1][1] == tag], decls))
         self.used: dict[FontFace, set[str]] = {}
 
     def add_document(self, root: etree._Element) -> None:
@@ -78,7 +85,7 @@ class FontChoice:
     def _rule_for(self, el: etree._Element) -> dict | None:
         """The declarations of the most specific matching font rule (the later one on a tie)."""
         best, best_spec = None, (-1, -1)
-        for alternatives, decls in self.rules:
+        for alternatives, decls in self.rules_by_tag.get(etree.QName(el).localname, ()):
             for compounds, spec in alternatives:
                 if spec >= best_spec and _matches(el, compounds, len(compounds) - 1):
                     best, best_spec = decls, spec
