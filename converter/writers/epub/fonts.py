@@ -58,6 +58,8 @@ class FontChoice:
                 self.rules_by_tag.setdefault(tag, []).append(
                     ([a for a in alternatives if a[0][-1][1] == tag], decls))
         self.used: dict[FontFace, set[str]] = {}
+        #: (Latin face, CJK face) → the characters already given a face with them
+        self._seen: dict[tuple[FontFace, FontFace], set[str]] = {}
 
     def add_document(self, root: etree._Element) -> None:
         """Note every character the body of an XHTML document draws."""
@@ -95,10 +97,13 @@ class FontChoice:
         if not text or families is None:
             return
         role = self.style.variant(families.role, bold=bold, italic=italic)
-        for ch in set(text):
+        latin, cjk = role.fonts.latin, role.fonts.cjk
+        seen = self._seen.setdefault((latin, cjk), set())  # decided already: the same face again
+        for ch in set(text) - seen:
+            seen.add(ch)
             if ch in _LAYOUT:
                 continue
-            face = self.face_for(ch, role.fonts.latin, role.fonts.cjk)
+            face = self.face_for(ch, latin, cjk)
             if face is not None:  # no face at all: the pipeline has refused or warned already
                 self.used.setdefault(face, set()).add(ch)
 
