@@ -17,6 +17,7 @@ from functools import lru_cache
 from fontTools.ttLib import TTFont
 
 from ..context import cache_dir
+from .coverage import best_cmap
 from .find import FontFace
 
 CACHE_VERSION = "1"
@@ -90,7 +91,7 @@ def _read(face: FontFace) -> tuple[array, array, int, int]:
     with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
         upem = font["head"].unitsPerEm
         hmtx = font["hmtx"]
-        cmap = font.getBestCmap() or {}
+        cmap = best_cmap(face)
         codes = array("I", sorted(cmap))
         units = array("I", (hmtx[cmap[cp]][0] for cp in codes))
         missing = hmtx[font.getGlyphOrder()[0]][0]
