@@ -88,8 +88,10 @@ def interleaved(cases: dict[str, list[list[str]]], runs: int, env: dict | None =
 def ours(src: Path, out: Path, formats: str, code: Path | None = None) -> list[str]:
     """Our build command; ``code``: the checkout whose converter runs (``--baseline``), else this one."""
     # --force: a whole build each time, not the no-change rebuild that skips unchanged documents
-    prefix = ["env", f"PYTHONPATH={code}"] if code else []  # env execs: the same process, rusage and all
-    return prefix + [sys.executable, "-m", "converter", "build", str(src), "-o", str(out), "--to", formats, "-q",
+    # env execs: the same process, rusage and all; -P: the current folder (this checkout, when
+    # the bench runs from it) does not come before PYTHONPATH
+    prefix = ["env", f"PYTHONPATH={code}", sys.executable, "-P"] if code else [sys.executable]
+    return prefix + ["-m", "converter", "build", str(src), "-o", str(out), "--to", formats, "-q",
                      "--force"]
 
 
