@@ -24,6 +24,7 @@ from pathlib import Path
 from . import manifest, outdir, pipeline, plugins
 from .context import check_epoch
 from .errors import ConverterError, Diagnostic, Interrupted, UsageError, printable
+from .model.images import MAX_PIXELS_VARIABLE, max_image_pixels
 from .fingerprint import document_key, file_sha256, resource_hashes, stamp_for, style_stamp
 from .style import load_style
 from .style.sheet import find_style
@@ -200,6 +201,8 @@ def build_folder(inputs: Iterable[str | Path] | str | Path, out_dir: str | Path 
     options = {"style": style, "allow_missing_glyphs": allow_missing_glyphs}
     if "reference_doc" in writer_options:  # a changed template rebuilds the documents
         options["reference_doc"] = file_sha256(writer_options["reference_doc"])
+    if os.environ.get(MAX_PIXELS_VARIABLE):  # a raised limit rebuilds documents whose pictures it lets in
+        options["max_image_pixels"] = max_image_pixels()
     plan = _Plan(out_dir, formats, style, options, force, strict, allow_missing_glyphs, writer_options)
     if manifest.path_in(out_dir).exists() and not manifest.path_in(out_dir).is_file():
         raise ConverterError("is not a file: move it away so that the build can record what it makes",

@@ -76,3 +76,49 @@ def font_names(pdf: Path) -> list[str]:
     """The fonts a PDF uses (pdffonts), without the subset tag (ABCDEF+)."""
     out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     return [line.split()[0].split("+", 1)[-1] for line in out.splitlines()[2:] if line.strip()]
+
+
+def split_numbers(pdf: Path, source_text: str) -> list[tuple[str, str]]:
+    """The numbers a PDF breaks over two lines: (end of one line, start of the next) where the
+    line ends in digits, the next starts with digits, and the two digit runs joined are part
+    of one digit run of the source (``163`` / ``9次`` from ``1639次``; ``2021`` / ``3``, two numbers
+    the source keeps apart, is not a split). ``source_text``: the source as written, its
+    lines apart (a label ``附件1`` over a title ``2024年…`` is two numbers)."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    runs = set(re.findall(r"[0-9]+", source_text))
+    lines = [ln.strip() for ln in text.replace("\f", "\n").splitlines() if ln.strip()]
+    splits = []
+    for a, b in zip(lines, lines[1:]):
+        tail, head = re.search(r"[0-9]+$", a), re.match(r"[0-9]+", b)
+        if tail and head and any(tail.group() + head.group() in run for run in runs):
+            splits.append((a[-12:], b[:12]))
+    return splits
+
+
+def shown_strings(pdf: Path) -> list[tuple[str, int, float, str]]:
+    """Every string a PDF shows, as (text, text render mode, line width, font name), read with
+    pdfminer's interpreter (pdfplumber's characters do not say the render mode: 2 is a
+    synthetic bold's fill and stroke)."""
+    pytest.importorskip("pdfminer")
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+
+    shown: list[tuple[str, int, float, str]] = []
+
+    class Recorder(PDFPageAggregator):
+        def render_string(self, textstate, seq, ncs, graphicstate):
+            font = textstate.font
+            text = "".join(font.to_unichr(c) for s in seq if isinstance(s, bytes) for c in font.decode(s))
+            shown.append((text, textstate.render, graphicstate.linewidth, font.fontname))
+            super().render_string(textstate, seq, ncs, graphicstate)
+
+    manager = PDFResourceManager()
+    device = Recorder(manager, laparams=LAParams())
+    interpreter = PDFPageInterpreter(manager, device)
+    with open(pdf, "rb") as f:
+        for page in PDFPage.get_pages(f):
+            interpreter.process_page(page)
+    return shown

@@ -8,11 +8,20 @@ character map has the character draws it.
 from __future__ import annotations
 
 from .coverage import charset
-from .find import FontFace
+from .find import BOLD, FontFace
 from ..text.scripts import is_cjk_language, is_wide_in
 
-
 _UNKNOWN = object()  # not decided yet (None is a decision: no face has the character)
+#: the outline stroke of a synthetic bold, in ems: each stem grows by this much (half on each
+#: side), about what Word and LibreOffice add when they embolden a face that has no bold
+SYNTHETIC_BOLD_STROKE = 0.03
+
+
+def synthetic_bold(face: FontFace, bold: bool, allowed: bool) -> bool:
+    """Whether text asked in bold is emboldened when drawn with ``face``: bold was asked, the
+    style allows it (``synthetic-bold``), and the face found is not a bold one (FandolFang has
+    only a regular member; fontconfig gave the nearest weight)."""
+    return bold and allowed and face.weight < BOLD and not face.styled_bold
 
 
 class FaceChooser:

@@ -16,6 +16,7 @@ from ..style import ResolvedStyle
 from .assemble import PAGE_DIGITS, assemble_page, drop_dangling_links, note_start, page_number_role
 from .blocks import BlockTranslator, ColophonBlock, Para, SignatureBlock, Span, TableBlock
 from .fontbook import FontBook
+from .front import addressee_in_colophon
 from .pages import Anchor, Bookmark, GlyphRun, Link, Page, Pagination, PlacedImage, Rule, TextLine, glyph_ids
 from .paginate import Layout
 
@@ -26,7 +27,7 @@ __all__ = ["lay_out", "Pagination", "Page", "GlyphRun", "TextLine", "Rule", "Pla
 def lay_out(doc: etree._Element, style: ResolvedStyle, base_dir: Path) -> Pagination:
     """Lay a validated model out on the style's pages (images are read from ``base_dir``)."""
     lang = doc.get(XML_LANG, "und")
-    blocks = BlockTranslator(style, base_dir, lang).translate(doc)
+    blocks = BlockTranslator(style, base_dir, lang, addressee_in_colophon(doc, style)).translate(doc)
     fonts = FontBook(style, lang)
     for span in _all_spans(blocks):
         fonts.collect(span.text, span.role)
@@ -44,7 +45,7 @@ def lay_out(doc: etree._Element, style: ResolvedStyle, base_dir: Path) -> Pagina
     layout.run(blocks)
     drop_dangling_links(pages)  # a link may go to a place on a later page: checked once all are there
     return Pagination(pages, {face: frozenset(chars) for face, chars in fonts.used.items()},
-                      fonts.body_face(), starts, glyph_ids(pages))
+                      fonts.body_face(), starts, glyph_ids(pages), layout.colophon)
 
 
 def _all_spans(blocks) -> list[Span]:

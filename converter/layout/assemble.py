@@ -51,7 +51,7 @@ def assemble_page(fr: Frame, layout: Layout, style: ResolvedStyle) -> Page:
     out.rules = [Rule(r[0], top - r[1], r[2], top - r[3], *r[4:]) for r in fr.rules]
     out.lines = [text_line(placed.x, top - placed.y, placed.line) for placed in fr.lines]
     out.rules += [rule for placed in fr.lines for rule in strike_rules(placed.x, top - placed.y, placed.line)]
-    if number_role is not None and (page.number.first_page or fr.number > 1):
+    if number_role is not None and (page.number.first_page or fr.number > 1) and not fr.unnumbered:
         out.lines.append(folio(fr.number, layout, style, number_role))
     return out
 
@@ -168,7 +168,7 @@ def _shaped_run(x0: float, baseline: float, run: list) -> GlyphRun:
     if ink.link:
         link = Link(ink.link, (left, baseline - ink.size * LINK_DEPTH, right, baseline + ink.size * LINK_HEIGHT))
     return GlyphRun(ink.font, ink.size, ink.color, "".join(g.ch for _, g in logical), xs, baseline, ink.rise,
-                    0.0, link, anchor, tuple(clusters), rtl)
+                    0.0, link, anchor, tuple(clusters), rtl, ink.embolden)
 
 
 def _glyph_run(x0: float, baseline: float, run: list, spacing: float) -> GlyphRun:
@@ -184,7 +184,8 @@ def _glyph_run(x0: float, baseline: float, run: list, spacing: float) -> GlyphRu
         link = Link(ink.link, (x0 + x, baseline - ink.size * LINK_DEPTH, x0 + last_x + last.advance,
                                baseline + ink.size * LINK_HEIGHT))
     return GlyphRun(ink.font, ink.size, ink.color, "".join(g.ch for _, g in run),
-                    tuple(x0 + gx for gx, _ in run), baseline, ink.rise, spacing, link, anchor)
+                    tuple(x0 + gx for gx, _ in run), baseline, ink.rise, spacing, link, anchor,
+                    embolden=ink.embolden)
 
 
 #: a strike-through line: this many ems above the baseline (the middle of a lowercase x), this thick

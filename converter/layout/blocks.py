@@ -16,6 +16,7 @@ from ..model.visitor import Visitor
 from ..text.highlight import lines as highlight_lines
 from ..style import ResolvedStyle, Role
 from ..text.titles import lines_of_title
+from .front import MOVED_END, MOVED_LABEL, ends_with_colon, without_final_colon
 
 
 @dataclass
@@ -123,11 +124,23 @@ class _Inline:
     link: str | None = None
 
 
+def _anchor_at_first_glyph(spans: list[Span], name: str | None) -> None:
+    """Make ``name`` (a title's id, which links may name) a destination at the first span that
+    draws something: a link to the title goes to where it is printed."""
+    if name:
+        first = next((s for s in spans if s.text.strip()), None)
+        if first is not None and first.anchor is None:
+            first.anchor = name
+
+
 class BlockTranslator(Visitor):
     """Visits the model and collects blocks; footnotes are gathered as endnotes."""
 
-    def __init__(self, style: ResolvedStyle, base_dir: Path, lang: str):
+    def __init__(self, style: ResolvedStyle, base_dir: Path, lang: str, addressee_moves: bool = False):
         self.style = style
+        #: the document's 主送 is set in the 版记, not under the title (layout.front)
+        self.addressee_moves = addressee_moves
+        self._colophon_seen = False
         self.base_dir = base_dir
         self.lang = lang
         self.blocks: list[Block] = []
@@ -143,6 +156,9 @@ class BlockTranslator(Visitor):
         self.pos = text_positions(doc)
         self._part_labels = {e.element: e.label for e in navigation(doc)}
         self.visit(doc)
+        if self.addressee_moves and not self._colophon_seen:  # a 版记 of its own for the 主送
+            self.blocks.append(ColophonBlock([self._colophon_paras([self._moved_addressee(doc)])],
+                                             COLOPHON_OUTER, COLOPHON_INNER))
         if self.notes:
             label = "注释" if self.lang.startswith("zh") else "Notes"
             self.blocks.append(Para([Span(label, self.style.role("heading-2"))], self.style.role("heading-2"),
@@ -175,6 +191,7 @@ class BlockTranslator(Visitor):
         lines = lines_of_title(el, self.style)
         if lines is None:
             para = self._simple(el, "title", balanced=True, **kw)
+            _anchor_at_first_glyph(para.spans, el.get("id"))
             self._title_block(el)
             return para
         role = self.style.role("title")
@@ -186,6 +203,7 @@ class BlockTranslator(Visitor):
             spans.append(Span(line, role, offset=offset))
             if offset is not None:
                 offset += len("".join(line.split()))
+        _anchor_at_first_glyph(spans, el.get("id"))
         para = Para(spans, role, balanced=True, **kw)
         self._add(para)
         self._title_block(el)
@@ -203,7 +221,19 @@ class BlockTranslator(Visitor):
                 self._add(Para([Span(line, role)], role))
 
     def visit_addressee(self, el):
+        if self.addressee_moves and el.getparent() is el.getroottree().getroot():
+            return  # set in the 版记 (visit_colophon)
         self._simple(el, "addressee")
+
+    def _moved_addressee(self, doc) -> Para:
+        """The document's 主送 as the 版记 prints it: 主送：names。 (layout.front)."""
+        el = child(doc, "addressee")
+        role = self.style.role("colophon")
+        spans = self.inlines(el, _Inline(role))
+        last = next((s for s in reversed(spans) if s.text.strip()), None)
+        if last is not None and ends_with_colon(last.text):
+            last.text = without_final_colon(last.text)
+        return Para([Span(MOVED_LABEL, role)] + spans + [Span(MOVED_END, role)], role)
 
     def visit_body(self, el):
         for c in children(el):
@@ -355,28 +385,40 @@ class BlockTranslator(Visitor):
         return (el.get("id") or f"h{id(el)}", self._part_labels.get(el, ""), 0)
 
     def visit_colophon(self, el):
-        """版记 (GB/T 9704 7.4): 主送 and 抄送 (左右各空一字, wrapped names after the colon) each
-        between rules, 印发机关 (左空一字) and 印发日期 (右空一字) on the last line."""
+        """版记 (GB/T 9704 7.4): 主送 and 抄送 (左右各空一字, wrapped names after the colon)
+        between rules — a 主送 moved here (layout.front) on the line above 抄送, no rule between
+        them —, 印发机关 (左空一字) and 印发日期 (右空一字) on the last line."""
         role = self.style.role("colophon")
-        char = role.size
         groups: list[list] = []
+        moved = [self._moved_addressee(el.getroottree().getroot())] if self.addressee_moves and not self._colophon_seen else []
+        self._colophon_seen = True
         for c in children(el):
             if tag_of(c) == "printer":
-                groups.append([self._printer(c, role, char)])
+                groups.append([self._printer(c, role, role.size)])
                 continue
             before = len(self.blocks)
             self.visit(c)
             paras = [b for b in self.blocks[before:] if isinstance(b, Para)]
             del self.blocks[before:]
-            for para in paras:
-                text = "".join(sp.text for sp in para.spans)
-                colon = next((i for i, ch in enumerate(text) if ch in "：:"), -1)
-                label = [Span(text[: colon + 1], role)] if 0 <= colon < 8 else []
-                para.role = replace(role, right_indent=char, first_line_indent=0.0, left_indent=char)
-                para.first_indent, para.rest_indent, para.rest_after = char, char, label
-                para.align = "justify"
-            groups.append(paras)
+            if moved and tag_of(c) == "cc":  # 7.4.2: 主送 on the line above 抄送, no rule between
+                paras, moved = moved + paras, []
+            groups.append(self._colophon_paras(paras))
+        if moved:
+            groups.insert(0, self._colophon_paras(moved))
         self.blocks.append(ColophonBlock(groups, COLOPHON_OUTER, COLOPHON_INNER))
+
+    def _colophon_paras(self, paras: list[Para]) -> list[Para]:
+        """主送 and 抄送 lines: 左右各空一字, wrapped names aligned after the colon."""
+        role = self.style.role("colophon")
+        char = role.size
+        for para in paras:
+            text = "".join(sp.text for sp in para.spans)
+            colon = next((i for i, ch in enumerate(text) if ch in "：:"), -1)
+            label = [Span(text[: colon + 1], role)] if 0 <= colon < 8 else []
+            para.role = replace(role, right_indent=char, first_line_indent=0.0, left_indent=char)
+            para.first_indent, para.rest_indent, para.rest_after = char, char, label
+            para.align = "justify"
+        return paras
 
     def _printer(self, el, role, char):
         """印发机关 left, 印发日期 (with 印发) right, on one line."""

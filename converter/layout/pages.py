@@ -60,6 +60,7 @@ class GlyphRun:
     anchor: Anchor | None = None  # made at the run's first glyph
     glyphs: tuple[tuple[str, tuple[tuple[int, float, float, int, str], ...]], ...] | None = None
     rtl: bool = False
+    embolden: bool = False  # painted emboldened: a synthetic bold (fonts.faces.synthetic_bold)
 
     @property
     def x(self) -> float:
@@ -149,6 +150,8 @@ class Pagination:
     #: the glyphs each face draws by id in shaped runs, (glyph id, text) → advance in font
     #: units (what a painter's glyph font holds: fonts.glyphfont)
     glyph_ids: dict[FontFace, dict[tuple[int, str], int]] = field(default_factory=dict)
+    #: where the 版记 stands (layout.paginate.ColophonPlace), None when there is none
+    colophon: object | None = None
 
     @property
     def count(self) -> int:

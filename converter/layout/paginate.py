@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..fonts.faces import synthetic_bold
 from ..fonts.find import FontFace
 from ..fonts.metrics import advance
 from ..model.images import fit
@@ -40,6 +41,8 @@ class Ink:
     rise: float = 0.0
     anchor: str | None = None  # a destination made at this glyph
     strike: bool = False  # struck out: assemble draws a line through the run
+    #: bold asked of a face without a bold member: painted emboldened (fonts.faces.synthetic_bold)
+    embolden: bool = False
 
 
 @dataclass
@@ -47,6 +50,18 @@ class PlacedLine:
     x: float  # left end of the line box, from the page's left edge
     y: float  # baseline, from the top of the type area
     line: Line
+
+
+@dataclass(frozen=True)
+class ColophonPlace:
+    """Where the 版记 went: its page; whether it stands on a page of its own (moved off the
+    text's last page), and after a blank page; the lines of each of its parts (抄送, 印发 …),
+    for writers that build it again (the DOCX)."""
+
+    page: int
+    own_page: bool
+    blank_before: bool
+    rows: tuple[int, ...]
 
 
 @dataclass
@@ -59,6 +74,8 @@ class Frame:
     #: x1, y1, x2, y2 (and thickness, colour when not the default)
     rules: list[tuple] = field(default_factory=list)
     bookmarks: list[tuple[str, str, int, float]] = field(default_factory=list)  # key, title, level, y
+    #: GB/T 9704 §7.5: a blank page before the 版记, and the 版记 page after it, print no number
+    unnumbered: bool = False
 
     @property
     def empty(self) -> bool:
@@ -79,6 +96,8 @@ class Layout:
         #: called with each page as soon as it is full (and with the last one when run ends);
         #: None: every frame is kept in ``pages``
         self.on_page = on_page
+        #: where the 版记 was placed (None: the document has none)
+        self.colophon: ColophonPlace | None = None
         self._new_page()
 
     # --- glyphs -------------------------------------------------------------------------
@@ -105,12 +124,14 @@ class Layout:
                     font, adv, natural, squeeze_end, squeeze_start, space, mark = self._char_entry(
                         ch, role, size, out[-1].font)
                 if anchor is not None:  # only the first glyph carries the destination
-                    ink = Ink(font, size, role.color, span.link, rise, anchor, span.strike)
+                    ink = Ink(font, size, role.color, span.link, rise, anchor, span.strike,
+                              synthetic_bold(font, role.bold, self.style.synthetic_bold))
                     anchor = None
                 else:
                     ink = inks.get(id(font))
                     if ink is None:
-                        ink = inks[id(font)] = Ink(font, size, role.color, span.link, rise, None, span.strike)
+                        ink = inks[id(font)] = Ink(font, size, role.color, span.link, rise, None, span.strike,
+                                                   synthetic_bold(font, role.bold, self.style.synthetic_bold))
                 append(Glyph(ch, font, size, adv, squeeze_end, squeeze_start, True, ink,
                              None if offset is None or space else offset, 0.0, natural=natural))
                 if offset is not None and not space:
@@ -219,6 +240,10 @@ class Layout:
     def _fits(self, height: float) -> bool:
         return self.y + height <= self.height + EPS
 
+    def fits_a_line(self, role: Role) -> bool:
+        """Whether one more line in ``role`` (and its space before) fits on the page being filled."""
+        return self._fits(self._space(role.space_before) + role.line_pitch)
+
     def _left(self) -> float:
         p = self.page_style
         even = self.pages[-1].number % 2 == 0
@@ -293,8 +318,7 @@ class Layout:
             groups.append(rows)
         pitch = self.style.role("body").line_pitch
         height = pitch * sum(len(g) for g in groups)
-        if not self._fits(height) and not self.pages[-1].empty:
-            self._new_page()
+        self._colophon_page(height, tuple(len(g) for g in groups))
         page, left = self.pages[-1], self._left()
         y = self.height - height
         for k, rows in enumerate(groups):
@@ -319,6 +343,24 @@ class Layout:
                 y += pitch
         page.rules.append((left, self.height, left + self.width, self.height, block.outer, "#000000"))
         self.y = self.height
+
+    def _colophon_page(self, height: float, rows: tuple[int, ...]) -> None:
+        """Go to the page the 版记 stands on: the text's last page when it fits under the text,
+        else the next. Printed double-sided, the 版记 is the back of the last sheet, an even
+        page: from an odd page with text it moves to the next page; an odd page it would open
+        stays blank before it, and the blank page and the 版记 page carry no number (GB/T 9704
+        §7.5)."""
+        text_page = self.pages[-1].number
+        if not self._fits(height) and not self.pages[-1].empty:
+            self._new_page()
+        blank = False
+        if self.page_style.double_sided and self.pages[-1].number % 2 == 1:
+            if self.pages[-1].empty:
+                blank = self.pages[-1].unnumbered = True
+            self._new_page()
+            self.pages[-1].unnumbered = blank
+        number = self.pages[-1].number
+        self.colophon = ColophonPlace(number, number != text_page, blank, rows)
 
     def place_lines(self, para: Para, lines: list[Line], first: float, rest: float,
                     nxt: Block | None = None, x_shift: float = 0.0) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import StyleError
 from ..fonts.find import FontFace, first_installed
-from .page_numbers import SIDES
+from .page_numbers import SIDES, double_sided
 from .settings import Setting, WriterSettings
 from .sheet import ROLES, writer_sections
 from .units import MAX_SIZE, PAGE_SIZES_MM, POINTS_PER, checked, to_points
@@ -111,6 +111,11 @@ class Page:
     def text_height(self) -> float:
         return self.height - self.margin_top - self.margin_bottom
 
+    @property
+    def double_sided(self) -> bool:
+        """Printed on both sides of the sheet (style.page_numbers.double_sided)."""
+        return double_sided(self.mirror, self.number.position if self.number else None)
+
 
 @dataclass(frozen=True)
 class Grid:
@@ -139,6 +144,8 @@ class ResolvedStyle:
     fallback_names: tuple[str, ...] = ()
     #: GB/T 9704 §7.3.5.1: the signature is placed for a seal (the sheet's signature.seal)
     seal: bool = False
+    #: bold in a face without a bold member is drawn emboldened (the sheet's synthetic-bold)
+    synthetic_bold: bool = False
 
     def settings(self, writer: str, declared: Mapping[str, Setting]) -> dict[str, object]:
         """The sheet's ``[writer]`` section checked against the writer's declared keys, with
@@ -270,6 +277,7 @@ def resolve(raw: dict, path: Path, origins: Mapping[str, str] | None = None) -> 
         writer_settings=WriterSettings.of(sections, origins or {}, str(path)),
         fallback_names=tuple(raw.get("fallback-fonts", [])),
         seal=raw.get("signature", {}).get("seal", False),
+        synthetic_bold=raw.get("synthetic-bold", False),
     )
 
 

@@ -28,6 +28,9 @@ ROLES = (
 SCHEMA: dict = {
     "name": str, "description": str, "extends": str, "lang": list,
     "fallback-fonts": list,
+    # bold asked of a face that has no bold member (FandolFang): true draws it emboldened
+    # (fonts.faces.synthetic_bold), false prints it regular
+    "synthetic-bold": bool,
     "page": {
         "size": str, "width": object, "height": object, "margin-top": object, "margin-bottom": object,
         "margin-inside": object, "margin-outside": object, "mirror": bool,

@@ -190,10 +190,13 @@ class BlockBuilder(InlineBuilder):
         return line_of(blocks[0]) if blocks else None
 
 
-def assign_heading_ids(doc: etree._Element) -> None:
+def assign_heading_ids(doc: etree._Element, title: etree._Element | None = None) -> None:
     """Every section without an id gets pandoc's: from its heading's words, unique in the document
-    (ids given in the source are taken first, so a link to one of them goes there)."""
+    (ids given in the source are taken first, so a link to one of them goes there). ``title`` is
+    the title made of the leading ``# Title``, when it was: the first heading, so the first id."""
     taken = {el.get("id") for el in doc.iter() if el.get("id")}
+    if title is not None and not title.get("id"):
+        title.set("id", unique_identifier(pandoc_identifier(_words(title)), taken))
     for sec in doc.iter(model.q("section")):
         if not sec.get("id"):
             sec.set("id", unique_identifier(pandoc_identifier(_words(model.child(sec, "heading"))), taken))

@@ -14,6 +14,7 @@ from lxml import etree
 
 from ...layout.blocks import (COLOPHON_INNER, COLOPHON_OUTER, SEPARATOR_BELOW,
                               SEPARATOR_THICKNESS)
+from ...layout.front import MOVED_END, MOVED_LABEL, addressee_in_colophon, moved_addressee
 from ...model import child, children, q, tag_of
 from .ooxml import PPR_ORDER, el, line_twips, put, twips
 from .output import Output
@@ -34,6 +35,32 @@ class Parts:
 
     def __init__(self, out: Output, visit: Visit, inlines: Callable[[etree._Element], None]):
         self.out, self.visit, self.inlines = out, visit, inlines
+        #: the document's 主送 when it moves to the 版记 (layout.front), until it is written there
+        self.moved: etree._Element | None = None
+
+    def move_addressee(self, doc: etree._Element) -> None:
+        """Decide, as the layout does (layout.front), whether the 主送 moves to the 版记."""
+        if addressee_in_colophon(doc, self.out.setup.style):
+            self.moved = moved_addressee(child(doc, "addressee"))
+
+    def moves(self, node: etree._Element) -> bool:
+        """Whether this 主送 is the one written in the 版记 instead of under the title."""
+        return self.moved is not None and node.getparent() is node.getroottree().getroot()
+
+    def moved_colophon(self) -> None:
+        """A 版记 of its own for a moved 主送 when the document has none."""
+        if self.moved is not None:
+            self._moved_line()
+            self._rules(first=True, last=True)
+
+    def _moved_line(self) -> None:
+        """主送：names。 — as 抄送 (左右各空一字, wrapped names after the colon)."""
+        moved, self.moved = self.moved, None
+        self.out.paragraph("colophon")
+        self.out.text(MOVED_LABEL)
+        self.inlines(moved)
+        self.out.text(MOVED_END)
+        self._hang(len(MOVED_LABEL))
 
     def record(self, node: etree._Element) -> None:
         """A web page's record: one paragraph per field, label and value as written."""
@@ -138,8 +165,13 @@ class Parts:
                 self.out.anchor(node)
 
     def colophon(self, node: etree._Element) -> None:
-        """版记: 主送, 抄送 (wrapped names after the colon), 印发, between rules."""
+        """版记: 主送, 抄送 (wrapped names after the colon), 印发, between rules; a 主送 moved
+        here first, on the line above 抄送 with no rule between (GB/T 9704 7.4.2)."""
         parts = children(node)
+        moved = self.moved is not None
+        if moved:
+            self._moved_line()
+            self._rules(first=True, last=not parts)
         for k, c in enumerate(parts):
             if tag_of(c) == "printer":
                 self.printer(c)
@@ -147,7 +179,8 @@ class Parts:
                 self.out.paragraph("colophon")
                 self.inlines(c)
                 self._hang_after_colon(c)
-            self._rules(first=k == 0, last=k == len(parts) - 1)
+            self._rules(first=k == 0 and not moved, last=k == len(parts) - 1,
+                        top=not (moved and k == 0 and tag_of(c) == "cc"))
 
     def printer(self, node: etree._Element) -> None:
         """印发机关 one character in from the left, 印发日期 one character in from the right."""
@@ -170,11 +203,16 @@ class Parts:
         role = self.out.setup.style.role("colophon")
         text = "".join(node.itertext())
         colon = next((i for i, ch in enumerate(text) if ch in "：:"), -1)
-        label = role.size * (colon + 1) if 0 <= colon < 8 else 0.0
+        self._hang(colon + 1 if 0 <= colon < 8 else 0)
+
+    def _hang(self, label_chars: int) -> None:
+        """左右各空一字, the lines after the first under the character after the label."""
+        role = self.out.setup.style.role("colophon")
+        label = role.size * label_chars
         put(self.out.p.get_or_add_pPr(), el("w:ind", left=twips(role.size + label), right=twips(role.size),
                                              hanging=twips(label)), PPR_ORDER)
 
-    def _rules(self, first: bool, last: bool) -> None:
+    def _rules(self, first: bool, last: bool, top: bool = True) -> None:
         """The 版记's rules as paragraph borders: the first and last 0.35 mm, those between 0.25 mm.
 
         Not yet at the foot of the page: a frame anchored to the bottom margin (w:framePr
@@ -182,8 +220,9 @@ class Parts:
         text here."""
         ppr = self.out.p.get_or_add_pPr()
         border = el("w:pBdr")
-        border.append(el("w:top", val="single", sz=round((COLOPHON_OUTER if first else COLOPHON_INNER) * EIGHTHS),
-                         space=1, color="000000"))
+        if top:
+            border.append(el("w:top", val="single", sz=round((COLOPHON_OUTER if first else COLOPHON_INNER) * EIGHTHS),
+                             space=1, color="000000"))
         if last:
             border.append(el("w:bottom", val="single", sz=round(COLOPHON_OUTER * EIGHTHS), space=1, color="000000"))
         put(ppr, border, PPR_ORDER)

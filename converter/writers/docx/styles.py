@@ -290,7 +290,7 @@ def _doc_defaults(root, style: ResolvedStyle, lang: str) -> None:
     put(rpr, el("w:sz", val=half_points(body.size)), RPR_ORDER)
     put(rpr, el("w:szCs", val=half_points(body.size)), RPR_ORDER)
     if lang not in ("", "und"):
-        put(rpr, el("w:lang", val=lang, eastAsia=lang), RPR_ORDER)
+        put(rpr, el("w:lang", val=latin_language(lang), eastAsia=lang), RPR_ORDER)
     ppr = el("w:pPr")
     if is_cjk_lang(lang):
         # no automatic extra space between CJK and Latin letters or digits: keeps the 28-character grid
@@ -301,6 +301,14 @@ def _doc_defaults(root, style: ResolvedStyle, lang: str) -> None:
     rdef.append(rpr)
     pdef.append(ppr)
     defaults.extend([rdef, pdef])
+
+
+def latin_language(lang: str) -> str:
+    """The language of a document's Latin-script text (w:lang/@w:val; East Asian text has its own,
+    w:eastAsia). In a Chinese document it is English, as Word's Chinese default says: with zh-CN
+    there, LibreOffice breaks lines by the Chinese rules inside Latin text and digit runs too,
+    splitting ``1639`` over two lines (``163`` / ``9次``, seen on the seed)."""
+    return "en-US" if is_cjk_lang(lang) else lang
 
 
 class ListNumbering:

@@ -67,7 +67,9 @@ class DocxTranslator(Visitor):
     def render(self, doc: etree._Element) -> None:
         """Render the whole document, any page break still pending, then the footnotes."""
         self.setup.bookmarks.update(name_bookmarks(doc))
+        self.parts.move_addressee(doc)
         self.visit(doc)
+        self.parts.moved_colophon()  # a moved 主送 when no 版记 took it
         if self.out.pending_break:
             self.out.paragraph(self.out.block_style)
         self.notes.render()
@@ -94,6 +96,7 @@ class DocxTranslator(Visitor):
         """One Title paragraph; a long title in the lines every output breaks it into
         (text/titles.py), joined by explicit line breaks."""
         self.out.paragraph("title")
+        self.out.anchor(node)  # a title made of `# Title` keeps its id: links may go to it
         lines = lines_of_title(node, self.setup.style)
         if lines is None:
             self._inlines(node)
@@ -117,6 +120,8 @@ class DocxTranslator(Visitor):
                 self.out.text(line)
 
     def visit_addressee(self, node):
+        if self.parts.moves(node):
+            return  # written in the 版记 (parts.colophon)
         self.out.paragraph("addressee")
         self._inlines(node)
 

@@ -56,14 +56,17 @@ SIDES = {"horizontal-tb": ("top", "bottom", "left", "right"),
          "vertical-rl": ("right", "left", "top", "bottom")}
 
 
-def stylesheet(style: ResolvedStyle, font_faces: str = "", embedded: set[str] | None = None) -> str:
+def stylesheet(style: ResolvedStyle, font_faces: str = "", embedded: set[str] | None = None,
+               title_page: bool = False) -> str:
     """The whole CSS text for a book in this style.
 
     ``font_faces``: the @font-face rules of the embedded fonts, written first; ``embedded``:
-    their family names (font-family lists then name only these and a generic family).
+    their family names (font-family lists then name only these and a generic family);
+    ``title_page``: the book has a title page (its rule is written only then).
     """
     head = f"/* Generated from style sheet {style.name!r}; sizes in em relative to the body text. */\n"
-    body = "\n".join(_format(sel, decls, embedded) for sel, decls in rules(style) if decls)
+    chosen = rules(style) + (_title_page_rules(SIDES[writing_mode(style)]) if title_page else [])
+    body = "\n".join(_format(sel, decls, embedded) for sel, decls in chosen if decls)
     return head + (font_faces + "\n" if font_faces else "") + body + "\n"
 
 
@@ -192,6 +195,11 @@ def _front_rules(style: ResolvedStyle, body: Role, sides) -> Rules:
         ("p.docnumber", block(style.role("docnumber"), body, style, sides)),
         ("p.addressee", block(style.role("addressee"), body, style, sides)),
     ]
+
+
+def _title_page_rules(sides) -> Rules:
+    """The title page: its lines (the title, subtitle and byline roles) a third down the page."""
+    return [("section.titlepage", {f"margin-{sides[0]}": "30%", "text-indent": "0"})]
 
 
 def _heading_rules(style: ResolvedStyle, body: Role, sides) -> Rules:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ...layout.front import MOVED_END, MOVED_LABEL, moved_addressee
 from ...model import child, children, tag_of
 from . import xhtml
 
@@ -95,13 +96,27 @@ class Parts:
         self.blocks(el, h(out, "section", class_="enclosure", id=el.get("id")))
 
     def visit_colophon(self, el, out):
-        """版记: 主送, 抄送, 印发, each a paragraph in the colophon role."""
+        """版记: 主送, 抄送, 印发, each a paragraph in the colophon role; a 主送 moved here
+        (layout.front) first."""
         box = h(out, "div", class_="colophon")
+        self.moved_colophon(box)
         for c in children(el):
             if tag_of(c) in ("printer", "cc"):
                 self.visit(c, box)
             else:
                 self.inlines(c, h(box, "p", class_="colophon"))
+
+    def moved_colophon(self, out, box: bool = False) -> None:
+        """主送：names。 — the moved 主送, in a 版记 of its own (``box``) when the document has none."""
+        if self.moved is None:
+            return
+        moved, self.moved = moved_addressee(self.moved), None
+        if box:
+            out = h(out, "div", class_="colophon")
+        p = h(out, "p", class_="colophon")
+        append_text(p, MOVED_LABEL)
+        self.inlines(moved, p)
+        append_text(p, MOVED_END)
 
     def visit_cc(self, el, out):
         self.inlines(el, h(out, "p", class_="colophon"))

@@ -91,6 +91,8 @@ class Resources:
     source_name: str = ""
     #: the package path of the book's first content document
     first_part: str = ""
+    #: the document's 主送 is printed in the 版记, not under the title (layout.front)
+    addressee_moves: bool = False
 
 
 #: <meta> and its children are not text: the packaging writes them into the package metadata
@@ -111,6 +113,8 @@ class XhtmlTranslator(Parts, Visitor):
         self.pages: list[tuple[str, str, str]] = []
         #: relative links that name files outside the book: (href, source line)
         self.relative_links: list[tuple[str, int | None]] = []
+        #: the 主送 met under the title that the 版记 prints (Parts.visit_colophon)
+        self.moved: etree._Element | None = None
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -158,7 +162,7 @@ class XhtmlTranslator(Parts, Visitor):
         self.inlines(el, h(out, "p", class_="docnumber"))
 
     def visit_title(self, el, out):
-        heading = h(out, "h1", class_="title")
+        heading = h(out, "h1", class_="title", id=el.get("id"))  # a `# Title` keeps its id
         lines = self.res.title_lines(el)
         if not lines:
             self.inlines(el, heading)
@@ -199,6 +203,9 @@ class XhtmlTranslator(Parts, Visitor):
                 h(out, "p", line, class_="byline")
 
     def visit_addressee(self, el, out):
+        if self.res.addressee_moves and el.getparent() is el.getroottree().getroot():
+            self.moved = el  # printed in the 版记 (parts.visit_colophon)
+            return
         self.inlines(el, h(out, "p", class_="addressee"))
 
     def visit_body(self, el, out):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ...fonts.faces import SYNTHETIC_BOLD_STROKE
 from ...fonts.find import FontFace
 from ...layout import Page
 
@@ -79,9 +80,12 @@ def paint(page: Page, dpi: int, fonts: Fonts) -> Image.Image:
                     draw.text(px(x, y + dy), codes[(gid, text)], font=font, fill=run.color, anchor="ls")
             continue
         font = fonts.get(run.face, run.size * scale)
+        # a synthetic bold (as the PDF's): the outline stroked, half the stroke on each side
+        stroke = max(1, round(run.size * scale * SYNTHETIC_BOLD_STROKE / 2)) if run.embolden else 0
         for ch, x in zip(run.text, run.xs):
             if not ch.isspace():
-                draw.text(px(x, y), ch, font=font, fill=run.color, anchor="ls")
+                draw.text(px(x, y), ch, font=font, fill=run.color, anchor="ls", stroke_width=stroke,
+                          stroke_fill=run.color)
     return image
 
 
