@@ -25,8 +25,9 @@ PATH when it writes Typst (≥ 3.1.2), else the binary of ``pypandoc-binary`` (t
 - ``--folder``: 50 documents (bench/folder.py), -j 1 and -j 2 and the no-change rebuild, and
   the cost of a document inside the folder build next to building it alone.
 - ``--baseline DIR``: also run the converter of another checkout (``git worktree add DIR
-  COMMIT``, or ``git archive COMMIT converter styles | tar -x -C DIR``), interleaved with this
-  one, for before/after ratios from one run.
+  COMMIT``, or ``git archive COMMIT converter styles pyproject.toml | tar -x -C DIR``),
+  interleaved with this one, for before/after ratios from one run; it gets the entry points
+  its own pyproject.toml declares.
 """
 from __future__ import annotations
 
@@ -93,6 +94,25 @@ def ours(src: Path, out: Path, formats: str, code: Path | None = None) -> list[s
     prefix = ["env", f"PYTHONPATH={code}", sys.executable, "-P"] if code else [sys.executable]
     return prefix + ["-m", "converter", "build", str(src), "-o", str(out), "--to", formats, "-q",
                      "--force"]
+
+
+def register_baseline(code: Path) -> None:
+    """Give a baseline checkout its own entry points: readers, writers and transforms are found
+    through the installed distribution's metadata, which names this checkout's plug-ins (a module
+    the baseline may not have). A ``converter.dist-info`` beside its package, first on
+    PYTHONPATH, shadows the installed one (importlib.metadata keeps the first distribution of a
+    name)."""
+    import tomllib
+
+    project = tomllib.loads((code / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    info = code / f"converter-{project['version']}.dist-info"
+    info.mkdir(exist_ok=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: converter\nVersion: {project['version']}\n",
+                                   encoding="utf-8")
+    groups = project.get("entry-points", {}) | {"console_scripts": project.get("scripts", {})}
+    (info / "entry_points.txt").write_text("".join(
+        f"[{group}]\n" + "".join(f"{name} = {value}\n" for name, value in eps.items()) + "\n"
+        for group, eps in groups.items()), encoding="utf-8")
 
 
 def find_pandoc() -> str | None:
@@ -303,6 +323,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         baseline = args.baseline.resolve() if args.baseline else None
+        if baseline:
+            register_baseline(baseline)
         seed_bench(tmp, pandoc, args.runs, baseline)
         per_page = None
         if args.big or args.all:
