@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from fontTools import subset
 from fontTools.ttLib import TTFont, newTable
 from fontTools.ttLib.tables._c_m_a_p import cmap_format_4
 from fontTools.ttLib.tables._g_l_y_f import Glyph, GlyphComponent
@@ -56,6 +55,8 @@ def glyph_font(face: FontFace, glyphs: dict[tuple, int], cache: Path) -> GlyphFo
     codes = {key: chr(PUA_START + k) for k, key in enumerate(order)}
 
     def make(key: str) -> TTFont:
+        from fontTools import subset  # 0.05 s to import: only when a glyph font is made
+
         font = TTFont(face.path, fontNumber=face.index, lazy=True, recalcTimestamp=False)
         names = [EMPTY if k[0] == EMPTY_ID else font.getGlyphName(k[0]) for k in order]
         options = _options(hinting=False)

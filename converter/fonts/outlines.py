@@ -5,8 +5,9 @@ most of the cost of a PDF subset (FandolFang, the seed's 494 characters: 0.3 s o
 glyph's conversion depends only on the face and the glyph, so each glyph is converted once per
 face and kept here; an edited document's next PDF subset converts only the glyphs it adds.
 
-The file is a plain list of (glyph name, compiled glyf data) records, rewritten whole (and
-atomically) when a build adds glyphs; an unreadable file counts as empty.
+The file is a plain list of (glyph name, compiled glyf data) records and the sha256 of them,
+rewritten whole (and atomically) when a build adds glyphs; a file that is unreadable, cut short
+or altered counts as empty (its glyphs are converted again).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from .find import FontFace
 
-VERSION = "1"
+VERSION = "2"  # 2: a sha256 after the records
 _RECORD = struct.Struct("<HI")  # name length, data length
 
 
@@ -32,20 +33,23 @@ def path_for(face: FontFace, cache: Path, converter: str) -> Path:
 
 
 def load(path: Path) -> dict[str, bytes]:
-    """Glyph name → compiled glyf data, as far as the file holds them."""
+    """Glyph name → compiled glyf data; empty when the file is missing or damaged."""
     try:
         data = path.read_bytes()
     except OSError:
         return {}
+    body, digest = data[:-32], data[-32:]
+    if len(data) < 32 or hashlib.sha256(body).digest() != digest:
+        return {}
     out: dict[str, bytes] = {}
     at = 0
-    while at + _RECORD.size <= len(data):
-        name_len, data_len = _RECORD.unpack_from(data, at)
+    while at + _RECORD.size <= len(body):
+        name_len, data_len = _RECORD.unpack_from(body, at)
         at += _RECORD.size
         end = at + name_len + data_len
-        if end > len(data):
-            break  # a truncated record: keep what came before it
-        out[data[at:at + name_len].decode("utf-8", "replace")] = data[at + name_len:end]
+        if end > len(body):
+            return {}
+        out[body[at:at + name_len].decode("utf-8", "replace")] = body[at + name_len:end]
         at = end
     return out
 
@@ -57,6 +61,7 @@ def save(path: Path, outlines: dict[str, bytes]) -> None:
     for name in sorted(outlines):
         encoded = name.encode("utf-8")
         parts += [_RECORD.pack(len(encoded), len(outlines[name])), encoded, outlines[name]]
+    body = b"".join(parts)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
@@ -64,7 +69,7 @@ def save(path: Path, outlines: dict[str, bytes]) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(b"".join(parts))
+            f.write(body + hashlib.sha256(body).digest())
         os.replace(tmp, path)
     except OSError:
         pass

@@ -82,6 +82,18 @@ def test_a_damaged_outline_store_counts_as_empty(tmp_path):
     store = tmp_path / "store.bin"
     outlines.save(store, {"a": b"12345", "b": b"678"})
     assert outlines.load(store) == {"a": b"12345", "b": b"678"}
-    store.write_bytes(store.read_bytes()[:-2])  # the last record cut short
-    assert outlines.load(store) == {"a": b"12345"}
+    data = store.read_bytes()
+    store.write_bytes(data[:-2])  # cut short
+    assert outlines.load(store) == {}
+    store.write_bytes(data[:3] + b"X" + data[4:])  # a byte altered
+    assert outlines.load(store) == {}
     assert outlines.load(tmp_path / "absent.bin") == {}
+
+
+def test_a_damaged_base_is_made_again(tmp_path):
+    face = face_or_skip(LARGE)
+    fresh = subset.office_subset(face, set(TEXT), tmp_path / "fresh").read_bytes()
+    [base] = (tmp_path / "fresh" / "bases").iterdir()
+    base.write_bytes(base.read_bytes()[:1000])
+    (tmp_path / "fresh" / "subsets").rename(tmp_path / "old-subsets")
+    assert subset.office_subset(face, set(TEXT), tmp_path / "fresh").read_bytes() == fresh
