@@ -92,8 +92,6 @@ def pdf_fonts(path: Path) -> Verdict:
     return OK, f"{fonts} font(s), all embedded"
 
 
-#: the embedding controls pdftotext puts around right-to-left text in reading order (LRE, RLE,
-#: PDF): its markup of the text's direction, not text the PDF draws
 def pdf_text(path: Path, raw: bool = True) -> tuple[str | None, str]:
     """The PDF's text (pdftotext), without the page number line of each page. ``raw``: in the
     order it is drawn (a table row by row), else in poppler's reading order (right-to-left
