@@ -78,27 +78,6 @@ def stylesheet(style: ResolvedStyle, font_faces: str = "", embedded: set[str] | 
     chosen = rules(style) + (_title_page_rules(SIDES[writing_mode(style)]) if title_page else [])
     body = "\n".join(_format(sel, decls, embedded) for sel, decls in chosen
                      if decls and _wanted(sel, classes))
-    """The whole CSS text for a book in this style.
-
-    ``font_faces``: the @font-face rules of the embedded fonts, written first; ``embedded``:
-    their family names (font-family lists then name only these and a generic family);
-<<<<<<< HEAD
-    ``classes``: the classes the book's documents use (the rules of GB/T 9704 parts few
-    documents have — 签发人, joint marks, 信函 — are written only for a book that shows them);
-    ``title_page``: the book has a title page (its rule is written only then).
-    """
-    head = f"/* Generated from style sheet {style.name!r}; sizes in em relative to the body text. */\n"
-    chosen = rules(style) + (_title_page_rules(SIDES[writing_mode(style)]) if title_page else [])
-    body = "\n".join(_format(sel, decls, embedded) for sel, decls in chosen
-                     if decls and _wanted(sel, classes))
-=======
-    ``classes``: the classes the book's pages use (a rule for an OPTIONAL_CLASSES class is
-    written only when it is among them).
-    """
-    head = f"/* Generated from style sheet {style.name!r}; sizes in em relative to the body text. */\n"
-    body = "\n".join(_format(sel, decls, embedded) for sel, decls in rules(style)
-                     if decls and _wanted(sel, classes))
->>>>>>> gwdocx
     return head + (font_faces + "\n" if font_faces else "") + body + "\n"
 
 
