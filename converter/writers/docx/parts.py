@@ -14,12 +14,10 @@ from lxml import etree
 
 from ...layout.blocks import SEPARATOR_BELOW, SEPARATOR_THICKNESS
 from ...model import child, children, q, tag_of
-from .ooxml import PPR_ORDER, el, line_twips, put, twips
+from .ooxml import EIGHTHS, PPR_ORDER, el, line_twips, put, twips
 from .colophon import Colophon
 from .output import Output
 
-#: ECMA-376 border widths are in eighths of a point
-EIGHTHS = 8
 PBDR_ORDER = ("w:top", "w:left", "w:bottom", "w:right", "w:between", "w:bar")
 
 Visit = Callable[..., object]
