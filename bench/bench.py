@@ -22,7 +22,12 @@ PATH when it writes Typst (≥ 3.1.2), else the binary of ``pypandoc-binary`` (t
   page against the large document's.
 - ``--fonts``: an empty font cache, and one new character in a document whose subsets are
   cached, against an unchanged rebuild.
-- ``--folder``: 50 documents (bench/folder.py), -j 1 and -j 2 and the no-change rebuild.
+- ``--folder``: 50 documents (bench/folder.py), -j 1 and -j 2 and the no-change rebuild, and
+  the cost of a document inside the folder build next to building it alone.
+- ``--baseline DIR``: also run the converter of another checkout (``git worktree add DIR
+  COMMIT``, or ``git archive COMMIT converter styles pyproject.toml | tar -x -C DIR``),
+  interleaved with this one, for before/after ratios from one run; it gets the entry points
+  its own pyproject.toml declares.
 """
 from __future__ import annotations
 
@@ -81,9 +86,33 @@ def interleaved(cases: dict[str, list[list[str]]], runs: int, env: dict | None =
                          max(s.peak_mb for s in got)) for name, got in samples.items()}
 
 
-def ours(src: Path, out: Path, formats: str) -> list[str]:
+def ours(src: Path, out: Path, formats: str, code: Path | None = None) -> list[str]:
+    """Our build command; ``code``: the checkout whose converter runs (``--baseline``), else this one."""
     # --force: a whole build each time, not the no-change rebuild that skips unchanged documents
-    return [sys.executable, "-m", "converter", "build", str(src), "-o", str(out), "--to", formats, "-q", "--force"]
+    # env execs: the same process, rusage and all; -P: the current folder (this checkout, when
+    # the bench runs from it) does not come before PYTHONPATH
+    prefix = ["env", f"PYTHONPATH={code}", sys.executable, "-P"] if code else [sys.executable]
+    return prefix + ["-m", "converter", "build", str(src), "-o", str(out), "--to", formats, "-q",
+                     "--force"]
+
+
+def register_baseline(code: Path) -> None:
+    """Give a baseline checkout its own entry points: readers, writers and transforms are found
+    through the installed distribution's metadata, which names this checkout's plug-ins (a module
+    the baseline may not have). A ``converter.dist-info`` beside its package, first on
+    PYTHONPATH, shadows the installed one (importlib.metadata keeps the first distribution of a
+    name)."""
+    import tomllib
+
+    project = tomllib.loads((code / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    info = code / f"converter-{project['version']}.dist-info"
+    info.mkdir(exist_ok=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: converter\nVersion: {project['version']}\n",
+                                   encoding="utf-8")
+    groups = project.get("entry-points", {}) | {"console_scripts": project.get("scripts", {})}
+    (info / "entry_points.txt").write_text("".join(
+        f"[{group}]\n" + "".join(f"{name} = {value}\n" for name, value in eps.items()) + "\n"
+        for group, eps in groups.items()), encoding="utf-8")
 
 
 def find_pandoc() -> str | None:
@@ -146,16 +175,25 @@ def table(rows: list[tuple[str, Sample, Sample | None]]) -> None:
         print(line)
 
 
-def seed_bench(tmp: Path, pandoc: str | None, runs: int) -> None:
+def seed_bench(tmp: Path, pandoc: str | None, runs: int, baseline: Path | None = None) -> None:
     run_commands([ours(SEED, tmp / "warm", "docx,pdf,epub")])  # fonts found, subsets cached
+    formats = ("docx,pdf,epub", "pdf", "docx", "epub")
     peer = peers(pandoc, SEED, tmp)
-    cases = {f"ours {f}": [ours(SEED, tmp / "out", f)] for f in ("docx,pdf,epub", "pdf", "docx", "epub")}
+    cases = {f"ours {f}": [ours(SEED, tmp / "out", f)] for f in formats}
+    if baseline:
+        run_commands([ours(SEED, tmp / "warm-before", "docx,pdf,epub", baseline)])
+        cases |= {f"before {f}": [ours(SEED, tmp / "out-before", f, baseline)] for f in formats}
     cases |= {f"peer {f}": cmds for f, cmds in peer.items()}
     cases |= floors()
     got = interleaved(cases, runs)
     names = {"docx,pdf,epub": "all", "pdf": "pdf", "docx": "docx", "epub": "epub"}
     print("\n## seed → each format, warm caches (peer: pandoc, pandoc → Typst → PDF)")
     table([(f"seed → {f}", got[f"ours {f}"], got.get(f"peer {p}")) for f, p in names.items()])
+    if baseline:
+        print(f"\nbefore ({baseline}):")
+        table([(f"seed → {f}", got[f"before {f}"], got.get(f"peer {p}")) for f, p in names.items()])
+        print("\nafter / before:")
+        table([(f"seed → {f}", got[f"ours {f}"], got[f"before {f}"]) for f in formats])
     print("\nfloor: a bare Python process importing what each writer needs (no work):")
     for name in floors():
         print(f"  {name:42} wall {got[name].wall:6.3f}  CPU {got[name].cpu:6.3f}")
@@ -194,7 +232,7 @@ def paragraph_source(tmp: Path) -> Path:
     return path
 
 
-def big_bench(tmp: Path, pandoc: str | None, runs: int) -> dict[str, float]:
+def big_bench(tmp: Path, pandoc: str | None, runs: int, baseline: Path | None = None) -> dict[str, float]:
     print("\n## large documents → DOCX + PDF + EPUB (linear: time per page and memory per page flat)")
     per_page: dict[str, float] = {}
     rows = []
@@ -203,10 +241,15 @@ def big_bench(tmp: Path, pandoc: str | None, runs: int) -> dict[str, float]:
         cases = {"ours": [ours(src, tmp / "big", "docx,pdf,epub")]}
         if factor == 1 and "all" in peers(pandoc, src, tmp):
             cases["peer"] = peers(pandoc, src, tmp)["all"]
+        if factor == 1 and baseline:
+            cases["before"] = [ours(src, tmp / "big-before", "docx,pdf,epub", baseline)]
         got = interleaved(cases, runs)
         pages = pdf_pages(tmp / "big", src.stem)
         per_page[f"{factor}×"] = got["ours"].cpu / pages
         rows.append((f"{src.stat().st_size / 1e6:.2f} MB, {pages} pages", got["ours"], got.get("peer")))
+        if "before" in got:
+            rows.append((f"  before: {src.stat().st_size / 1e6:.2f} MB", got["before"], got.get("peer")))
+            rows.append(("  after / before", got["ours"], got["before"]))
         print(f"  {factor:>4}× {src.stat().st_size / 1e6:5.2f} MB {pages:5} pages: CPU {got['ours'].cpu / pages * 1000:5.2f} "
               f"ms/page, peak {got['ours'].peak_mb:4.0f} MB")
     table(rows)
@@ -224,31 +267,41 @@ def paragraph_bench(tmp: Path, runs: int, per_page_big: float | None) -> None:
     print(line + f", peak {got.peak_mb:.0f} MB")
 
 
-def fonts_bench(tmp: Path, runs: int) -> None:
+def fonts_bench(tmp: Path, runs: int, baseline: Path | None = None) -> None:
     """An empty cache; one new character in a cached document against an unchanged rebuild."""
     print("\n## fonts: empty cache, and one new character (seed → DOCX + PDF + EPUB)")
-    empty = []
-    for k in range(runs):
-        env = dict(os.environ, CONVERTER_CACHE=str(tmp / f"empty-cache-{k}"))
-        empty.append(run_commands([ours(SEED, tmp / "fonts-empty", "docx,pdf,epub")], env))
-    cache_env = dict(os.environ, CONVERTER_CACHE=str(tmp / "font-cache"))
-    run_commands([ours(SEED, tmp / "fonts", "docx,pdf,epub")], cache_env)
+    codes = {"ours": None} | ({"before": baseline} if baseline else {})
     text = SEED.read_text(encoding="utf-8")
     new_chars = [c for c in COMMON if c not in text]
-    unchanged, added = [], []
+    empty: dict[str, list[Sample]] = {name: [] for name in codes}
+    unchanged: dict[str, list[Sample]] = {name: [] for name in codes}
+    added: dict[str, list[Sample]] = {name: [] for name in codes}
+    for k in range(runs):
+        for name, code in codes.items():
+            env = dict(os.environ, CONVERTER_CACHE=str(tmp / f"empty-cache-{name}-{k}"))
+            empty[name].append(run_commands([ours(SEED, tmp / f"fonts-empty-{name}", "docx,pdf,epub", code)], env))
+    for name, code in codes.items():
+        env = dict(os.environ, CONVERTER_CACHE=str(tmp / f"font-cache-{name}"))
+        run_commands([ours(SEED, tmp / f"fonts-{name}", "docx,pdf,epub", code)], env)
     for k in range(min(runs, len(new_chars))):
-        unchanged.append(run_commands([ours(SEED, tmp / "fonts", "docx,pdf,epub")], cache_env))
         variant = tmp / "seed-plus-one.txt"
         variant.write_text(text.replace("\n", new_chars[k] + "\n", 1), encoding="utf-8")  # in the title
-        added.append(run_commands([ours(variant, tmp / "fonts", "docx,pdf,epub")], cache_env))
+        for name, code in codes.items():
+            env = dict(os.environ, CONVERTER_CACHE=str(tmp / f"font-cache-{name}"))
+            unchanged[name].append(run_commands([ours(SEED, tmp / f"fonts-{name}", "docx,pdf,epub", code)], env))
+            added[name].append(run_commands([ours(variant, tmp / f"fonts-{name}", "docx,pdf,epub", code)], env))
 
     def med(s: list[Sample]) -> tuple[float, float]:
         return statistics.median(x.wall for x in s), statistics.median(x.cpu for x in s)
 
-    (ew, ec), (uw, uc), (aw, ac) = med(empty), med(unchanged), med(added)
-    print(f"  empty cache:            wall {ew:6.2f} s  CPU {ec:6.2f} s")
-    print(f"  unchanged rebuild:      wall {uw:6.2f} s  CPU {uc:6.2f} s")
-    print(f"  one new character:      wall {aw:6.2f} s  CPU {ac:6.2f} s  (+{aw - uw:.2f} s wall, +{ac - uc:.2f} s CPU)")
+    for name in codes:
+        (ew, ec), (uw, uc), (aw, ac) = med(empty[name]), med(unchanged[name]), med(added[name])
+        sizes = ", ".join(f"{p.suffix[1:]} {p.stat().st_size / 1000:.0f} kB"
+                          for p in sorted((tmp / f"fonts-{name}").glob(f"{SEED.stem}.*")))
+        print(f"  {name}: ({sizes})")
+        print(f"    empty cache:            wall {ew:6.2f} s  CPU {ec:6.2f} s")
+        print(f"    unchanged rebuild:      wall {uw:6.2f} s  CPU {uc:6.2f} s")
+        print(f"    one new character:      wall {aw:6.2f} s  CPU {ac:6.2f} s  (+{aw - uw:.2f} s wall, +{ac - uc:.2f} s CPU)")
 
 
 def main() -> None:
@@ -259,6 +312,7 @@ def main() -> None:
     ap.add_argument("--fonts", action="store_true", help="also an empty font cache and one new character")
     ap.add_argument("--folder", action="store_true", help="also a folder of 50 documents (slow)")
     ap.add_argument("--all", action="store_true", help="everything")
+    ap.add_argument("--baseline", type=Path, help="a checkout of the code to compare with (before/after)")
     args = ap.parse_args()
     if not SEED.is_file():
         sys.exit(f"corpus seed not found: {SEED}")
@@ -268,14 +322,17 @@ def main() -> None:
     slow_runs = max(1, args.runs // 3)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        seed_bench(tmp, pandoc, args.runs)
+        baseline = args.baseline.resolve() if args.baseline else None
+        if baseline:
+            register_baseline(baseline)
+        seed_bench(tmp, pandoc, args.runs, baseline)
         per_page = None
         if args.big or args.all:
-            per_page = big_bench(tmp, pandoc, slow_runs).get("1×")
+            per_page = big_bench(tmp, pandoc, slow_runs, baseline).get("1×")
         if args.paragraph or args.all:
             paragraph_bench(tmp, slow_runs, per_page)
         if args.fonts or args.all:
-            fonts_bench(tmp, slow_runs)
+            fonts_bench(tmp, slow_runs, baseline)
         if args.folder or args.all:
             folder.report(folder.run(tmp, SEED, slow_runs))
 

@@ -60,6 +60,10 @@ def run(tmp: Path, seed: Path, runs: int = 3) -> list[tuple[str, float, float]]:
     rows = [(f"50 documents, full build -j {jobs}", *_median(s)) for jobs, s in samples.items()]
     nochange = _median([_build(src, tmp / "full2", "-j", "2") for _ in range(max(runs, 5))])
     rows.append(("50 documents, no-change rebuild", *nochange))
+    # the same documents one process each (fonts cached): what a folder build saves per document
+    alone = [_build(doc, tmp / "alone", "--force") for doc in sorted(src.rglob("*.txt"))[::5]]
+    rows.append(("one document alone (mean of 10)", statistics.mean(s[0] for s in alone),
+                 statistics.mean(s[1] for s in alone)))
     return rows
 
 
@@ -73,3 +77,7 @@ def report(rows: list[tuple[str, float, float]]) -> None:
     print(f"\nspeed-up -j 2 over -j 1: {j1 / j2:.2f}×")
     print(f"no-change rebuild / full build -j 1: {none / j1:.3f} ({none / j1 * 100:.1f} %)")
     print(f"no-change rebuild / full build -j 2: {none / j2:.3f} ({none / j2 * 100:.1f} %)")
+    cpu = {name: c for name, _, c in rows}
+    print(f"per document inside the -j 1 build: {t['50 documents, full build -j 1'] / 50:.3f} s, "
+          f"CPU {cpu['50 documents, full build -j 1'] / 50:.3f} s; alone: {t['one document alone (mean of 10)']:.3f} s, "
+          f"CPU {cpu['one document alone (mean of 10)']:.3f} s")

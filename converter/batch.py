@@ -24,6 +24,7 @@ from pathlib import Path
 from . import manifest, outdir, pipeline, plugins
 from .context import check_epoch
 from .errors import ConverterError, Diagnostic, Interrupted, UsageError, printable
+from .model.images import MAX_PIXELS_VARIABLE, max_image_pixels
 from .fingerprint import document_key, file_sha256, resource_hashes, stamp_for, style_stamp
 from .style import load_style
 from .style.sheet import find_style
@@ -200,6 +201,8 @@ def build_folder(inputs: Iterable[str | Path] | str | Path, out_dir: str | Path 
     options = {"style": style, "allow_missing_glyphs": allow_missing_glyphs}
     if "reference_doc" in writer_options:  # a changed template rebuilds the documents
         options["reference_doc"] = file_sha256(writer_options["reference_doc"])
+    if os.environ.get(MAX_PIXELS_VARIABLE):  # a raised limit rebuilds documents whose pictures it lets in
+        options["max_image_pixels"] = max_image_pixels()
     plan = _Plan(out_dir, formats, style, options, force, strict, allow_missing_glyphs, writer_options)
     if manifest.path_in(out_dir).exists() and not manifest.path_in(out_dir).is_file():
         raise ConverterError("is not a file: move it away so that the build can record what it makes",
@@ -328,6 +331,7 @@ class _Plan:
     manifest: dict = field(default_factory=dict)
     claimed: dict[str, Path] = field(default_factory=dict)
     stamps: dict[str, dict | None] = field(default_factory=dict)
+    reports: dict[str | None, str | None] = field(default_factory=dict)
 
     def decide(self, index: int, src: Source) -> DocumentResult | _Task:
         if src.name in self.claimed:
@@ -353,7 +357,7 @@ class _Plan:
                 outputs=sorted(manifest.resolve(o["path"], self.out_dir) for o in entry["outputs"]),
                 messages=[Diagnostic("warning", w.get("message", ""), str(src.path), w.get("line"))
                           for w in entry.get("warnings", [])],
-                style=entry.get("style", {}).get("name"), fonts=_font_report(lookup))
+                style=entry.get("style", {}).get("name"), fonts=self._font_report(lookup))
         return _Task(index, src.path, src.name, self.out_dir, src.folder, self.formats, self.style,
                      self.allow_missing_glyphs, self.strict, sha, self.options, lookup, self.writer_options)
 
@@ -366,6 +370,13 @@ class _Plan:
         resources = resource_hashes([manifest.resolve(r["path"], self.out_dir) for r in entry.get("resources", [])])
         return (stamp is not None and document_key(sha, stamp, self.formats, self.options, resources) == entry.get("key")
                 and manifest.outputs_intact(entry, self.out_dir))
+
+    def _font_report(self, lookup: str | None) -> str | None:
+        """The fonts line of a style, once per style a build (an unchanged folder of 50
+        documents loaded its sheet 50 times for it)."""
+        if lookup not in self.reports:
+            self.reports[lookup] = _font_report(lookup)
+        return self.reports[lookup]
 
     def forget(self, name: str) -> list[Path]:
         """Remove a document's entry and the outputs it lists (inside the output folder only);

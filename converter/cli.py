@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import traceback
@@ -11,6 +12,7 @@ from pathlib import Path
 from . import __version__, pipeline
 from .batch import build_folder
 from .errors import ConverterError, Interrupted, UsageError, printable
+from .model.images import MAX_PIXELS_VARIABLE
 from .model.outline import outline
 from .progress import Reporter
 from .style import describe_styles
@@ -93,11 +95,19 @@ def _build_options(b: argparse.ArgumentParser) -> None:
                    help="warn instead of failing when no font has a character")
     b.add_argument("--reference-doc", metavar="FILE.docx",
                    help="take the DOCX's page setup and style definitions from this Word document or template")
+    b.add_argument("--max-image-pixels", type=_positive_int, metavar="N",
+                   help="pictures of more pixels are refused as unreadable (default: 50000000)")
     b.add_argument("-j", "--jobs", type=int, metavar="N",
                    help="build N documents at once in separate processes (default: the number of cores)")
     b.add_argument("--strict", action="store_true", help="a warning fails its document (exit code 1)")
     b.add_argument("-q", "--quiet", action="store_true", help="print errors and warnings only")
     b.add_argument("--traceback", action="store_true", help="show the Python traceback of errors")
+
+
+def _positive_int(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
 
 
 def _error(e: BaseException, args: argparse.Namespace) -> None:
@@ -115,6 +125,8 @@ def _build(args: argparse.Namespace) -> int:
 def _build_with(args: argparse.Namespace, inputs: list[str], reporter: Reporter, force: bool = False):
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("-j needs a number of jobs of at least 1")
+    if args.max_image_pixels is not None:  # read by the image rule in every worker (model/images.py)
+        os.environ[MAX_PIXELS_VARIABLE] = str(args.max_image_pixels)
     try:
         result = build_folder(inputs, args.output, args.to, args.style, jobs=args.jobs, force=force,
                               strict=args.strict, allow_missing_glyphs=args.allow_missing_glyphs,

@@ -9,7 +9,9 @@ is allowed only where they add it —
 - a note's text may sit anywhere after its reference (at the foot of a page, at the end), once,
   and the notes gathered at the end may be headed by a notes label (``Notes``, ``注释``) directly
   above the first of them — a ``Release Notes`` heading elsewhere is text like any other;
-- a table's header row may be repeated (on the pages a table continues onto).
+- a table's header row may be repeated (on the pages a table continues onto);
+- the document's 主送 may stand in the 版记 instead of under the title (GB/T 9704 7.3.1: a 主送
+  that leaves page 1 no body text moves there; layout.front), printed as ``主送：names。``.
 
 Everything else must be there, in order: a changed digit, a deleted sentence or an added word
 fails. Written by hand: the allowances are ours, no diff library knows them. The matcher reads
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from . import model
+from .layout.front import MOVED_END, MOVED_LABEL, without_final_colon
 from .model.outline import title_block
 
 #: headings the writers give the notes they gather at the end of a document
@@ -43,6 +46,23 @@ class _Slot:
 
 
 SLOT = _Slot()
+
+
+@dataclass(frozen=True)
+class _Movable:
+    """The document's 主送 (its characters): here, or at the 版记 (``LANDING``)."""
+
+    text: str
+
+
+class _Landing:
+    """Where a moved 主送 is printed: the start of the 版记 (or the text's end when it has none)."""
+
+    def __repr__(self) -> str:
+        return "LANDING"
+
+
+LANDING = _Landing()
 Token = "str | _Slot | int"  # a character, a slot, or a footnote reference (the note's index)
 
 
@@ -60,6 +80,8 @@ class Reference:
         self.notes: list[list] = []
         self.main: list = []
         _walk(doc, self.notes, self.main)
+        if _Movable in map(type, self.main) and LANDING not in self.main:
+            self.main.append(LANDING)  # a 版记 of its own
         #: table header rows, which a paginated output repeats on every page a table spans
         self.headers = [h for h in (nonspace(model.plain_text(t)) for t in doc.iter(model.q("thead"))) if h]
         #: what outputs print besides the text: pictures' alt texts, in a frame where a picture
@@ -87,8 +109,13 @@ def _walk(el: etree._Element, notes: list[list], out: list) -> None:
 
 def _children(el: etree._Element, notes: list[list], out: list) -> None:
     out.extend(nonspace(el.text or ""))
+    top = el.getparent() is None
     for child in el:
-        if isinstance(child.tag, str):
+        if top and model.tag_of(child) == "addressee" and child.find(f".//{model.q('footnote')}") is None:
+            out.append(_Movable(nonspace(model.plain_text(child))))
+        elif isinstance(child.tag, str):
+            if top and model.tag_of(child) == "colophon":
+                out.append(LANDING)
             _walk(child, notes, out)
         out.extend(nonspace(child.tail or ""))
 
@@ -135,6 +162,7 @@ class _Matcher:
     def __init__(self, out: str, ref: Reference):
         self.out, self.ref = out, ref
         self.pending: list[int] = []  # notes referred to whose text has not been met yet
+        self.moved: str | None = None  # a 主送 not found under the title: due in the 版记
         self.marks = 0
 
     def match(self, tokens: list, pos: int) -> int:
@@ -142,7 +170,20 @@ class _Matcher:
         out, i = self.out, 0
         while i < len(tokens):
             token = tokens[i]
-            if not isinstance(token, str):
+            if isinstance(token, _Movable):  # the 主送 here, or else in the 版记
+                if out.startswith(token.text, pos):
+                    pos += len(token.text)
+                else:
+                    self.moved = token.text
+                i += 1
+            elif token is LANDING:
+                if self.moved is not None:
+                    printed = MOVED_LABEL + without_final_colon(self.moved) + MOVED_END
+                    if not out.startswith(printed, pos):
+                        raise _Mismatch(pos, [*printed], 0)
+                    pos, self.moved = pos + len(printed), None
+                i += 1
+            elif not isinstance(token, str):
                 if isinstance(token, int):
                     self.pending.append(token)
                 pos = self._skip_mark(pos, tokens, i + 1)
@@ -176,24 +217,30 @@ class _Matcher:
         earlier (with the notes label above it), or a repeated table header."""
         for n, note in enumerate(list(self.pending)):
             saved = list(self.pending)
-            del self.pending[n]
-            start = pos
-            for label in NOTES_LABELS:
-                if self.out.startswith(label, pos) and not self._starts_note(note, pos):
-                    start = pos + len(label)
-                    break
-            try:
-                return self.match(self.ref.notes[note], start)
-            except _Mismatch:
-                self.pending = saved
+            # the note after a notes label (maybe after the last reference's own mark, which the
+            # end of the text left unskipped), else right here: each is tried, since a note may
+            # start with a label's characters (1 注释 1. 注……; found by fuzzing)
+            starts = self._after_label(pos) + [pos]
+            for start in starts:
+                self.pending = saved[:n] + saved[n + 1:]
+                try:
+                    return self.match(self.ref.notes[note], start)
+                except _Mismatch:
+                    pass
+            self.pending = saved
         for header in self.ref.headers:
             if self.out.startswith(header, pos):
                 return pos + len(header)
         return None
 
-    def _starts_note(self, note: int, pos: int) -> bool:
-        text = "".join(t for t in self.ref.notes[note][:LOOKAHEAD + 1] if isinstance(t, str))
-        return bool(text) and self.out.startswith(text[:LOOKAHEAD], pos)
+    def _after_label(self, pos: int) -> list[int]:
+        """The positions just after a notes label at ``pos`` or after a mark there."""
+        out, found = self.out, []
+        for k in range(pos, min(len(out), pos + MAX_MARK) + 1):
+            found += [k + len(label) for label in NOTES_LABELS if out.startswith(label, k)]
+            if k >= len(out) or not _MARK.match(out, k):
+                break
+        return found
 
 
 def _literal_run(tokens: list, j: int) -> str:

@@ -21,7 +21,7 @@ from .fonts.coverage import missing
 from .layout import lay_out
 from .model.images import image_warnings
 from .model.outline import metadata
-from .readers.decode import read_text
+from .source_lines import first_line_with, line_containing
 from .style import ResolvedStyle, load_style
 
 DEFAULT_FORMATS = ("docx", "pdf", "epub", "xml")
@@ -117,7 +117,7 @@ def style_for(doc: etree._Element, requested: str | None, source: Path | None = 
         if e.file is None and source is not None:  # the document's own request: its line
             # the line the reader recorded for the request (Markdown: the front matter's), else
             # the first line that names it
-            raise e.located(str(source), doc.sourceline or _line_containing(source, named)) from None
+            raise e.located(str(source), doc.sourceline or line_containing(source, named)) from None
         raise
 
 
@@ -132,7 +132,7 @@ def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: B
     absent = missing(chars, style.faces())
     if not absent:
         return
-    err = MissingGlyphsError(absent, str(source), _first_line_with(doc, source, absent))
+    err = MissingGlyphsError(absent, str(source), first_line_with(doc, source, absent))
     if paints and not ctx.allow_missing_glyphs:
         raise err
     note = " (drawn as the font's missing-glyph box)" if paints else " (the reader's own fonts must draw them)"
@@ -144,7 +144,7 @@ def check_images(doc: etree._Element, source: Path, ctx: BuildContext) -> None:
     a frame in every output; --strict makes it an error), as is an SVG that lost scripts."""
     for src, message, line in image_warnings(doc, ctx.base_dir, ctx.cache):
         if line is None and src:  # a reader that records no lines: where the address is first written
-            line = _line_containing(source, src)
+            line = line_containing(source, src)
         ctx.diagnostics.append(Diagnostic("warning", message, ctx.name, line))
 
 
@@ -154,35 +154,7 @@ def _date_of(doc: etree._Element, source: Path):
     try:
         return source_date(written, str(source))
     except InputError as e:
-        raise e.located(line=_line_containing(source, written)) from None
-
-
-def _line_containing(source: Path, needle: str | None) -> int | None:
-    """The first line of a text source that holds ``needle`` (None for other sources)."""
-    try:
-        text = read_text(source)
-    except (OSError, ConverterError):
-        return None
-    at = text.find(needle) if needle else -1
-    return text.count("\n", 0, at) + 1 if at >= 0 else None
-
-
-def _first_line_with(doc: etree._Element, source: Path, chars: list[str]) -> int | None:
-    """The source line of the first character of ``chars`` in the text: the line the reader
-    recorded for the element that holds it, or, when that element's text runs over several
-    lines (a hard-wrapped paragraph), the line of the character at or below it. None when the
-    reader recorded no line (a .docx has none)."""
-    wanted = set(chars)
-    holder = next((el for el in doc.iter() if isinstance(el.tag, str)
-                   and (wanted & set(el.text or "") or any(wanted & set(c.tail or "") for c in el))), None)
-    line = model.line_of(holder) if holder is not None else None
-    if line is None:
-        return None
-    try:
-        lines = read_text(source).split("\n")
-    except (OSError, ConverterError):
-        return line
-    return next((k + 1 for k in range(line - 1, len(lines)) if wanted & set(lines[k])), line)
+        raise e.located(line=line_containing(source, written)) from None
 
 
 def build(source: Path, out_dir: Path, formats: list[str] | tuple[str, ...] = DEFAULT_FORMATS,

@@ -214,3 +214,30 @@ def test_a_deleted_or_unreadable_source_is_reported(built, tmp_path):
     table = rows(r.stdout)
     assert table[("alpha.pdf", "text")] == "FAILED" and table[("beta.docx", "text")] == "FAILED"
     assert "alpha.txt is gone" in r.stdout and "cannot read its source" in r.stdout
+
+
+def test_right_to_left_words_pass_the_pdf_text_check(tmp_path):
+    """pdftotext wraps each right-to-left run in embedding marks (U+202B … U+202C): its reading
+    aid, not the PDF's text (found by tests/hostile/test_fuzz.py: every Hebrew word failed)."""
+    src = make_sources(tmp_path, {"h.txt": "Report\n\nThe word שלום means peace, and so does سلام in Arabic.\n"})
+    assert build_folder([src], tmp_path / "out", "pdf").ok
+    r = run("check", tmp_path / "out")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert rows(r.stdout)[("h.pdf", "text")] == "ok"
+
+
+def test_a_chinese_note_that_starts_like_the_notes_label_passes(tmp_path):
+    """注释 above a note whose text starts with 注, after a last reference whose mark the end of
+    the text left unskipped (found by tests/hostile/test_fuzz.py); a changed note still fails."""
+    src = make_sources(tmp_path, {"n.md": "---\nlang: zh-CN\n---\n\n文字。\n\n[^1]: 注意事项。\n"})
+    assert build_folder([src], tmp_path / "out", "pdf,epub").ok
+    r = run("check", tmp_path / "out")
+    assert r.returncode == 0, r.stdout + r.stderr
+    from converter import verify
+    from converter.fidelity import Reference
+    from converter.pipeline import read
+
+    ref = Reference(read(src / "n.md"), "n.md")
+    pdf_text, _ = verify.pdf_text(tmp_path / "out" / "n.pdf")
+    assert verify.compare_text(ref, pdf_text)[0] == "ok"
+    assert verify.compare_text(ref, pdf_text.replace("注意", "注", 1))[0] == "failed"

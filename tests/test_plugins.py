@@ -85,10 +85,29 @@ def test_transforms_run_in_their_declared_order_not_by_name(tmp_path):
                        capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(site)))
     assert r.returncode == 0, r.stderr
     order, text = r.stdout.splitlines()[:2]
-    assert order == "['zzz', 'ids', 'links', 'aaa']"  # priorities 50, 100, 200, 900
+    assert order == "['zzz', 'ids', 'links', 'tables', 'aaa']"  # priorities 50, 100, 200, 300, 900
     assert text.endswith("earlylate")
 
 
 def test_builtin_transforms_declare_a_priority():
     for priority, name, func in plugins.transforms():
         assert isinstance(getattr(func, "priority", None), int), name
+
+
+def test_a_build_imports_only_the_reader_it_uses(tmp_path):
+    """The readers' suffixes are kept on disk: the second process reading a .txt imports the
+    text reader and not the DOCX or Markdown readers (nor markdown-it)."""
+    code = ("import sys, pathlib; from converter import plugins;"
+            "r = plugins.reader_for(pathlib.Path('a.txt')); print(type(r).__name__);"
+            "print(sorted(plugins.source_suffixes()));"
+            "print(sorted(m for m in sys.modules if m.startswith(('converter.readers.', 'markdown_it'))))")
+    env = dict(os.environ, CONVERTER_CACHE=str(tmp_path))
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env) for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), runs[0].stderr + runs[1].stderr
+    (first_reader, first_suffixes, first_modules), (reader, suffixes, modules) = (r.stdout.splitlines() for r in runs)
+    assert reader == first_reader == "TextReader"
+    assert suffixes == first_suffixes and all(s in suffixes for s in ("'.txt'", "'.md'", "'.docx'", "'.xml'"))
+    assert "converter.readers.docx" in first_modules  # the first process loaded every reader
+    assert "converter.readers.text" in modules
+    assert "converter.readers.docx" not in modules and "converter.readers.markdown" not in modules
+    assert "markdown_it" not in modules

@@ -11,7 +11,7 @@ from .coverage import charset
 from .find import BOLD, FontFace
 from ..text.scripts import is_cjk_language, is_wide_in
 
-
+_UNKNOWN = object()  # not decided yet (None is a decision: no face has the character)
 #: the outline stroke of a synthetic bold, in ems: each stem grows by this much (half on each
 #: side), about what Word and LibreOffice add when they embolden a face that has no bold
 SYNTHETIC_BOLD_STROKE = 0.03
@@ -43,11 +43,12 @@ class FaceChooser:
     def face_for(self, ch: str, latin: FontFace, cjk: FontFace) -> FontFace | None:
         """The first face that has ``ch``, or None when none has it."""
         key = (ch, latin, cjk)
-        if key not in self._memo:
+        face = self._memo.get(key, _UNKNOWN)
+        if face is _UNKNOWN:
             cp = ord(ch)
-            self._memo[key] = next((f for f in (*self.order(ch, latin, cjk), *self.fallback)
-                                    if cp in charset(f)), None)
-        return self._memo[key]
+            face = self._memo[key] = next((f for f in (*self.order(ch, latin, cjk), *self.fallback)
+                                           if cp in charset(f)), None)
+        return face
 
     def drawing_face(self, ch: str, latin: FontFace, cjk: FontFace) -> FontFace:
         """The face that draws ``ch``: when no face has it, the one tried first (which draws its

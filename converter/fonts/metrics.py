@@ -17,6 +17,7 @@ from functools import lru_cache
 from fontTools.ttLib import TTFont
 
 from ..context import cache_dir
+from .coverage import best_cmap
 from .find import FontFace
 
 CACHE_VERSION = "1"
@@ -38,6 +39,12 @@ class Widths:
     def _lookup(self, cp: int) -> float | None:
         i = bisect_left(self._codes, cp)
         return self._scale(self._units[i]) if i < len(self._codes) and self._codes[i] == cp else None
+
+    def em(self, ch: str) -> float | None:
+        """The advance of ``ch`` in ems (hmtx / unitsPerEm), None where the face lacks it."""
+        cp = ord(ch)
+        i = bisect_left(self._codes, cp)
+        return self._units[i] / self._upem if i < len(self._codes) and self._codes[i] == cp else None
 
     def __getitem__(self, ch: str) -> float:
         w = self._memo.get(ch)
@@ -84,7 +91,7 @@ def _read(face: FontFace) -> tuple[array, array, int, int]:
     with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
         upem = font["head"].unitsPerEm
         hmtx = font["hmtx"]
-        cmap = font.getBestCmap() or {}
+        cmap = best_cmap(face)
         codes = array("I", sorted(cmap))
         units = array("I", (hmtx[cmap[cp]][0] for cp in codes))
         missing = hmtx[font.getGlyphOrder()[0]][0]

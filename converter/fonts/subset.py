@@ -6,10 +6,17 @@ Three consumers want three flavours of the same work, and share everything else 
 - an e-book reader wants a web font (WOFF2 when brotli is installed): ``web_subset``.
 A subset is cached by face file (path, index, size, mtime), character set and flavour, and
 written atomically, so a rebuild (or a parallel build) reads the file instead of subsetting.
+
+A large face (Noto Serif CJK: 65,535 glyphs) costs 0.2 s to read before a single glyph is
+subset, however few characters are asked for; so it is first subset once to a *base* — every
+character the builds have asked of it so far, with everything any flavour keeps — cached on disk,
+and each flavour is subset from that small file instead (``_base_for``). Subsetting is
+idempotent here: a subset of the base is byte for byte the subset of the face.
 """
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 from collections.abc import Callable
@@ -23,17 +30,24 @@ from fontTools.ttLib import TTFont, newTable
 # fontTools.subset (≈ 60 ms to import) and the cu2qu pens are imported only when a subset is
 # made, not on the usual build that finds every subset in the cache
 
+from . import outlines
+from .coverage import charset
 from .find import FontFace
 
-CACHE_VERSION = "4"  # 4: bounds kept from the face, WOFF2 at brotli quality 10
+CACHE_VERSION = "4"  # 4: bounds kept from the face (the WOFF2 quality is in the web flavour's key)
 MAX_ERR = 1.0  # cu2qu approximation error in font units
 #: what fontTools' default subset keeps, except "locl": in a CJK face it pulls in every other
 #: region's form of each character (Noto Serif CJK SC, the seed: 842 glyphs instead of 523,
 #: +65 % bytes), forms a text in the face's own language never shows
 WEB_DROPPED_FEATURES = {"locl"}
-#: brotli quality of WOFF2 files: 10 makes the seed's Noto Serif CJK subset 0.3 % larger than
-#: fontTools' 11 in a third of the time (0.17 s instead of 0.47 s); 9 would be 9 % larger
-WOFF2_QUALITY = 10
+#: brotli quality of WOFF2 files. The seed's FandolFang subset (281 kB as OpenType): 11 (fontTools'
+#: default) 200 kB in 0.55 s, 10 203 kB in 0.22 s, 9 215 kB in 0.03 s — 7 % larger than 11 (the
+#: EPUB 5 %), for the one step of an edited document's rebuild that cannot be cached per glyph
+WOFF2_QUALITY = 9
+#: a face is subset through a base when it has at least this many glyphs per character asked
+#: for: reading a face costs ≈ 3 µs per glyph it has (hmtx, charset, FDSelect, the layout
+#: tables), subsetting ≈ 0.4 ms per glyph kept, so below that ratio the base would not pay
+BASE_GLYPHS_PER_CHAR = 100
 
 
 @dataclass(frozen=True)
@@ -72,12 +86,21 @@ def pdf_subset(face: FontFace, chars: set[str], cache: Path) -> tuple[Path, int]
         return Path(face.path), face.index
 
     def make(key: str) -> TTFont:
-        options = _options(hinting=False)
+        # hints kept in the CFF subset, which is only drawn from and then dropped: removing
+        # them would run every glyph's program once more for nothing (the hinting tables a
+        # CFF face might carry are dropped as hinting=False would)
+        options = _options(hinting=True)
+        options.drop_tables += options.hinting_tables
         options.layout_features = []  # reportlab sets glyphs one by one: no GSUB/GPOS needed
         options.name_languages = ["*"]
         options.drop_tables += ["VORG", "GSUB", "GPOS", "GDEF", "BASE", "vhea", "vmtx"]
-        font = _subset(face, chars, options)
-        _cff_to_glyf(font)
+        font = _subset(face, chars, options, cache)
+        store = outlines.path_for(face, cache, f"cu2qu {MAX_ERR} {CACHE_VERSION}")
+        known = outlines.load(store)
+        count = len(known)
+        _cff_to_glyf(font, known)
+        if len(known) > count:
+            outlines.save(store, known)
         _rename(font, key[:8])
         return font
 
@@ -94,7 +117,7 @@ def office_subset(face: FontFace, chars: set[str], cache: Path, truetype: bool =
     def make(key: str) -> TTFont:
         options = _options(hinting=False)
         options.glyph_names = False
-        font = _subset(face, chars, options)
+        font = _subset(face, chars, options, cache)
         if convert:
             _cff_to_glyf(font)
         return font
@@ -115,11 +138,13 @@ def web_subset(face: FontFace, chars: set[str], cache: Path) -> WebFont:
     def make(key: str) -> TTFont:
         options = _options(hinting=False)  # reading systems rasterize without TrueType hints
         options.layout_features = [f for f in options.layout_features if f not in WEB_DROPPED_FEATURES]
-        font = _subset(face, chars, options)
+        font = _subset(face, chars, options, cache)
         font.flavor = flavor
         return font
 
-    return WebFont(_cached(face, chars, cache / "webfonts", extension, extension, make), extension, media_type)
+    # the quality is part of the key: files of another quality are other bytes
+    flavour = extension + (f"-q{WOFF2_QUALITY}" if flavor == "woff2" else "")
+    return WebFont(_cached(face, chars, cache / "webfonts", flavour, extension, make), extension, media_type)
 
 
 def _options(hinting: bool):
@@ -134,7 +159,15 @@ def _options(hinting: bool):
     return options
 
 
-def _subset(face: FontFace, chars: set[str], options) -> TTFont:
+def _subset(face: FontFace, chars: set[str], options, cache: Path | None = None) -> TTFont:
+    """The face subset to ``chars`` with ``options`` (from its base when it has one, see
+    ``_base_for``; ``cache``: the cache folder the base is kept in, None for none)."""
+    base = _base_for(face, chars, cache) if cache is not None else None
+    source = (base, 0) if base is not None else (face.path, face.index)
+    return _subset_file(*source, chars, options)
+
+
+def _subset_file(file, index: int, chars: set[str], options) -> TTFont:
     from fontTools import subset
 
     # lazy: tables and glyphs are read as the subsetter asks for them; lazy=False decompiles all
@@ -143,7 +176,7 @@ def _subset(face: FontFace, chars: set[str], options) -> TTFont:
     # recalcBBoxes: fontTools' subsetter keeps the face's own bounds unless asked
     # (Options.recalc_bounds, False as in pyftsubset); recomputing them runs every CFF glyph's
     # program once more (Noto Serif CJK, the seed: 1.0 s → 0.65 s for the DOCX's subset)
-    font = TTFont(face.path, fontNumber=face.index, lazy=True, recalcTimestamp=False,
+    font = TTFont(file, fontNumber=index, lazy=True, recalcTimestamp=False,
                   recalcBBoxes=options.recalc_bounds)
     sub = subset.Subsetter(options)
     sub.populate(unicodes=[ord(c) for c in chars])
@@ -155,6 +188,76 @@ def _subset(face: FontFace, chars: set[str], options) -> TTFont:
         if ps:
             font["CFF "].cff.fontNames = [ps]
     return font
+
+
+def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None:
+    """The face's cached base (in memory) when it covers ``chars``, made or grown when the face
+    is large for the request; None: subset the face itself.
+
+    The base keeps what every flavour keeps (all layout features, names in every language,
+    glyph names, no hints), so each flavour's subset of it equals its subset of the face
+    (tested: tests/fonts/test_subset.py). It grows by the characters later builds ask for, up
+    to the size where it would no longer pay, and is then started again from the request.
+    """
+    wanted = {c for c in chars if ord(c) in charset(face)}
+    if not wanted:
+        return None
+    path = _base_path(face, cache)
+    try:
+        data = path.read_bytes()  # read once: a parallel build may replace the file meanwhile
+        with TTFont(io.BytesIO(data), lazy=True) as font:
+            have = {chr(cp) for cp in font.getBestCmap() or {}}
+    except Exception:  # missing, or damaged: a cache file never fails a build, it is made again
+        data, have = None, set()
+    if data is not None and wanted <= have:
+        return io.BytesIO(data)
+    glyphs = _glyph_count(face)
+    if glyphs < BASE_GLYPHS_PER_CHAR * len(wanted):
+        return None
+    if glyphs >= BASE_GLYPHS_PER_CHAR * len(wanted | have):
+        wanted |= have
+    options = _options(hinting=False)
+    options.glyph_names = True
+    options.name_languages = ["*"]
+    font = _subset_file(face.path, face.index, wanted, options)
+    out = io.BytesIO()
+    font.save(out)
+    data = out.getvalue()
+    _write_atomically(path, data)
+    return io.BytesIO(data)
+
+
+def _base_path(face: FontFace, cache: Path) -> Path:
+    st = os.stat(face.path)
+    key = hashlib.sha256("\0".join([
+        CACHE_VERSION, face.path, str(face.index), str(st.st_size), str(st.st_mtime_ns), "base",
+    ]).encode()).hexdigest()[:24]
+    return cache / "bases" / f"{face.key}-{key}{'.ttf' if is_truetype(face) else '.otf'}"
+
+
+@lru_cache(maxsize=64)
+def _glyph_count(face: FontFace) -> int:
+    with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
+        return font["maxp"].numGlyphs
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write a cache file so that a parallel build never reads half of it; a cache that cannot
+    be written only costs time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _cached(face: FontFace, chars: set[str], folder: Path, flavour: str, suffix: str,
@@ -220,10 +323,14 @@ def _rename(font: TTFont, suffix: str) -> None:
             record.string = f"{ps}-{suffix}"
 
 
-def _cff_to_glyf(font: TTFont) -> None:
-    """Replace CFF outlines by TrueType ones (after fontTools' otf2ttf recipe)."""
+def _cff_to_glyf(font: TTFont, known: dict[str, bytes] | None = None) -> None:
+    """Replace CFF outlines by TrueType ones (after fontTools' otf2ttf recipe).
+
+    ``known``: glyph name → compiled TrueType glyph already converted from the same face
+    (fonts.outlines), used instead of converting again and added to for the glyphs converted."""
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
 
     order = font.getGlyphOrder()
     glyph_set = font.getGlyphSet()
@@ -231,9 +338,14 @@ def _cff_to_glyf(font: TTFont) -> None:
     glyf.glyphOrder = order
     glyf.glyphs = {}
     for name in order:
+        if known is not None and name in known:
+            glyf.glyphs[name] = Glyph(known[name])
+            continue
         pen = TTGlyphPen(glyph_set)
         glyph_set[name].draw(Cu2QuPen(pen, MAX_ERR, reverse_direction=True))
-        glyf.glyphs[name] = pen.glyph()
+        glyf.glyphs[name] = glyph = pen.glyph()
+        if known is not None:
+            known[name] = glyph.compile(glyf)
     font["loca"] = newTable("loca")
     font["glyf"] = glyf
     font.recalcBBoxes = True  # TrueType glyphs carry their bounds, cheap to take from their points

@@ -14,8 +14,9 @@ from lxml import etree
 from ..model import XML_LANG
 from ..style import ResolvedStyle
 from .assemble import PAGE_DIGITS, assemble_page, drop_dangling_links, note_start, page_number_role
-from .blocks import BlockTranslator, ColophonBlock, Para, SignatureBlock, Span, TableBlock
+from .blocks import BlockTranslator, ColophonBlock, JointMarkBlock, LetterheadBlock, Para, SignatureBlock, SignersBlock, Span, TableBlock
 from .fontbook import FontBook
+from .front import addressee_in_colophon
 from .pages import Anchor, Bookmark, GlyphRun, Link, Page, Pagination, PlacedImage, Rule, TextLine, glyph_ids
 from .paginate import Layout
 
@@ -26,7 +27,7 @@ __all__ = ["lay_out", "Pagination", "Page", "GlyphRun", "TextLine", "Rule", "Pla
 def lay_out(doc: etree._Element, style: ResolvedStyle, base_dir: Path) -> Pagination:
     """Lay a validated model out on the style's pages (images are read from ``base_dir``)."""
     lang = doc.get(XML_LANG, "und")
-    blocks = BlockTranslator(style, base_dir, lang).translate(doc)
+    blocks = BlockTranslator(style, base_dir, lang, addressee_in_colophon(doc, style)).translate(doc)
     fonts = FontBook(style, lang)
     for span in _all_spans(blocks):
         fonts.collect(span.text, span.role)
@@ -59,6 +60,12 @@ def _all_spans(blocks) -> list[Span]:
             for row in b.rows:
                 for cell in row:
                     spans += cell.spans
+        elif isinstance(b, LetterheadBlock):
+            spans += [s for p in b.left + ([b.right] if b.right else []) for s in p.spans]
+        elif isinstance(b, JointMarkBlock):
+            spans += [s for name in b.issuers for s in name] + b.word
+        elif isinstance(b, SignersBlock):
+            spans += b.number + b.label + [s for name in b.names for s in name] + [Span("\u3000", n[0].role) for n in b.names[:1]]
         elif isinstance(b, ColophonBlock):
             for group in b.groups:
                 for item in group:

@@ -10,6 +10,7 @@ from ..style.page_numbers import side
 from .blocks import Span
 from .linebreak import Line, make_units, set_line
 from .paginate import ASCENT, Frame, Ink, Layout
+from .reading import hairs_of, mark_origin, rtl_cluster
 from .shaping import visual_order
 from .pages import Anchor, Bookmark, GlyphRun, Link, Page, PlacedImage, Rule, TextLine, anchor_names
 
@@ -84,8 +85,9 @@ def text_line(x0: float, baseline: float, line: Line) -> TextLine:
 
     for x, g in placed:
         if run and (g.shaped is not None or run[0][1].shaped is not None):
-            same = (g.style == run[0][1].style and (g.shaped is None) == (run[0][1].shaped is None)
-                    and g.level % 2 == run[0][1].level % 2)
+            # a destination at a glyph does not end a shaped run: it may fall inside a cluster
+            same = (_unanchored(g.style) == _unanchored(run[0][1].style)
+                    and (g.shaped is None) == (run[0][1].shaped is None) and g.level % 2 == run[0][1].level % 2)
             if same:
                 run.append((x, g))
                 continue
@@ -106,6 +108,11 @@ def text_line(x0: float, baseline: float, line: Line) -> TextLine:
         spacing = 0.0
     flush()
     return TextLine(tuple(runs))
+
+
+def _unanchored(ink):
+    """An ink without the destination its glyph makes (the rest of how it is drawn)."""
+    return replace(ink, anchor=None) if getattr(ink, "anchor", None) else ink
 
 
 def _visual(line: Line) -> list:
@@ -152,9 +159,17 @@ def _shaped_run(x0: float, baseline: float, run: list) -> GlyphRun:
             text.append(run[j][1].ch)
             j += step
         gx, placed = x0 + x, []
+        reading = rtl_cluster("".join(text), g.shaped, gx, ink.font, ink.size) if rtl and len(text) > 1 else None
+        if reading is not None:
+            clusters.append(("".join(text), reading))
+            continue
         texts = glyph_texts("".join(text), len(g.shaped), rtl)
-        for s, t in zip(g.shaped, texts):  # HarfBuzz gives a cluster's glyphs in the order they are seen
-            placed.append((s.gid, gx + s.dx, s.dy, s.units, t))
+        hairs = hairs_of(g.shaped)
+        # HarfBuzz gives a cluster's glyphs in the order they are seen (the painters draw them
+        # so); where a text extractor reads each is layout.reading's
+        for s, t, hair in zip(g.shaped, texts, hairs):
+            placed.append(mark_origin(s, gx, ink.size, t, hair) if hair else
+                          (s.gid, gx + s.dx, s.dy, s.units, t, None))
             gx += s.advance
         clusters.append(("".join(text), tuple(placed)))
     logical = list(reversed(run)) if rtl else run
@@ -162,9 +177,9 @@ def _shaped_run(x0: float, baseline: float, run: list) -> GlyphRun:
     anchor = link = None
     left = min(xs)
     right = max(x0 + x + g.advance for x, g in run)
-    first = logical[0][1].style
-    if first.anchor:
-        anchor = Anchor(first.anchor, left, baseline + ink.size * ANCHOR_HEADROOM)
+    name = next((g.style.anchor for _, g in logical if g.style.anchor), None)
+    if name:
+        anchor = Anchor(name, left, baseline + ink.size * ANCHOR_HEADROOM)
     if ink.link:
         link = Link(ink.link, (left, baseline - ink.size * LINK_DEPTH, right, baseline + ink.size * LINK_HEIGHT))
     return GlyphRun(ink.font, ink.size, ink.color, "".join(g.ch for _, g in logical), xs, baseline, ink.rise,

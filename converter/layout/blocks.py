@@ -16,6 +16,7 @@ from ..model.visitor import Visitor
 from ..text.highlight import lines as highlight_lines
 from ..style import ResolvedStyle, Role
 from ..text.titles import lines_of_title
+from .front import MOVED_END, MOVED_LABEL, ends_with_colon, without_final_colon
 
 
 @dataclass
@@ -105,14 +106,60 @@ class ColophonBlock:
     inner: float
 
 
+@dataclass
+class JointMarkBlock:
+    """A joint issuance's 发文机关标志 (GB/T 9704 7.2.3): the issuers stacked, the lead one first,
+    each spread to the longest one's width; ``word`` (文件) to their right, centred on the stack;
+    the whole centred, its top edge ``at_top`` under the type area's top."""
+
+    issuers: list[list[Span]]
+    word: list[Span]
+    role: Role
+    at_top: float | None
+
+
+@dataclass
+class SignersBlock:
+    """发文字号 and 签发人 (GB/T 9704 7.2.4, 7.2.5): ``签发人：`` and the names (two a line)
+    one character in from the right, later lines under the first name; the 文号 one character
+    in from the left, on the line of the last names."""
+
+    number: list[Span]
+    label: list[Span]
+    names: list[list[Span]]
+    role: Role
+
+
+@dataclass
+class LetterheadBlock:
+    """The 信函's 版头 under its mark (GB/T 9704 10.1): a red double rule (thick over thin)
+    LETTER_BELOW under the mark, LETTER_RULE long and centred; ``left`` (份号, 密级, 紧急程度)
+    flush left and ``right`` (the 文号) flush right, the first line's top LETTER_GAP under the
+    rule; the title two lines under the last; on the page, a double rule (thin over thick)
+    LETTER_FOOT above its bottom edge."""
+
+    left: list[Para]
+    right: Para | None
+    color: str
+
+
 Block = (Para | ImageBlock | TableBlock | SignatureBlock | RuleBlock | PageBreakBlock | SeparatorBlock
-         | ColophonBlock)
+         | ColophonBlock | JointMarkBlock | SignersBlock | LetterheadBlock)
+#: 签发人 names a line (GB/T 9704 7.2.5: 一般每行排两个姓名)
+SIGNERS_A_LINE = 2
 MM = 72 / 25.4
 #: GB/T 9704-2012 distances: the red rule under the 文号 (7.2.6), rule thicknesses (7.4.1); the
 #: mark's top edge is the mark role's space-before (35 mm under the type area's top, 7.2.3)
 SEPARATOR_BELOW = 4 * MM
 SEPARATOR_THICKNESS, COLOPHON_OUTER, COLOPHON_INNER = 0.5 * MM, 0.35 * MM, 0.25 * MM
 RED = "#e60012"
+#: GB/T 9704 10.1 (信函格式): the double rules' length and places, and the gap under the first
+#: rule (7/8 of a 三号 character: 14 pt). The standard gives no thicknesses: thick 0.8 mm and thin
+#: 0.25 mm, 0.5 mm apart, as 信函 letterheads made in Word commonly print them (Word's 2¼ pt and
+#: ¾ pt lines; the thin one as thin as the 版记's inner rules)
+LETTER_RULE, LETTER_BELOW, LETTER_FOOT = 170 * MM, 4 * MM, 20 * MM
+LETTER_THICK, LETTER_THIN, LETTER_SPACE = 0.8 * MM, 0.25 * MM, 0.5 * MM
+LETTER_GAP = 16 * 7 / 8
 
 
 @dataclass
@@ -123,11 +170,23 @@ class _Inline:
     link: str | None = None
 
 
+def _anchor_at_first_glyph(spans: list[Span], name: str | None) -> None:
+    """Make ``name`` (a title's id, which links may name) a destination at the first span that
+    draws something: a link to the title goes to where it is printed."""
+    if name:
+        first = next((s for s in spans if s.text.strip()), None)
+        if first is not None and first.anchor is None:
+            first.anchor = name
+
+
 class BlockTranslator(Visitor):
     """Visits the model and collects blocks; footnotes are gathered as endnotes."""
 
-    def __init__(self, style: ResolvedStyle, base_dir: Path, lang: str):
+    def __init__(self, style: ResolvedStyle, base_dir: Path, lang: str, addressee_moves: bool = False):
         self.style = style
+        #: the document's 主送 is set in the 版记, not under the title (layout.front)
+        self.addressee_moves = addressee_moves
+        self._colophon_seen = False
         self.base_dir = base_dir
         self.lang = lang
         self.blocks: list[Block] = []
@@ -143,6 +202,9 @@ class BlockTranslator(Visitor):
         self.pos = text_positions(doc)
         self._part_labels = {e.element: e.label for e in navigation(doc)}
         self.visit(doc)
+        if self.addressee_moves and not self._colophon_seen:  # a 版记 of its own for the 主送
+            self.blocks.append(ColophonBlock([self._colophon_paras([self._moved_addressee(doc)])],
+                                             COLOPHON_OUTER, COLOPHON_INNER))
         if self.notes:
             label = "注释" if self.lang.startswith("zh") else "Notes"
             self.blocks.append(Para([Span(label, self.style.role("heading-2"))], self.style.role("heading-2"),
@@ -175,6 +237,7 @@ class BlockTranslator(Visitor):
         lines = lines_of_title(el, self.style)
         if lines is None:
             para = self._simple(el, "title", balanced=True, **kw)
+            _anchor_at_first_glyph(para.spans, el.get("id"))
             self._title_block(el)
             return para
         role = self.style.role("title")
@@ -186,6 +249,7 @@ class BlockTranslator(Visitor):
             spans.append(Span(line, role, offset=offset))
             if offset is not None:
                 offset += len("".join(line.split()))
+        _anchor_at_first_glyph(spans, el.get("id"))
         para = Para(spans, role, balanced=True, **kw)
         self._add(para)
         self._title_block(el)
@@ -203,7 +267,19 @@ class BlockTranslator(Visitor):
                 self._add(Para([Span(line, role)], role))
 
     def visit_addressee(self, el):
+        if self.addressee_moves and el.getparent() is el.getroottree().getroot():
+            return  # set in the 版记 (visit_colophon)
         self._simple(el, "addressee")
+
+    def _moved_addressee(self, doc) -> Para:
+        """The document's 主送 as the 版记 prints it: 主送：names。 (layout.front)."""
+        el = child(doc, "addressee")
+        role = self.style.role("colophon")
+        spans = self.inlines(el, _Inline(role))
+        last = next((s for s in reversed(spans) if s.text.strip()), None)
+        if last is not None and ends_with_colon(last.text):
+            last.text = without_final_colon(last.text)
+        return Para([Span(MOVED_LABEL, role)] + spans + [Span(MOVED_END, role)], role)
 
     def visit_body(self, el):
         for c in children(el):
@@ -310,14 +386,33 @@ class BlockTranslator(Visitor):
         self._add(Para(spans, role))
 
     def visit_masthead(self, el):
-        """版头: 份号 …, the mark (its top 35 mm under the type area's top), the 文号, and under a
-        mark the red separator (4 mm under the 文号's baseline, two lines above the title)."""
+        """版头: 份号 …, the mark (its top 35 mm under the type area's top), the 文号 (with 签发人
+        on its line), and under a mark the red separator (4 mm under the 文号's baseline, two
+        lines above the title)."""
+        signers, number = child(el, "signers"), child(el, "docnumber")
+        if self.style.letter and child(el, "mark") is not None:
+            self._letterhead(el)
+            return
         for c in children(el):
+            if signers is not None and c is number:
+                continue  # set on the 签发人's last line (visit_signers)
             self.visit(c)
         if child(el, "mark") is not None:
             pitch = self.style.role("body").line_pitch
             self.blocks.append(SeparatorBlock(SEPARATOR_BELOW, SEPARATOR_THICKNESS, self.style.role("mark").color,
                                               2 * pitch))
+
+    def _letterhead(self, el) -> None:
+        """信函 (GB/T 9704 10.1): the mark, then its double rule with 份号 … and the 文号 under it."""
+        self.visit(child(el, "mark"))
+        left = [Para(self.inlines(c, _Inline(self.style.role("masthead"))), self.style.role("masthead"))
+                for c in children(el) if tag_of(c) in ("copy-number", "secrecy", "urgency")]
+        number = child(el, "docnumber")
+        role = self.style.role("docnumber")
+        right = Para(self.inlines(number, _Inline(role)), role) if number is not None else None
+        self.blocks.append(LetterheadBlock(left, right, self.style.role("mark").color))
+        if child(el, "signers") is not None:  # a letter names no 签发人 (10.1): kept, on its own line
+            self.visit_signers(child(el, "signers"), with_number=False)
 
     def visit_copy_number(self, el):
         self._simple(el, "masthead")
@@ -325,28 +420,41 @@ class BlockTranslator(Visitor):
     visit_secrecy = visit_urgency = visit_copy_number
 
     def visit_mark(self, el):
-        """发文机关标志: one line per issuing body, 文件 after the last as written."""
+        """发文机关标志: one line, the issuing body and 文件 as written; a joint issuance's
+        issuers stacked with 文件 to their right (JointMarkBlock)."""
         role = self.style.role("mark")
+        issuers = list(el.iterfind(q("issuer")))
+        first = not any(isinstance(b, (Para, JointMarkBlock)) and b.role.name == "mark" for b in self.blocks)
+        # the mark role's space-before is the depth of its top edge under the type area's
+        # top (GB/T 9704: 35 mm; the 命令 format 20 mm, the 信函 format 30 mm from the page top)
+        at_top = role.space_before if first else None
         lead = [Span(el.text, role, offset=self.pos.get((el, "text")))] if el.text and el.text.strip() else []
-        for issuer in el.iterfind(q("issuer")):
+        if len(issuers) > 1:
+            names = [self.inlines(i, _Inline(role)) for i in issuers]
+            names[0] = lead + names[0]
+            last = issuers[-1]
+            word = ([Span(last.tail.strip(), role, offset=self.pos.get((last, "tail")))]
+                    if last.tail and last.tail.strip() else [])
+            self.blocks.append(JointMarkBlock(names, word, role, at_top))
+            return
+        for issuer in issuers:
             spans = lead + [Span(issuer.text or "", role, offset=self.pos.get((issuer, "text")))]
             if issuer.tail and issuer.tail.strip():
                 spans.append(Span(issuer.tail, role, offset=self.pos.get((issuer, "tail"))))
-            first = not lead and not any(isinstance(b, Para) and b.role.name == "mark" for b in self.blocks)
+            on_top = at_top if not lead else None
             lead = []
-            # the mark role's space-before is the depth of its top edge under the type area's
-            # top (GB/T 9704: 35 mm; the 命令 format 20 mm, the 信函 format 30 mm from the page top)
-            self._add(Para(spans, role, keep_with_next=True, at_top=role.space_before if first else None))
+            self._add(Para(spans, role, keep_with_next=True, at_top=on_top))
 
-    def visit_signers(self, el):
-        """签发人：names, on one line in the 文号's role."""
-        role = self.style.role("docnumber")
-        spans = []
-        for c in children(el):
-            if spans and tag_of(c) == "signer":
-                spans.append(Span(" ", role))
-            spans.append(Span(c.text or "", role, offset=self.pos.get((c, "text"))))
-        self._add(Para(spans, role))
+    def visit_signers(self, el, with_number: bool = True):
+        """签发人：names on the 文号's line (SignersBlock): the label in the 文号's role (仿宋),
+        the names in the signer role (楷体); without a 文号, on a line of their own."""
+        role, names_role = self.style.role("docnumber"), self.style.role("signer")
+        number_el = child(el.getparent(), "docnumber")
+        number = self.inlines(number_el, _Inline(role)) if number_el is not None and with_number else []
+        label_el = child(el, "label")
+        label = [Span(label_el.text or "", role, offset=self.pos.get((label_el, "text")))] if label_el is not None else []
+        names = [[Span(s.text or "", names_role, offset=self.pos.get((s, "text")))] for s in el.iterfind(q("signer"))]
+        self.blocks.append(SignersBlock(number, label, names, role))
 
     def visit_byline(self, el):
         self._simple(el, "byline")
@@ -381,28 +489,40 @@ class BlockTranslator(Visitor):
         return (el.get("id") or f"h{id(el)}", self._part_labels.get(el, ""), 0)
 
     def visit_colophon(self, el):
-        """版记 (GB/T 9704 7.4): 主送 and 抄送 (左右各空一字, wrapped names after the colon) each
-        between rules, 印发机关 (左空一字) and 印发日期 (右空一字) on the last line."""
+        """版记 (GB/T 9704 7.4): 主送 and 抄送 (左右各空一字, wrapped names after the colon)
+        between rules — a 主送 moved here (layout.front) on the line above 抄送, no rule between
+        them —, 印发机关 (左空一字) and 印发日期 (右空一字) on the last line."""
         role = self.style.role("colophon")
-        char = role.size
         groups: list[list] = []
+        moved = [self._moved_addressee(el.getroottree().getroot())] if self.addressee_moves and not self._colophon_seen else []
+        self._colophon_seen = True
         for c in children(el):
             if tag_of(c) == "printer":
-                groups.append([self._printer(c, role, char)])
+                groups.append([self._printer(c, role, role.size)])
                 continue
             before = len(self.blocks)
             self.visit(c)
             paras = [b for b in self.blocks[before:] if isinstance(b, Para)]
             del self.blocks[before:]
-            for para in paras:
-                text = "".join(sp.text for sp in para.spans)
-                colon = next((i for i, ch in enumerate(text) if ch in "：:"), -1)
-                label = [Span(text[: colon + 1], role)] if 0 <= colon < 8 else []
-                para.role = replace(role, right_indent=char, first_line_indent=0.0, left_indent=char)
-                para.first_indent, para.rest_indent, para.rest_after = char, char, label
-                para.align = "justify"
-            groups.append(paras)
+            if moved and tag_of(c) == "cc":  # 7.4.2: 主送 on the line above 抄送, no rule between
+                paras, moved = moved + paras, []
+            groups.append(self._colophon_paras(paras))
+        if moved:
+            groups.insert(0, self._colophon_paras(moved))
         self.blocks.append(ColophonBlock(groups, COLOPHON_OUTER, COLOPHON_INNER))
+
+    def _colophon_paras(self, paras: list[Para]) -> list[Para]:
+        """主送 and 抄送 lines: 左右各空一字, wrapped names aligned after the colon."""
+        role = self.style.role("colophon")
+        char = role.size
+        for para in paras:
+            text = "".join(sp.text for sp in para.spans)
+            colon = next((i for i, ch in enumerate(text) if ch in "：:"), -1)
+            label = [Span(text[: colon + 1], role)] if 0 <= colon < 8 else []
+            para.role = replace(role, right_indent=char, first_line_indent=0.0, left_indent=char)
+            para.first_indent, para.rest_indent, para.rest_after = char, char, label
+            para.align = "justify"
+        return paras
 
     def _printer(self, el, role, char):
         """印发机关 left, 印发日期 (with 印发) right, on one line."""

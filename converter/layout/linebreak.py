@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..text.scripts import is_ideograph, is_wide, is_wordchar
+from ..text.segment import is_thai, word_starts
 from .shaping import is_mark
 
 # Must not start a line (closing and pausing marks), full- and half-width forms.
@@ -117,8 +118,10 @@ def add_cjk_latin_spacing(glyphs: list[Glyph], fraction: float = 0.25) -> None:
 
 
 def make_units(glyphs: list[Glyph]) -> list[Unit]:
-    """Group glyphs into unbreakable units; spaces become their own breakable units."""
+    """Group glyphs into unbreakable units; spaces become their own breakable units, and each
+    word of a Thai run (text.segment) a unit of its own."""
     units: list[Unit] = []
+    words = _word_starts(glyphs)
     for i, g in enumerate(glyphs):
         if g.ch in BREAKING_SPACES:
             if units and units[-1].space:
@@ -127,11 +130,20 @@ def make_units(glyphs: list[Glyph]) -> list[Unit]:
                 units.append(Unit([g], space=True))
             continue
         next_ch = glyphs[i + 1].ch if i + 1 < len(glyphs) else ""
-        if units and not units[-1].space and glued(units[-1].glyphs[-1].ch, g.ch, next_ch):
+        if (units and not units[-1].space and i not in words
+                and glued(units[-1].glyphs[-1].ch, g.ch, next_ch)):
             units[-1].glyphs.append(g)
         else:
             units.append(Unit([g]))
     return units
+
+
+def _word_starts(glyphs: list[Glyph]) -> set[int]:
+    """Indices of the glyphs that start a word inside a run written without spaces (Thai); never
+    inside a shaped cluster. (A zero-width space, U+200B, is a break opportunity already: glued
+    never holds it to its neighbours.)"""
+    starts = word_starts("".join(g.ch for g in glyphs))
+    return {i for i in starts if glyphs[i].shaped != ()}  # (): a later character of a cluster
 
 
 def _split_long(unit: Unit, measure: float) -> list[Unit]:
@@ -268,9 +280,12 @@ def set_line(line: Line, avail: float, align: str, rtl: bool = False) -> None:
     natural = sum(advances)
     line.width = natural
     slack = max(0.0, avail - natural)
+    # a line of Thai words without a space between them takes none: pdftotext (and copy-paste)
+    # would read the widened gaps as spaces the text does not have; nor a Thai line whose few
+    # spaces would gape
     gaps = _stretch_points(glyphs, spaces)
     extra = [0.0] * len(glyphs)
-    if align == "justify" and not line.last and gaps and slack > 0:
+    if align == "justify" and not line.last and gaps and slack > 0 and not _gaping(line, slack / len(gaps)):
         share = slack / len(gaps)
         for i in gaps:
             extra[i] = share
@@ -287,6 +302,19 @@ def set_line(line: Line, avail: float, align: str, rtl: bool = False) -> None:
         line.placed.append((x + (offset if i == 0 else 0.0), g))
         x += advances[i] + extra[i]
     line.end = x
+
+
+#: a line of Thai words is justified only while each space takes at most this many ems more
+THAI_MAX_STRETCH = 1.0
+
+
+def _gaping(line: Line, share: float) -> bool:
+    """Whether justifying would open gaps too wide: a line of Thai words (breaks between words,
+    text.segment) has few spaces, one a phrase, and a short line's slack would all go there;
+    such a line is set ragged instead (its words take no space: that would be read as spaces)."""
+    thai = any(not a.space and not b.space and is_thai(a.glyphs[-1].ch) and is_thai(b.glyphs[0].ch)
+               for a, b in zip(line.units, line.units[1:]))
+    return thai and share > THAI_MAX_STRETCH * line.units[0].glyphs[0].size
 
 
 def _stretch_points(glyphs: list[Glyph], spaces: set[int]) -> list[int]:

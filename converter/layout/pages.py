@@ -43,7 +43,9 @@ class GlyphRun:
     A shaped run (complex scripts, right-to-left text: layout.shaping) draws ``glyphs``
     instead of the characters: its clusters in the order they are seen, each its characters
     (logical order) and its glyphs as (glyph id, x, y offset, advance in font units, the text
-    the glyph stands for: layout.assemble.glyph_texts). ``text`` stays in logical order
+    the glyph stands for: layout.assemble.glyph_texts, and None or the (x, y) offset in font
+    units at which the glyph is drawn from its origin x: a mark, layout.reading.mark_origin);
+    ``glyph_key`` names the glyph a painter's glyph font draws. ``text`` stays in logical order
     (what a reader copies) and ``xs`` are its characters' positions; ``rtl``: it reads right to
     left.
     """
@@ -58,7 +60,7 @@ class GlyphRun:
     spacing: float = 0.0
     link: Link | None = None
     anchor: Anchor | None = None  # made at the run's first glyph
-    glyphs: tuple[tuple[str, tuple[tuple[int, float, float, int, str], ...]], ...] | None = None
+    glyphs: tuple[tuple[str, tuple[tuple[int, float, float, int, str, tuple[int, int] | None], ...]], ...] | None = None
     rtl: bool = False
     embolden: bool = False  # painted emboldened: a synthetic bold (fonts.faces.synthetic_bold)
 
@@ -147,9 +149,9 @@ class Pagination:
     #: (page number, position of its first character among the model's non-whitespace
     #: characters, model.text_positions) for every page that starts in the running text
     starts: list[tuple[int, int]]
-    #: the glyphs each face draws by id in shaped runs, (glyph id, text) → advance in font
-    #: units (what a painter's glyph font holds: fonts.glyphfont)
-    glyph_ids: dict[FontFace, dict[tuple[int, str], int]] = field(default_factory=dict)
+    #: the glyphs each face draws by id in shaped runs, glyph_key → advance in font units
+    #: (what a painter's glyph font holds: fonts.glyphfont)
+    glyph_ids: dict[FontFace, dict[tuple, int]] = field(default_factory=dict)
     #: where the 版记 stands (layout.paginate.ColophonPlace), None when there is none
     colophon: object | None = None
 
@@ -176,6 +178,13 @@ def glyph_ids(pages: list[Page]) -> dict[FontFace, dict[tuple[int, str], int]]:
             if r.glyphs:
                 ids = found.setdefault(r.face, {})
                 for _, cluster in r.glyphs:
-                    for gid, _, _, units, text in cluster:
-                        ids.setdefault((gid, text), units)
+                    for glyph in cluster:
+                        ids.setdefault(glyph_key(glyph), glyph[3])
     return found
+
+
+def glyph_key(glyph: tuple) -> tuple:
+    """What a glyph font (fonts.glyphfont) holds a placed glyph of a shaped run as: (glyph id,
+    text), or (glyph id, text, x offset, y offset) for a glyph drawn away from its origin."""
+    gid, _, _, _, text, offset = glyph
+    return (gid, text) if offset is None else (gid, text, *offset)

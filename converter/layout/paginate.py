@@ -7,7 +7,7 @@ exactly the grid's number of lines.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from ..fonts.faces import synthetic_bold
@@ -15,8 +15,9 @@ from ..fonts.find import FontFace
 from ..fonts.metrics import advance
 from ..model.images import fit
 from ..style import ResolvedStyle, Role
-from .blocks import (Block, ColophonBlock, ImageBlock, PageBreakBlock, Para, RuleBlock, SeparatorBlock,
-                     SignatureBlock, Span, TableBlock)
+from .blocks import (LETTER_BELOW, LETTER_FOOT, LETTER_GAP, LETTER_RULE, LETTER_SPACE, LETTER_THICK, LETTER_THIN,
+                     SIGNERS_A_LINE, Block, ColophonBlock, ImageBlock, JointMarkBlock, LetterheadBlock, PageBreakBlock,
+                     Para, RuleBlock, SeparatorBlock, SignatureBlock, SignersBlock, Span, TableBlock)
 from .fontbook import FontBook
 from .shaping import base_level, is_mark, shape_glyphs
 from .signature import signature_places
@@ -28,6 +29,12 @@ EPS = 0.01
 #: balancing re-runs the line breaker a dozen times, which a 240,000-character first line
 #: (a source with no line breaks) must not pay
 MAX_BALANCED_LINES = 6
+#: a joint mark (GB/T 9704 7.2.3, which gives no numbers): names stacked 1.25 em apart, 文件 half
+#: an em right of the longest, as joint marks are commonly printed
+JOINT_PITCH, JOINT_WORD_GAP = 1.25, 0.5
+#: body lines that move to the next page with a signature that does not fit (GB/T 9704 7.3.5:
+#: the signature's page shows body text; two lines read as text, not as a stray line)
+BODY_LINES_WITH_SIGNATURE = 2
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class PlacedLine:
     x: float  # left end of the line box, from the page's left edge
     y: float  # baseline, from the top of the type area
     line: Line
+    keep: bool = False  # a heading's line: never the page's last when lines move on (_keep_with_body)
 
 
 @dataclass(frozen=True)
@@ -240,6 +248,10 @@ class Layout:
     def _fits(self, height: float) -> bool:
         return self.y + height <= self.height + EPS
 
+    def fits_a_line(self, role: Role) -> bool:
+        """Whether one more line in ``role`` (and its space before) fits on the page being filled."""
+        return self._fits(self._space(role.space_before) + role.line_pitch)
+
     def _left(self) -> float:
         p = self.page_style
         even = self.pages[-1].number % 2 == 0
@@ -248,6 +260,10 @@ class Layout:
     def run(self, blocks: list[Block]) -> list[Frame]:
         for i, block in enumerate(blocks):
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if self._opens_closing(blocks, i):  # 附件说明 and signature: with body text on their page
+                height = self._closing_height(blocks, i)
+                if height is not None:
+                    self._keep_with_body(height)
             if isinstance(block, Para):
                 self.place_para(block, nxt)
             elif isinstance(block, SignatureBlock):
@@ -262,11 +278,27 @@ class Layout:
                 self.place_separator(block)
             elif isinstance(block, ColophonBlock):
                 self.place_colophon(block)
+            elif isinstance(block, JointMarkBlock):
+                self.place_joint_mark(block)
+            elif isinstance(block, SignersBlock):
+                self.place_signers(block)
+            elif isinstance(block, LetterheadBlock):
+                self.place_letterhead(block)
             elif isinstance(block, PageBreakBlock):
                 if not self.pages[-1].empty:
                     self._new_page()
         self._finish_page()
         return self.pages
+
+    @staticmethod
+    def _opens_closing(blocks: list[Block], i: int) -> bool:
+        """Whether blocks[i] starts the closing: an 附件说明's first line, or a signature that
+        none precedes."""
+        def note(b) -> bool:
+            return isinstance(b, Para) and b.role.name == "attachment"
+        if isinstance(blocks[i], SignatureBlock):
+            return i == 0 or not note(blocks[i - 1])
+        return note(blocks[i]) and (i == 0 or not note(blocks[i - 1]))
 
     def _first_line_height(self, block: Block | None) -> float:
         """How much of the next block must share the page with a heading above it."""
@@ -297,6 +329,115 @@ class Layout:
         y = page.lines[-1].y + block.below
         page.rules.append((self._left(), y, self._left() + self.width, y, block.thickness, block.color))
         self.y = max(self.y, y + block.gap)
+
+    def one_line(self, spans: list[Span], role: Role) -> Line:
+        """Spans set as one line at their natural width (placed by hand)."""
+        lines, _, _ = self.para_lines(Para(spans, role, first_indent=0.0, rest_indent=0.0, align="left"), width=1e6)
+        line = lines[0]
+        set_line(line, line.width, "left")
+        return line
+
+    def place_joint_mark(self, block: JointMarkBlock) -> None:
+        """GB/T 9704 7.2.3: the issuers one a line, the lead one first, each spread to the
+        longest's width (as joint marks are printed); 文件 to their right, centred on the stack;
+        the whole centred, its top edge ``at_top`` under the type area's top. Too wide for the
+        type area, the mark is set smaller until it fits (its size is free: 醒目、美观、庄重)."""
+        role = block.role
+        lines = [self.one_line(spans, role) for spans in block.issuers]
+        word = self.one_line(block.word, role) if block.word else None
+        gap = JOINT_WORD_GAP * role.size if word else 0.0
+        wide = max(ln.width for ln in lines) + gap + (word.width if word else 0.0)
+        if wide > self.width + EPS:
+            role = replace(role, size=role.size * self.width / wide)
+            lines = [self.one_line([replace(s, role=role) for s in spans], role) for spans in block.issuers]
+            word = self.one_line([replace(s, role=role) for s in block.word], role) if block.word else None
+            gap = JOINT_WORD_GAP * role.size if word else 0.0
+        stack = max(ln.width for ln in lines)
+        for ln in lines:  # each name spread over the longest one's width
+            ln.last = False
+            set_line(ln, stack, "justify")
+        if block.at_top is not None and (self.y <= block.at_top or self.pages[-1].empty):
+            self.y = block.at_top
+        elif not self.pages[-1].empty:
+            self.y += self._space(role.space_before)
+        pitch = JOINT_PITCH * role.size
+        height = (len(lines) - 1) * pitch + role.size  # from the first name's top to the last's bottom
+        if not self._fits(height) and not self.pages[-1].empty:
+            self._new_page()
+        page, top = self.pages[-1], self.y
+        x = self._left() + (self.width - stack - gap - (word.width if word else 0.0)) / 2
+        for i, ln in enumerate(lines):
+            page.lines.append(PlacedLine(x, top + i * pitch + ASCENT * role.size, ln))
+        if word is not None:  # its em box centred on the stack's
+            page.lines.append(PlacedLine(x + stack + gap, top + (height - role.size) / 2 + ASCENT * role.size, word))
+        self.y = top + (len(lines) - 1) * pitch + block.role.line_pitch + self._space(block.role.space_after)
+
+    def place_signers(self, block: SignersBlock) -> None:
+        """GB/T 9704 7.2.4–7.2.5: ``签发人：`` + names 居右空一字, two names a line, later lines
+        under the first name; the 文号 居左空一字 on the line of the last names."""
+        role = block.role
+        char = self.grid.char_pitch if self.grid else role.size
+        sep = Span("\u3000", block.names[0][0].role if block.names else role)  # between two names
+        rows: list[list[Span]] = []
+        for k in range(0, max(len(block.names), 1), SIGNERS_A_LINE):
+            row: list[Span] = []
+            for name in block.names[k:k + SIGNERS_A_LINE]:
+                row += ([sep] if row else []) + name
+            rows.append(row)
+        rows[0] = block.label + rows[0]
+        lines = [self.one_line(row, role) for row in rows]
+        label = self.span_width(block.label)
+        pitch = role.line_pitch
+        before = self._space(role.space_before) if not self.pages[-1].empty else 0.0
+        if not self._fits(before + pitch * len(rows)) and not self.pages[-1].empty:
+            self._new_page()
+            before = 0.0
+        self.y += before
+        page, left = self.pages[-1], self._left()
+        first_x = left + self.width - char - lines[0].width
+        if block.number:  # drawn first, as it is read first (the text's order), on the last line
+            last = self.y + (len(lines) - 1) * pitch + ASCENT * role.size
+            page.lines.append(PlacedLine(left + char, last, self.one_line(block.number, role)))
+        for k, ln in enumerate(lines):
+            page.lines.append(PlacedLine(first_x if k == 0 else first_x + label, self.y + ASCENT * role.size, ln))
+            self.y += pitch
+        self.y += self._space(role.space_after)
+
+    def place_letterhead(self, block: LetterheadBlock) -> None:
+        """GB/T 9704 10.1: the red double rule (thick over thin) LETTER_BELOW under the mark's
+        bottom edge, LETTER_RULE long, centred on the type area; 份号 … flush left and the 文号
+        flush right on the first line, whose top is LETTER_GAP under the rule; the title two
+        lines under the last element; and, on this page (the first: the letterhead's), the
+        double rule thin over thick, its bottom edge LETTER_FOOT above the page's."""
+        page, left = self.pages[-1], self._left()
+        mark = page.lines[-1] if page.lines else None
+        size = max((g.size for _, g in mark.line.placed), default=0.0) if mark else 0.0
+        top = (mark.y - ASCENT * size + size if mark else self.y) + LETTER_BELOW  # the rule's top edge
+        x0 = left + (self.width - LETTER_RULE) / 2
+        x1 = x0 + LETTER_RULE
+
+        def double(edge: float, first: float, second: float) -> float:
+            """Two rules from ``edge`` down, ``first`` then ``second`` thick; their bottom edge."""
+            y = edge + first / 2
+            page.rules.append((x0, y, x1, y, first, block.color))
+            y = edge + first + LETTER_SPACE + second / 2
+            page.rules.append((x0, y, x1, y, second, block.color))
+            return edge + first + LETTER_SPACE + second
+
+        below = double(top, LETTER_THICK, LETTER_THIN)
+        foot = self.page_style.height - self.page_style.margin_top - LETTER_FOOT  # from the type area's top
+        double(foot - LETTER_THICK - LETTER_SPACE - LETTER_THIN, LETTER_THIN, LETTER_THICK)
+        pitch = self.style.role("body").line_pitch
+        first = below + LETTER_GAP  # the first line's top edge
+        # 份号 … are written before the mark: drawn before it too, so the text reads in its order
+        at = len(page.lines) - (1 if mark else 0)
+        for k, para in enumerate(block.left):
+            page.lines.insert(at + k, PlacedLine(left, first + k * pitch + ASCENT * para.role.size,
+                                                 self.one_line(para.spans, para.role)))
+        if block.right is not None:
+            line = self.one_line(block.right.spans, block.right.role)
+            page.lines.append(PlacedLine(left + self.width - line.width, first + ASCENT * block.right.role.size, line))
+        self.y = first + max(len(block.left), 1) * pitch + 2 * pitch  # the title two lines under the last
 
     def place_colophon(self, block: ColophonBlock) -> None:
         """版记 at the foot of the page (GB/T 9704 7.4): its last rule on the type area's bottom
@@ -380,7 +521,7 @@ class Layout:
             indent = first if i == 0 else rest
             size = max((g.size for _, g in line.placed), default=role.size)
             baseline = self.y + ASCENT * size + max(0.0, (pitch - size * 1.25) / 2 if self.grid is None else 0.0)
-            self.pages[-1].lines.append(PlacedLine(self._left() + indent + x_shift, baseline, line))
+            self.pages[-1].lines.append(PlacedLine(self._left() + indent + x_shift, baseline, line, bool(keep)))
             self.y += pitch
         if para.framed:
             self._frame(top)
@@ -419,17 +560,68 @@ class Layout:
 
     def _keep_with_body(self, height: float) -> None:
         """GB/T 9704 7.3.5: the signature shares its page with body text (never 此页无正文).
-        When ``height`` does not fit under what the page holds, the page's last line (of
-        body pitch, whose paragraph ended it) starts the next page instead."""
-        page = self.pages[-1]
-        if self._fits(height) or len(page.lines) < 2:
+        When ``height`` (the signature, or the 附件说明 and the signature: neither is body text)
+        does not fit under what the page holds, the page's last BODY_LINES_WITH_SIGNATURE lines
+        (one when two cannot move) start the next page with it."""
+        if self._fits(height):
             return
-        pitch = self.style.role("body").line_pitch
-        last = page.lines.pop()
-        old_left, line_top = self._left(), self.y - pitch
+        page = self.pages[-1]
+        for k in range(BODY_LINES_WITH_SIGNATURE, 0, -1):
+            while k < len(page.lines) and page.lines[-k - 1].keep:
+                k += 1  # a heading goes with the lines under it
+            top = self._movable_tail(k)
+            if top is not None:
+                break
+        else:
+            return  # nothing that can move (a table, a picture ends the page)
+        lines, page.lines = page.lines[-k:], page.lines[:-k]
+        marks = [b for b in page.bookmarks if b[3] >= top - EPS]
+        page.bookmarks = [b for b in page.bookmarks if b[3] < top - EPS]
+        old_left, old_y = self._left(), self.y
         self._new_page()
-        self.pages[-1].lines.append(PlacedLine(last.x - old_left + self._left(), last.y - line_top, last.line))
-        self.y = pitch
+        for ln in lines:
+            self.pages[-1].lines.append(PlacedLine(ln.x - old_left + self._left(), ln.y - top, ln.line, ln.keep))
+        self.pages[-1].bookmarks += [(key, title, level, y - top) for key, title, level, y in marks]
+        self.y = old_y - top
+
+    def _movable_tail(self, k: int) -> float | None:
+        """The top of the page's last ``k`` lines when they can start the next page: lines of
+        one column a body line apart (not a table row's cells), the page keeping others, and
+        nothing drawn under their top; None otherwise."""
+        page = self.pages[-1]
+        if len(page.lines) <= k or page.images:
+            return None
+        tail = page.lines[-k:]
+        pitch = self.style.role("body").line_pitch
+        if any(abs(b.y - a.y - pitch) > EPS for a, b in zip(tail, tail[1:])):
+            return None
+        size = max((g.size for _, g in tail[0].line.placed), default=self.style.role("body").size)
+        top = tail[0].y - ASCENT * size
+        if top <= EPS or any(max(r[1], r[3]) > top + EPS for r in page.rules):
+            return None
+        return top
+
+    def _closing_height(self, blocks: list[Block], i: int) -> float | None:
+        """The height of the closing starting at blocks[i] — the 附件说明, the signature, the 附注
+        under it (None: no signature follows the note)."""
+        height, j = 0.0, i
+        while j < len(blocks) and isinstance(blocks[j], Para) and blocks[j].role.name == "attachment":
+            para = blocks[j]
+            height += self._space(para.role.space_before) + len(self.para_lines(para)[0]) * para.role.line_pitch
+            j += 1
+        sig = blocks[j] if j < len(blocks) else None
+        if not isinstance(sig, SignatureBlock):
+            return None
+        paras = sig.issuers + ([sig.date] if sig.date else [])
+        if not paras:
+            return None
+        height += self._space(paras[0].role.space_before) + sum(p.role.line_pitch for p in paras)
+        j += 1
+        while j < len(blocks) and isinstance(blocks[j], Para) and blocks[j].role.name == "remark":
+            para = blocks[j]  # 附注, on the line under the date: with it (a page of 附注 alone is none)
+            height += self._space(para.role.space_before) + len(self.para_lines(para)[0]) * para.role.line_pitch
+            j += 1
+        return height
 
     def _image_box(self, block: ImageBlock) -> tuple[float, float, float]:
         """Width and height the image is drawn at (fitted to the measure), and the height it takes."""

@@ -33,13 +33,17 @@ RTL_CLASSES = frozenset(("R", "AL", "RLE", "RLO", "RLI", "FSI"))
 @dataclass(frozen=True)
 class ShapedGlyph:
     """One glyph of a shaped cluster: its id in the face, advance and offsets, in points, and the
-    advance in font units (what a painter's font says of the glyph: 0 for a placed mark)."""
+    advance in font units (what a painter's font says of the glyph: 0 for a placed mark); the
+    offsets in font units too, and the face's units per em."""
 
     gid: int
     advance: float
     dx: float = 0.0
     dy: float = 0.0
     units: int = 0
+    ox: int = 0
+    oy: int = 0
+    upem: int = 1000
 
 
 @lru_cache(maxsize=4096)
@@ -130,8 +134,40 @@ class Shaper:
         per_char: list[list[ShapedGlyph]] = [[] for _ in text]
         for info, pos in zip(buf.glyph_infos, buf.glyph_positions):
             per_char[info.cluster].append(ShapedGlyph(info.codepoint, pos.x_advance * scale, pos.x_offset * scale,
-                                                      pos.y_offset * scale, pos.x_advance))
+                                                      pos.y_offset * scale, pos.x_advance, pos.x_offset,
+                                                      pos.y_offset, upem))
         return per_char
+
+
+@lru_cache(maxsize=64)
+def glyph_chars(face: FontFace) -> dict[int, str]:
+    """The text each glyph of a face stands for, where the face says: the character its cmap
+    maps to the glyph (one of them), else its glyph name read by the Adobe Glyph List rules
+    (uni064E_uni0651 → fatha and shadda), presentation forms as their letters. Glyphs
+    that say neither (a bet with its dagesh drawn as one) are absent."""
+    from fontTools import agl
+    from fontTools.ttLib import TTFont
+
+    with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
+        out: dict[int, str] = {}
+        order = font.getGlyphOrder()
+        names = {name: gid for gid, name in enumerate(order)}
+        for cp, name in sorted((font.getBestCmap() or {}).items(), reverse=True):
+            out[names[name]] = _letter(chr(cp))  # the lowest code point wins
+        for gid, name in enumerate(order):
+            if gid not in out:
+                text = "".join(_letter(c) for c in agl.toUnicode(name))
+                if text:
+                    out[gid] = text
+    return out
+
+
+def _letter(ch: str) -> str:
+    """A Hebrew or Arabic presentation form as its letters and marks (ﻟ → ل, בּ → ב and
+    dagesh); any other character as it is."""
+    if 0xFB1D <= ord(ch) <= 0xFDFF or 0xFE70 <= ord(ch) <= 0xFEFF:
+        return unicodedata.normalize("NFKC", ch)
+    return ch
 
 
 def visual_order(levels: list[int]) -> list[int]:

@@ -1,6 +1,7 @@
 """The canonical document model: an lxml tree in one namespace, checked against a RELAX NG schema."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -108,10 +109,33 @@ def validate(doc: etree._Element, file: str | None = None) -> None:
     """Raise SchemaError naming the first problem unless the document matches the schema."""
     rng = schema()
     if not rng.validate(doc):
-        err = rng.error_log.last_error
+        errors = list(rng.error_log)
+        # an attribute's error is the cause; the errors after it only say its element did not fit
+        err = next((e for e in errors if e.type_name == "RELAXNG_ERR_INVALIDATTR"), errors[-1] if errors else None)
         line = err.line if err is not None and err.line > 0 else None
         msg = err.message if err is not None else "document does not match the schema"
-        raise SchemaError(f"not a valid canonical document: {msg}", file, line)
+        raise SchemaError(f"not a valid canonical document: {msg}{_attribute_value(doc, msg, line)}", file, line)
+
+
+def _attribute_value(doc: etree._Element, message: str, line: int | None) -> str:
+    """' (start="1000…")': the value an "Invalid attribute NAME for element TAG" error is about."""
+    m = re.fullmatch(r"Invalid attribute (\S+) for element (\S+)", message.strip())
+    if not m:
+        return ""
+    for el in doc.iter(q(m.group(2))):
+        if (line is None or el.sourceline == line) and el.get(m.group(1)) is not None:
+            value = el.get(m.group(1))
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            hint = ATTRIBUTE_HINTS.get((m.group(2), m.group(1)))
+            return f' ({m.group(1)}="{shown}"' + (f": {hint})" if hint else ")")
+    return ""
+
+
+#: what the schema allows, said in words, for the attributes whose range users meet (the schema,
+#: document.rng, is the rule)
+ATTRIBUTE_HINTS = {
+    ("list", "start"): "a list starts at a whole number from 0 to 2147483647, the numbers Word's lists can hold",
+}
 
 
 def plain_text(el: etree._Element) -> str:

@@ -19,9 +19,17 @@ down to the measure when it is wider.
 A picture that is missing, remote or unreadable does not fail the document: the build warns
 (``image_warnings``: ``file:line`` and why; ``--strict`` makes it an error) and every output
 prints its alt text in a frame in its place (``usable_image`` says which ones).
+
+A picture of more than ``max_image_pixels()`` pixels (50 million by default: an 8,000 × 6,000
+photograph fits; ``--max-image-pixels N`` or ``$CONVERTER_MAX_IMAGE_PIXELS`` raises it) is such
+an unreadable picture: its size is read from its header (PNG IHDR, JPEG SOF, GIF screen, SVG
+width, height and viewBox) before anything is decoded, since a 100 kB PNG can say 60,000 ×
+60,000 pixels and decode to 14 GB. The same rule, the same warning, as a damaged file.
 """
 from __future__ import annotations
 
+import os
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -65,6 +73,81 @@ SVG_KIND = ("SVG", "image/svg+xml", ".svg")
 #: the density of a picture that does not say its own (CSS's px: 96 to the inch)
 DEFAULT_DPI = 96.0
 POINTS_PER_INCH = 72.0
+
+
+#: pixels a picture may have unless the user says more (--max-image-pixels): 50 megapixels
+#: (200 MB as RGBA when decoded), above any camera's usual photograph
+MAX_IMAGE_PIXELS = 50_000_000
+MAX_PIXELS_VARIABLE = "CONVERTER_MAX_IMAGE_PIXELS"
+
+
+def max_image_pixels() -> int:
+    """The pixel limit of this build: ``$CONVERTER_MAX_IMAGE_PIXELS`` (which --max-image-pixels
+    sets), else MAX_IMAGE_PIXELS. The CLI has checked the variable's value; a bad one set by hand
+    counts as unset."""
+    value = os.environ.get(MAX_PIXELS_VARIABLE, "").strip()
+    return int(value) if value.isascii() and value.isdigit() and int(value) > 0 else MAX_IMAGE_PIXELS
+
+
+def check_pixels(width: float, height: float, name: str, line: int | None = None, zoom: float = 1) -> None:
+    """InputError when a picture of ``width`` × ``height`` pixels (drawn ``zoom`` times as large:
+    an SVG's raster) is more than the limit."""
+    limit = max_image_pixels()
+    pixels = width * height * zoom * zoom
+    if pixels > limit:
+        drawn = f", drawn at {zoom:g}×" if zoom != 1 else ""
+        raise InputError(f"image {name!r} is {width:,.0f} × {height:,.0f} pixels{drawn}, more than the limit of "
+                         f"{limit:,} pixels (decoded, {_amount(pixels * 4)}); --max-image-pixels N "
+                         f"raises the limit", line=line)
+
+
+def _amount(size: float) -> str:
+    return f"{size / 2**30:,.1f} GB" if size >= 2**30 else f"{size / 2**20:,.1f} MB"
+
+
+def header_pixels(path: Path) -> tuple[int, int] | None:
+    """The width and height a PNG, JPEG or GIF file says in its header, read without decoding
+    anything (PNG IHDR, the first JPEG SOF marker, the GIF logical screen); None when it says
+    none (then Pillow's reading of it fails as a damaged file). Written here because Pillow's
+    own check refuses a bomb with an exception that names no size, and only above twice its
+    limit."""
+    with path.open("rb") as f:
+        head = f.read(32)
+        if head.startswith(b"\x89PNG\r\n\x1a\n") and head[12:16] == b"IHDR":
+            return struct.unpack(">II", head[16:24])
+        if head.startswith(GIF_MAGIC) and len(head) >= 10:
+            return struct.unpack("<HH", head[6:10])
+        if head.startswith(b"\xff\xd8"):
+            return _jpeg_frame_size(f)
+    return None
+
+
+#: JPEG markers that start a frame (SOF0–SOF15 but DHT, JPG and DAC) and carry its size
+_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+
+
+def _jpeg_frame_size(f) -> tuple[int, int] | None:
+    """The size in a JPEG's first SOF segment, walking the segments from the start of the file."""
+    f.seek(2)
+    while f.read(1) == b"\xff":
+        marker = f.read(1)
+        while marker == b"\xff":  # fill bytes
+            marker = f.read(1)
+        if not marker or marker[0] in (0xD9, 0xDA):  # the end, or the scan: no frame before it
+            return None
+        if 0xD0 <= marker[0] <= 0xD7 or marker[0] == 0x01:  # markers without a length
+            continue
+        length = f.read(2)
+        if len(length) < 2:
+            return None
+        if marker[0] in _SOF:
+            frame = f.read(5)
+            if len(frame) < 5:
+                return None
+            height, width = struct.unpack(">HH", frame[1:5])
+            return width, height
+        f.seek(struct.unpack(">H", length)[0] - 2, os.SEEK_CUR)
+    return None
 
 
 @dataclass(frozen=True)
@@ -116,6 +199,11 @@ def read_image(path: Path, src: str | None = None, line: int | None = None, cach
     except OSError as e:
         raise InputError(f"image {name!r} cannot be read: {e.strerror or e}", line=line) from None
     kind = image_kind(head)
+    if kind is not None or head.startswith(GIF_MAGIC):
+        declared = header_pixels(path)
+        if declared:
+            check_pixels(*declared, name, line)
+        _align_pillow_limit(Image)
     if kind is None and head.startswith(GIF_MAGIC):
         return _first_frame(path, name, line, _cache(cache))
     if kind is None and _looks_like_svg(head):
@@ -127,9 +215,15 @@ def read_image(path: Path, src: str | None = None, line: int | None = None, cach
     try:
         with Image.open(path) as im:
             pixels, dpi = im.size, _density(_stated_dpi(im))
-    except (OSError, UnidentifiedImageError, ValueError) as e:
+    except (OSError, UnidentifiedImageError, ValueError, Image.DecompressionBombError) as e:
         raise InputError(f"image {name!r} cannot be read: {e}", line=line) from None
+    check_pixels(*pixels, name, line)  # a header this module's reading did not find (Pillow's did)
     return ImageInfo(path, *kind, pixels, dpi, source=path)
+
+
+def _align_pillow_limit(Image) -> None:
+    """Pillow's own bomb limit at ours (it refuses what we allow above twice its 89 megapixels)."""
+    Image.MAX_IMAGE_PIXELS = max_image_pixels()
 
 
 def _cache(cache: Path | None) -> Path:
@@ -180,7 +274,7 @@ def _first_frame(path: Path, name: str, line: int | None, cache: Path) -> ImageI
         png = converted(cache, data, "frame1", ".png", make)
         with Image.open(png) as im:
             pixels = im.size
-    except (OSError, UnidentifiedImageError, ValueError, EOFError) as e:
+    except (OSError, UnidentifiedImageError, ValueError, EOFError, Image.DecompressionBombError) as e:
         raise InputError(f"image {name!r} cannot be read: {e}", line=line) from None
     return ImageInfo(png, *PNG_KIND, pixels, (DEFAULT_DPI, DEFAULT_DPI), source=path)
 

@@ -386,7 +386,7 @@ def title_block(doc: etree._Element) -> TitleBlock:
     issuer, and its metadata's authors are the issuing bodies, GB/T 9704 prints none under the
     title)."""
     meta = child(doc, "meta")
-    if meta is None or child(doc, "title") is None or doc.find(f"{q('closing')}/{q('signature')}") is not None:
+    if meta is None or child(doc, "title") is None or signs_itself(doc):
         return TitleBlock()
     shown = re.sub(r"\s+", "", plain_text(doc))
     authors = tuple(a.text.strip() for a in meta.iterfind(q("author"))
@@ -397,6 +397,12 @@ def title_block(doc: etree._Element) -> TitleBlock:
     if date and (re.sub(r"\s+", "", date) in shown or date_el.get("value") in dated):
         date = ""  # the text shows it (a signature's date, written its own way)
     return TitleBlock(authors, date or None)
+
+
+def signs_itself(doc: etree._Element) -> bool:
+    """Whether the document closes with a signature (a letter, an official document): its
+    issuer is named there, not under its title, and its head is its first page."""
+    return doc.find(f"{q('closing')}/{q('signature')}") is not None
 
 
 def ends_title(el: etree._Element) -> bool:

@@ -122,7 +122,7 @@ def _length(value: str | None) -> float | None:
 
 def read_svg(path: Path, name: str, line: int | None, cache: Path):
     """The sanitised SVG (cached) as an ImageInfo, with its raster for pixel-only outputs."""
-    from .images import DEFAULT_DPI, SVG_KIND, ImageInfo, converted
+    from .images import DEFAULT_DPI, SVG_KIND, ImageInfo, check_pixels, converted
 
     data = path.read_bytes()
     clean, removed = sanitise(data, name, line)
@@ -130,6 +130,7 @@ def read_svg(path: Path, name: str, line: int | None, cache: Path):
     clean = svg.read_bytes()  # the cached copy: its raster is made from, and keyed by, these bytes
     root = etree.fromstring(clean, etree.XMLParser(resolve_entities=False, no_network=True))
     width, height = css_size(root)
+    check_pixels(width, height, name, line, zoom=RASTER_ZOOM)  # before rsvg-convert draws it
     raster = converted(cache, clean, f"x{RASTER_ZOOM}", ".png", lambda target: _rasterise(svg, target, name, line))
     pixels = (max(1, round(width)), max(1, round(height)))
     has_text = any(isinstance(e.tag, str) and etree.QName(e).localname in TEXT_ELEMENTS for e in root.iter())

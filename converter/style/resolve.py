@@ -146,6 +146,8 @@ class ResolvedStyle:
     seal: bool = False
     #: bold in a face without a bold member is drawn emboldened (the sheet's synthetic-bold)
     synthetic_bold: bool = False
+    #: GB/T 9704 §10.1: the 版头 is a 信函's (the sheet's masthead.letter)
+    letter: bool = False
 
     def settings(self, writer: str, declared: Mapping[str, Setting]) -> dict[str, object]:
         """The sheet's ``[writer]`` section checked against the writer's declared keys, with
@@ -278,6 +280,7 @@ def resolve(raw: dict, path: Path, origins: Mapping[str, str] | None = None) -> 
         fallback_names=tuple(raw.get("fallback-fonts", [])),
         seal=raw.get("signature", {}).get("seal", False),
         synthetic_bold=raw.get("synthetic-bold", False),
+        letter=raw.get("masthead", {}).get("letter", False),
     )
 
 

@@ -18,8 +18,8 @@ ROLES = (
      "attachment", "signature", "date", "remark", "quote", "code", "caption", "table",
      "table-header", "footnote", "list", "link",
      # the rest of a GB/T 9704 document: a web page's record, 版头 (份号, 密级, 紧急程度), the
-     # 发文机关标志, a byline, an attachment body's label, the 版记
-     "record", "masthead", "mark", "byline", "annex-label", "colophon",
+     # 发文机关标志, a byline, an attachment body's label, the 版记, the 签发人 names
+     "record", "masthead", "mark", "byline", "annex-label", "colophon", "signer",
      # a 纪要's 出席 / 请假 / 列席 lines: the names, and their label (GB/T 9704 10.3: 黑体)
      "attendance", "attendance-label"]
     + [f"heading-{n}" for n in range(1, 7)]
@@ -44,6 +44,10 @@ SCHEMA: dict = {
     # GB/T 9704 §7.3.5: seal = true places the signature for a seal (§7.3.5.1: the date 右空四字,
     # the issuer centred over it), false (the default) without one (§7.3.5.2)
     "signature": {"seal": bool},
+    # GB/T 9704 §10.1: letter = true prints the 版头 as a 信函's — red double rules 170 mm long
+    # (thick over thin under the mark, thin over thick 20 mm above page 1's bottom edge), 份号 …
+    # flush left and the 文号 flush right under the first rule, no separator
+    "masthead": {"letter": bool},
     "fonts": None,  # family name → {latin = [...], cjk = [...]}
     "roles": None,  # role name → ROLE_KEYS
 }

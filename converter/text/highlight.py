@@ -45,6 +45,20 @@ def _lexer(lang: str):
         return None
 
 
+def _spec(sty, ttype) -> dict:
+    """The style's colour, weight and slant for a token type, from the nearest type it knows:
+    lexers make subtypes of their own (Token.Literal.Scalar.Plain in YAML,
+    Token.Generic.Prompt.VirtualEnv in console sessions) that a style has no entry for, and
+    Pygments' formatters then take the parent's, as here."""
+    while True:
+        try:
+            return sty.style_for_token(ttype)
+        except KeyError:
+            if ttype.parent is None:
+                raise
+            ttype = ttype.parent
+
+
 def pieces(code: str, lang: str | None, style: str | None) -> list[Piece]:
     """The code as highlighted pieces (see the module's docstring)."""
     lexer = _lexer(lang.lower()) if lang and style else None
@@ -58,7 +72,7 @@ def pieces(code: str, lang: str | None, style: str | None) -> list[Piece]:
         if value.isspace() and out:  # spaces take no colour: they join the piece before them
             out[-1] = Piece(out[-1].text + value, out[-1].color, out[-1].bold, out[-1].italic)
             continue
-        spec = sty.style_for_token(ttype)
+        spec = _spec(sty, ttype)
         piece = Piece(value, f"#{spec['color']}" if spec["color"] else None, bool(spec["bold"]), bool(spec["italic"]))
         if out and (out[-1].color, out[-1].bold, out[-1].italic) == (piece.color, piece.bold, piece.italic):
             out[-1] = Piece(out[-1].text + value, piece.color, piece.bold, piece.italic)

@@ -8,6 +8,7 @@ import re
 import struct
 import subprocess
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from hostile.harness import SECRET, Case
@@ -330,10 +331,44 @@ def link_cases() -> list[Case]:
              says=r"x\.md:3: warning: image .*alt text is printed in a frame"),
         Case("md-image-truncated-strict", [*BUILD_ALL, "--strict"], {"src/x.md": "# T\n\n![a](cut.png)\n", "src/cut.png": png(8, 8, True)}, 1, says="image",
              where="src/x.md:3", refused=("x",)),
-        Case("md-image-pixel-bomb", BUILD_ALL, {"src/x.md": "# T\n\n![a](bomb.png)\n",
-                                                "src/bomb.png": png(60000, 60000)},
-             1, says="image", where="src/x.md:3", refused=("x",), xfail=WRITERS),
+        *pixel_bomb_cases(),
     ]
+
+
+def jpeg_header(width: int, height: int) -> bytes:
+    """The start of a JPEG (JFIF, then a baseline frame header of this size): enough to say a size."""
+    app0 = b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof = struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00"
+    return (b"\xff\xd8" + b"\xff\xe0" + struct.pack(">H", len(app0) + 2) + app0
+            + b"\xff\xc0" + struct.pack(">H", len(sof) + 2) + sof + b"\xff\xd9")
+
+
+#: pictures whose header says more pixels than the limit (50 million) but whose files are small
+PIXEL_BOMBS = {
+    "png": png(60000, 60000),
+    "jpg": jpeg_header(60000, 60000),
+    "gif": b"GIF89a" + struct.pack("<HHBBB", 65000, 65000, 0, 0, 0) + b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;",
+    "svg": '<svg xmlns="http://www.w3.org/2000/svg" width="20000" height="20000"><rect width="9" height="9"/></svg>',
+}
+
+
+def pixel_bomb_cases() -> list[Case]:
+    """A pixel bomb is a picture that cannot be used (#13's rule: a warning at its line, its alt
+    text framed; an error under --strict), refused from its header before anything is decoded."""
+    cases = []
+    for ext, data in PIXEL_BOMBS.items():
+        files = {"src/x.md": f"# T\n\n![a](bomb.{ext})\n", f"src/bomb.{ext}": data}
+        cases.append(Case(f"md-image-pixel-bomb-{ext}", BUILD_ALL, files, 0,
+                          says=r"x\.md:3: warning: image .*pixels.* more than the limit .*alt text is printed in a frame"))
+    cases.append(Case("md-image-pixel-bomb-strict", [*BUILD_ALL, "--strict"],
+                      {"src/x.md": "# T\n\n![a](bomb.png)\n", "src/bomb.png": PIXEL_BOMBS["png"]}, 1,
+                      says="more than the limit", where="src/x.md:3", refused=("x",)))
+    cases.append(Case("md-image-pixel-limit-lowered", [*BUILD_ALL, "--max-image-pixels", "1000"],
+                      {"src/x.md": "# T\n\n![a](p.png)\n", "src/p.png": png(40, 40)}, 0,
+                      says=r"x\.md:3: warning: image 'p\.png' is 40 × 40 pixels, more than the limit of 1,000"))
+    cases.append(Case("md-image-pixel-limit-not-a-number", [*BUILD_ALL, "--max-image-pixels", "lots"],
+                      {"src/x.md": GOOD}, 2, says="max-image-pixels"))
+    return cases
 
 
 # --- canonical XML -------------------------------------------------------------------------------
@@ -358,10 +393,17 @@ XML = [  # (id, bytes or text, exit code, message, line, xfail)
     ("deep-nesting", _doc("<quote>" * 3000 + "<p>x</p>" + "</quote>" * 3000), 1, "", None, None),
     # a span capped by the table's real size (a sound build), or refused at its line
     ("colspan-huge", _doc('<table><tbody><row><cell colspan="1000000">x</cell></row></tbody></table>'),
-     (0, 1), "colspan", None, WRITERS),
-    # one meaning in every writer (see _same_list_start), or refused
+     0, r'x\.xml:5: warning: table cell colspan="1000000" is more than the table holds: it spans 1 column', None, None),
+    ("rowspan-huge", _doc('<table><tbody><row><cell>a</cell><cell rowspan="100000000000">x</cell></row>'
+                          '<row><cell>b</cell></row></tbody></table>'),
+     0, r'x\.xml:5: warning: table cell rowspan="100000000000" .*spans 2 rows', None, None),
+    # a list start is a number Word's lists hold (0 … 2³¹ − 1): beyond, an error at its line;
+    # within, the same numbers in every writer (see _same_list_start)
     ("list-start-huge", _doc('<list type="ordered" start="100000000000000000000000"><item><p>x</p></item></list>'),
-     (0, 1), "start", None, WRITERS),
+     1, "start=.*0 to 2147483647", 5, None),
+    ("list-start-negative", _doc('<list type="ordered" start="-3"><item><p>x</p></item></list>'), 1, "start", 5, None),
+    ("list-start-largest", _doc('<list type="ordered" start="2147483646"><item><p>x</p></item><item><p>y</p></item></list>'),
+     0, "", None, None),
     ("link-javascript", _doc('<p><link href="javascript:alert(1)">click</link></p>'), 0, "javascript", None,
      None),
     ("link-file", _doc('<p><link href="file:///etc/passwd">click</link></p>'), 0, "file:", None, None),
@@ -379,23 +421,24 @@ def xml_cases() -> list[Case]:
                           where=f"src/x.xml:{line}" if line else ("src/x.xml" if code == 1 else None),
                           refused=("x",) if code == 1 else (), xfail=xfail,
                           setup=_fill_secret("src/x.xml") if "{secret}" in str(text) else None))
-    cases[[c.id for c in cases].index("xml-list-start-huge")].after = _same_list_start
+    cases[[c.id for c in cases].index("xml-list-start-largest")].after = _same_list_start
     return cases
 
 
 def _same_list_start(tmp: Path, result) -> None:
-    """A list start the build accepted is the number the PDF prints and the DOCX's numbering says
-    (a w:startOverride Word can hold: at most 2³¹ − 1)."""
+    """The numbers the PDF prints are the ones the DOCX's numbering says (a w:startOverride Word can
+    hold: at most 2³¹ − 1) and the EPUB's <ol start>."""
     import zipfile
 
-    if result.returncode:
-        return
     printed = subprocess.run(["pdftotext", str(tmp / "out" / "x.pdf"), "-"], capture_output=True, text=True).stdout
-    first = re.search(r"^(\d+)\.", printed, re.M)
+    numbers = re.findall(r"^(\d+)\.", printed, re.M)
     with zipfile.ZipFile(tmp / "out" / "x.docx") as z:
         starts = re.findall(r'w:startOverride w:val="(\d+)"', z.read("word/numbering.xml").decode())
-    assert first and starts and all(int(s) <= 2**31 - 1 for s in starts) and first.group(1) in starts, (
-        first and first.group(1), starts)
+    with zipfile.ZipFile(tmp / "out" / "x.epub") as z:
+        xhtml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    ol = re.findall(r'<ol[^>]* start="(\d+)"', xhtml)
+    assert numbers == ["2147483646", "2147483647"] and starts == ["2147483646"] and ol == ["2147483646"], (
+        numbers, starts, ol)
 
 
 def _fill_secret(rel: str):
@@ -415,8 +458,7 @@ MARKDOWN = [  # (id, text, exit code, message, line, xfail)
     ("yaml-alias-bomb", "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
                         "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
                         "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
-                        "keywords: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n---\n\nText.\n", (0, 1), "alias", None,
-     READERS),
+                        "keywords: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n---\n\nText.\n", 1, "alias", 3, None),
     ("yaml-python-tag", "---\ntitle: !!python/object/apply:os.system ['echo pwned']\n---\n\nText.\n", 1, "", 2, None),
     ("front-matter-not-closed", "---\ntitle: T\n\nText.\n", 0, "", None, None),
     ("lists-12-deep", _nested_list(12), 0, "", None, None),
@@ -469,7 +511,66 @@ def filesystem_cases() -> list[Case]:
     ]
 
 
+# --- 1. --reference-doc bombs: generated in the case folder, small on disk ----------------------
+def _reference(edit) -> Callable[[Path], None]:
+    """A setup writing ``ref.docx``: python-docx's own template with ``edit(zip)`` adding parts."""
+    def setup(tmp: Path) -> None:
+        import zipfile
+
+        import docx
+
+        plain = tmp / "plain.docx"
+        docx.Document().save(plain)
+        with zipfile.ZipFile(plain) as src, zipfile.ZipFile(tmp / "ref.docx", "w", zipfile.ZIP_DEFLATED) as out:
+            replaced = edit(out)
+            for info in src.infolist():
+                if info.filename not in replaced:
+                    out.writestr(info, src.read(info))
+    return setup
+
+
+def _streamed(z, name: str, head: bytes, size: int, filler: bytes = b" ") -> None:
+    """A part of ``size`` bytes (``head``, then ``filler``) written in pieces (never all in memory)."""
+    chunk = filler * (2**20 // len(filler))
+    with z.open(name, "w", force_zip64=True) as f:
+        f.write(head)
+        for _ in range((size - len(head)) // len(chunk)):
+            f.write(chunk)
+
+
+THEME = "word/theme/theme1.xml"
+REFERENCE_BUILD = [*BUILD[:-1], "docx,xml", "--reference-doc", "{case}/ref.docx"]
+
+
+def reference_cases() -> list[Case]:
+    def theme_bomb(z):  # the issue's theme bomb: a theme of hundreds of MB from a 1 MB file
+        _streamed(z, THEME, b'<?xml version="1.0"?><a:theme xmlns:a="http://schemas.openxmlformats.org/'
+                            b'drawingml/2006/main" name="x"><!--', 96 * 2**20)
+        return {THEME}
+
+    def zip_bomb(z):  # a part a thousand times smaller zipped than unzipped, under the part limit
+        _streamed(z, "word/media/filler.bin", b"", 8 * 2**20, b"\0")
+        return set()
+
+    def many_parts(z):
+        for i in range(6000):
+            z.writestr(f"customXml/extra{i}.xml", "<a/>")
+        return set()
+
+    files = {"src/x.txt": GOOD}
+    says = r"ref\.docx: not used as a reference document: "
+    return [
+        Case("reference-doc-theme-bomb", REFERENCE_BUILD, files, 1, says=says + r"part word/theme/theme1\.xml unzips to 9[56]\.0 MB, more than 64\.0 MB",
+             where="ref.docx", refused=("x",), setup=_reference(theme_bomb)),
+        Case("reference-doc-zip-bomb", REFERENCE_BUILD, files, 1, says=says + r"part word/media/filler\.bin .*compressed [\d,]+ times",
+             where="ref.docx", refused=("x",), setup=_reference(zip_bomb)),
+        Case("reference-doc-many-parts", REFERENCE_BUILD, files, 1, says=says + "it has 6,0[0-9][0-9] parts",
+             where="ref.docx", refused=("x",), setup=_reference(many_parts)),
+        Case("reference-doc-plain", REFERENCE_BUILD, files, 0, setup=_reference(lambda z: set())),
+    ]
+
+
 def all_cases() -> list[Case]:
     return (decoding_cases() + option_cases() + style_cases() + style_path_cases() + date_cases() + name_cases()
-            + manifest_cases() + link_cases() + xml_cases() + markdown_cases())
+            + manifest_cases() + link_cases() + xml_cases() + markdown_cases() + reference_cases())
 

@@ -95,3 +95,13 @@ def test_special_formats_place_the_mark(tmp_path, style, top):
         folio = [c for c in first.chars if c["top"] > 262 * MM]
         assert bool(folio) == (style != "gongwen-letter")
         assert [c for c in doc.pages[1].chars if c["top"] > 262 * MM]  # page 2 is numbered
+
+
+def test_the_signature_page_of_the_notice_shows_body_text(notice):
+    """Issue 12: page 3 held only the 附件说明, the signature and 附注; the last two body lines
+    now open it, above the note."""
+    page = next(p for p in notice.pages if "某市人民政府办公室" in (p.extract_text() or "")
+                and "2024年4月22日" in p.extract_text())
+    lines = page.extract_text().splitlines()
+    note = next(i for i, ln in enumerate(lines) if ln.replace(" ", "").startswith("附件："))
+    assert note >= 2 and "30分钟" in "".join(lines[:note])  # body text of 三、保障措施 above the note

@@ -33,10 +33,10 @@ def test_rule_with_seal():
     assert p.issuers[0] + 3.0 == pytest.approx(p.date + 3.75)
 
 
-def document(tmp_path, name: str, issuer: str, date: str, paragraphs: int = 1):
+def document(tmp_path, name: str, issuer: str, date: str, paragraphs: int = 1, note: str = "", remark: str = ""):
     filler = "\n".join("　　" + "本段正文用于测试落款位置一行恰好二十六个字符整" for _ in range(paragraphs))
     src = tmp_path / f"{name}.txt"
-    src.write_text(f"关于测试落款位置的通知\n\n{filler}\n\n{issuer}\n{date}\n", encoding="utf-8")
+    src.write_text(f"关于测试落款位置的通知\n\n{filler}\n\n{note}{issuer}\n{date}\n{remark}", encoding="utf-8")
     return build(src, tmp_path / name, ["pdf"], style="gongwen").outputs[0]
 
 
@@ -72,6 +72,30 @@ def test_the_signature_never_stands_alone_on_a_page(tmp_path):
         assert where == dates and len(where) == 1, n
         body = [w for no, ws in pages if no == where[0] for w in ws if "本段正文" in w["text"]]
         assert body, f"{n} paragraphs: the signature is alone on page {where[0]}"
+        seen_pages.add(where[0])
+    assert seen_pages >= {1, 2}
+
+
+NOTE = "　　附件：1.测试附件一的名称\n　　　　　2.测试附件二的名称\n\n"
+
+
+@pytest.mark.parametrize("note, remark", [(NOTE, ""), (NOTE, "（此件公开发布）\n"), ("", "（此件公开发布）\n")])
+def test_the_signature_shares_its_page_with_body_text_not_only_with_the_note(tmp_path, note, remark):
+    """With an 附件说明 (and 附注) — neither is body text — the signature's page still shows body
+    lines at every position of pages 1 and 2; the note and the 附注 stay with it."""
+    seen_pages = set()
+    for n in range(9, 46):
+        pdf = document(tmp_path, f"note{n}", "某市人民政府", "2024年3月15日", paragraphs=n, note=note, remark=remark)
+        pages = words_of(pdf)
+        where = [no for no, ws in pages if any(w["text"] == "某市人民政府" for w in ws)]
+        assert len(where) == 1, n
+        on_page = [w for no, ws in pages if no == where[0] for w in ws]
+        body = [w for w in on_page if "本段正文" in w["text"] or "字符整" in w["text"]]
+        assert body, f"{n} paragraphs: no body text on the signature's page {where[0]}"
+        if note:
+            assert any(w["text"].startswith("附件") for w in on_page), n
+        if remark:  # the 附注 under the date, never a page of its own
+            assert any("此件公开发布" in w["text"] for w in on_page), n
         seen_pages.add(where[0])
     assert seen_pages >= {1, 2}
 

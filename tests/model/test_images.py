@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from converter.errors import InputError
-from converter.model.images import DEFAULT_DPI, fit, read_image
+from converter.model.images import DEFAULT_DPI, MAX_PIXELS_VARIABLE, fit, header_pixels, read_image
 
 
 @pytest.fixture
@@ -66,3 +66,28 @@ def test_fit_scales_down_only():
     assert fit((144, 72), 400, 600) == (144, 72)
     assert fit((800, 200), 400, 600) == (400, 100)
     assert fit((100, 1000), 400, 500) == (50, 500)
+
+
+@pytest.mark.parametrize("options", [{"format": "PNG"}, {"format": "GIF"}, {"format": "JPEG"},
+                                     {"format": "JPEG", "progressive": True, "dpi": (300, 300)},
+                                     {"format": "JPEG", "exif": b"Exif\x00\x00" + b"II*\x00\x08\x00\x00\x00\x00\x00" * 400}],
+                         ids=["png", "gif", "jpeg", "jpeg-progressive", "jpeg-big-exif"])
+def test_the_header_says_the_size_pillow_reads(tmp_path, picture, options):
+    path = tmp_path / "p"
+    picture.save(path, **options)
+    assert header_pixels(path) == (600, 300)
+
+
+def test_a_picture_over_the_pixel_limit_is_refused_before_decoding(tmp_path, picture, monkeypatch):
+    picture.save(tmp_path / "a.png")
+    assert read_image(tmp_path / "a.png").pixels == (600, 300)
+    monkeypatch.setenv(MAX_PIXELS_VARIABLE, str(600 * 300 - 1))
+    with pytest.raises(InputError, match=r"600 × 300 pixels, more than the limit of 179,999") as e:
+        read_image(tmp_path / "a.png", "a.png", 4)
+    assert e.value.line == 4
+    svg = tmp_path / "big.svg"  # an SVG counts as its raster: twice its CSS size each way
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="150"/>')
+    with pytest.raises(InputError, match=r"drawn at 2×"):
+        read_image(svg, "big.svg", cache=tmp_path / "cache")
+    monkeypatch.setenv(MAX_PIXELS_VARIABLE, str(600 * 300))
+    assert read_image(svg, "big.svg", cache=tmp_path / "cache").pixels == (300, 150)

@@ -50,6 +50,9 @@ def test_seed_model_validates_and_keeps_every_character(seed):
      '<body><section level="9" runin="false"><heading>h</heading></section></body></document>', "level"),
     ('<document xmlns="urn:x-converter:document:1" version="1" xml:lang="en"><title>t</title>'
      '<body><blink>x</blink></body></document>', "blink"),
+    ('<document xmlns="urn:x-converter:document:1" version="1" xml:lang="en"><title>t</title><body>'
+     '<list type="ordered" start="2147483648"><item><p>x</p></item></list></body></document>',
+     'start="2147483648": a list starts at a whole number from 0 to 2147483647'),
 ])
 def test_schema_refuses_invalid_documents(bad, message):
     with pytest.raises(SchemaError) as e:

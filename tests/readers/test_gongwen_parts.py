@@ -205,3 +205,13 @@ def test_keywords_line_of_an_older_colophon_feeds_the_metadata():
     assert out["printer"] == {"body": "某局办公室", "date": "2009-12-15"}
     assert metadata(doc).keywords == ("事业单位", "考核", "通知")
     model.validate(doc)
+
+
+def test_a_long_list_of_addressees_is_still_the_addressee():
+    """A 主送 of 60-odd bodies (GB/T 9704 7.3.1 moves such a one to the 版记) is the addressee,
+    not a body paragraph; an indented paragraph ending with a colon stays body text."""
+    out = outline(read(TEXT / "gongwen-long-addressee.txt"))
+    assert out["addressee"].startswith("各区（县）人民政府，市发展改革委") and out["addressee"].endswith("各有关单位：")
+    names = "、".join(f"市第{n}局" for n in range(1, 40))
+    doc = parse_report(f"某市人民政府关于开展检查的通知\n　　{names}：\n　　请认真执行。\n")
+    assert outline(doc)["addressee"] is None

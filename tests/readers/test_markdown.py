@@ -163,6 +163,16 @@ def test_front_matter_keys_without_values_are_absent_and_bad_dates_are_errors():
     assert e.value.line is not None
 
 
+def test_yaml_aliases_in_front_matter_are_refused_at_their_line_before_expansion():
+    bomb = "---\ntitle: T\na: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{k}: &{k} [{', '.join([f'*{p}'] * 9)}]\n" for p, k in zip("abcdefgh", "bcdefghi")) + "keywords: [*i, *i]\n---\n\nText.\n"
+    with pytest.raises(InputError, match="aliases") as e:
+        md(bomb)  # 9⁹ values if expanded: refused at once
+    assert e.value.line == 4
+    quoted = md("---\ntitle: T\nkeywords: [a, '*b', '&c']\n---\n\nText.\n")  # quoted: text, no alias
+    assert [k.text for k in find(quoted, "keyword")] == ["a", "*b", "&c"]
+
+
 def test_a_footnote_that_refers_to_itself_is_an_error_with_a_line():
     with pytest.raises(InputError, match="refers to itself") as e:
         md("# T\n\nText[^a].\n\n[^a]: See also[^b].\n[^b]: And back[^a].\n")

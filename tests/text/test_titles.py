@@ -126,3 +126,23 @@ def test_pdf_docx_and_epub_print_the_same_lines(tmp_path):
     h1 = next(doc.iter(f"{XHTML}h1"))
     parts = [h1.text] + [br.tail for br in h1.iter(f"{XHTML}br")]
     assert parts == expected
+
+
+def test_words_come_from_the_segmenter_or_its_kept_answer(tmp_path, monkeypatch):
+    """rjieba's words are kept on disk: a second process (here: a second call) gets the same
+    pieces without loading its dictionary; a damaged kept answer is asked again."""
+    import rjieba
+
+    from converter.text import titles
+
+    monkeypatch.setenv("CONVERTER_CACHE", str(tmp_path))
+    text = "某市人民政府关于2023年度政务服务工作情况的报告"
+    first = words(text)
+    [kept] = (tmp_path / "words").iterdir()
+    assert "".join(first) == text
+    monkeypatch.setattr(rjieba, "cut", lambda _: pytest.fail("the kept words were not used"))
+    assert words(text) == first
+    kept.write_text('["某市"]', encoding="utf-8")  # not the text: not believed
+    monkeypatch.undo()
+    monkeypatch.setenv("CONVERTER_CACHE", str(tmp_path))
+    assert titles._segmented(text) == list(rjieba.cut(text))

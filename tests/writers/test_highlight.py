@@ -82,3 +82,15 @@ def test_page_image_shows_the_keyword_colour(out):
         colours = {c for _, c in im.convert("RGB").getcolors(maxcolors=1 << 24)}
     r, g, b = (int(KEYWORD[i:i + 2], 16) for i in (1, 3, 5))
     assert (r, g, b) in colours
+
+
+def test_token_types_the_style_does_not_name_take_their_parents_colours(tmp_path):
+    """Lexers make token subtypes of their own (YAML's plain scalars, a console's virtualenv
+    prompt): they are coloured as their parent type, never an internal error."""
+    assert pieces("(venv) $ ls\n", "console", "friendly")[0].color == pieces("$ ls\n", "console", "friendly")[0].color
+    assert "".join(p.text for p in pieces("key: plain value\n", "yaml", "friendly")) == "key: plain value\n"
+    result = build(FIXTURES / "code" / "lexer-subtypes.md", tmp_path, ["pdf", "docx", "epub"], style="report")
+    assert len(result.outputs) == 3
+    with pdfplumber.open(tmp_path / "lexer-subtypes.pdf") as pdf:
+        text = "".join(p.extract_text() for p in pdf.pages)
+    assert "title: plain value" in text and "(venv) $ cargo login" in text

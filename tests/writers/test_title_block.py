@@ -50,6 +50,45 @@ def test_epub_title_block_note_numbers_and_links(built):
     assert '<span class="link">another file</span>' in xhtml
     warnings = [d.message for d in built[0].diagnostics if "outside the book" in d.message]
     assert len(warnings) == 1 and "2 link(s)" in warnings[0] and "'other.md'" in warnings[0]
+    lines = [d.line for d in built[0].diagnostics if "outside the book" in d.message]
+    assert lines == [10]  # the first such link's line (the PDF built in the same run copies the model)
+
+
+def test_epub_title_page_is_a_page_of_its_own(built):
+    """Title, subtitle, authors and date on the title page, first in the spine, a landmark."""
+    from lxml import etree
+
+    with zipfile.ZipFile(built[1] / "title-block.epub") as z:
+        page = etree.fromstring(z.read("EPUB/text/title-page.xhtml"))
+        opf = etree.fromstring(z.read("EPUB/content.opf"))
+        nav = z.read("EPUB/nav.xhtml").decode()
+        css = z.read("EPUB/styles/book.css").decode()
+        first = z.read("EPUB/text/part-001.xhtml").decode()
+    ns = {"x": "http://www.w3.org/1999/xhtml", "o": "http://www.idpf.org/2007/opf"}
+    section = page.find(".//x:body/x:section", ns)
+    assert section.get("{http://www.idpf.org/2007/ops}type") == "titlepage"
+    assert ["".join(e.itertext()) for e in section if etree.QName(e).localname != "span"] == LINES
+    assert "<h1" not in first and "<body><p>Some text" in first  # the reading starts here
+    items = {i.get("id"): i.get("href") for i in opf.iterfind(".//o:manifest/o:item", ns)}
+    spine = [items[r.get("idref")] for r in opf.iterfind(".//o:spine/o:itemref", ns)]
+    assert spine[0] == "text/title-page.xhtml" and spine[2] == "text/part-001.xhtml"
+    assert 'href="text/title-page.xhtml" epub:type="titlepage"' in nav
+    assert 'href="text/part-001.xhtml" epub:type="bodymatter"' in nav
+    assert "section.titlepage {" in css
+
+
+def test_no_title_page_for_a_document_that_signs_itself_or_a_gongwen_style(tmp_path):
+    from helpers import SOURCES
+
+    result = build(SOURCES / "annual-review.txt", tmp_path / "a", ["epub"])  # signed: a report
+    with zipfile.ZipFile(result.outputs[0]) as z:
+        assert "EPUB/text/title-page.xhtml" not in z.namelist()
+        assert "titlepage" not in z.read("EPUB/styles/book.css").decode()
+    src = tmp_path / "zh.md"
+    src.write_text("# 关于做好节能工作的报告\n\n正文。\n", encoding="utf-8")
+    result = build(src, tmp_path / "b", ["epub"])  # Chinese: the gongwen style, no title page
+    with zipfile.ZipFile(result.outputs[0]) as z:
+        assert "EPUB/text/title-page.xhtml" not in z.namelist()
 
 
 def test_a_link_to_the_document_itself_stays_a_link(tmp_path):
@@ -59,7 +98,7 @@ def test_a_link_to_the_document_itself_stays_a_link(tmp_path):
     result = build(src, tmp_path / "out", ["epub"])
     with zipfile.ZipFile(result.outputs[0]) as z:
         xhtml = "".join(z.read(n).decode() for n in sorted(z.namelist()) if n.endswith(".xhtml"))
-    assert '<a href="part-001.xhtml">the top</a>' in xhtml or '<a href="../text/part-001.xhtml">the top</a>' in xhtml
+    assert '<a href="title-page.xhtml">the top</a>' in xhtml  # the book's first page
     assert not [d for d in result.diagnostics if "outside the book" in d.message]
 
 

@@ -175,7 +175,11 @@ def _as_png_or_jpeg(data: bytes) -> tuple[bytes, str] | None:
         try:
             from PIL import Image
 
-            with Image.open(io.BytesIO(data)) as im:
+            from ...model.images import max_image_pixels
+
+            with Image.open(io.BytesIO(data)) as im:  # the header only, so far
+                if im.size[0] * im.size[1] > max_image_pixels():
+                    return None  # a pixel bomb is left out as a damaged picture is (model/images.py)
                 im.load()
                 buf = io.BytesIO()
                 (im if im.mode in ("RGB", "RGBA", "L", "LA", "P") else im.convert("RGBA")).save(buf, "PNG")

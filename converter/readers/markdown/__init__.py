@@ -90,19 +90,19 @@ class _Document(BlockBuilder):
         if len(meta):
             doc.append(meta)
         title = new("title", parent=doc)
+        heading_title = None  # the leading `# Title` that became the title: it keeps its id
         if "title" in front and as_text(front.get("title")):
             title.text = as_text(front.get("title"))
         elif blocks and blocks[0].type == "heading" and blocks[0].tag == "h1":
-            first = blocks.pop(0)
-            model.set_line(title, line_of(first))
-            self.inlines(first.children[0], title, line_of(first))
+            heading_title = title
+            self.heading(blocks.pop(0), title, title)
         else:
             title.text = fallback_title
         if "subtitle" in front and as_text(front.get("subtitle")):
             new("subtitle", as_text(front.get("subtitle")), doc)
         body = new("body", parent=doc)
         self.flow(blocks, body)
-        assign_heading_ids(doc)
+        assign_heading_ids(doc, heading_title)
         follow_anchors(doc, self.anchors)
         doc.set(model.XML_LANG, self.lang or detect_lang(model.plain_text(doc)))
         if front.get("style"):

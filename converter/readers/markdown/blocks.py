@@ -75,10 +75,15 @@ class BlockBuilder(InlineBuilder):
 
     # --- single blocks --------------------------------------------------------------------------
     def block(self, node: SyntaxTreeNode, parent: etree._Element) -> None:
-        before = len(parent)
+        # the element(s) this node became know their source line: those after the last child
+        # before it (found at once; lxml counts children one by one, so len() and slices made
+        # 100,000 paragraphs quadratic)
+        before = _child(parent, -1)
         self._block(node, parent)
-        for el in parent[before:]:  # the element(s) this node became know their source line
+        el = before.getnext() if before is not None else _child(parent, 0)
+        while el is not None:
             model.set_line(el, line_of(node))
+            el = el.getnext()
 
     def _block(self, node: SyntaxTreeNode, parent: etree._Element) -> None:
         kind, line = node.type, line_of(node)
@@ -190,10 +195,13 @@ class BlockBuilder(InlineBuilder):
         return line_of(blocks[0]) if blocks else None
 
 
-def assign_heading_ids(doc: etree._Element) -> None:
+def assign_heading_ids(doc: etree._Element, title: etree._Element | None = None) -> None:
     """Every section without an id gets pandoc's: from its heading's words, unique in the document
-    (ids given in the source are taken first, so a link to one of them goes there)."""
+    (ids given in the source are taken first, so a link to one of them goes there). ``title`` is
+    the title made of the leading ``# Title``, when it was: the first heading, so the first id."""
     taken = {el.get("id") for el in doc.iter() if el.get("id")}
+    if title is not None and not title.get("id"):
+        title.set("id", unique_identifier(pandoc_identifier(_words(title)), taken))
     for sec in doc.iter(model.q("section")):
         if not sec.get("id"):
             sec.set("id", unique_identifier(pandoc_identifier(_words(model.child(sec, "heading"))), taken))
@@ -234,3 +242,11 @@ def line_of(node: SyntaxTreeNode) -> int | None:
 
 def _is_token(text: str) -> bool:
     return bool(text) and not any(c.isspace() for c in text)
+
+
+def _child(parent: etree._Element, index: int) -> etree._Element | None:
+    """The first (0) or last (-1) child, or None: found at once (len() counts them all)."""
+    try:
+        return parent[index]
+    except IndexError:
+        return None

@@ -3,9 +3,14 @@
 A block that is not YAML at all (``---`` then a sentence) is no front matter: CommonMark sees a
 thematic break there, and so does this reader. A block that looks like YAML (its first line is a
 ``key:``) but does not parse is an error naming the line.
+
+YAML aliases (``*name``, a reference to an ``&name`` anchor) are refused, at their line, before
+anything is expanded: nine lines of nested aliases expand to millions of values (an "alias
+bomb"), and a document's title, author and keywords never need one.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -34,6 +39,23 @@ class FrontMatter:
         return self.lines.get(key)
 
 
+@functools.cache
+def _no_alias_loader():
+    """PyYAML's safe loader that refuses an alias when it meets it, before composing it (made on
+    first use: only documents with front matter import yaml)."""
+    import yaml
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            if self.check_event(yaml.AliasEvent):
+                mark = self.peek_event().start_mark
+                raise InputError("front matter: YAML aliases (*name) are not accepted (a few of them can expand "
+                                 "into millions of values); write the value out", line=mark.line + 2)
+            return super().compose_node(parent, index)
+
+    return NoAliasLoader
+
+
 def read_front_matter(content: str) -> FrontMatter | None:
     """The front matter in ``content`` (the text between the ``---`` lines, which start on the
     file's line 1), or None when it is not YAML and the ``---`` is a thematic break."""
@@ -42,7 +64,7 @@ def read_front_matter(content: str) -> FrontMatter | None:
     first = next((ln for ln in content.splitlines() if ln.strip() and not ln.lstrip().startswith("#")), "")
     looks_like_yaml = bool(_KEY_LINE.match(first))
     try:
-        data = yaml.safe_load(content)
+        data = yaml.load(content, Loader=_no_alias_loader())  # noqa: S506 (a SafeLoader)
     except ValueError as e:  # PyYAML builds dates itself: date: 2024-02-30
         raise InputError(f"front matter has an impossible value: {e}", line=2) from None
     except yaml.YAMLError as e:

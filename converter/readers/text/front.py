@@ -167,6 +167,17 @@ def byline_at(lines: list[Line], i: int) -> tuple[int, etree._Element | None]:
     return i + 1, byline
 
 
+#: a 主送 longer than ADDRESSEE_LINES short lines (GB/T 9704 7.3.1 moves such a one to the 版记)
+#: is still one when it is a flush-left list of this many names or more, none longer than
+#: LONG_NAME characters (a body paragraph ending with a colon has longer clauses)
+MANY_BODIES, LONG_NAME = 6, 20
+
+
+def _list_of_bodies(text: str) -> bool:
+    names = [n for n in re.split(r"[、，,]", text.rstrip("：:")) if n.strip()]
+    return len(names) >= MANY_BODIES and max(len(n.strip()) for n in names) <= LONG_NAME
+
+
 def addressee_at(lines: list[Line], i: int, short: int) -> tuple[int, str | None]:
     """The addressee (主送机关) at lines[i], possibly wrapped: it ends with a colon, holds no
     full stop, and reads as a list of bodies (each line short, ending with 、 or ， if wrapped)."""
@@ -178,7 +189,8 @@ def addressee_at(lines: list[Line], i: int, short: int) -> tuple[int, str | None
         text += line
         if line[-1] in "：:":
             limit = short * ADDRESSEE_LINES
-            return (j + 1, text) if len(text) <= limit else (i, None)
+            long_list = not lines[i].indented and _list_of_bodies(text)
+            return (j + 1, text) if len(text) <= limit or long_list else (i, None)
         # a wrapped addressee is a list of bodies: its first line names several or breaks after one
         if line[-1] not in "、，," and not any(c in line for c in "、，,"):
             return i, None

@@ -183,6 +183,10 @@ class Closing:
             numbers_at += text_width((label.text or "").strip(), role.size, setup.cjk, face)
         widest = max((text_width(number_text(i), role.size, setup.cjk, face) for i in items), default=0.0)
         names_at = numbers_at + widest + (role.size * 0.1 if widest else 0.0)
+        previous = out.p
+        if previous is not None and child(node.getparent(), "signature") is not None:
+            # GB/T 9704 7.3.5: the note is no body text; the signature's page shows some
+            put(previous.get_or_add_pPr(), el("w:keepNext"), PPR_ORDER)
         for i, item in enumerate(items):
             p = out.paragraph("attachment" if i == 0 else "attachment-cont")
             ppr = p.get_or_add_pPr()

@@ -25,7 +25,8 @@ from docx.shared import Twips
 from lxml import etree
 
 from ...layout.blocks import COLOPHON_INNER, COLOPHON_OUTER
-from ...model import children, tag_of
+from ...layout.front import MOVED_LABEL
+from ...model import tag_of
 from .ooxml import EIGHTHS, PPR_ORDER, RPR_ORDER, el, line_twips, put, twips
 
 #: an empty paragraph that only carries a break or an anchor: 1 pt high
@@ -43,18 +44,20 @@ class Colophon:
         self.place = pagination.colophon if pagination is not None else None
         self.body = out.container._element
 
-    def write(self, node: etree._Element) -> None:
-        parts = children(node)
-        rows = self.place.rows if self.place is not None and len(self.place.rows) == len(parts) else \
-            tuple(self._estimated_lines(c) for c in parts)
+    def write(self, groups: list[list[etree._Element]]) -> None:
+        """The 版记 as one row per group of parts (a moved 主送 shares 抄送's row: no rule
+        between them), each part written by ``write_part``."""
+        rows = self.place.rows if self.place is not None and len(self.place.rows) == len(groups) else \
+            tuple(sum(self._estimated_lines(c) for c in group) for group in groups)
         self._page_before()
         table = self._table(rows)
         container = self.out.container
         try:
-            for part, row, lines in zip(parts, table.rows, rows):
+            for group, row, lines in zip(groups, table.rows, rows):
                 cell = row.cells[0]
                 self.out.container = cell
-                self.write_part(part)
+                for part in group:
+                    self.write_part(part)
                 cell._tc.remove(cell._tc.findall(qn("w:p"))[0])  # the empty paragraph a new cell has
                 trpr = row._tr.get_or_add_trPr()
                 trpr.append(el("w:trHeight", val=lines * line_twips(self.pitch), hRule="exact"))
@@ -134,7 +137,8 @@ class Colophon:
         at the 版记's size in the width between its indents."""
         if tag_of(part) == "printer":
             return 1
+        label = MOVED_LABEL if tag_of(part) == "addressee" else ""
         role = self.style.role("colophon")
-        chars = len("".join("".join(part.itertext()).split()))
+        chars = len(label) + len("".join("".join(part.itertext()).split()))
         per_line = max(1, int((self.style.page.text_width - 2 * role.size) // role.size))
         return max(1, math.ceil(chars / per_line))

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
+from docx.oxml.ns import qn
 from lxml import etree
 
 from ...context import BuildContext
@@ -22,6 +23,8 @@ from ...fonts.find import FontFace
 from ...style import ResolvedStyle, Role
 from .ooxml import PPR_ORDER, RPR_ORDER, el, put, twips
 from .styles import paragraph_styles
+
+SECT_PR = qn("w:sectPr")
 
 #: whitespace that is layout in the model's mixed content, not a line break in the output
 _LAYOUT_SPACE = re.compile(r"[ \t\r\n]*[\t\r\n][ \t\r\n]*")
@@ -80,7 +83,7 @@ class Output:
 
     def paragraph(self, key: str):
         """Start a new paragraph of the writer's style ``key`` in the current container."""
-        p = self.container.add_paragraph()._p
+        p = self._new_paragraph()
         ppr = p.get_or_add_pPr()
         ppr.style = self.setup.ids[key]
         self.para_role = self.setup.roles[key]
@@ -97,6 +100,23 @@ class Output:
             mark, self.note_mark = self.note_mark, None
             mark()
         return p
+
+    def _new_paragraph(self):
+        """A new w:p at the end of the current container. In the document's body python-docx
+        looks for the w:sectPr among all the body's children for each new paragraph (10,000 →
+        40,000 paragraphs took 1.4 → 9.8 s); the body's w:sectPr is its last child, so the
+        paragraph goes just before it (lxml finds the last child at once)."""
+        body = self.setup.document._body
+        if self.container is body:
+            try:
+                last = body._element[-1]
+            except IndexError:
+                last = None
+            if last is not None and last.tag == SECT_PR:
+                p = el("w:p")
+                last.addprevious(p)
+                return p
+        return self.container.add_paragraph()._p
 
     def run(self, text: str, rstyle: str | None = None, fmt: Fmt | None = None, face: FontFace | None = None):
         """Append a run of ``text`` to the current target with the formatting in force

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from lxml import etree
 
 from ...layout.blocks import SEPARATOR_BELOW, SEPARATOR_THICKNESS
+from ...layout.front import MOVED_END, MOVED_LABEL, addressee_in_colophon, moved_addressee
 from ...model import child, children, q, tag_of
+from . import masthead
 from .ooxml import EIGHTHS, PPR_ORDER, el, line_twips, put, twips
 from .colophon import Colophon
 from .output import Output
@@ -32,6 +34,31 @@ class Parts:
 
     def __init__(self, out: Output, visit: Visit, inlines: Callable[[etree._Element], None]):
         self.out, self.visit, self.inlines = out, visit, inlines
+        #: the document's 主送 when it moves to the 版记 (layout.front), until it is written there
+        self.moved: etree._Element | None = None
+
+    def move_addressee(self, doc: etree._Element) -> None:
+        """Decide, as the layout does (layout.front), whether the 主送 moves to the 版记."""
+        if addressee_in_colophon(doc, self.out.setup.style):
+            self.moved = moved_addressee(child(doc, "addressee"))
+
+    def moves(self, node: etree._Element) -> bool:
+        """Whether this 主送 is the one written in the 版记 instead of under the title."""
+        return self.moved is not None and node.getparent() is node.getroottree().getroot()
+
+    def moved_colophon(self) -> None:
+        """A 版记 of its own for a moved 主送 when the document has none."""
+        if self.moved is not None:
+            moved, self.moved = self.moved, None
+            Colophon(self.out, self.colophon_part).write([[moved]])
+
+    def _moved_line(self, moved: etree._Element) -> None:
+        """主送：names。 — as 抄送 (左右各空一字, wrapped names after the colon)."""
+        self.out.paragraph("colophon")
+        self.out.text(MOVED_LABEL)
+        self.inlines(moved)
+        self.out.text(MOVED_END)
+        self._hang(len(MOVED_LABEL))
 
     def record(self, node: etree._Element) -> None:
         """A web page's record: one paragraph per field, label and value as written."""
@@ -53,6 +80,9 @@ class Parts:
         first one's top edge 35 mm under the type area's top."""
         lead = node.text if node.text and node.text.strip() else None
         above = self._lines_so_far()
+        if len(node.findall(q("issuer"))) > 1:  # joint issuance (masthead.joint_mark)
+            masthead.joint_mark(self.out, node, above)
+            return
         for k, issuer in enumerate(node.iterfind(q("issuer"))):
             self.out.paragraph("mark")
             if k == 0:
@@ -64,12 +94,8 @@ class Parts:
                 self.out.text(issuer.tail)
 
     def signers(self, node: etree._Element) -> None:
-        """签发人：names, in the 文号's style."""
-        self.out.paragraph("docnumber")
-        for k, c in enumerate(children(node)):
-            if tag_of(c) == "signer" and k > 1:
-                self.out.text(" ")
-            self.out.text(c.text)
+        """签发人：names on the 文号's line (masthead.signers)."""
+        masthead.signers(self.out, node, self.inlines)
 
     def byline(self, node: etree._Element) -> None:
         """（民政部　一九九七年一月二十八日）: the words as written, issuer and date inside."""
@@ -137,12 +163,23 @@ class Parts:
 
     def colophon(self, node: etree._Element) -> None:
         """版记: 主送, 抄送 (wrapped names after the colon), 印发, at the foot of its page
-        (writers/docx/colophon.py)."""
-        Colophon(self.out, self.colophon_part).write(node)
+        (writers/docx/colophon.py); a 主送 moved here (layout.front) on the line above 抄送,
+        in its row: no rule between them (GB/T 9704 7.4.2)."""
+        groups = [[c] for c in children(node)]
+        if self.moved is not None:
+            moved, self.moved = self.moved, None
+            cc = next((g for g in groups if tag_of(g[0]) == "cc"), None)
+            if cc is not None:
+                cc.insert(0, moved)
+            else:
+                groups.insert(0, [moved])
+        Colophon(self.out, self.colophon_part).write(groups)
 
     def colophon_part(self, c: etree._Element) -> None:
-        """One part of the 版记 (主送, 抄送 or 印发) as a paragraph where the writer stands."""
-        if tag_of(c) == "printer":
+        """One part of the 版记 (a moved 主送, 抄送 or 印发) as a paragraph where the writer stands."""
+        if tag_of(c) == "addressee":
+            self._moved_line(c)
+        elif tag_of(c) == "printer":
             self.printer(c)
         else:
             self.out.paragraph("colophon")
@@ -170,7 +207,12 @@ class Parts:
         role = self.out.setup.style.role("colophon")
         text = "".join(node.itertext())
         colon = next((i for i, ch in enumerate(text) if ch in "：:"), -1)
-        label = role.size * (colon + 1) if 0 <= colon < 8 else 0.0
+        self._hang(colon + 1 if 0 <= colon < 8 else 0)
+
+    def _hang(self, label_chars: int) -> None:
+        """左右各空一字, the lines after the first under the character after the label."""
+        role = self.out.setup.style.role("colophon")
+        label = role.size * label_chars
         put(self.out.p.get_or_add_pPr(), el("w:ind", left=twips(role.size + label), right=twips(role.size),
                                              hanging=twips(label)), PPR_ORDER)
 

@@ -7,6 +7,13 @@ section's page size and orientation, margins, header and footer distances and do
 (with those of the custom styles it is based on), and keeps ours where it sets nothing — the
 East Asian font of a template made for Latin text, for instance. The reference's theme comes
 too, since its styles may name theme fonts and colours.
+
+Nothing else of the package is read, and nothing else reaches the DOCX (its text, pictures,
+headers, macros, custom XML stay behind). Before any part is unzipped the package is checked
+(check_package): at most MAX_PARTS parts, none unzipping to more than MAX_PART_BYTES, all of
+them to at most MAX_TOTAL_BYTES, and no large part compressed more than MAX_RATIO times —
+a 4 MB zip bomb unzips to gigabytes, a 0.9 MB theme to 800 MB. Python's zipfile never gives more
+than a member's stated size, so the stated sizes are the ones to check.
 """
 from __future__ import annotations
 
@@ -20,7 +27,7 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from lxml import etree
 
-from ...errors import InputError
+from ...errors import InputError, printable
 from .ooxml import PPR_ORDER, RPR_ORDER, SETTINGS_ORDER, el, put
 from .styles import STYLE_ORDER
 
@@ -39,6 +46,12 @@ GROUPS = {
 #: a reference's list styles point at its own numbering, which does not come along
 DROPPED = ("w:numPr",)
 CHAR_GRIDS = ("linesAndChars", "snapToChars")
+#: the limits of a reference package (a Word template has some 10–50 parts of a few hundred kB)
+MAX_PARTS = 5000
+MAX_PART_BYTES = 64 * 2**20
+MAX_TOTAL_BYTES = 256 * 2**20
+MAX_RATIO = 100  # XML deflates 5–20 times; a bomb's filler thousands of times
+RATIO_FROM_BYTES = 2**20  # small parts may compress as they like
 
 
 @dataclass
@@ -105,6 +118,7 @@ def load_reference(path: str | Path | None) -> Reference | None:
     path = Path(path)
     try:
         with zipfile.ZipFile(path) as z:
+            check_package(z, path)
             main = _target(z, "", RT.OFFICE_DOCUMENT)
             if main is None:
                 raise InputError("not a Word document: the package names no main document", str(path))
@@ -131,6 +145,36 @@ def load_reference(path: str | Path | None) -> Reference | None:
 
 
 # ----- reading the package ------------------------------------------------------------------------
+
+
+def check_package(z: zipfile.ZipFile, path: Path) -> None:
+    """InputError naming the file and the part when the package is too large to unzip safely
+    (see the module's docstring), from the sizes its directory states, before anything is read."""
+    parts = z.infolist()
+    if len(parts) > MAX_PARTS:
+        raise InputError(f"not used as a reference document: it has {len(parts):,} parts, more than the "
+                         f"{MAX_PARTS:,} a Word document or template has", str(path))
+    for info in parts:
+        if info.file_size > MAX_PART_BYTES:
+            raise InputError(f"not used as a reference document: part {_shown(info.filename)} unzips to "
+                             f"{_mb(info.file_size)}, more than {_mb(MAX_PART_BYTES)} a part may hold", str(path))
+        if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(1, info.compress_size):
+            raise InputError(f"not used as a reference document: part {_shown(info.filename)} unzips to "
+                             f"{_mb(info.file_size)} from {_mb(info.compress_size)}, compressed "
+                             f"{info.file_size // max(1, info.compress_size):,} times (a zip bomb; a Word "
+                             f"part is compressed at most {MAX_RATIO} times)", str(path))
+    total = sum(info.file_size for info in parts)
+    if total > MAX_TOTAL_BYTES:
+        raise InputError(f"not used as a reference document: its parts unzip to {_mb(total)}, more than "
+                         f"{_mb(MAX_TOTAL_BYTES)}", str(path))
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.1f} MB"
+
+
+def _shown(name: str) -> str:
+    return printable(name if len(name) <= 80 else name[:80] + "…")
 
 
 def _rels(z: zipfile.ZipFile, part: str) -> dict[str, str]:

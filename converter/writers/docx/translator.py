@@ -23,6 +23,7 @@ from ...text.titles import lines_of_title
 from .blocks import Closing, Pictures, Tables
 from .notes import Footnotes
 from .ooxml import PPR_ORDER, RPR_ORDER, el, put, run_in_frame, twips
+from .masthead import letterhead
 from .parts import Parts
 from .attendance import attendance
 from .output import DocumentSetup, Fmt, Output, name_bookmarks
@@ -69,7 +70,9 @@ class DocxTranslator(Visitor):
     def render(self, doc: etree._Element) -> None:
         """Render the whole document, any page break still pending, then the footnotes."""
         self.setup.bookmarks.update(name_bookmarks(doc))
+        self.parts.move_addressee(doc)
         self.visit(doc)
+        self.parts.moved_colophon()  # a moved 主送 when no 版记 took it
         if self.out.pending_break:
             self.out.paragraph(self.out.block_style)
         self.notes.render()
@@ -96,6 +99,7 @@ class DocxTranslator(Visitor):
         """One Title paragraph; a long title in the lines every output breaks it into
         (text/titles.py), joined by explicit line breaks."""
         self.out.paragraph("title")
+        self.out.anchor(node)  # a title made of `# Title` keeps its id: links may go to it
         lines = lines_of_title(node, self.setup.style)
         if lines is None:
             self._inlines(node)
@@ -119,6 +123,8 @@ class DocxTranslator(Visitor):
                 self.out.text(line)
 
     def visit_addressee(self, node):
+        if self.parts.moves(node):
+            return  # written in the 版记 (parts.colophon)
         self.out.paragraph("addressee")
         self._inlines(node)
 
@@ -338,8 +344,15 @@ class DocxTranslator(Visitor):
         self.out.text(node.text)
 
     def visit_masthead(self, node):
-        """版头; under a mark the 文号 carries the red separator (parts.separator)."""
+        """版头; under a mark the 文号 carries the red separator (parts.separator); with 签发人,
+        the 文号 is written on the 签发人's last line (parts.signers)."""
+        if self.setup.style.letter and child(node, "mark") is not None:
+            letterhead(self.out, node, self.visit, self._inlines)  # the 信函's (GB/T 9704 10.1)
+            return
+        signers = child(node, "signers")
         for c in children(node):
+            if signers is not None and tag_of(c) == "docnumber":
+                continue
             self.visit(c)
         if child(node, "mark") is not None and self.out.p is not None:
             self.parts.separator(self.out.p)

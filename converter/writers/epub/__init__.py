@@ -12,7 +12,15 @@ WRITING_MODES = ("horizontal-tb", "vertical-rl")
 
 SETTINGS = {
     "writing-mode": Setting(str, WRITING_MODES[0], choices=WRITING_MODES, doc="how the e-book sets its lines"),
+    "title-page": Setting(bool, True, doc="a page of its own for the title, subtitle, authors and date "
+                                          "(a document that signs itself, a letter or an official "
+                                          "document, never has one)"),
 }
+
+
+def wants_title_page(style: ResolvedStyle) -> bool:
+    """The style's [epub] title-page (checked)."""
+    return style.settings("epub", SETTINGS)["title-page"]
 
 
 def writing_mode(style: ResolvedStyle) -> str:

@@ -22,7 +22,8 @@ import re
 from dataclasses import dataclass
 
 from ...fonts.find import FontFace
-from ...layout.blocks import COLOPHON_INNER, COLOPHON_OUTER, SEPARATOR_THICKNESS
+from ...layout.blocks import (COLOPHON_INNER, COLOPHON_OUTER, LETTER_SPACE, LETTER_THICK, LETTER_THIN,
+                              SEPARATOR_THICKNESS)
 from ...style import ResolvedStyle, Role
 from . import writing_mode
 
@@ -58,22 +59,24 @@ SIDES = {"horizontal-tb": ("top", "bottom", "left", "right"),
          "vertical-rl": ("right", "left", "top", "bottom")}
 
 
-#: classes whose rules a book's style sheet has only when the book uses them (parts few
-#: documents have: a 纪要's attendance lists)
-OPTIONAL_CLASSES = frozenset({"attendance", "attendance-label"})
+#: classes whose rules a book's style sheet has only when the book uses them (GB/T 9704 parts
+#: few documents have: 签发人, a joint mark, the 信函's rules, a 纪要's attendance lists)
+OPTIONAL_CLASSES = frozenset({"signers", "joint", "letter", "attendance", "attendance-label"})
 
 
 def stylesheet(style: ResolvedStyle, font_faces: str = "", embedded: set[str] | None = None,
-               classes: set[str] | frozenset[str] = frozenset()) -> str:
+               classes: set[str] | frozenset[str] = frozenset(), title_page: bool = False) -> str:
     """The whole CSS text for a book in this style.
 
     ``font_faces``: the @font-face rules of the embedded fonts, written first; ``embedded``:
     their family names (font-family lists then name only these and a generic family);
     ``classes``: the classes the book's pages use (a rule for an OPTIONAL_CLASSES class is
-    written only when it is among them).
+    written only when it is among them); ``title_page``: the book has a title page (its rule is
+    written only then).
     """
     head = f"/* Generated from style sheet {style.name!r}; sizes in em relative to the body text. */\n"
-    body = "\n".join(_format(sel, decls, embedded) for sel, decls in rules(style)
+    chosen = rules(style) + (_title_page_rules(SIDES[writing_mode(style)]) if title_page else [])
+    body = "\n".join(_format(sel, decls, embedded) for sel, decls in chosen
                      if decls and _wanted(sel, classes))
     return head + (font_faces + "\n" if font_faces else "") + body + "\n"
 
@@ -93,8 +96,40 @@ def rules(style: ResolvedStyle) -> Rules:
     out += _heading_rules(style, body, sides)
     out += _block_rules(style, body, sides)
     out += _closing_rules(style, body, sides)
+    out += _masthead_rules(style, body, sides)
     out += _fixed_rules(sides)
     return out
+
+
+def _masthead_rules(style: ResolvedStyle, body: Role, sides) -> Rules:
+    """GB/T 9704 7.2.3–7.2.5 and 10.1 as an e-book can show them (layout/blocks.py has the
+    print's numbers): the 文号 and the 签发人 on one line, later names under the first; a joint
+    mark's issuers spread to one width with 文件 centred beside them; the 信函's red double rule
+    (thick over thin) under its mark and the 文号 flush right."""
+    red = style.role("mark").color
+    signer = style.role("signer")
+    return [
+        ("div.signers", {"display": "table", "width": "100%", f"margin-{sides[1]}": "0"}),
+        ("div.signers > p.docnumber", {"display": "table-cell", "vertical-align": "bottom", "text-align": "left",
+                                       "text-indent": "0", f"padding-{sides[2]}": "1em"}),
+        ("div.signers > p.signers", {"display": "table-cell", "vertical-align": "bottom", "text-align": "right",
+                                     "text-indent": "0", f"padding-{sides[3]}": "1em"}),
+        ("span.signers", {"display": "inline-block", "text-align": "left", "vertical-align": "top"}),
+        ("span.signers span.signer", font(signer, body, style.fallback)),
+        ("div.joint", {"display": "table", "margin": "0 auto"}),
+        ("div.joint > div.issuers, div.joint > p.mark", {"display": "table-cell", "vertical-align": "middle"}),
+        ("div.joint p.mark", {"text-align": "justify", "text-align-last": "justify", "margin": "0"}),
+        ("div.joint > p.mark", {f"padding-{sides[2]}": "0.5em", "text-align-last": "auto"}),
+        # the 信函's mark and rule above 份号 … (written before the mark), where a reader lays
+        # out flex boxes; elsewhere in the order written
+        ("div.masthead.letter", {"display": "flex", "flex-direction": "column"}),
+        ("div.masthead.letter > div.mark", {"order": "-2"}),
+        ("div.masthead.letter > hr.letter", {"order": "-1"}),
+        ("hr.letter", {"border": "none", f"border-{sides[0]}": f"{_mm(LETTER_THICK)} solid {red}",
+                       f"border-{sides[1]}": f"{_mm(LETTER_THIN)} solid {red}", "height": _mm(LETTER_SPACE),
+                       f"margin-{sides[0]}": "0.5em", f"margin-{sides[1]}": "0.5em"}),
+        ("p.docnumber.letter", {"text-align": "right" if sides[0] == "top" else "end"}),
+    ]
 
 
 def font_rules(style: ResolvedStyle) -> list[tuple[str, dict]]:
@@ -208,6 +243,11 @@ def _front_rules(style: ResolvedStyle, body: Role, sides) -> Rules:
         ("p.docnumber", block(style.role("docnumber"), body, style, sides)),
         ("p.addressee", block(style.role("addressee"), body, style, sides)),
     ]
+
+
+def _title_page_rules(sides) -> Rules:
+    """The title page: its lines (the title, subtitle and byline roles) a third down the page."""
+    return [("section.titlepage", {f"margin-{sides[0]}": "30%", "text-indent": "0"})]
 
 
 def _heading_rules(style: ResolvedStyle, body: Role, sides) -> Rules:

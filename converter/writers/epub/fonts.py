@@ -50,7 +50,16 @@ class FontChoice:
         self.style = style
         self.chooser = FaceChooser(style.fallback, lang)  # the face per character, as every writer decides
         self.rules = [(_parse(sel), decls) for sel, decls in font_rules(style)]
+        #: the rules again by the tag their selectors end with, each with its alternatives
+        #: ending in that tag, in the sheet's order: an element is matched only against those
+        self.rules_by_tag: dict[str, list[tuple[list, dict]]] = {}
+        for alternatives, decls in self.rules:
+            for tag in dict.fromkeys(compounds[-1][1] for compounds, _ in alternatives):
+                self.rules_by_tag.setdefault(tag, []).append(
+                    ([a for a in alternatives if a[0][-1][1] == tag], decls))
         self.used: dict[FontFace, set[str]] = {}
+        #: (Latin face, CJK face) → the characters already given a face with them
+        self._seen: dict[tuple[FontFace, FontFace], set[str]] = {}
 
     def add_document(self, root: etree._Element) -> None:
         """Note every character the body of an XHTML document draws."""
@@ -78,7 +87,7 @@ class FontChoice:
     def _rule_for(self, el: etree._Element) -> dict | None:
         """The declarations of the most specific matching font rule (the later one on a tie)."""
         best, best_spec = None, (-1, -1)
-        for alternatives, decls in self.rules:
+        for alternatives, decls in self.rules_by_tag.get(etree.QName(el).localname, ()):
             for compounds, spec in alternatives:
                 if spec >= best_spec and _matches(el, compounds, len(compounds) - 1):
                     best, best_spec = decls, spec
@@ -88,10 +97,13 @@ class FontChoice:
         if not text or families is None:
             return
         role = self.style.variant(families.role, bold=bold, italic=italic)
-        for ch in set(text):
+        latin, cjk = role.fonts.latin, role.fonts.cjk
+        seen = self._seen.setdefault((latin, cjk), set())  # decided already: the same face again
+        for ch in set(text) - seen:
+            seen.add(ch)
             if ch in _LAYOUT:
                 continue
-            face = self.face_for(ch, role.fonts.latin, role.fonts.cjk)
+            face = self.face_for(ch, latin, cjk)
             if face is not None:  # no face at all: the pipeline has refused or warned already
                 self.used.setdefault(face, set()).add(ch)
 

@@ -12,6 +12,7 @@ so that the heading's accessible name does not begin with a page number.
 from __future__ import annotations
 
 import bisect
+from copy import deepcopy
 from dataclasses import dataclass
 
 from lxml import etree
@@ -42,7 +43,7 @@ def mark_pages(doc: etree._Element, starts: list[tuple[int, int]]) -> tuple[etre
     end of the document and reports the note's place in the text) gets no marker, nor does a
     position past the end of the text.
     """
-    copy = etree.fromstring(etree.tostring(doc))
+    copy = deepcopy(doc)  # keeps the source lines (a re-parsed copy would be all on line 1)
     nodes = [(pos, el, kind, ink) for (el, kind), pos in text_positions(copy).items()
              if (ink := _ink(el.text if kind == "text" else el.tail))]
     nodes.sort(key=lambda n: n[0])

@@ -10,6 +10,8 @@ import copy
 
 from lxml import etree
 
+from ...layout.blocks import SIGNERS_A_LINE
+from ...layout.front import MOVED_END, MOVED_LABEL, moved_addressee
 from ...model import child, children, q, tag_of
 from . import xhtml
 
@@ -30,9 +32,20 @@ class Parts:
         self.inlines(el, h(out, "span", class_="value"))
 
     def visit_masthead(self, el, out):
-        """版头; under a mark, the red separator (an <hr>, styled from the mark's colour)."""
-        box = self.blocks(el, h(out, "div", class_="masthead"))
-        if child(el, "mark") is not None:
+        """版头; under a mark, the red separator (an <hr>, styled from the mark's colour) — in a
+        信函 (style masthead.letter) the double rule right under the mark, the 文号 flush right."""
+        mark, signers = child(el, "mark"), child(el, "signers")
+        letter = self.res.letter and mark is not None
+        box = h(out, "div", class_="masthead letter" if letter else "masthead")
+        for c in children(el):
+            if signers is not None and tag_of(c) == "docnumber":
+                continue  # on the 签发人's line (visit_signers)
+            self.visit(c, box)
+            if letter and c is mark:
+                h(box, "hr", class_="letter")
+            elif letter and tag_of(c) == "docnumber":
+                box[-1].set("class", "docnumber letter")
+        if mark is not None and not letter:
             h(box, "hr", class_="separator")
 
     def visit_copy_number(self, el, out):
@@ -42,7 +55,12 @@ class Parts:
     visit_secrecy = visit_urgency = visit_copy_number
 
     def visit_mark(self, el, out):
-        """发文机关标志: one line per issuing body, 文件 after the last as written."""
+        """发文机关标志: one line per issuing body, 文件 after the last as written; a joint
+        issuance's issuers stacked, 文件 beside them (div.joint)."""
+        issuers = [c for c in el if tag_of(c) == "issuer"]
+        if len(issuers) > 1:
+            self._joint_mark(el, out)
+            return
         box = h(out, "div", class_="mark")
         line = h(box, "p", class_="mark")
         started = False
@@ -57,15 +75,48 @@ class Parts:
                 self.visit(c, line)
             append_text(line, c.tail)
 
+    def _joint_mark(self, el, out) -> None:
+        """GB/T 9704 7.2.3: the issuers one a line, spread to one width; 文件 to their right,
+        centred on them; text as written (a print page marker stays on its line)."""
+        box = h(out, "div", class_="mark joint")
+        names = h(box, "div", class_="issuers")
+        last = [c for c in el if tag_of(c) == "issuer"][-1]
+        line, lead = None, el.text
+        for c in el:
+            if tag_of(c) == "issuer":
+                line = h(names, "p", class_="mark")
+                append_text(line, lead)
+                lead = None
+                self.inlines(c, line)
+                if c is last and c.tail and c.tail.strip():
+                    append_text(h(box, "p", class_="mark"), c.tail)  # 文件
+                    continue
+            else:  # a print page marker
+                self.visit(c, line if line is not None else names)
+            append_text(line if line is not None else names, c.tail)
+
     def visit_signers(self, el, out):
-        """签发人：names, in the 文号's style."""
-        p = h(out, "p", class_="docnumber signers")
-        first = True
+        """GB/T 9704 7.2.4–7.2.5: the 文号 and ``签发人：`` + names on one line, two names a line,
+        later lines under the first name, the 文号 on the last line (div.signers)."""
+        number = child(el.getparent(), "docnumber")
+        box = h(out, "div", class_="signers")
+        if number is not None:
+            self.inlines(number, h(box, "p", class_="docnumber"))
+        p = h(box, "p", class_="docnumber signers")
+        names = None
+        count = 0
         for c in children(el):
-            if tag_of(c) == "signer" and not first:
-                append_text(p, " ")
-            self.visit(c, p)
-            first = False
+            if tag_of(c) != "signer":
+                self.visit(c, p)  # 签发人：
+                continue
+            if names is None:
+                names = h(p, "span", class_="signers")
+            elif count % SIGNERS_A_LINE == 0:
+                h(names, "br")
+            else:
+                append_text(names, "\u3000")
+            self.visit(c, names)
+            count += 1
 
     def visit_signer(self, el, out):
         self.inlines(el, h(out, "span", class_="signer"))
@@ -97,13 +148,27 @@ class Parts:
         self.blocks(el, h(out, "section", class_="enclosure", id=el.get("id")))
 
     def visit_colophon(self, el, out):
-        """版记: 主送, 抄送, 印发, each a paragraph in the colophon role."""
+        """版记: 主送, 抄送, 印发, each a paragraph in the colophon role; a 主送 moved here
+        (layout.front) first."""
         box = h(out, "div", class_="colophon")
+        self.moved_colophon(box)
         for c in children(el):
             if tag_of(c) in ("printer", "cc"):
                 self.visit(c, box)
             else:
                 self.inlines(c, h(box, "p", class_="colophon"))
+
+    def moved_colophon(self, out, box: bool = False) -> None:
+        """主送：names。 — the moved 主送, in a 版记 of its own (``box``) when the document has none."""
+        if self.moved is None:
+            return
+        moved, self.moved = moved_addressee(self.moved), None
+        if box:
+            out = h(out, "div", class_="colophon")
+        p = h(out, "p", class_="colophon")
+        append_text(p, MOVED_LABEL)
+        self.inlines(moved, p)
+        append_text(p, MOVED_END)
 
     def visit_attendance(self, el, out):
         """纪要: 出席 / 请假 / 列席, a paragraph each, the label (with its colon) in its own span."""

@@ -5,6 +5,7 @@ Layout inside the container (the OPF lives in ``EPUB/``)::
 
     EPUB/content.opf  nav.xhtml  toc.ncx
     EPUB/styles/book.css
+    EPUB/text/title-page.xhtml   the title, subtitle, authors and date (the style's [epub] title-page)
     EPUB/text/part-001.xhtml …   one per level-1 section of a long document, else one in all
     EPUB/images/image-001.png …  copies of the model's images
     EPUB/fonts/<face>.woff2 …    the faces the book draws with, subset (fonts.py)
@@ -28,10 +29,10 @@ from ...context import BuildContext
 from ...errors import InputError
 from ...model.images import ImageInfo, usable_image
 from ...model import child, children, plain_text, tag_of
-from ...model.outline import metadata
+from ...model.outline import metadata, signs_itself
 from ...style import ResolvedStyle
 from .. import packaging
-from . import SETTINGS, writing_mode
+from . import SETTINGS, wants_title_page, writing_mode
 from .css import SIDES, stylesheet
 from .fonts import EmbeddedFont, FontChoice, embed, font_face_rules
 from .meta import accessibility, facts, identifier, new_book, print_source
@@ -39,18 +40,20 @@ from .nav import PackageWriter, nav_document, table_of_contents
 from .pages import MARKER, PageTarget, hoist_markers, mark_pages
 from ...text.titles import lines_of_title
 from .upright import stand_digits_upright
-from .xhtml import Resources, XhtmlTranslator, document, serialize, text_of
+from ...layout.front import addressee_in_colophon
+from .xhtml import EPUB_TYPE, Resources, XhtmlTranslator, document, h, serialize, text_of
 
 CSS_PATH = "styles/book.css"
 NAV_PATH = "nav.xhtml"
 TEXT_DIR = "text"
+TITLE_PAGE_PATH = f"{TEXT_DIR}/title-page.xhtml"
 IMAGE_DIR = "images"
 #: a document with less text than this stays in one content document
 SPLIT_THRESHOLD = 12_000
 
 _WORDS = {  # navigation captions, by the document's language
-    "zh": {"toc": "目录", "landmarks": "导览", "pages": "页码"},
-    "": {"toc": "Contents", "landmarks": "Landmarks", "pages": "Pages"},
+    "zh": {"toc": "目录", "landmarks": "导览", "pages": "页码", "titlepage": "扉页"},
+    "": {"toc": "Contents", "landmarks": "Landmarks", "pages": "Pages", "titlepage": "Title page"},
 }
 
 __all__ = ["EpubWriter", "identifier", "plan", "Part"]
@@ -73,14 +76,18 @@ class EpubWriter:
         title = meta.title or Path(ctx.name).stem  # an empty title would make an invalid package
         words = _WORDS["zh"] if meta.lang.lower().startswith("zh") else _WORDS[""]
         text = _with_print_pages(doc, ctx)
-        parts = plan(text, self.split_threshold, title)
+        parts = plan(text, self.split_threshold, title, title_page=wants_title_page(style))
+        first = next(p for p in parts if p.kind != "titlepage")  # where the reading starts
 
         book = new_book(doc, meta, title, style, ctx)  # the identifier is the model's, markers or not
-        chapters, images, pages = _render(text, parts, meta.lang, style, ctx)
+        chapters, images, pages = _render(text, parts, meta.lang, style, ctx, addressee_in_colophon(doc, style))
         book.toc = table_of_contents(text, _locator(parts), title)
-        landmarks = [("toc", NAV_PATH + "#toc", words["toc"]), ("bodymatter", parts[0].path, title)]
+        landmarks = [("toc", NAV_PATH + "#toc", words["toc"]), ("bodymatter", first.path, title)]
+        if parts[0].kind == "titlepage":
+            landmarks.insert(0, ("titlepage", parts[0].path, words["titlepage"]))
         nav_root = nav_document(NAV_PATH, CSS_PATH, meta.lang, words, book.toc, landmarks, pages)
-        css, fonts = self._style_sheet(style, meta.lang, [*(c.root for c in chapters), nav_root], ctx)
+        css, fonts = self._style_sheet(style, meta.lang, [*(c.root for c in chapters), nav_root], ctx,
+                                       title_page=parts[0].kind == "titlepage")
         _assemble(book, css, fonts, chapters, images, words, title)
         if writing_mode(style) == "vertical-rl":
             book.set_direction("rtl")  # page-progression-direction: pages turn right to left
@@ -100,16 +107,18 @@ class EpubWriter:
         packaging.rezip(target, ctx.source_date, first=("mimetype",), stored=("mimetype",))
 
     def _style_sheet(self, style: ResolvedStyle, lang: str, documents: list[etree._Element],
-                     ctx: BuildContext) -> tuple[str, list[EmbeddedFont]]:
+                     ctx: BuildContext, title_page: bool = False) -> tuple[str, list[EmbeddedFont]]:
         """The CSS and the fonts it embeds: each face subset to what the documents draw with it."""
-        classes = {c for root in documents for el in root.iter() for c in (el.get("class") or "").split()}
+        classes = {c for root in documents for el in root.iter() if isinstance(el.tag, str)
+                   for c in (el.get("class") or "").split()}
         if not self.embed_fonts:
-            return stylesheet(style, classes=classes), []
+            return stylesheet(style, classes=classes, title_page=title_page), []
         choice = FontChoice(style, lang)
         for root in documents:
             choice.add_document(root)
         fonts = embed(choice.used, ctx.cache)
-        return stylesheet(style, font_face_rules(fonts, CSS_PATH), {f.face.family for f in fonts}, classes), fonts
+        return stylesheet(style, font_face_rules(fonts, CSS_PATH), {f.face.family for f in fonts},
+                          classes, title_page), fonts
 
 
 def _with_print_pages(doc: etree._Element, ctx: BuildContext) -> etree._Element:
@@ -138,8 +147,11 @@ def _assemble(book: epub.EpubBook, css: str, fonts: list[EmbeddedFont], chapters
     nav = epub.EpubNav(uid="nav", file_name=NAV_PATH, title=words["toc"])  # its content: nav.py
     book.add_item(nav)
     # the EPUB 2 guide; the EPUB 3 landmarks are in the navigation document
-    book.guide = [{"href": NAV_PATH, "title": words["toc"], "type": "toc"},
-                  {"href": chapters[0].part.path, "title": title, "type": "text"}]
+    guide_titlepage = [{"href": c.part.path, "title": words["titlepage"], "type": "title-page"}
+                       for c in chapters[:1] if c.part.kind == "titlepage"]
+    text = next(c for c in chapters if c.part.kind != "titlepage")
+    book.guide = [*guide_titlepage, {"href": NAV_PATH, "title": words["toc"], "type": "toc"},
+                  {"href": text.part.path, "title": title, "type": "text"}]
     # The nav must be a spine item since the landmarks link to it (else RSC-011); outside the
     # reading order (linear="no"), as pandoc does, it is reached from the reader's menu.
     book.spine = [items[0], (nav, "no"), *items[1:]]
@@ -160,8 +172,10 @@ class _Chapter:
 
 
 def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedStyle,
-            ctx: BuildContext) -> tuple[list[_Chapter], list[epub.EpubImage], list[PageTarget]]:
-    """The content documents of the parts, the images they show and the print page markers."""
+            ctx: BuildContext, addressee_moves: bool = False
+            ) -> tuple[list[_Chapter], list[epub.EpubImage], list[PageTarget]]:
+    """The content documents of the parts, the images they show and the print page markers
+    (``addressee_moves``: the 主送 is printed in the 版记, layout.front)."""
     images = ImageStore(ctx.base_dir, ctx.cache)
     translator = XhtmlTranslator(Resources(
         targets=_targets(parts), image=images.add, image_width=images.width, warn=ctx.warn,
@@ -170,8 +184,9 @@ def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedSt
         source_name=Path(ctx.name).name, first_part=parts[0].path if parts else "",
         # print page markers may stand inside a title: they do not count
         title_lines=lambda el: lines_of_title(el, style, ignore=(MARKER,)),
+        addressee_moves=addressee_moves, letter=style.letter,
     ))
-    chapters = [_Chapter(part, _chapter(part, translator, lang), lang) for part in parts]
+    chapters = [_Chapter(part, _chapter(part, translator, lang, last=part is parts[-1]), lang) for part in parts]
     translator.report_relative_links()
     if writing_mode(style) == "vertical-rl":
         for c in chapters:
@@ -189,16 +204,21 @@ class Part:
     path: str
     title: str
     elements: list[etree._Element] = field(default_factory=list)
+    #: "titlepage" for the title page, else None
+    kind: str | None = None
 
 
-def plan(doc: etree._Element, threshold: int, title: str) -> list[Part]:
+def plan(doc: etree._Element, threshold: int, title: str, title_page: bool = False) -> list[Part]:
     """Split a document into parts: a new part at each top-level section of a long document.
 
-    The first part holds the front matter and whatever precedes the first section (a title
-    page when nothing does); the last part also holds the closing.  Blocks that follow a
-    section at the top level stay with it.
+    With ``title_page`` (the style's), a document that has one (``title_page_elements``) starts
+    with its title page. The first part holds the front matter and whatever precedes the first
+    section (the title alone when nothing does and there is no title page); the last part also
+    holds the closing.  Blocks that follow a section at the top level stay with it.
     """
     parts = [c for c in children(doc) if tag_of(c) != "meta"]
+    shown = title_page_elements(doc) if title_page else []
+    parts = [c for c in parts if not any(c is s for s in shown)]
     body = child(doc, "body")
     at = parts.index(body) if body is not None else len(parts)
     # before the body: 版头, title, addressee …; after it: the closing, attachment bodies,
@@ -214,12 +234,27 @@ def plan(doc: etree._Element, threshold: int, title: str) -> list[Part]:
                 groups.append([])
             groups[-1].append(el)
     groups[-1] += after
-    parts = []
+    if shown and not groups[0]:
+        groups = groups[1:]  # the title page is all there is before the first section
+    if shown and not groups:
+        return plan(doc, threshold, title)  # a title and nothing else: no page of its own
+    parts = [Part(TITLE_PAGE_PATH, title, shown, kind="titlepage")] if shown else []
     for n, elements in enumerate(groups, start=1):
         head = elements[0] if elements else None
         name = text_of(child(head, "heading")) if head is not None and tag_of(head) == "section" else title
         parts.append(Part(f"{TEXT_DIR}/part-{n:03d}.xhtml", name or title, elements))
     return parts
+
+
+def title_page_elements(doc: etree._Element) -> list[etree._Element]:
+    """What a title page shows: the title (and subtitle) that open the document — the byline
+    under them is the model's title block. None for a document without a title of its own
+    words, one with something before its title (a 版头), or one that signs itself (a letter,
+    an official document: its head is its first page)."""
+    front = [c for c in children(doc) if tag_of(c) != "meta"]
+    if not front or tag_of(front[0]) != "title" or not plain_text(front[0]).strip() or signs_itself(doc):
+        return []
+    return front[:2] if len(front) > 1 and tag_of(front[1]) == "subtitle" else front[:1]
 
 
 def _targets(parts: list[Part]) -> dict[str, str]:
@@ -246,13 +281,20 @@ class _Content(epub.EpubHtml):
         return self.content
 
 
-def _chapter(part: Part, translator: XhtmlTranslator, lang: str) -> etree._Element:
-    """Render a part into a complete XHTML document (its tree)."""
+def _chapter(part: Part, translator: XhtmlTranslator, lang: str, last: bool = False) -> etree._Element:
+    """Render a part into a complete XHTML document (its tree); the last one ends with a moved
+    主送's 版记 when the document has none."""
     translator.current = part.path
     css = posixpath.relpath(CSS_PATH, posixpath.dirname(part.path))  # relative, else RSC-007
     root, body = document(part.title, lang, css)
+    holder = body
+    if part.kind == "titlepage":
+        holder = h(body, "section", class_="titlepage")
+        holder.set(EPUB_TYPE, "titlepage")
     for el in part.elements:
-        translator.visit(el, body)
+        translator.visit(el, holder)
+    if last:
+        translator.moved_colophon(body, box=True)
     translator.finish(body)  # a file's notes at its end, so that note and reference share a file
     hoist_markers(body)
     return root

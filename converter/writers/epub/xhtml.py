@@ -91,6 +91,10 @@ class Resources:
     source_name: str = ""
     #: the package path of the book's first content document
     first_part: str = ""
+    #: the document's 主送 is printed in the 版记, not under the title (layout.front)
+    addressee_moves: bool = False
+    #: the 版头 is a 信函's (the style's masthead.letter)
+    letter: bool = False
 
 
 #: <meta> and its children are not text: the packaging writes them into the package metadata
@@ -112,6 +116,8 @@ class XhtmlTranslator(Parts, Visitor):
         self.pages: list[tuple[str, str, str]] = []
         #: relative links that name files outside the book: (href, source line)
         self.relative_links: list[tuple[str, int | None]] = []
+        #: the 主送 met under the title that the 版记 prints (Parts.visit_colophon)
+        self.moved: etree._Element | None = None
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -159,7 +165,7 @@ class XhtmlTranslator(Parts, Visitor):
         self.inlines(el, h(out, "p", class_="docnumber"))
 
     def visit_title(self, el, out):
-        heading = h(out, "h1", class_="title")
+        heading = h(out, "h1", class_="title", id=el.get("id"))  # a `# Title` keeps its id
         lines = self.res.title_lines(el)
         if not lines:
             self.inlines(el, heading)
@@ -200,6 +206,9 @@ class XhtmlTranslator(Parts, Visitor):
                 h(out, "p", line, class_="byline")
 
     def visit_addressee(self, el, out):
+        if self.res.addressee_moves and el.getparent() is el.getroottree().getroot():
+            self.moved = el  # printed in the 版记 (parts.visit_colophon)
+            return
         self.inlines(el, h(out, "p", class_="addressee"))
 
     def visit_body(self, el, out):
@@ -277,14 +286,32 @@ class XhtmlTranslator(Parts, Visitor):
         lang = el.get("lang")
         pre = h(out, "pre")
         code = h(pre, "code", class_=f"language-{lang}" if lang else None)
-        for piece in highlight_pieces(el.text or "", lang, self.res.highlight):
+        # the code's text is el.text and the tails of the print page markers a page start put in
+        # it (pages.py): highlighted as one, each marker put back at its place
+        text, cuts = el.text or "", []
+        for c in el:
+            cuts.append((len(text), c))
+            text += c.tail or ""
+        at = 0
+        for piece in highlight_pieces(text, lang, self.res.highlight):
             css = "; ".join(filter(None, [f"color: {piece.color}" if piece.color else None,
                                           "font-weight: bold" if piece.bold else None,
                                           "font-style: italic" if piece.italic else None]))
-            if css:
-                h(code, "span", style=css).text = piece.text
-            else:
-                append_text(code, piece.text)
+            end = at + len(piece.text)
+            while True:
+                cut = cuts[0][0] if cuts and cuts[0][0] < end else end
+                if cut > at:
+                    part = text[at:cut]
+                    if css:
+                        h(code, "span", style=css).text = part
+                    else:
+                        append_text(code, part)
+                    at = cut
+                if not cuts or cuts[0][0] >= end:
+                    break
+                self.visit(cuts.pop(0)[1], code)
+        for _, marker in cuts:  # a page that starts at the code's very end
+            self.visit(marker, code)
 
     def visit_rule(self, el, out):
         h(out, "hr")

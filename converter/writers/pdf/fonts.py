@@ -67,6 +67,8 @@ def register_glyph_fonts(glyph_ids: dict[FontFace, dict[tuple[int, str], int]],
                          cache: Path) -> dict[FontFace, tuple[str, dict]]:
     """Register a glyph font (fonts.glyphfont) for every face that draws shaped glyphs;
     face → (font name, (glyph id, text) → the character that draws it)."""
+    if not glyph_ids:
+        return {}  # nothing shaped: fontTools' subsetter (0.05 s to import) is not needed
     from ...fonts.glyphfont import glyph_font
 
     out: dict[FontFace, tuple[str, dict]] = {}

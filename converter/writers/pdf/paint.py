@@ -9,6 +9,7 @@ from reportlab.pdfgen.canvas import Canvas
 from ...fonts.faces import SYNTHETIC_BOLD_STROKE
 from ...fonts.find import FontFace
 from ...layout import Page, TextLine
+from ...layout.pages import glyph_key
 
 #: the width a page's rules start with
 DEFAULT_RULE_WIDTH = 0.5
@@ -102,23 +103,27 @@ def embolden(text, run) -> None:
 def paint_shaped(text, run, font_name: str, codes: dict) -> None:
     """A shaped run: each glyph by id (its glyph font's character) at its place. The glyph
     font's ToUnicode map says which text each glyph stands for (fonts.glyphfont), so that a
-    reader copies (and pdftotext extracts) the words as written; a cluster whose glyphs do not
-    match its characters one to one (a conjunct, a split vowel) says its text in a
-    marked-content span's ActualText instead.
+    reader copies (and pdftotext extracts) the words as written; a left-to-right cluster whose
+    glyphs do not match its characters one to one (a conjunct, a split vowel) says its text in
+    a marked-content span's ActualText instead.
 
     Text extractors (poppler, Acrobat) put right-to-left text in logical order themselves from
-    the places of its characters, as in any PDF."""
+    the places of its characters, as in any PDF; the layout gives each character of a
+    right-to-left cluster a glyph of its own, and each mark an origin after its letter
+    (layout.reading), because poppler reverses a text of several
+    characters too."""
     text.setFont(font_name, run.size)
     text.setFillColor(HexColor(run.color))
     text.setCharSpace(0)
     for chars, glyphs in run.glyphs:
-        actual = all(not t for *_, t in glyphs)
+        actual = all(not g[4] for g in glyphs)
         if actual:  # reportlab has no API for marked content: the operators go in the text object's code
             text._code.append(f"/Span <</ActualText <{actual_text(chars)}>>> BDC")
-        # within a cluster in logical order (a mark after its base, where extractors look for it)
-        for gid, x, dy, _, t in (reversed(glyphs) if run.rtl else glyphs):
-            text.setTextOrigin(x, run.baseline + run.rise + dy)
-            text.textOut(codes[(gid, t)])
+        # in the order they are seen, as HarfBuzz gives them (a right-to-left cluster's marks
+        # before its base): text extractors read a line in that order (layout.reading.mark_origin)
+        for glyph in glyphs:
+            text.setTextOrigin(glyph[1], run.baseline + run.rise + glyph[2])
+            text.textOut(codes[glyph_key(glyph)])
         if actual:
             text._code.append("EMC")
 

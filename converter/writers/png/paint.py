@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ...fonts.faces import SYNTHETIC_BOLD_STROKE
 from ...fonts.find import FontFace
 from ...layout import Page
+from ...layout.pages import glyph_key
 
 WHITE = (255, 255, 255)
 
@@ -76,8 +77,9 @@ def paint(page: Page, dpi: int, fonts: Fonts) -> Image.Image:
             font = fonts.glyph_font(run.face, run.size * scale)
             codes = fonts.codes[run.face]
             for _, cluster in run.glyphs:
-                for gid, x, dy, _, text in cluster:
-                    draw.text(px(x, y + dy), codes[(gid, text)], font=font, fill=run.color, anchor="ls")
+                for glyph in cluster:
+                    draw.text(px(glyph[1], y + glyph[2]), codes[glyph_key(glyph)], font=font, fill=run.color,
+                              anchor="ls")
             continue
         font = fonts.get(run.face, run.size * scale)
         # a synthetic bold (as the PDF's): the outline stroked, half the stroke on each side

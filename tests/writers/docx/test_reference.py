@@ -156,3 +156,22 @@ def test_a_changed_reference_rebuilds(tmp_path):
     changed = build_folder([EVERY], out, ["docx"], reference_doc=ref, jobs=1)
     assert [d.status for d in changed.documents] == ["built"]
     assert styles_of(out / "every-element.docx")["Heading1"].find(f"{w('rPr')}/{w('color')}").get(w("val")) == "0000FF"
+
+
+def test_a_reference_package_too_large_to_unzip_is_refused_before_anything_is_read(tmp_path, monkeypatch):
+    from converter.errors import InputError
+    from converter.writers.docx import reference
+
+    ref = tmp_path / "ref.docx"
+    docx.Document().save(ref)
+    with zipfile.ZipFile(ref, "a", zipfile.ZIP_STORED) as z:  # stored: the ratio check says nothing
+        for i in range(3):
+            z.writestr(f"word/media/big{i}.bin", bytes(range(256)) * 4096)  # 1 MB each
+    assert reference.load_reference(ref) is not None  # under the limits: read
+    monkeypatch.setattr(reference, "MAX_TOTAL_BYTES", 2 * 2**20)
+    with pytest.raises(InputError, match=r"its parts unzip to 3\.\d MB, more than 2\.0 MB") as e:
+        reference.load_reference(ref)
+    assert e.value.file == str(ref)
+    monkeypatch.setattr(reference, "MAX_PART_BYTES", 2**19)
+    with pytest.raises(InputError, match=r"part word/media/big0\.bin unzips to 1\.0 MB"):
+        reference.load_reference(ref)

@@ -145,3 +145,28 @@ def test_accessibility_metadata_says_what_is_true(library, name):
     assert not pages or f"{pages}" in summary  # the print edition's length
     if images and len(with_alt) < len(images):
         assert str(len(images) - len(with_alt)) in summary
+
+
+def test_a_page_that_starts_inside_a_code_block_loses_none_of_its_code(tmp_path):
+    """The print page marker goes inside the block; the code is every character of it (it
+    kept only the text before the marker)."""
+    import zipfile
+
+    from converter.pipeline import build
+    from helpers import FIXTURES
+
+    source = FIXTURES / "markdown" / "code-across-pages.md"
+    result = build(source, tmp_path, ["pdf", "epub"])
+    assert result.pages["pdf"] >= 2
+    with zipfile.ZipFile(tmp_path / "code-across-pages.epub") as z:
+        body = next(etree_of(z.read(n)) for n in z.namelist() if n.endswith("part-001.xhtml"))
+    code = body.find(f".//{{{NS['x']}}}pre/{{{NS['x']}}}code")
+    written = source.read_text(encoding="utf-8").split("```rust\n", 1)[1].split("\n```", 1)[0]
+    assert "".join(code.itertext()) == written
+    assert [s for s in code.iter(f"{{{NS['x']}}}span") if s.get(EPUB_TYPE) == "pagebreak"]
+
+
+def etree_of(data: bytes):
+    from lxml import etree
+
+    return etree.fromstring(data)

@@ -1,0 +1,131 @@
+"""Large inputs through every writer: time and peak memory (issue #14, "large inputs are linear").
+
+Builds generated sources — N paragraphs, N table rows, one line of M bytes — written as plain
+text, Markdown and canonical XML, one format per build (so that each writer's peak is its own),
+each ``python -m converter build`` a child process whose CPU time and peak resident set come
+from ``os.wait4`` (the kernel's rusage of that child, as ``/usr/bin/time -v`` reports it).
+
+    python bench/large_inputs.py                          # the issue's sizes, every writer
+    python bench/large_inputs.py --shapes paragraphs --sources text --formats docx \
+        --sizes 10000,20000,40000                         # is the DOCX writer linear?
+
+Prints one line per build and, with ``--json FILE``, writes the rows. No assertion: the numbers
+are for people (and the issue's report), never a timed test.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NS = 'xmlns="urn:x-converter:document:1" version="1" xml:lang="en"'
+SENTENCE = "The committee reviewed item {n} and agreed to fund it from the 2024 budget line."
+
+
+def paragraphs(kind: str, n: int) -> str:
+    """A title and ``n`` paragraphs."""
+    body = [SENTENCE.format(n=i) for i in range(n)]
+    if kind == "xml":
+        ps = "\n".join(f"<p>{p}</p>" for p in body)
+        return f'<?xml version="1.0" encoding="UTF-8"?>\n<document {NS}>\n<title>Large</title>\n<body>\n{ps}\n</body>\n</document>\n'
+    head = "# Large\n\n" if kind == "md" else "Large\n\n"
+    return head + "\n\n".join(body) + "\n"
+
+
+def rows(kind: str, n: int) -> str:
+    """A title and one table of three columns and ``n`` rows (a header row besides)."""
+    cells = [(f"item {i}", f"{i * 3}", f"line {i % 97}") for i in range(n)]
+    if kind == "xml":
+        xs = "\n".join(f"<row><cell>{a}</cell><cell>{b}</cell><cell>{c}</cell></row>" for a, b, c in cells)
+        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<document {NS}>\n<title>Large</title>\n<body>\n'
+                f'<table><thead><row><cell>Item</cell><cell>Amount</cell><cell>Line</cell></row></thead>\n'
+                f'<tbody>\n{xs}\n</tbody></table>\n</body>\n</document>\n')
+    if kind == "md":
+        return "# Large\n\n| Item | Amount | Line |\n| --- | --- | --- |\n" + "".join(
+            f"| {a} | {b} | {c} |\n" for a, b, c in cells)
+    return "Large\n\nItem\tAmount\tLine\n" + "".join(f"{a}\t{b}\t{c}\n" for a, b, c in cells)
+
+
+def long_line(kind: str, n_bytes: int) -> str:
+    """A title and one paragraph of ``n_bytes`` bytes (words, no line break)."""
+    words = []
+    size = 0
+    i = 0
+    while size < n_bytes:
+        w = f"word{i}"
+        words.append(w)
+        size += len(w) + 1
+        i += 1
+    if kind == "xml":
+        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<document {NS}>\n<title>Large</title>\n<body>\n'
+                f'<p>{" ".join(words)}</p>\n</body>\n</document>\n')
+    return ("# Large\n\n" if kind == "md" else "Large\n\n") + " ".join(words) + "\n"
+
+
+SHAPES = {"paragraphs": (paragraphs, 100_000), "rows": (rows, 100_000), "line": (long_line, 5 * 1024**2)}
+SUFFIX = {"text": ".txt", "md": ".md", "xml": ".xml"}
+
+
+def measure(source: Path, out: Path, fmt: str, timeout: float) -> dict:
+    """One build in a child process: exit code, wall and CPU seconds, peak RSS in MB."""
+    argv = [sys.executable, "-m", "converter", "build", str(source), "-o", str(out), "--to", fmt, "--force", "-q",
+            "--allow-missing-glyphs"]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONPATH": str(ROOT)}
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    deadline = start + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            break
+        time.sleep(0.05)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    return {"exit": proc.returncode, "wall_s": round(time.monotonic() - start, 2),
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 2), "peak_mb": round(usage.ru_maxrss / 1024, 1),
+            "timed_out": time.monotonic() > deadline, "stderr": err.strip().splitlines()[-1:] if proc.returncode else []}
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--shapes", default="paragraphs,rows,line")
+    p.add_argument("--sources", default="text,md,xml")
+    p.add_argument("--formats", default="xml,docx,epub,pdf")
+    p.add_argument("--sizes", help="comma-separated sizes instead of the issue's (paragraphs or rows; bytes for line)")
+    p.add_argument("--timeout", type=float, default=900)
+    p.add_argument("--json", metavar="FILE")
+    args = p.parse_args(argv)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="large-inputs-") as tmp:
+        for shape in args.shapes.split(","):
+            make, default = SHAPES[shape]
+            sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [default]
+            for size in sizes:
+                for kind in args.sources.split(","):
+                    source = Path(tmp) / f"{shape}-{size}{SUFFIX[kind]}"
+                    source.write_text(make(kind, size), encoding="utf-8")
+                    for fmt in args.formats.split(","):
+                        row = {"shape": shape, "size": size, "source": kind, "format": fmt,
+                               "source_mb": round(source.stat().st_size / 2**20, 2),
+                               **measure(source, Path(tmp) / "out", fmt, args.timeout)}
+                        results.append(row)
+                        print(f"{shape:10} {size:>9} {kind:4} → {fmt:4}  exit {row['exit']}  "
+                              f"wall {row['wall_s']:7.1f} s  cpu {row['cpu_s']:7.1f} s  peak {row['peak_mb']:7.1f} MB"
+                              + ("  TIMED OUT" if row["timed_out"] else "") + (f"  {row['stderr']}" if row["stderr"] else ""),
+                              flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
