@@ -27,10 +27,8 @@ from lxml import etree
 from ...layout.blocks import COLOPHON_INNER, COLOPHON_OUTER
 from ...layout.front import MOVED_LABEL
 from ...model import tag_of
-from .ooxml import PPR_ORDER, RPR_ORDER, el, line_twips, put, twips
+from .ooxml import EIGHTHS, PPR_ORDER, RPR_ORDER, el, line_twips, put, twips
 
-#: ECMA-376 border widths are in eighths of a point
-EIGHTHS = 8
 #: an empty paragraph that only carries a break or an anchor: 1 pt high
 TINY = 20
 
@@ -132,12 +130,7 @@ class Colophon:
             margins.append(el(side, w=0, type="dxa"))
         tblpr.append(margins)
         tblpr.append(el("w:tblLook", val="0000"))
-        grid = tbl.tblGrid
-        for col in grid.findall(qn("w:gridCol")):
-            col.set(qn("w:w"), str(twips(width)))
-        for tc in tbl.iter(qn("w:tc")):
-            tc.get_or_add_tcPr().append(el("w:tcW", w=twips(width), type="dxa"))
-        return table
+        return table  # python-docx gave the grid column and the cell (w:tcW) the width
 
     def _estimated_lines(self, part) -> int:
         """Lines of a part when no layout says (a DOCX written without pages): its characters

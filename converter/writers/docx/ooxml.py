@@ -66,6 +66,10 @@ SETTINGS_ORDER = (
 JC = {"left": "left", "right": "right", "center": "center", "justify": "both"}
 
 
+#: ECMA-376 border widths are in eighths of a point
+EIGHTHS = 8
+
+
 def el(tag: str, **attrs: str | int) -> OxmlElement:
     """A new element ``tag`` ("w:foo") with w: attributes given as keyword arguments."""
     e = OxmlElement(tag)

@@ -16,12 +16,10 @@ from ...layout.blocks import SEPARATOR_BELOW, SEPARATOR_THICKNESS
 from ...layout.front import MOVED_END, MOVED_LABEL, addressee_in_colophon, moved_addressee
 from ...model import child, children, q, tag_of
 from . import masthead
-from .ooxml import PPR_ORDER, el, line_twips, put, twips
+from .ooxml import EIGHTHS, PPR_ORDER, el, line_twips, put, twips
 from .colophon import Colophon
 from .output import Output
 
-#: ECMA-376 border widths are in eighths of a point
-EIGHTHS = 8
 PBDR_ORDER = ("w:top", "w:left", "w:bottom", "w:right", "w:between", "w:bar")
 
 Visit = Callable[..., object]
