@@ -4,7 +4,7 @@ The comparison is exact, character by character, after the normalisation the REA
 whitespace is ignored (line breaks and justification are layout), and what writers add by design
 is allowed only where they add it —
 
-- a list item may start with a generated number or bullet (``3.``, ``•``);
+- a list item may start with a generated number, bullet or task box (``3.``, ``•``, ``☒``);
 - a footnote reference may carry a note mark (``1``, ``a``), and a note's text may start with one;
 - a note's text may sit anywhere after its reference (at the foot of a page, at the end), once,
   and the notes gathered at the end may be headed by a notes label (``Notes``, ``注释``) directly
@@ -27,8 +27,8 @@ from .model.outline import title_block
 
 #: headings the writers give the notes they gather at the end of a document
 NOTES_LABELS = ("Notes", "注释", "注")
-#: characters a generated mark is made of: list numbers and bullets, note marks
-_MARK = re.compile(r"[0-9A-Za-z.)(\]\[）（、．•◦▪‣·*–—\-†‡§⁰¹²³⁴⁵⁶⁷⁸⁹]")
+#: characters a generated mark is made of: list numbers and bullets, a task's box, note marks
+_MARK = re.compile(r"[0-9A-Za-z.)(\]\[）（、．•◦▪‣·*–—\-†‡§⁰¹²³⁴⁵⁶⁷⁸⁹☐☒]")
 #: the longest generated mark (a list start of 10²³ is 24 characters)
 MAX_MARK = 40
 #: how far the matcher looks ahead to decide where a generated mark ends

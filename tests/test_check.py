@@ -241,3 +241,14 @@ def test_a_chinese_note_that_starts_like_the_notes_label_passes(tmp_path):
     pdf_text, _ = verify.pdf_text(tmp_path / "out" / "n.pdf")
     assert verify.compare_text(ref, pdf_text)[0] == "ok"
     assert verify.compare_text(ref, pdf_text.replace("注意", "注", 1))[0] == "failed"
+
+
+def test_task_boxes_are_generated_marks(tmp_path):
+    """A task list item's box (☐ ☒) is printed by every writer, like a bullet (found by fuzzing:
+    every task list failed the text check)."""
+    src = make_sources(tmp_path, {"t.md": "# Tasks\n\n- [x] done\n- [ ] to do\n"})
+    assert build_folder([src], tmp_path / "out", "pdf,docx,epub").ok
+    r = run("check", tmp_path / "out")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert {k: v for k, v in rows(r.stdout).items() if k[1] == "text"} == {
+        ("t.docx", "text"): "ok", ("t.epub", "text"): "ok", ("t.pdf", "text"): "ok"}
