@@ -136,6 +136,10 @@ class _Matcher:
         self.out, self.ref = out, ref
         self.pending: list[int] = []  # notes referred to whose text has not been met yet
         self.marks = 0
+        #: what outputs may print that is not the text (framed alt texts, the title block), each
+        #: once, where the text does not go on: a picture's frame stands after its paragraph, so
+        #: its alt text is met there, not at the first place the same words occur
+        self.extras = [p for p in ref.printed if p]
 
     def match(self, tokens: list, pos: int) -> int:
         """Match ``tokens`` at ``pos``; the position after them, or _Mismatch."""
@@ -173,23 +177,28 @@ class _Matcher:
 
     def interlude(self, pos: int) -> int | None:
         """What a writer may put between two characters of the text: a note referred to
-        earlier (with the notes label above it), or a repeated table header."""
+        earlier (with the notes label above it), a repeated table header, or a framed alt
+        text or title block line."""
         for n, note in enumerate(list(self.pending)):
-            saved = list(self.pending)
+            saved, extras = list(self.pending), list(self.extras)
             # the note after a notes label (maybe after the last reference's own mark, which the
             # end of the text left unskipped), else right here: each is tried, since a note may
             # start with a label's characters (1 注释 1. 注……; found by fuzzing)
             starts = self._after_label(pos) + [pos]
             for start in starts:
-                self.pending = saved[:n] + saved[n + 1:]
+                self.pending, self.extras = saved[:n] + saved[n + 1:], list(extras)
                 try:
                     return self.match(self.ref.notes[note], start)
                 except _Mismatch:
                     pass
-            self.pending = saved
+            self.pending, self.extras = saved, extras
         for header in self.ref.headers:
             if self.out.startswith(header, pos):
                 return pos + len(header)
+        for i, extra in enumerate(self.extras):
+            if self.out.startswith(extra, pos):
+                del self.extras[i]
+                return pos + len(extra)
         return None
 
     def _after_label(self, pos: int) -> list[int]:
