@@ -85,7 +85,7 @@ def test_transforms_run_in_their_declared_order_not_by_name(tmp_path):
                        capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(site)))
     assert r.returncode == 0, r.stderr
     order, text = r.stdout.splitlines()[:2]
-    assert order == "['zzz', 'ids', 'links', 'aaa']"  # priorities 50, 100, 200, 900
+    assert order == "['zzz', 'ids', 'links', 'tables', 'aaa']"  # priorities 50, 100, 200, 300, 900
     assert text.endswith("earlylate")
 
 
