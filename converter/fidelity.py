@@ -4,7 +4,7 @@ The comparison is exact, character by character, after the normalisation the REA
 whitespace is ignored (line breaks and justification are layout), and what writers add by design
 is allowed only where they add it —
 
-- a list item may start with a generated number or bullet (``3.``, ``•``);
+- a list item may start with a generated number, bullet or task box (``3.``, ``•``, ``☒``);
 - a footnote reference may carry a note mark (``1``, ``a``), and a note's text may start with one;
 - a note's text may sit anywhere after its reference (at the foot of a page, at the end), once,
   and the notes gathered at the end may be headed by a notes label (``Notes``, ``注释``) directly
@@ -30,8 +30,8 @@ from .model.outline import title_block
 
 #: headings the writers give the notes they gather at the end of a document
 NOTES_LABELS = ("Notes", "注释", "注")
-#: characters a generated mark is made of: list numbers and bullets, note marks
-_MARK = re.compile(r"[0-9A-Za-z.)(\]\[）（、．•◦▪‣·*–—\-†‡§⁰¹²³⁴⁵⁶⁷⁸⁹]")
+#: characters a generated mark is made of: list numbers and bullets, a task's box, note marks
+_MARK = re.compile(r"[0-9A-Za-z.)(\]\[）（、．•◦▪‣·*–—\-†‡§⁰¹²³⁴⁵⁶⁷⁸⁹☐☒]")
 #: the longest generated mark (a list start of 10²³ is 24 characters)
 MAX_MARK = 40
 #: how far the matcher looks ahead to decide where a generated mark ends
@@ -164,6 +164,10 @@ class _Matcher:
         self.pending: list[int] = []  # notes referred to whose text has not been met yet
         self.moved: str | None = None  # a 主送 not found under the title: due in the 版记
         self.marks = 0
+        #: what outputs may print that is not the text (framed alt texts, the title block), each
+        #: once, where the text does not go on: a picture's frame stands after its paragraph, so
+        #: its alt text is met there, not at the first place the same words occur
+        self.extras = [p for p in ref.printed if p]
 
     def match(self, tokens: list, pos: int) -> int:
         """Match ``tokens`` at ``pos``; the position after them, or _Mismatch."""
@@ -214,23 +218,28 @@ class _Matcher:
 
     def interlude(self, pos: int) -> int | None:
         """What a writer may put between two characters of the text: a note referred to
-        earlier (with the notes label above it), or a repeated table header."""
+        earlier (with the notes label above it), a repeated table header, or a framed alt
+        text or title block line."""
         for n, note in enumerate(list(self.pending)):
-            saved = list(self.pending)
+            saved, extras = list(self.pending), list(self.extras)
             # the note after a notes label (maybe after the last reference's own mark, which the
             # end of the text left unskipped), else right here: each is tried, since a note may
             # start with a label's characters (1 注释 1. 注……; found by fuzzing)
             starts = self._after_label(pos) + [pos]
             for start in starts:
-                self.pending = saved[:n] + saved[n + 1:]
+                self.pending, self.extras = saved[:n] + saved[n + 1:], list(extras)
                 try:
                     return self.match(self.ref.notes[note], start)
                 except _Mismatch:
                     pass
-            self.pending = saved
+            self.pending, self.extras = saved, extras
         for header in self.ref.headers:
             if self.out.startswith(header, pos):
                 return pos + len(header)
+        for i, extra in enumerate(self.extras):
+            if self.out.startswith(extra, pos):
+                del self.extras[i]
+                return pos + len(extra)
         return None
 
     def _after_label(self, pos: int) -> list[int]:

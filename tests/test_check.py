@@ -241,3 +241,23 @@ def test_a_chinese_note_that_starts_like_the_notes_label_passes(tmp_path):
     pdf_text, _ = verify.pdf_text(tmp_path / "out" / "n.pdf")
     assert verify.compare_text(ref, pdf_text)[0] == "ok"
     assert verify.compare_text(ref, pdf_text.replace("注意", "注", 1))[0] == "failed"
+
+
+def test_task_boxes_are_generated_marks(tmp_path):
+    """A task list item's box (☐ ☒) is printed by every writer, like a bullet (found by fuzzing:
+    every task list failed the text check)."""
+    src = make_sources(tmp_path, {"t.md": "# Tasks\n\n- [x] done\n- [ ] to do\n"})
+    assert build_folder([src], tmp_path / "out", "pdf,docx,epub").ok
+    r = run("check", tmp_path / "out")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert {k: v for k, v in rows(r.stdout).items() if k[1] == "text"} == {
+        ("t.docx", "text"): "ok", ("t.epub", "text"): "ok", ("t.pdf", "text"): "ok"}
+
+
+def test_a_framed_alt_text_is_matched_where_it_stands_not_where_its_words_first_occur(tmp_path):
+    """An alt text also written earlier as text (1,032): the frame after its heading is the extra
+    (found by fuzzing: the first occurrence was taken out, and the text no longer matched)."""
+    src = make_sources(tmp_path, {"a.md": "# T\n\nWe spent 1,032 days.\n\n## Costs ![1,032](missing.png)\n\nText.\n"})
+    assert build_folder([src], tmp_path / "out", "pdf,docx,epub").ok
+    r = run("check", tmp_path / "out")
+    assert r.returncode == 0, r.stdout + r.stderr

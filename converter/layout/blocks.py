@@ -620,6 +620,9 @@ class BlockTranslator(Visitor):
                 header_rows += tag_of(part) == "thead"
         if rows:
             self.blocks.append(TableBlock(rows, header_rows, role))
+        # a cell's pictures after the table (they waited for the next paragraph, or were lost
+        # with none after: found by tests/hostile/test_fuzz.py)
+        self._set_inline_images()
 
     def visit_figure(self, el):
         img = child(el, "image")
@@ -736,6 +739,10 @@ class BlockTranslator(Visitor):
 
     def _add(self, para: Para) -> None:
         self.blocks.append(para)
+        self._set_inline_images()
+
+    def _set_inline_images(self) -> None:
+        """The pictures met inside the block just set (a paragraph, a table's cells), after it."""
         pending, self._after_para = self._after_para, []
         for img in pending:
             self._image(img)

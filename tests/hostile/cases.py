@@ -1,6 +1,6 @@
 """The hostile cases, generated from small tables: each row a kind of input and what the converter
-must do with it (see harness.Case). Rows that fail today because of work another part of issue
-#14 does are marked with the reason (``xfail``), so that they show up when it is done."""
+must do with it (see harness.Case). A row that fails today for work not yet done is marked with
+the reason (``xfail``, strict), so that it shows up when it is done; none is, at present."""
 from __future__ import annotations
 
 import os
@@ -17,8 +17,6 @@ GOOD = "Report\n\nOne paragraph of text.\n"
 BUILD = ["build", "{src}", "-o", "{out}", "--to", "xml"]
 BUILD_ALL = ["build", "{src}", "-o", "{out}", "--to", "xml,pdf,docx,epub"]
 NS = 'xmlns="urn:x-converter:document:1" version="1" xml:lang="en"'
-READERS = "reader work (#11, #14 item 1–2) another helper does"
-WRITERS = "writer work (#14 items 1–2, 6) another helper does"
 
 
 def png(width: int, height: int, truncate: bool = False) -> bytes:

@@ -111,3 +111,19 @@ def test_converter_check_accepts_the_frames(built, folder):
 
     results = check([folder / "out"])
     assert not failed(results), table(results)
+
+
+def test_pictures_in_a_table_cell_are_set_after_the_table(tmp_path):
+    """The layout set a cell's pictures after the next paragraph, and dropped them when none
+    followed (found by tests/hostile/test_fuzz.py): the PDF lost the picture and its alt text."""
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(tmp_path / "red.png")
+    src = tmp_path / "t.md"
+    src.write_text("# T\n\n| a | b |\n| --- | --- |\n| x ![red square](red.png) | ![gone picture](none.png) z |\n",
+                   encoding="utf-8")
+    build(src, tmp_path / "out", ["pdf"])
+    with pdfplumber.open(tmp_path / "out" / "t.pdf") as pdf:
+        page = pdf.pages[0]
+        words = page.extract_text()
+        table_bottom = max(w["bottom"] for w in page.extract_words() if w["text"] in ("x", "z"))
+        assert len(page.images) == 1 and page.images[0]["top"] > table_bottom
+    assert "gone picture" in words

@@ -84,7 +84,7 @@ class Tables:
         out = self.out
         r, c, cs = grid.place[node]
         out.width = grid.col_width * cs - CELL_MARGINS
-        p = grid.table._cells[r * grid.ncols + c].paragraphs[0]._p
+        p = grid.cells[r * grid.ncols + c].paragraphs[0]._p
         ppr = p.get_or_add_pPr()
         ppr.style = out.setup.ids["table-header" if header else "table"]
         if node.get("align"):
@@ -99,6 +99,9 @@ class Grid:
     def __init__(self, table, ncols: int, col_width: float, rows: list[etree._Element],
                  placed: list[tuple[int, int, int, int, etree._Element]]):
         self.table, self.ncols, self.col_width = table, ncols, col_width
+        #: the cells row by row, a merged cell at each place it covers — listed once: python-docx
+        #: lists them anew on every access (100,000 rows never finished)
+        self.cells = table._cells
         self.row_index = {row: i for i, row in enumerate(rows)}
         self.place = {cell: (r, c, cs) for r, c, _, cs, cell in placed}
 
@@ -300,5 +303,5 @@ def place_cells(rows: list[etree._Element]) -> tuple[list[tuple[int, int, int, i
                     taken.add((r + dr, c + dc))
             placed.append((r, c, rs, cs, cell))
             c += cs
-        ncols = max([ncols] + [col + 1 for row_i, col in taken if row_i == r])
+            ncols = max(ncols, c)  # every position taken is left of some cell's end
     return placed, ncols
