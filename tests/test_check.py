@@ -214,3 +214,14 @@ def test_a_deleted_or_unreadable_source_is_reported(built, tmp_path):
     table = rows(r.stdout)
     assert table[("alpha.pdf", "text")] == "FAILED" and table[("beta.docx", "text")] == "FAILED"
     assert "alpha.txt is gone" in r.stdout and "cannot read its source" in r.stdout
+
+
+def test_a_file_named_relative_to_the_working_folder(built, monkeypatch):
+    """``converter check alpha.pdf`` from the output folder: its manifest entry is found (it was
+    a StopIteration traceback when the path was relative)."""
+    from converter.check import check, failed, table
+
+    monkeypatch.chdir(built / "out")
+    results = check(["alpha.pdf"])
+    assert not failed(results), table(results)
+    assert any(r.check == "manifest" for r in results)
