@@ -127,7 +127,8 @@ def _check(item: _Item, refs: dict) -> list[CheckResult]:
         return [CheckResult(name, "exists", FAILED, "listed in manifest.json but missing")]
     results = []
     if item.entry is not None:
-        recorded = next(o for o in item.entry["outputs"] if manifest.resolve(o["path"], item.root) == path)
+        recorded = next(o for o in item.entry["outputs"]  # a path as given (relative) or as recorded
+                        if manifest.resolve(o["path"], item.root).resolve() == path.resolve())
         same = file_sha256(path) == recorded.get("sha256")
         results.append(CheckResult(name, "manifest", OK if same else FAILED,
                                    "sha256 as recorded" if same else "changed since the build (sha256 differs)"))

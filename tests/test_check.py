@@ -261,3 +261,14 @@ def test_a_framed_alt_text_is_matched_where_it_stands_not_where_its_words_first_
     assert build_folder([src], tmp_path / "out", "pdf,docx,epub").ok
     r = run("check", tmp_path / "out")
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_a_file_named_relative_to_the_working_folder(built, monkeypatch):
+    """``converter check alpha.pdf`` from the output folder: its manifest entry is found (it was
+    a StopIteration traceback when the path was relative)."""
+    from converter.check import check, failed, table
+
+    monkeypatch.chdir(built / "out")
+    results = check(["alpha.pdf"])
+    assert not failed(results), table(results)
+    assert any(r.check == "manifest" for r in results)
