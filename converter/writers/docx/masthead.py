@@ -13,10 +13,10 @@ from lxml import etree
 
 from ...layout.blocks import (LETTER_BELOW, LETTER_FOOT, LETTER_GAP, LETTER_RULE, LETTER_SPACE, LETTER_THICK,
                               LETTER_THIN, SEPARATOR_BELOW, SEPARATOR_THICKNESS, SIGNERS_A_LINE)
-from ...layout.paginate import JOINT_PITCH, JOINT_WORD_GAP
+from ...layout.paginate import ASCENT, JOINT_PITCH, JOINT_WORD_GAP
 from ...model import child, children, tag_of
 from ...text.titles import face_measure
-from .ooxml import PPR_ORDER, el, glyph_scale, line_twips, put, role_rpr, twips
+from .ooxml import EXACT_ASCENT, PPR_ORDER, el, glyph_scale, line_twips, put, role_rpr, twips
 from .output import Output
 
 SIGNER_STYLE = "Signer"
@@ -28,6 +28,25 @@ SLACK = 2.0
 #: measured on LibreOffice 7.4's PDF: a frame's line of the 小标宋 stand-in draws its characters
 #: this much (em) above the frame's top, and a compound border twice its ``space`` away
 FRAME_LIFT, BORDER_SPACE_DRAWN, EXACT_LINE_DROP = 0.198, 2, 3.0
+
+
+def baseline_drop(role) -> float:
+    """How much deeper a line of ``role`` has its baseline under its line's top in the DOCX
+    (EXACT_ASCENT of its exact line) than in the layout (ASCENT em)."""
+    return EXACT_ASCENT * role.line_pitch - ASCENT * role.size
+
+
+def under_baseline(role) -> float:
+    """From the baseline of an exact line of ``role`` in the DOCX down to the line's bottom."""
+    return (1 - EXACT_ASCENT) * role.line_pitch
+
+
+def room_to_title(style, drawn: float) -> float:
+    """The room to leave under a point ``drawn`` under the 文号's baseline (the separator's
+    bottom) for the title's line: its baseline where the layout puts it, SEPARATOR_BELOW and two
+    lines (layout.paginate.place_separator) and ASCENT em under the 文号's baseline."""
+    pitch, title = style.role("body").line_pitch, style.role("title")
+    return SEPARATOR_BELOW + 2 * pitch + ASCENT * title.size - EXACT_ASCENT * title.line_pitch - drawn
 
 
 def signer_style(out: Output) -> str:
@@ -108,17 +127,18 @@ def _signers_table(out: Output, label: str, rows: list[list[str]], number, inlin
     out.container._element.find(qn("w:sectPr")).addprevious(tbl)
     row = el("w:tr")
     tbl.append(row)
-    # the baseline of an exact line sits (pitch - size) / 2 + ASCENT em under its top
-    under = pitch - (pitch - role.size) / 2 - 0.88 * role.size
+    under = under_baseline(role)
+    width = round(SEPARATOR_THICKNESS * 8)
+    margin = max(0, twips(SEPARATOR_BELOW - under - width / 8 / 2))  # the rule's middle SEPARATOR_BELOW under
     cells = [_cell(row, w, bottom=True) for w in widths]
     for tc in cells:  # (tcPr order: tcW, tcBorders, tcMar, vAlign)
         valign = tc.find(qn("w:tcPr")).find(qn("w:vAlign"))
         borders = el("w:tcBorders")
-        borders.append(el("w:bottom", val="single", sz=round(SEPARATOR_THICKNESS * 8),
+        borders.append(el("w:bottom", val="single", sz=width,
                           color=style.role("mark").color.lstrip("#").upper()))
         valign.addprevious(borders)
         mar = el("w:tcMar")
-        mar.append(el("w:bottom", w=max(0, twips(SEPARATOR_BELOW - under)), type="dxa"))
+        mar.append(el("w:bottom", w=margin, type="dxa"))
         valign.addprevious(mar)
     out.container = _CellBox(cells[0])
     if number is not None:
@@ -134,9 +154,10 @@ def _signers_table(out: Output, label: str, rows: list[list[str]], number, inlin
             out.empty_run("w:br")
         _names(out, names)
     out.container = out.setup.document._body
-    # the 文号's space after (the title's distance to the separator, as under a 文号 paragraph)
+    # the room down to the title's line, as under a 文号 paragraph (Parts.separator)
     out.paragraph("docnumber")
-    put(out.p.get_or_add_pPr(), el("w:spacing", before=0, after=0, line=max(20, line_twips(role.space_after)),
+    room = room_to_title(style, under + margin / 20 + width / 8)
+    put(out.p.get_or_add_pPr(), el("w:spacing", before=0, after=0, line=max(20, line_twips(room)),
                                    lineRule="exact"), PPR_ORDER)
     out.p = out.target = None  # the separator is drawn: none under a paragraph
 
@@ -202,10 +223,12 @@ def joint_mark(out: Output, node: etree._Element, lines_above: int) -> None:
     if word:
         _mark_paragraph(out, cells[1], word, line, size, "left", indent=gap * scale)
     # then the 文号 where it stands under a one-line mark: a mark line (two grid lines) and the
-    # mark's space after under the last name's line top (as layout.paginate places it)
+    # mark's space after under the last name's line top (as layout.paginate places it), its
+    # baseline as deep as the layout's
     out.paragraph("mark")
+    room = role.line_pitch + role.space_after - line - baseline_drop(style.role("docnumber"))
     put(out.p.get_or_add_pPr(), el("w:spacing", before=0, after=0, lineRule="exact",
-                                   line=max(20, line_twips(role.line_pitch + role.space_after - line))), PPR_ORDER)
+                                   line=max(20, line_twips(room))), PPR_ORDER)
     out.p = out.target = None
 
 

@@ -16,8 +16,7 @@ from ...layout.blocks import SEPARATOR_BELOW, SEPARATOR_THICKNESS
 from ...layout.front import MOVED_END, MOVED_LABEL, addressee_in_colophon, moved_addressee
 from ...model import child, children, q, tag_of
 from . import masthead
-from ...layout.paginate import ASCENT
-from .ooxml import EIGHTHS, EXACT_ASCENT, PPR_ORDER, el, line_twips, put, twips
+from .ooxml import EIGHTHS, PPR_ORDER, el, line_twips, put, twips
 from .colophon import Colophon
 from .output import Output
 
@@ -129,17 +128,13 @@ class Parts:
         title's baseline where the layout puts it (layout.paginate.place_separator: its line's
         top two lines under the rule, the baseline ASCENT em under that)."""
         style = self.out.setup.style
-        pitch, title = style.role("body").line_pitch, style.role("title").size
         width = round(SEPARATOR_THICKNESS * EIGHTHS)
-        # the 文号's exact line ends (1 − EXACT_ASCENT) of its height under the baseline; a
-        # bottom border is drawn `space` under the line's bottom, its line centred there, and
-        # the space after follows the border (ECMA-376 17.3.1.7: spacing lies outside borders)
-        below_baseline = (1 - EXACT_ASCENT) * pitch
-        space = max(0, round(SEPARATOR_BELOW - below_baseline - width / EIGHTHS / 2))
-        # from the 文号's baseline: the layout's title baseline, less the DOCX's line bottom,
-        # border and the title's own baseline in its exact line
-        after = (SEPARATOR_BELOW + 2 * pitch + ASCENT * title
-                 - below_baseline - space - width / EIGHTHS - EXACT_ASCENT * pitch)
+        # the 文号's exact line ends under_baseline under its baseline; a bottom border is drawn
+        # `space` under the line's bottom, and the space after follows the border (ECMA-376
+        # 17.3.1.7 and 17.3.1.33: spacing lies outside the borders)
+        under = masthead.under_baseline(style.role("docnumber"))
+        space = max(0, round(SEPARATOR_BELOW - under - width / EIGHTHS / 2))  # its middle SEPARATOR_BELOW under
+        after = masthead.room_to_title(style, under + space + width / EIGHTHS)
         ppr = p.get_or_add_pPr()
         border = el("w:pBdr")
         border.append(el("w:bottom", val="single", sz=width, space=space,
@@ -161,12 +156,11 @@ class Parts:
         # the characters' top edge sits (height - size) / 2 under the exact line's top, less what
         # LibreOffice 7.4 was measured to lift a 36 pt Black face (1.6 mm, 0.128 em)
         before = top - lines_above * pitch - (height - size) / 2 + 0.128 * size
-        # the 文号's baseline where the layout puts it: the mark's line pitch and space after
-        # under the line's top, ASCENT em under that; here EXACT_ASCENT of its exact line
-        number = style.role("docnumber")
-        lifted = 0.128 * size - (height - size) / 2  # this line's top under the layout's
-        after = (style.role("mark").line_pitch + style.role("mark").space_after + ASCENT * number.size
-                 - lifted - height - EXACT_ASCENT * number.line_pitch)
+        # the 文号's baseline as deep as the layout's: the mark's line pitch and space after
+        # under the layout's line top (this line's is `lifted` under it)
+        lifted = 0.128 * size - (height - size) / 2
+        after = (style.role("mark").line_pitch + style.role("mark").space_after - lifted - height
+                 - masthead.baseline_drop(style.role("docnumber")))
         ppr = self.out.p.get_or_add_pPr()
         put(ppr, el("w:spacing", before=max(0, twips(before)), after=max(0, twips(after)),
                     line=line_twips(height), lineRule="exact"), PPR_ORDER)
