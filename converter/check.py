@@ -156,6 +156,10 @@ def _check(item: _Item, refs: dict) -> list[CheckResult]:
             other, _ = verify.pdf_text(path, raw=False)  # drawn out of order, but reads right?
             if other is not None and verify.compare_text(ref, other)[0] == OK:
                 found = other
+            elif verify.has_right_to_left(path):  # both directions on a page: line by line
+                lines, _ = verify.pdf_text(path, logical=True)
+                if lines is not None and verify.compare_text(ref, lines)[0] == OK:
+                    found = lines
         text(found, problem)
     elif fmt == "epub":
         results.append(CheckResult(name, "epubcheck", *verify.epub_check(path)))

@@ -18,6 +18,7 @@ from .errors import (ConverterError, Diagnostic, InputError, MissingGlyphsError,
                      printable, report)
 from .fingerprint import local_resources
 from .fonts.coverage import missing
+from .fonts.find import FontFace, covering
 from .layout import lay_out
 from .model.images import image_warnings
 from .model.outline import metadata
@@ -122,21 +123,48 @@ def style_for(doc: etree._Element, requested: str | None, source: Path | None = 
 
 
 def check_glyphs(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: BuildContext,
-                 paints: bool = True) -> None:
+                 paints: bool = True) -> ResolvedStyle:
     """Every character must be drawable by the style's fonts, or the build says which are not.
 
+    A style that allows it (``fallback-any``) first takes, for the characters none of its faces
+    draw, an installed face that has them (one warning per face, naming the characters): the
+    style returned, for this document, lists those faces after its own.
     ``paints``: an output draws glyphs itself (PDF, PNG): a character no face has fails the
     build (a warning under --allow-missing-glyphs). Without one (DOCX, EPUB, XML, whose
     readers draw with their own fonts) it is a warning."""
     chars = set(model.plain_text(doc))
     absent = missing(chars, style.faces())
+    if absent and style.fallback_any:
+        style, absent = _found_fallback(doc, style, source, ctx, absent)
     if not absent:
-        return
+        return style
     err = MissingGlyphsError(absent, str(source), first_line_with(doc, source, absent))
     if paints and not ctx.allow_missing_glyphs:
         raise err
     note = " (drawn as the font's missing-glyph box)" if paints else " (the reader's own fonts must draw them)"
     ctx.diagnostics.append(Diagnostic("warning", err.message + note, ctx.name, err.line))
+    return style
+
+
+def _found_fallback(doc: etree._Element, style: ResolvedStyle, source: Path, ctx: BuildContext,
+                    absent: list[str]) -> tuple[ResolvedStyle, list[str]]:
+    """The style with the installed faces that draw ``absent`` (fallback-any), and the
+    characters still without a face; a warning per face chosen, at its first character's line."""
+    found = covering(frozenset(absent))
+    by_face: dict[FontFace, list[str]] = {}
+    for ch in absent:
+        if ch in found:
+            by_face.setdefault(found[ch], []).append(ch)
+    if not by_face:
+        return style, absent
+    for face, chars in by_face.items():
+        named = ", ".join(f"U+{ord(c):04X} {c!r}" for c in chars)
+        ctx.diagnostics.append(Diagnostic(
+            "warning", f"no face of style {style.name!r} draws {named}: drawn with the installed "
+                       f"{face.family} ({face.path}) (fallback-any)",
+            ctx.name, first_line_with(doc, source, chars)))
+    style = style.with_found_fallback(tuple(by_face))
+    return style, missing(set(absent), list(by_face))
 
 
 def check_images(doc: etree._Element, source: Path, ctx: BuildContext) -> None:
@@ -238,8 +266,8 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
     result = BuildResult(source, style=resolved, diagnostics=ctx.diagnostics,
                          resources=local_resources(doc, ctx.base_dir))
     check_images(doc, source, ctx)
-    check_glyphs(doc, resolved, source, ctx,
-                 paints=any(getattr(w, "paints_pages", False) for w in writers.values()))
+    resolved = result.style = check_glyphs(doc, resolved, source, ctx,
+                                           paints=any(getattr(w, "paints_pages", False) for w in writers.values()))
     if needs_pages(writers.values(), doc):  # laid out once, for every writer that paints or reads pages
         try:
             ctx.pagination = lay_out(doc, resolved, ctx.base_dir)

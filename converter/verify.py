@@ -92,13 +92,18 @@ def pdf_fonts(path: Path) -> Verdict:
     return OK, f"{fonts} font(s), all embedded"
 
 
-def pdf_text(path: Path, raw: bool = True) -> tuple[str | None, str]:
+def pdf_text(path: Path, raw: bool = True, logical: bool = False) -> tuple[str | None, str]:
     """The PDF's text (pdftotext), without the page number line of each page. ``raw``: in the
     order it is drawn (a table row by row), else in poppler's reading order (right-to-left
-    text in logical order, without the embedding controls poppler marks it with)."""
-    out, problem = _poppler("pdftotext", *(["-raw"] if raw else []), "-enc", "UTF-8", str(path), "-")
+    text in logical order, without the embedding controls poppler marks it with).
+    ``logical``: in drawing order, each line put back in logical order by the bidirectional
+    algorithm (``logical_line``): the order of a page that mixes directions, which poppler's
+    reading order gets wrong (it reads a whole page in one direction)."""
+    out, problem = _poppler("pdftotext", *(["-raw"] if raw or logical else []), "-enc", "UTF-8", str(path), "-")
     if out is None:
         return None, problem
+    if logical:
+        out = "\n".join(logical_line(line) for line in out.split("\n"))
     out = POPPLER_BIDI_MARKS.sub("", out)
     pages = []
     for n, page in enumerate(out.split("\f"), 1):
@@ -109,6 +114,31 @@ def pdf_text(path: Path, raw: bool = True) -> tuple[str | None, str]:
                 break
         pages.append("\n".join(lines))
     return "\n".join(pages), ""
+
+
+#: a right-to-left word as ``pdftotext -raw`` gives it: wrapped in RLE … PDF, its characters in
+#: logical order, the words of the line in the order they are drawn (left to right)
+_RTL_SEGMENT = re.compile("\u202b([^\u202a-\u202e]*)\u202c")
+
+
+def has_right_to_left(path: Path) -> bool:
+    """Whether pdftotext marks any right-to-left text in the PDF (raw order)."""
+    out, _ = _poppler("pdftotext", "-raw", "-enc", "UTF-8", str(path), "-")
+    return bool(out and _RTL_SEGMENT.search(out))
+
+
+def logical_line(line: str) -> str:
+    """One line of ``pdftotext -raw`` in logical order: each right-to-left segment's characters
+    reversed (the line as drawn, left to right), then the bidirectional algorithm (python-bidi;
+    the line's direction from its first strong character, P2–P3) applied to that visual order.
+    Reordering a line's levels is its own inverse: a PDF whose lines were ordered by the
+    algorithm gives its logical text back exactly, and any other character or order differs."""
+    if "\u202b" not in line:
+        return line
+    from bidi import get_display  # only PDFs with right-to-left text pay for the import
+
+    visual = _RTL_SEGMENT.sub(lambda m: m.group(1)[::-1], line)
+    return get_display(POPPLER_BIDI_MARKS.sub("", visual))
 
 
 def docx_text(path: Path) -> tuple[str | None, str]:

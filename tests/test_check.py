@@ -272,3 +272,29 @@ def test_a_file_named_relative_to_the_working_folder(built, monkeypatch):
     results = check(["alpha.pdf"])
     assert not failed(results), table(results)
     assert any(r.check == "manifest" for r in results)
+
+
+def test_a_page_mixing_directions_passes_and_a_changed_arabic_letter_fails(tmp_path):
+    """poppler reads a whole page in one direction: a page with Latin lines and Arabic or
+    Hebrew ones fails both of its orders; each line put back in logical order by the
+    bidirectional algorithm reads exactly (verify.logical_line). A PDF whose Arabic word
+    lost one letter to another still fails."""
+    from helpers import FIXTURES
+
+    source = (FIXTURES / "scripts" / "scripts.md").read_text(encoding="utf-8")
+    assert "بالعالم" in source
+    good = make_sources(tmp_path / "good", {"scripts.md": source})
+    assert build_folder([good], tmp_path / "good" / "out", "pdf").ok
+    r = run("check", tmp_path / "good" / "out")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert rows(r.stdout)[("scripts.pdf", "text")] == "ok"
+
+    bad = make_sources(tmp_path / "bad", {"scripts.md": source.replace("بالعالم", "بالغالم", 1)})
+    assert build_folder([bad], tmp_path / "bad" / "out", "pdf").ok
+    pdf = tmp_path / "good" / "out" / "scripts.pdf"
+    shutil.copy(tmp_path / "bad" / "out" / "scripts.pdf", pdf)
+    update_manifest(tmp_path / "good" / "out", pdf)
+    r = run("check", pdf)
+    assert r.returncode == 1, r.stdout
+    table = rows(r.stdout)
+    assert table[("scripts.pdf", "manifest")] == "ok" and table[("scripts.pdf", "text")] == "FAILED"

@@ -190,6 +190,62 @@ def _save_names(known: dict[str, tuple[str | None, bool]]) -> None:
         pass  # a read-only cache only costs time
 
 
+def covering(chars: frozenset[str]) -> dict[str, FontFace]:
+    """For each character, an installed face that draws it (characters no face draws are left
+    out): the last resort of a style that allows it (``fallback-any``).
+
+    One fc-list call per state of fontconfig's caches answers every character of every build
+    (fontconfig's own charset of each face); only a build with characters its style's faces
+    lack asks. Among the faces that draw a character the one drawing the most of the missing
+    ones is taken (a word in one face), then the regular upright one, then by name and file.
+    """
+    faces = {(f.path, f.index): f for same in installed().values() for f in same}
+    wanted = sorted(ord(c) for c in chars)
+    offers: list[tuple[tuple, FontFace, set[int]]] = []
+    for path, index, ranges in _charsets(_fontconfig_generation()):
+        face = faces.get((path, index))
+        if face is None:
+            continue
+        has = {cp for cp in wanted if _in_ranges(cp, ranges)}
+        if has:
+            rank = (-len(has), face.italic, abs(face.weight - REGULAR), face.family, face.path, face.index)
+            offers.append((rank, face, has))
+    chosen: dict[str, FontFace] = {}
+    for _rank, face, has in sorted(offers, key=lambda o: o[0]):
+        for cp in has:
+            chosen.setdefault(chr(cp), face)
+    return {ch: _named(face) for ch, face in sorted(chosen.items())}
+
+
+def _in_ranges(cp: int, ranges: str) -> bool:
+    """Whether fontconfig's charset text ("20-7e a0 100-17f") holds a code point."""
+    for item in ranges.split():
+        lo, _, hi = item.partition("-")
+        if int(lo, 16) <= cp <= int(hi or lo, 16):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _charsets(generation: tuple) -> tuple[tuple[str, int, str], ...]:
+    """(file, index, charset text) of every installed face, for one generation of the caches."""
+    exe = shutil.which("fc-list")
+    if exe is None:
+        raise StyleError("fontconfig's fc-list is not installed (Debian package fontconfig)")
+    out = subprocess.run([exe, "--format", "%{file}\t%{index}\t%{charset}\n"],
+                         capture_output=True, text=True, check=True).stdout
+    rows = []
+    for row in sorted(set(out.splitlines())):
+        parts = row.split("\t")
+        if len(parts) == 3:
+            rows.append((os.path.realpath(parts[0]), int(parts[1] or 0), parts[2]))
+    return tuple(rows)
+
+
+covering.cache_clear = _charsets.cache_clear  # type: ignore[attr-defined]  # tests: forget fc-list's answer
+covering.cache_info = _charsets.cache_info  # type: ignore[attr-defined]
+
+
 def first_installed(families: list[str], bold: bool = False, italic: bool = False) -> FontFace | None:
     """The first family in a fallback list that is installed."""
     for fam in families:

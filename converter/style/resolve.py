@@ -148,6 +148,15 @@ class ResolvedStyle:
     synthetic_bold: bool = False
     #: GB/T 9704 §10.1: the 版头 is a 信函's (the sheet's masthead.letter)
     letter: bool = False
+    #: a character no face of the style draws may take any installed face that has it (the
+    #: sheet's fallback-any; the pipeline warns for each): false keeps the glyph check's error
+    fallback_any: bool = False
+    #: the installed faces fallback-any took for one document (after every face of the style)
+    found_fallback: tuple[FontFace, ...] = ()
+
+    def with_found_fallback(self, faces: tuple[FontFace, ...]) -> "ResolvedStyle":
+        """This style for one document whose characters need faces found by fallback-any."""
+        return replace(self, found_fallback=tuple(dict.fromkeys((*self.found_fallback, *faces))))
 
     def settings(self, writer: str, declared: Mapping[str, Setting]) -> dict[str, object]:
         """The sheet's ``[writer]`` section checked against the writer's declared keys, with
@@ -166,6 +175,7 @@ class ResolvedStyle:
             for face in (self.page.number.fonts.cjk, self.page.number.fonts.latin):
                 if face not in found:
                     found.append(face)
+        found += [face for face in self.found_fallback if face not in found]
         return tuple(found), declared
 
     @property
@@ -281,6 +291,7 @@ def resolve(raw: dict, path: Path, origins: Mapping[str, str] | None = None) -> 
         seal=raw.get("signature", {}).get("seal", False),
         synthetic_bold=raw.get("synthetic-bold", False),
         letter=raw.get("masthead", {}).get("letter", False),
+        fallback_any=raw.get("fallback-any", False),
     )
 
 

@@ -30,6 +30,9 @@ ROLES = (
 SCHEMA: dict = {
     "name": str, "description": str, "extends": str, "lang": list,
     "fallback-fonts": list,
+    # a character no face of the style draws takes an installed face that has it, with a
+    # warning (fonts.find.covering); false (GB/T 9704's fixed faces) keeps the glyph error
+    "fallback-any": bool,
     # bold asked of a face that has no bold member (FandolFang): true draws it emboldened
     # (fonts.faces.synthetic_bold), false prints it regular
     "synthetic-bold": bool,

@@ -139,7 +139,7 @@ def test_page_image_is_drawn(built):
 
 def test_a_character_no_face_has_only_warns_without_a_painted_output(tmp_path):
     src = tmp_path / "odd.md"
-    src.write_text("Adlam: \U0001E900 here.\n", encoding="utf-8")
+    src.write_text("Plane 16: \U0010FFFD here.\n", encoding="utf-8")  # a private use no face has
     result = build(src, tmp_path / "out", ["xml", "docx", "epub"])
     assert any("no installed font" in d.message for d in result.diagnostics)
     from converter.errors import MissingGlyphsError
