@@ -104,6 +104,7 @@ class ColophonBlock:
     groups: list[list["Para | tuple[Para, Para]"]]
     outer: float
     inner: float
+    ruled: bool = True  # False for a 信函's 版记 (colophon_ruled): the lines alone
 
 
 @dataclass
@@ -153,6 +154,13 @@ MM = 72 / 25.4
 SEPARATOR_BELOW = 4 * MM
 SEPARATOR_THICKNESS, COLOPHON_OUTER, COLOPHON_INNER = 0.5 * MM, 0.35 * MM, 0.25 * MM
 RED = "#e60012"
+
+
+def colophon_ruled(style) -> bool:  # style: the resolved style, or what carries its letter flag
+    """Whether the 版记 stands between rules: not a 信函's (GB/T 9704-2012 10.1: 版记不加印发机关和
+    印发日期、分隔线，位于公文最后一页版心内最下方 — its lines alone, the last on the type area's
+    bottom edge). The PDF, the DOCX and the EPUB all ask here."""
+    return not style.letter
 #: GB/T 9704 10.1 (信函格式): the double rules' length and places, and the gap under the first
 #: rule (7/8 of a 三号 character: 14 pt). The standard gives no thicknesses: thick 0.8 mm and thin
 #: 0.25 mm, 0.5 mm apart, as 信函 letterheads made in Word commonly print them (Word's 2¼ pt and
@@ -204,7 +212,7 @@ class BlockTranslator(Visitor):
         self.visit(doc)
         if self.addressee_moves and not self._colophon_seen:  # a 版记 of its own for the 主送
             self.blocks.append(ColophonBlock([self._colophon_paras([self._moved_addressee(doc)])],
-                                             COLOPHON_OUTER, COLOPHON_INNER))
+                                             COLOPHON_OUTER, COLOPHON_INNER, colophon_ruled(self.style)))
         if self.notes:
             label = "注释" if self.lang.startswith("zh") else "Notes"
             self.blocks.append(Para([Span(label, self.style.role("heading-2"))], self.style.role("heading-2"),
@@ -509,7 +517,7 @@ class BlockTranslator(Visitor):
             groups.append(self._colophon_paras(paras))
         if moved:
             groups.insert(0, self._colophon_paras(moved))
-        self.blocks.append(ColophonBlock(groups, COLOPHON_OUTER, COLOPHON_INNER))
+        self.blocks.append(ColophonBlock(groups, COLOPHON_OUTER, COLOPHON_INNER, colophon_ruled(self.style)))
 
     def _colophon_paras(self, paras: list[Para]) -> list[Para]:
         """主送 and 抄送 lines: 左右各空一字, wrapped names aligned after the colon."""

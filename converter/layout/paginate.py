@@ -441,7 +441,8 @@ class Layout:
 
     def place_colophon(self, block: ColophonBlock) -> None:
         """版记 at the foot of the page (GB/T 9704 7.4): its last rule on the type area's bottom
-        edge; on a new page when it does not fit under the text."""
+        edge (a 信函's, without rules: its last line there); on a new page when it does not fit
+        under the text."""
         groups = []
         for group in block.groups:
             rows = []
@@ -460,7 +461,8 @@ class Layout:
         y = self.height - height
         for k, rows in enumerate(groups):
             thick = block.outer if k == 0 else block.inner
-            page.rules.append((left, y, left + self.width, y, thick, "#000000"))
+            if block.ruled:
+                page.rules.append((left, y, left + self.width, y, thick, "#000000"))
             for item, lines, extra in rows:
                 size = lines[0].placed[0][1].size if lines and lines[0].placed else 14.0
                 baseline = y + pitch / 2 + 0.38 * size  # the em box centred in the line
@@ -478,7 +480,8 @@ class Layout:
                     indent = item.first_indent if extra == 0 else (item.rest_indent or 0.0) + self.span_width(item.rest_after)
                     page.lines.append(PlacedLine(left + indent, baseline, ln))
                 y += pitch
-        page.rules.append((left, self.height, left + self.width, self.height, block.outer, "#000000"))
+        if block.ruled:
+            page.rules.append((left, self.height, left + self.width, self.height, block.outer, "#000000"))
         self.y = self.height
 
     def _colophon_page(self, height: float, rows: tuple[int, ...]) -> None:

@@ -89,3 +89,33 @@ def test_the_sample_letter(tmp_path):
     assert number[0]["x1"] == pytest.approx(RIGHT, abs=0.5 * MM)
     under = rules[1]["top"] + rules[1]["linewidth"] / 2
     assert baseline(number[0]) - 0.88 * 16 - under == pytest.approx(14, abs=0.5 * MM)
+
+
+def _colophon_page(pdf):
+    with pdfplumber.open(pdf) as doc:
+        last = doc.pages[-1]
+        return last.lines + last.rects, [c for c in last.chars if c["top"] < 265 * MM], last.extract_text_lines()
+
+
+@pytest.mark.parametrize("source", ["sample", "printer"])
+def test_the_colophon_without_rules_at_the_foot(tmp_path, source):
+    """GB/T 9704 10.1: a 信函's 版记 has no rules and stands at the foot of the last page's type
+    area — 抄送's line the type area's last (its bottom edge 262 mm from the page top). A 印发
+    line the source writes is not dropped (nothing lost): it prints, without its rule."""
+    src = SOURCES / "gongwen-letter.txt"
+    if source == "printer":
+        src = tmp_path / "printer.txt"
+        src.write_text((SOURCES / "gongwen-letter.txt").read_text(encoding="utf-8")
+                       + "\n某市人民政府办公室　　　　2024年5月20日印发\n", encoding="utf-8")
+    pdf = build(src, tmp_path / "out", ["pdf"]).outputs[0]  # the reader names gongwen-letter
+    lines, chars, text_lines = _colophon_page(pdf)
+    assert lines == []  # no rule on the 版记's page
+    cc = next(t for t in text_lines if t["text"].startswith("抄送"))
+    pitch = load_style("gongwen-letter").role("body").line_pitch
+    last = max(text_lines, key=lambda t: t["bottom"] if t["bottom"] < 265 * MM else 0)
+    assert last["bottom"] / MM == pytest.approx(262 - (pitch - 14) / 2 / MM, abs=1.2)  # the em box centred in the last line
+    if source == "printer":
+        assert "印发" in last["text"] and last["top"] - cc["top"] == pytest.approx(pitch, abs=0.2)
+    else:
+        assert last is cc
+        assert cc["x0"] == pytest.approx(LEFT + 14, abs=0.3 * MM)  # 左空一字 (四号, 14 pt)

@@ -215,3 +215,24 @@ def test_a_long_list_of_addressees_is_still_the_addressee():
     names = "、".join(f"市第{n}局" for n in range(1, 40))
     doc = parse_report(f"某市人民政府关于开展检查的通知\n　　{names}：\n　　请认真执行。\n")
     assert outline(doc)["addressee"] is None
+
+
+def test_joint_issuers_on_one_line_are_the_signature():
+    """Three issuers typed on one line apart by runs of spaces (26 characters, longer than one
+    issuer may be) over the date: the signature, one issuer each, not body text."""
+    doc = read(FIXTURES / "text" / "gongwen-joint-signers.txt")
+    sig = doc.find(f"{model.q('closing')}/{model.q('signature')}")
+    assert [i.text for i in sig.iterfind(model.q("issuer"))] == ["某省发展和改革委员会", "某省财政厅", "某省交通运输厅"]
+    assert sig.find(model.q("date")).get("value") == "2024-07-01"
+    assert not model.plain_text(doc.find(model.q("body"))).endswith("某省交通运输厅")
+
+
+def test_a_long_line_of_spaced_words_over_a_date_stays_body_text():
+    """Joint issuers are each short: a line whose parts are long, or that is longer than a short
+    line, is body text."""
+    long_part = "某省发展和改革委员会交通运输处综合规划科第一办公室　　某省财政厅"  # 25 characters
+    too_long = "　　".join(["某省发展和改革委员会"] * 4)
+    for line in (long_part, too_long):
+        doc = parse_report(f"关于某事项的请示\n\n省人民政府：\n　　现将有关事项请示如下。\n\n{line}\n2024年7月1日\n")
+        assert [i.text for i in doc.iter(model.q("issuer"))] == []
+        assert line in model.plain_text(doc.find(model.q("body")))

@@ -17,7 +17,7 @@ from ...errors import Diagnostic, InputError
 from ...model import new
 from .. import report_patterns as rp
 from ..decode import normalize_line_ends, read_text
-from . import attendance, shapes
+from . import attendance, formats, shapes
 from .lines import SHORT_CJK, SHORT_LATIN, Line, split_lines
 from .parts import Reader
 from .record import meta_from, record_at
@@ -79,7 +79,8 @@ def _structured(lines: list[Line], lang: str) -> etree._Element:
     Reader(lines, cjk, SHORT_CJK if cjk else SHORT_LATIN).read(doc, i)
     if cjk:
         attendance.gather(doc)
-        attendance.minutes_style(doc)
+        formats.minutes_style(doc)
+        formats.letter_style(doc)
     _keywords_from_colophon(doc)
     return doc
 

@@ -1,5 +1,5 @@
 """纪要 (GB/T 9704 10.3): the 出席 / 请假 / 列席 lines at the end of the body become the closing's
-attendance lists; a document whose 发文机关标志 ends with 纪要 asks for the minutes style."""
+attendance lists (formats.py tells a 纪要 by its 发文机关标志)."""
 from __future__ import annotations
 
 import re
@@ -7,13 +7,11 @@ import re
 from lxml import etree
 
 from ... import model
-from ...model import child, new, q
+from ...model import child, new
 
 #: a label, as written (出席, 请假 or 缺席, 列席), and its colon
 LABEL = re.compile(r"^[\s\u3000]*(出席|请假|缺席|列席)[ \u3000]*[：:][ \u3000]*")
 KINDS = {"出席": "present", "请假": "absent", "缺席": "absent", "列席": "attending"}
-#: the style a 纪要 is built with unless the build asks for another
-MINUTES_STYLE = "gongwen-minutes"
 
 
 def gather(doc: etree._Element) -> None:
@@ -52,10 +50,3 @@ def gather(doc: etree._Element) -> None:
     if not len(body):  # the parse falls back to plain paragraphs (text/__init__.py)
         raise ValueError("a 纪要's body holds nothing but its attendance lines")
 
-
-def minutes_style(doc: etree._Element) -> None:
-    """A 发文机关标志 ending with 纪要 (…会议纪要) names the minutes style, unless the document
-    names one."""
-    mark = doc.find(f"{q('masthead')}/{q('mark')}")
-    if mark is not None and doc.get("style") is None and "".join("".join(mark.itertext()).split()).endswith("纪要"):
-        doc.set("style", MINUTES_STYLE)

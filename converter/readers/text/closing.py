@@ -78,11 +78,22 @@ _JOINT = re.compile(r"(?: {2,}|\u3000{2,}|[ \u3000]{3,}|\t)")
 
 def _is_signature_line(text: str, short: int) -> bool:
     # numbered lines (attachment items such as 2.2024年度分工方案) are never an issuing body
-    return (len(text) <= short // 2 + 4 and text[-1] not in "。；;，,：:.!?！？"
+    return (_short_names(text, short) and text[-1] not in "。；;，,：:.!?！？"
             and not rp.starts_with_number(text) and rp.match_numbering(text) is None
             and not rp.ATTACHMENT_LABEL.match(text) and not shapes.ANNEX_LABEL.match(text)
             and not shapes.APPENDED.match(text)
             and "\t" not in text)
+
+
+def _short_names(text: str, short: int) -> bool:
+    """Short enough for an issuing body: one name of at most ``short // 2 + 4`` characters, or
+    joint issuers on one line (apart by runs of spaces, _JOINT), each that short, the line no
+    longer than a short line (某省发展和改革委员会　　某省财政厅　　某省交通运输厅)."""
+    limit = short // 2 + 4
+    if len(text) <= limit:
+        return True
+    names = _JOINT.split(text.strip())
+    return len(names) > 1 and len(text) <= short and all(0 < len(n) <= limit for n in names)
 
 
 def attachment_note(lines: list[Line], start: int, end: int, short: int) -> tuple[int, etree._Element | None]:

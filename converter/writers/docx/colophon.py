@@ -1,7 +1,8 @@
 """The 版记 in the DOCX: at the foot of the page the layout put it on, as in the PDF.
 
 A floating table (w:tblpPr), one row per part (主送, 抄送, 印发), the rules its borders (first and
-last 0.35 mm, those between 0.25 mm), its last rule on the type area's bottom edge: the table
+last 0.35 mm, those between 0.25 mm; a 信函's has none, GB/T 9704 10.1), its last rule on the
+type area's bottom edge: the table
 stands ``rows × line pitch`` above it, measured from the top margin, its left edge at the page's
 left margin. Word positions it so; LibreOffice 7.4 honours it too — it drops a framed
 paragraph's borders (and the frame with them, the construction tried before), and it keeps a
@@ -24,7 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Twips
 from lxml import etree
 
-from ...layout.blocks import COLOPHON_INNER, COLOPHON_OUTER
+from ...layout.blocks import COLOPHON_INNER, COLOPHON_OUTER, colophon_ruled
 from ...layout.front import MOVED_LABEL
 from ...model import tag_of
 from .ooxml import EIGHTHS, PPR_ORDER, RPR_ORDER, el, line_twips, put, twips
@@ -120,10 +121,7 @@ class Colophon:
                         tblpY=twips(page.text_height) - height))
         tblpr.append(el("w:tblW", w=twips(width), type="dxa"))
         tblpr.append(el("w:tblInd", w=0, type="dxa"))
-        borders = el("w:tblBorders")
-        for side, thick in (("w:top", COLOPHON_OUTER), ("w:bottom", COLOPHON_OUTER), ("w:insideH", COLOPHON_INNER)):
-            borders.append(el(side, val="single", sz=round(thick * EIGHTHS), space=0, color="000000"))
-        tblpr.append(borders)
+        tblpr.append(self._borders())
         tblpr.append(el("w:tblLayout", type="fixed"))
         margins = el("w:tblCellMar")
         for side in ("w:top", "w:left", "w:bottom", "w:right"):
@@ -131,6 +129,19 @@ class Colophon:
         tblpr.append(margins)
         tblpr.append(el("w:tblLook", val="0000"))
         return table  # python-docx gave the grid column and the cell (w:tcW) the width
+
+    def _borders(self):
+        """The rules: first and last 0.35 mm, those between 0.25 mm; none for a 信函 (its 版记
+        without rules, layout.blocks.colophon_ruled) — said as nil borders, so that no table
+        style a reader applies draws any."""
+        borders = el("w:tblBorders")
+        ruled = colophon_ruled(self.style)
+        for side, thick in (("w:top", COLOPHON_OUTER), ("w:bottom", COLOPHON_OUTER), ("w:insideH", COLOPHON_INNER)):
+            if ruled:
+                borders.append(el(side, val="single", sz=round(thick * EIGHTHS), space=0, color="000000"))
+            else:
+                borders.append(el(side, val="nil"))
+        return borders
 
     def _estimated_lines(self, part) -> int:
         """Lines of a part when no layout says (a DOCX written without pages): its characters

@@ -323,6 +323,9 @@ def _closing_rules(style: ResolvedStyle, body: Role, sides) -> Rules:
         ("div.colophon", {f"border-{sides[0]}": f"{_mm(COLOPHON_OUTER)} solid",
                           f"border-{sides[1]}": f"{_mm(COLOPHON_OUTER)} solid", f"margin-{sides[0]}": "2em"}),
         ("p.printer", {f"border-{sides[0]}": f"{_mm(COLOPHON_INNER)} solid"}),
+        # a 信函's 版记 without rules (GB/T 9704 10.1)
+        ("div.colophon.letter", {f"border-{sides[0]}": "none", f"border-{sides[1]}": "none"}),
+        ("div.colophon.letter > p.printer", {f"border-{sides[0]}": "none"}),
     ]
 
 

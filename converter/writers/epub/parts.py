@@ -10,7 +10,7 @@ import copy
 
 from lxml import etree
 
-from ...layout.blocks import SIGNERS_A_LINE
+from ...layout.blocks import SIGNERS_A_LINE, colophon_ruled
 from ...layout.front import MOVED_END, MOVED_LABEL, moved_addressee
 from ...model import child, children, q, tag_of
 from . import xhtml
@@ -149,8 +149,8 @@ class Parts:
 
     def visit_colophon(self, el, out):
         """版记: 主送, 抄送, 印发, each a paragraph in the colophon role; a 主送 moved here
-        (layout.front) first."""
-        box = h(out, "div", class_="colophon")
+        (layout.front) first; a 信函's without rules (class letter, layout.blocks.colophon_ruled)."""
+        box = h(out, "div", class_="colophon" if colophon_ruled(self.res) else "colophon letter")
         self.moved_colophon(box)
         for c in children(el):
             if tag_of(c) in ("printer", "cc"):
@@ -164,7 +164,7 @@ class Parts:
             return
         moved, self.moved = moved_addressee(self.moved), None
         if box:
-            out = h(out, "div", class_="colophon")
+            out = h(out, "div", class_="colophon" if colophon_ruled(self.res) else "colophon letter")
         p = h(out, "p", class_="colophon")
         append_text(p, MOVED_LABEL)
         self.inlines(moved, p)

@@ -144,3 +144,36 @@ def test_letter_in_libreoffice(tmp_path):
     assert text(number).replace(" ", "") == "某政办函〔2024〕21号" and number[-1]["x1"] == pytest.approx(RIGHT, abs=0.5 * MM)
     ours_first = next(r for r in found["ours"][2] if text(r).startswith("000021"))
     assert first[0]["matrix"][5] == pytest.approx(ours_first[0]["matrix"][5], abs=0.5 * MM)  # baselines
+
+
+@pytest.mark.parametrize("printer", [False, True])
+def test_letter_colophon_in_libreoffice(tmp_path, printer):
+    """A 信函's 版记 (GB/T 9704 10.1) in the DOCX through LibreOffice: no rule on its page, 抄送
+    at the foot of the type area where our PDF has it (a 印发 line the source writes stays, on
+    the last line, without its rule); the sample is read as a 信函 without naming the style."""
+    src = SOURCES / "gongwen-letter.txt"
+    if printer:
+        src = tmp_path / "printer.txt"
+        src.write_text((SOURCES / "gongwen-letter.txt").read_text(encoding="utf-8")
+                       + "\n某市人民政府办公室　　　　2024年5月20日印发\n", encoding="utf-8")
+    result = build(src, tmp_path / "out", ["docx", "pdf"])
+    docx, ours = sorted(result.outputs, key=lambda p: p.suffix)
+    lo = office.to_pdf([docx], tmp_path / "lo", hide_fonts=True)[docx]
+    found = {}
+    for name, pdf in (("lo", lo), ("ours", ours)):
+        with pdfplumber.open(pdf) as doc:
+            last = doc.pages[-1]
+            rows = [r for r in rows_of(last, (13, 15)) if r[0]["top"] < 265 * MM]  # 四号
+            found[name] = (last.lines + last.rects, rows, len(doc.pages))
+    (lines, rows, count), (_, our_rows, our_count) = found["lo"], found["ours"]
+    assert lines == [] and count == our_count
+    cc = next(r for r in rows if text(r).replace(" ", "").startswith("抄送"))
+    our_cc = next(r for r in our_rows if text(r).startswith("抄送"))
+    # the same line: LibreOffice sets the text in the table's exact-height row 1.2–1.6 mm lower
+    # than our PDF, in the ruled 版记 of gongwen as here (measured on this sample in both styles)
+    assert cc[0]["matrix"][5] == pytest.approx(our_cc[0]["matrix"][5], abs=2 * MM)
+    assert cc[0]["x0"] == pytest.approx(LEFT + 14, abs=0.5 * MM)  # 左空一字
+    assert (rows[-1] is cc) != printer
+    if printer:
+        assert text(rows[-1]).replace(" ", "").endswith("印发")
+    assert max(c["bottom"] for c in rows[-1]) / MM == pytest.approx(262, abs=2.5)  # the type area's foot

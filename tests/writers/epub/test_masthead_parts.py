@@ -59,3 +59,25 @@ def test_letter(tmp_path):
 def test_a_book_without_them_has_none_of_their_rules(tmp_path):
     _, css, _ = book(tmp_path, SOURCES / "gongwen-notice.txt")
     assert "signers" not in css and "joint" not in css and ".letter" not in css
+
+
+def test_letter_colophon_without_rules(tmp_path):
+    """GB/T 9704 10.1: a 信函's 版记 without rules — its div of class letter, whose rule takes the
+    版记's borders off (a 印发 line the source writes stays, without its rule); the sample is read
+    as a 信函 without naming the style."""
+    src = tmp_path / "printer.txt"
+    src.write_text((SOURCES / "gongwen-letter.txt").read_text(encoding="utf-8")
+                   + "\n某市人民政府办公室　　　　2024年5月20日印发\n", encoding="utf-8")
+    out = build(src, tmp_path / "out", ["epub"]).outputs[0]
+    with zipfile.ZipFile(out) as z:
+        css = next(z.read(n).decode() for n in z.namelist() if n.endswith(".css"))
+        docs = [etree.fromstring(z.read(n)) for n in sorted(z.namelist()) if n.endswith(".xhtml")]
+    colophon = by_class(docs, "div", "colophon")
+    assert len(colophon) == 1 and colophon[0].get("class") == "colophon letter"
+    assert ["".join(p.itertext()) for p in colophon[0]] == ["抄送：市住房城乡建设局，市自然资源局。",
+                                                            "某市人民政府办公室 2024年5月20日印发"]
+    assert "div.colophon.letter {\n  border-top: none;\n  border-bottom: none;\n}" in css
+    assert "div.colophon.letter > p.printer {\n  border-top: none;\n}" in css
+    assert not failed(check([out]))
+    _, plain, docs = book(tmp_path / "notice", SOURCES / "gongwen-notice.txt")
+    assert by_class(docs, "div", "colophon")[0].get("class") == "colophon"
