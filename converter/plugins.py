@@ -9,7 +9,7 @@ from functools import lru_cache
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from .context import cache_dir
+from .context import cache_dir, write_cache_file
 from .errors import ConverterError, StyleError, UsageError
 
 READERS = "converter.readers"
@@ -102,13 +102,7 @@ def _reader_suffixes() -> dict[str, tuple[str, ...]]:
             pass
     found = {name: tuple(load(READERS, name).suffixes) for name in readers}
     if key:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + f".{os.getpid()}.part")
-            tmp.write_text(json.dumps(found, sort_keys=True), encoding="utf-8")
-            os.replace(tmp, path)  # atomic: a parallel build never reads half a file
-        except OSError:
-            pass  # a read-only cache only costs time
+        write_cache_file(path, json.dumps(found, sort_keys=True).encode("utf-8"))
     return found
 
 

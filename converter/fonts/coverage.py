@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from fontTools.ttLib import TTFont
 
-from ..context import cache_dir
+from ..context import cache_dir, write_cache_file
 from .find import FontFace
 
 #: characters that are layout, not ink: they need no glyph
@@ -28,13 +28,7 @@ def charset(face: FontFace) -> frozenset[int]:
     except (OSError, ValueError):
         pass
     codes = array("I", sorted(best_cmap(face)))
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(cached.name + f".{os.getpid()}.part")
-        tmp.write_bytes(codes.tobytes())
-        os.replace(tmp, cached)  # atomic: a parallel build never reads half a file
-    except OSError:
-        pass  # a read-only cache only costs time
+    write_cache_file(cached, codes.tobytes())
     return frozenset(codes)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from ..context import cache_dir
+from ..context import cache_dir, write_cache_file
 from ..errors import StyleError
 
 REGULAR, BOLD = 80, 200  # fontconfig weights
@@ -180,14 +180,7 @@ def _known_names() -> dict[str, tuple[str | None, bool]]:
 
 def _save_names(known: dict[str, tuple[str | None, bool]]) -> None:
     """Write the names atomically (a parallel build reads the old file or the new one)."""
-    path = _names_file()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + f".{os.getpid()}.part")
-        tmp.write_text(json.dumps(known, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache only costs time
+    write_cache_file(_names_file(), json.dumps(known, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
 def covering(chars: frozenset[str]) -> dict[str, FontFace]:

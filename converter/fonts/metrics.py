@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from fontTools.ttLib import TTFont
 
-from ..context import cache_dir
+from ..context import cache_dir, write_cache_file
 from .coverage import best_cmap
 from .find import FontFace
 
@@ -71,13 +71,7 @@ def widths(face: FontFace) -> Widths:
     except (OSError, ValueError, IndexError):
         pass
     codes, units, upem, missing = _read(face)
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(cached.name + f".{os.getpid()}.part")
-        tmp.write_bytes(_encode(codes, units, upem, missing))
-        os.replace(tmp, cached)  # atomic: a parallel build never reads half a file
-    except OSError:
-        pass  # a read-only cache only costs time
+    write_cache_file(cached, _encode(codes, units, upem, missing))
     return _widths(codes, units, upem, missing)
 
 

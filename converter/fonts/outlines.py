@@ -14,9 +14,9 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
-import tempfile
 from pathlib import Path
 
+from ..context import write_cache_file
 from .find import FontFace
 
 VERSION = "2"  # 2: a sha256 after the records
@@ -62,17 +62,4 @@ def save(path: Path, outlines: dict[str, bytes]) -> None:
         encoded = name.encode("utf-8")
         parts += [_RECORD.pack(len(encoded), len(outlines[name])), encoded, outlines[name]]
     body = b"".join(parts)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(body + hashlib.sha256(body).digest())
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_cache_file(path, body + hashlib.sha256(body).digest())

@@ -30,6 +30,7 @@ from fontTools.ttLib import TTFont, newTable
 # fontTools.subset (≈ 60 ms to import) and the cu2qu pens are imported only when a subset is
 # made, not on the usual build that finds every subset in the cache
 
+from ..context import write_cache_file
 from . import outlines
 from .coverage import charset
 from .find import FontFace
@@ -223,7 +224,7 @@ def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None
     out = io.BytesIO()
     font.save(out)
     data = out.getvalue()
-    _write_atomically(path, data)
+    write_cache_file(path, data)
     return io.BytesIO(data)
 
 
@@ -241,23 +242,6 @@ def _glyph_count(face: FontFace) -> int:
         return font["maxp"].numGlyphs
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write a cache file so that a parallel build never reads half of it; a cache that cannot
-    be written only costs time."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _cached(face: FontFace, chars: set[str], folder: Path, flavour: str, suffix: str,

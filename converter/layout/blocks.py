@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..model import child, children, line_of, q, tag_of, text_positions
+from ..model import child, children, q, tag_of, text_positions
 from ..model.outline import ends_title, heading_label, navigation, title_block
 from ..model.images import ImageInfo, usable_image
 from ..model.visitor import Visitor

@@ -19,7 +19,7 @@ import os
 from functools import lru_cache
 from typing import Callable
 
-from ..context import cache_dir
+from ..context import cache_dir, write_cache_file
 from .scripts import is_wide
 
 SEGMENT_CACHE_VERSION = "1"
@@ -68,13 +68,7 @@ def _segmented(text: str) -> list[str]:
     import rjieba
 
     got = list(rjieba.cut(text))
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(cached.name + f".{os.getpid()}.part")
-        tmp.write_text(json.dumps(got, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, cached)  # atomic: a parallel build never reads half a file
-    except OSError:
-        pass  # a read-only cache only costs time
+    write_cache_file(cached, json.dumps(got, ensure_ascii=False).encode("utf-8"))
     return got
 
 

@@ -14,7 +14,7 @@ from ... import model
 from ...model import new
 from ..decode import read_text
 from ..report_patterns import detect_lang
-from .blocks import BlockBuilder, assign_heading_ids, follow_anchors, line_of
+from .blocks import BlockBuilder, assign_heading_ids, follow_anchors
 from .front_matter import FrontMatter, as_text, language_tag, names, read_front_matter
 from .parser import check_nesting, make_parser
 

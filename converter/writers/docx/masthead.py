@@ -74,7 +74,7 @@ def signers(out: Output, node: etree._Element, inlines, with_number: bool = True
     borderless table of one row — the 文号 at the foot of its cell, the names' lines in the
     other, later ones under the first name —, so the text still reads 文号 first."""
     style = out.setup.style
-    role, names_role = style.role("docnumber"), style.role("signer")
+    role = style.role("docnumber")
     char = style.grid.char_pitch if style.grid else role.size
     label_el = child(node, "label")
     label = label_el.text or "" if label_el is not None else ""

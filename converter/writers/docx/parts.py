@@ -215,7 +215,6 @@ class Parts:
 
     def _hang_after_colon(self, node) -> None:
         """抄送：names — 左右各空一字, wrapped names under the first name (after the colon)."""
-        role = self.out.setup.style.role("colophon")
         text = "".join(node.itertext())
         colon = next((i for i, ch in enumerate(text) if ch in "：:"), -1)
         self._hang(colon + 1 if 0 <= colon < 8 else 0)

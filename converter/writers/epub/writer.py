@@ -26,7 +26,6 @@ from ebooklib import epub
 from lxml import etree
 
 from ...context import BuildContext
-from ...errors import InputError
 from ...model.images import ImageInfo, usable_image
 from ...model import child, children, plain_text, tag_of
 from ...model.outline import metadata, signs_itself
