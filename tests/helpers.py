@@ -118,3 +118,13 @@ def colophon_notice(lines: int) -> str:
     return ("某市人民政府关于版记位置测试的通知\n\n各区人民政府：\n" + "\n".join([GRID_LINE] * lines)
             + "\n\n某市人民政府\n2024年3月15日\n\n抄送：市委办公室，市人大常委会办公室。\n"
             "某市人民政府办公室　　　　　　　　2024年3月16日印发\n")
+
+
+def canonical_xml(tmp_path: Path, body: str) -> Path:
+    """A canonical XML source ``doc.xml`` whose body is ``body`` (its first line is line 4)."""
+    from converter import model
+
+    src = tmp_path / "doc.xml"
+    src.write_text(f'<?xml version="1.0"?>\n<document xmlns="{model.NS}" version="1" xml:lang="en"><title>T</title>\n'
+                   f'<body>\n{body}\n</body></document>\n', encoding="utf-8")
+    return src

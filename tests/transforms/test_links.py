@@ -2,18 +2,11 @@
 from converter import model
 from converter.pipeline import read
 
-NS = f'xmlns="{model.NS}"'
-
-
-def _xml(tmp_path, body: str):
-    src = tmp_path / "doc.xml"
-    src.write_text(f'<?xml version="1.0"?>\n<document {NS} version="1" xml:lang="en"><title>T</title>\n<body>\n{body}\n</body></document>\n',
-                   encoding="utf-8")
-    return src
+from helpers import canonical_xml
 
 
 def test_a_link_with_a_scheme_not_allowed_is_text_with_a_warning_at_its_line(tmp_path):
-    src = _xml(tmp_path, '<p>one <link href="javascript:alert(1)">click</link> two</p>\n'
+    src = canonical_xml(tmp_path, '<p>one <link href="javascript:alert(1)">click</link> two</p>\n'
                          '<p><link href="https://example.org/">kept</link> <link href="FILE:///etc/passwd">local</link></p>')
     found = []
     doc = read(src, found)

@@ -4,14 +4,7 @@ import zipfile
 from converter import model
 from converter.pipeline import build, read
 
-NS = f'xmlns="{model.NS}"'
-
-
-def _xml(tmp_path, body: str):
-    src = tmp_path / "doc.xml"
-    src.write_text(f'<?xml version="1.0"?>\n<document {NS} version="1" xml:lang="en"><title>T</title>\n<body>\n{body}\n</body></document>\n',
-                   encoding="utf-8")
-    return src
+from helpers import canonical_xml
 
 
 def _spans(doc):
@@ -19,7 +12,7 @@ def _spans(doc):
 
 
 def test_spans_a_table_fills_are_kept_without_a_word(tmp_path):
-    src = _xml(tmp_path, '<table><thead><row><cell colspan="3">Group</cell></row></thead><tbody>'
+    src = canonical_xml(tmp_path, '<table><thead><row><cell colspan="3">Group</cell></row></thead><tbody>'
                          '<row><cell rowspan="2">a</cell><cell>b</cell><cell>c</cell></row>'
                          '<row><cell colspan="2">d</cell></row></tbody></table>')
     found = []
@@ -30,7 +23,7 @@ def test_spans_a_table_fills_are_kept_without_a_word(tmp_path):
 
 
 def test_spans_beyond_the_table_are_capped_with_a_warning_at_their_line(tmp_path):
-    src = _xml(tmp_path, '<table><tbody><row><cell colspan="1000000">wide</cell></row>\n'
+    src = canonical_xml(tmp_path, '<table><tbody><row><cell colspan="1000000">wide</cell></row>\n'
                          '<row><cell>a</cell><cell rowspan="99999999999">tall</cell></row>\n'
                          '<row><cell>b</cell></row></tbody></table>')
     found = []
@@ -42,14 +35,14 @@ def test_spans_beyond_the_table_are_capped_with_a_warning_at_their_line(tmp_path
 
 
 def test_a_column_no_cell_starts_in_is_not_counted(tmp_path):
-    src = _xml(tmp_path, '<table><tbody><row><cell colspan="3">x</cell><cell>y</cell></row>'
+    src = canonical_xml(tmp_path, '<table><tbody><row><cell colspan="3">x</cell><cell>y</cell></row>'
                          '<row><cell>a</cell><cell colspan="3">b</cell></row></tbody></table>')
     doc = read(src, [])
     assert _spans(doc) == [("x", "2", None), ("y", None, None), ("a", None, None), ("b", "2", None)]
 
 
 def test_every_writer_sees_the_capped_grid(tmp_path):
-    src = _xml(tmp_path, '<table><tbody><row><cell colspan="1000000">x</cell></row></tbody></table>')
+    src = canonical_xml(tmp_path, '<table><tbody><row><cell colspan="1000000">x</cell></row></tbody></table>')
     built = build(src, tmp_path / "out", ["docx", "xml"])
     assert built
     with zipfile.ZipFile(tmp_path / "out" / "doc.docx") as z:
