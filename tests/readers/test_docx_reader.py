@@ -144,6 +144,40 @@ def test_footnotes_and_endnotes_are_read_where_they_are_referred_to(tmp_path):
                              '<footnote id="fn-2"><p>尾注内容</p></footnote></p>')
 
 
+_NOTE_REF = '<w:r><w:footnoteReference w:id="1"/></w:r>'
+_BODY = TITLE + p("各区人民政府：") + p("请认真贯彻执行。") + p("特此通知。") + "<w:p/>"
+
+
+def _signature(doc) -> etree._Element | None:
+    return doc.find(f"{q('closing')}/{q('signature')}")
+
+
+def test_a_line_carrying_a_note_above_the_date_stays_body_text_with_its_note_in_place(tmp_path):
+    """An issuer holds a name only: a line with a note reference is read as a paragraph, its note
+    where it is referred to; the date under it is still the signature's (nothing moves)."""
+    body = _BODY + "<w:p>" + r("某市人民政府") + _NOTE_REF + "</w:p>" + p("2024年3月15日")
+    doc = read(tmp_path, body, parts={"word/footnotes.xml": NOTES})
+    assert body_xml(doc).endswith('<p>某市人民政府<footnote id="fn-1"><p>注释的<strong>要点</strong></p></footnote></p>')
+    sig = _signature(doc)
+    assert sig.find(q("issuer")) is None and sig.find(q("date")).get("value") == "2024-03-15"
+    assert model.plain_text(doc).split("请认真贯彻执行。特此通知。")[1].startswith("某市人民政府注释的要点2024年3月15日")
+
+
+def test_an_issuer_and_date_on_one_line_with_a_note_stay_one_paragraph(tmp_path):
+    body = _BODY + "<w:p>" + r("某市人民政府") + _NOTE_REF + r("　2024年3月15日") + "</w:p>"
+    doc = read(tmp_path, body, parts={"word/footnotes.xml": NOTES})
+    assert body_xml(doc).endswith('<p>某市人民政府<footnote id="fn-1"><p>注释的<strong>要点</strong></p></footnote>'
+                                  '　2024年3月15日</p>')
+    assert _signature(doc) is None
+
+
+def test_an_issuer_broken_over_two_lines_by_a_soft_break_is_still_the_issuer(tmp_path):
+    """A line break is no object a name cannot hold (it is a space there): the signature stays."""
+    body = _BODY + "<w:p>" + r("某市人民") + "<w:r><w:br/></w:r>" + r("政府") + "</w:p>" + p("2024年3月15日")
+    sig = _signature(read(tmp_path, body))
+    assert [i.text for i in sig.iter(q("issuer"))] == ["某市人民政府"]
+
+
 def _numbering(levels: str) -> str:
     return wrap("numbering", f'<w:abstractNum w:abstractNumId="0">{levels}</w:abstractNum>'
                 '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>')

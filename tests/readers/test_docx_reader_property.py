@@ -93,8 +93,6 @@ def test_every_shown_character_reaches_the_model_in_order(first, blocks):
     assert nonspace(model.plain_text(doc)) == nonspace("".join(expected))
 
 
-@pytest.mark.xfail(strict=True, reason="known: a line with a note ref just above a date is read as the "
-                   "signature's issuer, and the note (which an issuer cannot hold) moves to the body's end")
 def test_a_note_on_the_line_above_a_date_stays_in_order():
     """Found by a random run of the property above (2026-12-01)."""
     body = ('<w:p><w:r><w:t>0</w:t></w:r></w:p><w:p><w:r><w:t>0</w:t></w:r></w:p>'

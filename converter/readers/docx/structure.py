@@ -27,12 +27,15 @@ from ..report_patterns import detect_lang, match_numbering
 from ..text import parse_report
 from ..text.front import TITLE_LINE, TITLE_LINES
 from ..text.lines import ends_sentence
-from ..text.shapes import ANNEX_LABEL, date_of
+from ..text.shapes import ANNEX_LABEL, TEXT_OBJECTS, date_of
 from .content import PLAIN, Block, Item, Marks, Obj, Para, Span, append_marked, fill
 
-#: placeholders for objects inside lines: Unicode's supplementary private use area A, which
-#: no document text is in; blocks get lines of their own, marked from area B
-_PUA = 0xF0000
+#: placeholders for objects inside lines, from Unicode's supplementary private use areas, which
+#: no document text is in: notes and pictures from area A (the rules' TEXT_OBJECTS: a line
+#: carrying one is never a name, which holds text only); line breaks, which a name may lose
+#: (a break is a space there), and blocks, which get lines of their own, from area B
+_PUA = ord(TEXT_OBJECTS[0])
+_BREAK_PUA = 0x108000
 _BLOCK_PUA = 0x100000
 #: holders whose content is text only (the schema allows no elements in them)
 _TEXT_ONLY = {"number", "lead", "issuer", "date", "label", "code", "copy-number", "secrecy", "urgency", "mark",
@@ -70,6 +73,7 @@ class _Lines:
         self.lines: list[str] = []
         self.marks: list[Marks] = []  # per non-space character
         self.objects: dict[str, etree._Element] = {}
+        self._placed = {_PUA: 0, _BREAK_PUA: 0}  # placeholders given from each area so far
         self.hints: list[_Hint] = []
         self.subtitles: list[tuple[int, int]] = []
         self.centred: set[tuple[int, int]] = set()  # the centred paragraphs (non-space ranges)
@@ -86,7 +90,9 @@ class _Lines:
         self._add_text(chars, para.numbering, PLAIN)
         for item in para.items:
             if isinstance(item, Obj):
-                ph = chr(_PUA + len(self.objects))
+                base = _BREAK_PUA if tag_of(item.element) == "br" else _PUA
+                ph = chr(base + self._placed[base])
+                self._placed[base] += 1
                 self.objects[ph] = item.element
                 chars.append(ph)
                 self.marks.append(PLAIN)

@@ -78,7 +78,8 @@ _JOINT = re.compile(r"(?: {2,}|\u3000{2,}|[ \u3000]{3,}|\t)")
 
 def _is_signature_line(text: str, short: int) -> bool:
     # numbered lines (attachment items such as 2.2024年度分工方案) are never an issuing body
-    return (_short_names(text, short) and text[-1] not in "。；;，,：:.!?！？"
+    # nor is a line carrying a note or a picture: it stays body text, the object where it was
+    return (_short_names(text, short) and text[-1] not in "。；;，,：:.!?！？" and not shapes.carries_object(text)
             and not rp.starts_with_number(text) and rp.match_numbering(text) is None
             and not rp.ATTACHMENT_LABEL.match(text) and not shapes.ANNEX_LABEL.match(text)
             and not shapes.APPENDED.match(text)

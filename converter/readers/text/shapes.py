@@ -11,6 +11,18 @@ from .. import report_patterns as rp
 
 _S = r"[\s\u3000]*"  # spaces people put between the characters of a label (标　　题)
 
+#: Unicode's supplementary private use area A (no document's text is in it): a reader that gives
+#: these rules lines with objects in them that only running text can hold (a footnote's
+#: reference, a picture: the DOCX reader) writes each object as one character from here
+TEXT_OBJECTS = "\U000F0000-\U000FFFFD"
+_TEXT_OBJECT = re.compile(f"[{TEXT_OBJECTS}]")
+
+
+def carries_object(text: str) -> bool:
+    """Whether a line holds an object only running text can hold: such a line is no name (an
+    issuing body, a 发文机关标志), whose element holds text only, so the object would have to move."""
+    return _TEXT_OBJECT.search(text) is not None
+
 
 def _spaced(word: str) -> str:
     return _S.join(re.escape(c) for c in word)
@@ -36,7 +48,7 @@ ORGAN_ENDS = ("办公厅", "办公室", "人民政府", "政府", "委员会", "
 def is_mark_line(text: str) -> bool:
     """A 发文机关标志 line: an issuing body (with 文件 or not), short and without punctuation."""
     bare = "".join(text.split())
-    if not 2 <= len(bare) <= 30 or "关于" in bare or any(c in bare for c in "。，；：:,.!?！？《》“”0123456789"):
+    if not 2 <= len(bare) <= 30 or carries_object(bare) or "关于" in bare or any(c in bare for c in "。，；：:,.!?！？《》“”0123456789"):
         return False
     return bare.endswith(MARK_ENDS) or bare.endswith(ORGAN_ENDS)
 
@@ -95,7 +107,7 @@ _DATE = r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇零○Ｏ一二三�
 #: 印发机关 and 印发日期 on one line: 湖南省人民政府办公厅　　2019年1月3日印发
 PRINTER = re.compile(rf"^(?P<body>\S.*?)[\s\u3000]+(?P<date>{_DATE}{_S}印{_S}发)$")
 #: an issuer and the date on one line (a signature typed on one line)
-ISSUER_DATE = re.compile(rf"^(?P<issuer>[^\s\u3000。，；：:]{{2,30}})[\s\u3000]+(?P<date>{_DATE})$")
+ISSUER_DATE = re.compile(rf"^(?P<issuer>[^\s\u3000。，；：:{TEXT_OBJECTS}]{{2,30}})[\s\u3000]+(?P<date>{_DATE})$")
 #: 附注 lines without brackets: contact lines under the date
 CONTACT = re.compile(rf"^(?:联{_S}系{_S}人|联系电话|联系方式|电{_S}话|传{_S}真|地{_S}址|邮{_S}编|邮政编码|电子邮箱|邮{_S}箱)\s*[：:]")
 
@@ -126,7 +138,7 @@ def byline_parts(text: str) -> tuple[str | None, str | None, str | None]:
     Returns Nones when the brackets hold neither a date nor an issuing body at their end.
     """
     m = BYLINE.match(text)
-    if not m:
+    if not m or carries_object(text):  # its issuer and date hold text only
         return None, None, None
     words = [w for w in re.split(r"[\s\u3000]+", m.group("inner")) if w]
     date = words[-1] if words and date_of(words[-1]) else None
