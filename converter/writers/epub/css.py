@@ -107,7 +107,7 @@ def _masthead_rules(style: ResolvedStyle, body: Role, sides) -> Rules:
     mark's issuers spread to one width with 文件 centred beside them; the 信函's red double rule
     (thick over thin) under its mark and the 文号 flush right."""
     red = style.role("mark").color
-    signer = style.role("signer")
+    signer, number = style.role("signer"), style.role("docnumber")
     return [
         ("div.signers", {"display": "table", "width": "100%", f"margin-{sides[1]}": "0"}),
         ("div.signers > p.docnumber", {"display": "table-cell", "vertical-align": "bottom", "text-align": "left",
@@ -120,11 +120,19 @@ def _masthead_rules(style: ResolvedStyle, body: Role, sides) -> Rules:
         ("div.joint > div.issuers, div.joint > p.mark", {"display": "table-cell", "vertical-align": "middle"}),
         ("div.joint p.mark", {"text-align": "justify", "text-align-last": "justify", "margin": "0"}),
         ("div.joint > p.mark", {f"padding-{sides[2]}": "0.5em", "text-align-last": "auto"}),
-        # the 信函's mark and rule above 份号 … (written before the mark), where a reader lays
-        # out flex boxes; elsewhere in the order written
-        ("div.masthead.letter", {"display": "flex", "flex-direction": "column"}),
-        ("div.masthead.letter > div.mark", {"order": "-2"}),
-        ("div.masthead.letter > hr.letter", {"order": "-1"}),
+        # the 信函's mark and rule above 份号 … (written before the mark), the first of 份号 …
+        # and the 文号 on one line under them, the others one a line below, where a reader lays
+        # out flex boxes (elsewhere in the order written). On a narrow screen the 文号 wraps
+        # under 份号, still flush right; the two never overlap.
+        # the space the 文号 keeps under it (to the title) goes under the whole group
+        ("div.masthead.letter", {"display": "flex", "flex-flow": "row wrap", "align-items": "flex-start",
+                                 f"padding-{sides[1]}": em(number.space_after, body.size)}),
+        ("div.masthead.letter > div.mark", {"order": "-2", "flex": "1 0 100%"}),
+        ("div.masthead.letter > hr.letter", {"order": "-1", "flex": "1 0 100%", "box-sizing": "border-box"}),
+        ("div.masthead.letter > p.masthead", {"flex": "0 1 auto", f"margin-{sides[3]}": "1em"}),
+        ("div.masthead.letter > p.masthead ~ p.masthead", {"order": "2", "flex": "1 0 100%", f"margin-{sides[3]}": "0"}),
+        ("div.masthead.letter > p.docnumber.letter", {"order": "1", "flex": "0 1 auto", f"margin-{sides[2]}": "auto",
+                                                      f"margin-{sides[1]}": "0"}),
         ("hr.letter", {"border": "none", f"border-{sides[0]}": f"{_mm(LETTER_THICK)} solid {red}",
                        f"border-{sides[1]}": f"{_mm(LETTER_THIN)} solid {red}", "height": _mm(LETTER_SPACE),
                        f"margin-{sides[0]}": "0.5em", f"margin-{sides[1]}": "0.5em"}),
