@@ -44,9 +44,24 @@ def sections(doc):
     ("v1.2_final-draft", "v1.2_final-draft"),
     ("一、总体要求", "一总体要求"),
     ("x² and y", "x-and-y"),  # ² cannot be in an XML id: dropped as punctuation is
+    ("ພາສາລາວ", "ພາສາລາວ"),  # Lao and Thai letters are name characters to libxml2, marks too
+    # Khmer, Myanmar and Ethiopic letters are not (XML 1.0 4th edition, which the validator follows)
+    ("ភាសាខ្មែរ and Khmer", "and-khmer"),
+    ("မြန်မာ", ""),
+    ("ሰላም", ""),
 ])
 def test_pandoc_identifier_rule(text, ident):
     assert pandoc_identifier(text) == ident
+
+
+@pytest.mark.parametrize("heading", ["ភាសាខ្មែរ", "မြန်မာဘာသာ", "ሰላም ዓለም"])
+def test_a_heading_in_a_script_the_validator_takes_no_names_from_builds(tmp_path, heading):
+    """Such a heading gets ``section`` (a schema-valid id), and the document builds."""
+    src = tmp_path / "t.md"
+    src.write_text(f"# Title\n\n## {heading}\n\nText.\n", encoding="utf-8")
+    result = build(src, tmp_path / "out", ["xml"])
+    doc = read(result.outputs[0])
+    assert sections(doc) == [("section", heading)]
 
 
 def test_unique_identifiers_count_like_pandoc():
