@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..text.scripts import is_ideograph, is_wide, is_wordchar
-from ..text.segment import is_thai, word_starts
+from ..text.segment import in_one_run, word_starts, written_without_spaces
 from .shaping import is_mark
 
 # Must not start a line (closing and pausing marks), full- and half-width forms.
@@ -119,7 +119,7 @@ def add_cjk_latin_spacing(glyphs: list[Glyph], fraction: float = 0.25) -> None:
 
 def make_units(glyphs: list[Glyph]) -> list[Unit]:
     """Group glyphs into unbreakable units; spaces become their own breakable units, and each
-    word of a Thai run (text.segment) a unit of its own."""
+    word of a Thai, Lao, Khmer or Myanmar run (text.segment) a unit of its own."""
     units: list[Unit] = []
     words = _word_starts(glyphs)
     for i, g in enumerate(glyphs):
@@ -131,7 +131,7 @@ def make_units(glyphs: list[Glyph]) -> list[Unit]:
             continue
         next_ch = glyphs[i + 1].ch if i + 1 < len(glyphs) else ""
         if (units and not units[-1].space and i not in words
-                and glued(units[-1].glyphs[-1].ch, g.ch, next_ch)):
+                and (glued(prev := units[-1].glyphs[-1].ch, g.ch, next_ch) or in_one_run(prev, g.ch))):
             units[-1].glyphs.append(g)
         else:
             units.append(Unit([g]))
@@ -309,11 +309,11 @@ THAI_MAX_STRETCH = 1.0
 
 
 def _gaping(line: Line, share: float) -> bool:
-    """Whether justifying would open gaps too wide: a line of Thai words (breaks between words,
-    text.segment) has few spaces, one a phrase, and a short line's slack would all go there;
-    such a line is set ragged instead (its words take no space: that would be read as spaces)."""
-    thai = any(not a.space and not b.space and is_thai(a.glyphs[-1].ch) and is_thai(b.glyphs[0].ch)
-               for a, b in zip(line.units, line.units[1:]))
+    """Whether justifying would open gaps too wide: a line of Thai, Lao, Khmer or Myanmar words
+    (breaks between words, text.segment) has few spaces, one a phrase, and a short line's slack
+    would all go there; such a line is set ragged instead (its words take no space: that would be read as spaces)."""
+    thai = any(not a.space and not b.space and written_without_spaces(a.glyphs[-1].ch)
+               and written_without_spaces(b.glyphs[0].ch) for a, b in zip(line.units, line.units[1:]))
     return thai and share > THAI_MAX_STRETCH * line.units[0].glyphs[0].size
 
 
