@@ -31,9 +31,11 @@ from functools import lru_cache
 SCRIPT_BLOCKS = {"th": ((0x0E01, 0x0E5B),), "lo": ((0x0E80, 0x0EFF),),
                  "km": ((0x1780, 0x17FF), (0x19E0, 0x19FF)),
                  "my": ((0x1000, 0x109F), (0xAA60, 0xAA7F), (0xA9E0, 0xA9FF))}
+_CLASSES = {lang: "".join(f"{chr(a)}-{chr(b)}" for a, b in blocks) for lang, blocks in SCRIPT_BLOCKS.items()}
 #: a run of two or more characters of one of them (the group's name is the language)
-_UNSPACED_RUN = re.compile("|".join(
-    f"(?P<{lang}>[{''.join(f'{chr(a)}-{chr(b)}' for a, b in blocks)}]{{2,}})" for lang, blocks in SCRIPT_BLOCKS.items()))
+_UNSPACED_RUN = re.compile("|".join(f"(?P<{lang}>[{chars}]{{2,}})" for lang, chars in _CLASSES.items()))
+#: any of their characters (a text without one is not scanned for runs: most text)
+_UNSPACED_ANY = re.compile(f"[{''.join(_CLASSES.values())}]")
 #: what no line starts with, whatever a segmenter says: the repetition signs (Thai ๆ, Lao ໆ,
 #: Khmer ៗ), Thai ฯ (an abbreviation), and the marks that end a word, phrase or sentence
 #: (Myanmar ၊ ။, Khmer ៖ ។ ៕)
@@ -61,6 +63,8 @@ def in_one_run(a: str, b: str) -> bool:
     """Two adjacent characters of one such script: between them a line breaks only where the
     script's segmenter says a word starts (word_starts), not at a mark of punctuation such
     as ၏ or ។, which belongs to the word before it."""
+    if not ("\u0e01" <= a <= "\u19ff" or "\ua9e0" <= a <= "\uaa7f"):
+        return False  # the common case (CJK, Latin), decided without the table
     lang = unspaced_script(a)
     return lang is not None and unspaced_script(b) == lang
 
@@ -70,6 +74,8 @@ def word_starts(text: str) -> set[int]:
     break inside a run of Thai, Lao, Khmer or Myanmar. Empty for text without them (no
     segmenter is imported then)."""
     starts: set[int] = set()
+    if _UNSPACED_ANY.search(text) is None:
+        return starts
     for run in _UNSPACED_RUN.finditer(text):
         lang = run.lastgroup
         offsets = _thai_offsets(run.group()) if lang == "th" else _icu_offsets(run.group(), lang)
