@@ -7,7 +7,6 @@ not depend on how many processes build them: each document is built alone from t
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
@@ -15,11 +14,10 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import manifest, outdir, pipeline, plugins
 from .context import check_epoch
@@ -28,6 +26,9 @@ from .model.images import MAX_PIXELS_VARIABLE, max_image_pixels
 from .fingerprint import document_key, file_sha256, resource_hashes, stamp_for, style_stamp
 from .style import load_style
 from .style.sheet import find_style
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 BUILT, UNCHANGED, FAILED = "built", "unchanged", "failed"
 #: a document whose source is gone: its outputs and manifest entry were removed
@@ -445,6 +446,10 @@ def _execute(tasks: list[_Task], jobs: int, begin: Callable[[], None],
         for task in tasks:
             done(*_run(task))
         return
+    import multiprocessing  # (a build of one document never needs these: imported here)
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     # fork: workers start with what this process has loaded (plug-ins, fonts found, styles);
     # every worker is started at the first submit, before begin() may start a progress thread
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork"),
@@ -538,6 +543,8 @@ def _run(task: _Task) -> tuple[int, DocumentResult, dict | None]:
     try:
         return _build_one(task)
     except _Stopped as e:
+        import multiprocessing
+
         if multiprocessing.parent_process() is None:
             raise KeyboardInterrupt from None  # not a worker: the build's own process
         os._exit(128 + e.args[0])
