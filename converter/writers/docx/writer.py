@@ -2,7 +2,7 @@
 
 This is the packaging: the reference document, styles (styles.py), font table, page setup,
 settings, footers and properties (package.py), the translator's content (translator.py), the
-embedded fonts (fonts.py) and the zip with fixed timestamps.
+embedded fonts (fonts.py) and the zip with fixed timestamps (written once, by packaging.write_zip).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from ...context import BuildContext
 from ...model import XML_LANG, q
 from ...model.outline import metadata
 from ...style import ResolvedStyle
-from ..packaging import rezip
+from ..packaging import write_zip
 from . import SETTINGS, package
 from .fonts import embed_fonts
 from .ooxml import is_cjk_lang
@@ -59,5 +59,4 @@ class DocxWriter:
         DocxTranslator(document, style, ctx, ids, cjk).render(doc)
         if style.settings("docx", self.settings)["embed-fonts"]:
             embed_fonts(document, lang, ctx)
-        document.save(str(target))
-        rezip(target, ctx.source_date)
+        write_zip(target, package.members(document), ctx.source_date, cache=ctx.cache)
