@@ -7,6 +7,7 @@ not depend on how many processes build them: each document is built alone from t
 """
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -458,7 +459,9 @@ def _execute(tasks: list[_Task], jobs: int, begin: Callable[[], None],
     """Run the tasks in this process (one job, or one task) or in a pool of worker processes."""
     if jobs == 1 or len(tasks) <= 1:
         begin()
-        for task in tasks:
+        for i, task in enumerate(tasks):
+            if i and not gc.isenabled():  # a caller that turned the collector off (the command
+                gc.collect()  # line) still gets each document's garbage collected
             done(*_run(task))
         return
     import multiprocessing  # (a build of one document never needs these: imported here)
@@ -531,6 +534,8 @@ def _worker_init() -> None:
         pass
     for sig in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C reaches every process of the terminal
         signal.signal(sig, _worker_stop)
+    gc.enable()  # (the command line's process runs without it): each document's garbage is
+    # collected after it is built (pipeline.gc_paused)
 
 
 class _Stopped(BaseException):
@@ -583,8 +588,11 @@ def _build_one(task: _Task) -> tuple[int, DocumentResult, dict | None]:
     before = stamp_for(task.candidate) if task.candidate else None
     out = task.out_dir / task.folder
     try:
-        built = pipeline.build(task.source, out, task.formats, task.style, task.allow_missing_glyphs, task.strict,
-                               task.writer_options)
+        # the collector off from the start (pipeline.gc_paused): the writers' modules, imported
+        # before the pipeline pauses it, are long-lived objects too
+        with pipeline.gc_paused():
+            built = pipeline.build(task.source, out, task.formats, task.style, task.allow_missing_glyphs,
+                                   task.strict, task.writer_options)
     except Exception as e:  # a bug in one document's build must not stop the others
         message = str(e) if isinstance(e, ConverterError) else f"{task.source}: internal error: {type(e).__name__}: {e}"
         return task.index, DocumentResult(task.source, task.name, FAILED, error=message,

@@ -6,6 +6,7 @@ interpreter, and a build loads the stages it needs, not the web page's or ``chec
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import sys
 
@@ -125,6 +126,12 @@ def _error(e: BaseException, args: argparse.Namespace) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
+    # This process ends with the build: the cyclic collector stays off (the modules imported and
+    # the documents built make objects that live until the end, which it would walk again and
+    # again, and once more after the last document: 5 % of a small build). Documents built one
+    # after the other in this process are collected between them, workers collect for themselves
+    # (converter.batch).
+    gc.disable()
     from .progress import Reporter
 
     reporter = Reporter(Reporter.choose(args.json, args.quiet), args.output, args.traceback)
