@@ -16,9 +16,13 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The program (``argv`` None: the process's own arguments, and the process ends with the
+    command) or one command run from Python (``argv`` given)."""
+    whole_process = argv is None
     argv = sys.argv[1:] if argv is None else argv
     parser = _parser(serve_options=argv[:1] == ["serve"])
     args = parser.parse_args(argv)
+    args.whole_process = whole_process
     from .errors import ConverterError, UsageError, printable
 
     previous = signal.signal(signal.SIGTERM, _terminated)
@@ -126,12 +130,13 @@ def _error(e: BaseException, args: argparse.Namespace) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    # This process ends with the build: the cyclic collector stays off (the modules imported and
-    # the documents built make objects that live until the end, which it would walk again and
-    # again, and once more after the last document: 5 % of a small build). Documents built one
-    # after the other in this process are collected between them, workers collect for themselves
-    # (converter.batch).
-    gc.disable()
+    if args.whole_process:
+        # the process ends with the build: the cyclic collector stays off (the modules imported
+        # and the documents built make objects that live until the end, which it would walk
+        # again and again, and once more after the last document: 4 % of a small build).
+        # Documents built one after the other here are collected between them, and workers
+        # collect for themselves (converter.batch).
+        gc.disable()
     from .progress import Reporter
 
     reporter = Reporter(Reporter.choose(args.json, args.quiet), args.output, args.traceback)
