@@ -459,10 +459,17 @@ def _execute(tasks: list[_Task], jobs: int, begin: Callable[[], None],
     """Run the tasks in this process (one job, or one task) or in a pool of worker processes."""
     if jobs == 1 or len(tasks) <= 1:
         begin()
-        for i, task in enumerate(tasks):
-            if i and not gc.isenabled():  # a caller that turned the collector off (the command
-                gc.collect()  # line) still gets each document's garbage collected
-            done(*_run(task))
+        # a caller that runs without the cyclic collector (the command line's process) still
+        # has the garbage of each document collected when it builds several, one after the other
+        collect = not gc.isenabled() and len(tasks) > 1
+        if collect:
+            gc.enable()
+        try:
+            for task in tasks:
+                done(*_run(task))
+        finally:
+            if collect:
+                gc.disable()
         return
     import multiprocessing  # (a build of one document never needs these: imported here)
     from concurrent.futures import ProcessPoolExecutor, as_completed
