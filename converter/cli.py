@@ -1,28 +1,30 @@
-"""The command line: argument parsing, messages and exit codes. The work is in the pipeline."""
+"""The command line: argument parsing, messages and exit codes. The work is in the pipeline.
+
+Each command imports what it uses when it runs: ``converter --help`` costs little more than the
+interpreter, and a build loads the stages it needs, not the web page's or ``check``'s.
+"""
 from __future__ import annotations
 
 import argparse
-import json
-import os
+import gc
 import signal
 import sys
-import traceback
-from pathlib import Path
 
-from . import __version__, pipeline
-from .batch import build_folder
-from .errors import ConverterError, Interrupted, UsageError, printable
-from .model.images import MAX_PIXELS_VARIABLE
-from .model.outline import outline
-from .progress import Reporter
-from .style import describe_styles
+from . import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+    """The program (``argv`` None: the process's own arguments, and the process ends with the
+    command) or one command run from Python (``argv`` given)."""
+    whole_process = argv is None
+    argv = sys.argv[1:] if argv is None else argv
+    parser = _parser(serve_options=argv[:1] == ["serve"])
     args = parser.parse_args(argv)
+    args.whole_process = whole_process
+    from .errors import ConverterError, UsageError, printable
+
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.run(args)
@@ -47,10 +49,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _terminated(signum, frame) -> None:
     """SIGTERM stops a build as Ctrl-C does: what finished is kept, the rest undone."""
+    from .errors import Interrupted
+
     raise Interrupted(signum)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(serve_options: bool = True) -> argparse.ArgumentParser:
+    """The command line's parser; ``serve_options``: with the options of ``serve`` (their
+    defaults come from the web page's limits, imported for that command only)."""
     p = argparse.ArgumentParser(prog="converter", description="Plain-text reports to PDF, DOCX, EPUB and canonical XML.")
     p.add_argument("--version", action="version", version=f"converter {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -81,14 +87,17 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("styles", help="list the available styles")
     s.set_defaults(run=_styles, traceback=False)
 
-    _serve_parser(sub)
+    if serve_options:
+        _serve_parser(sub)
+    else:
+        sub.add_parser("serve", help=SERVE_HELP)
     return p
 
 
 def _build_options(b: argparse.ArgumentParser) -> None:
     """The options build and watch share."""
     b.add_argument("-o", "--output", default="dist", metavar="DIR", help="output folder (default: dist)")
-    b.add_argument("--to", default=",".join(pipeline.DEFAULT_FORMATS), metavar="FORMATS",
+    b.add_argument("--to", metavar="FORMATS",  # None: the pipeline's DEFAULT_FORMATS
                    help="comma-separated formats (default: docx,pdf,epub,xml)")
     b.add_argument("--style", metavar="NAME|PATH", help="style name or .toml file (default: gongwen for Chinese, report otherwise)")
     b.add_argument("--allow-missing-glyphs", action="store_true",
@@ -111,24 +120,44 @@ def _positive_int(text: str) -> int:
 
 
 def _error(e: BaseException, args: argparse.Namespace) -> None:
+    from .errors import printable
+
     if getattr(args, "traceback", False):
+        import traceback
+
         traceback.print_exception(e, file=sys.stderr)
     print(printable(f"converter: error: {e}" if not getattr(e, "file", None) else str(e)), file=sys.stderr)
 
 
 def _build(args: argparse.Namespace) -> int:
+    if args.whole_process:
+        # the process ends with the build: the cyclic collector stays off (the modules imported
+        # and the documents built make objects that live until the end, which it would walk
+        # again and again, and once more after the last document: 4 % of a small build).
+        # Documents built one after the other here are collected between them, and workers
+        # collect for themselves (converter.batch).
+        gc.disable()
+    from .progress import Reporter
+
     reporter = Reporter(Reporter.choose(args.json, args.quiet), args.output, args.traceback)
     result = _build_with(args, args.inputs, reporter, force=args.force)
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
-def _build_with(args: argparse.Namespace, inputs: list[str], reporter: Reporter, force: bool = False):
+def _build_with(args: argparse.Namespace, inputs: list[str], reporter, force: bool = False):
+    import os
+
+    from .batch import build_folder
+    from .errors import UsageError
+    from .model.images import MAX_PIXELS_VARIABLE
+    from .pipeline import DEFAULT_FORMATS
+
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("-j needs a number of jobs of at least 1")
     if args.max_image_pixels is not None:  # read by the image rule in every worker (model/images.py)
         os.environ[MAX_PIXELS_VARIABLE] = str(args.max_image_pixels)
     try:
-        result = build_folder(inputs, args.output, args.to, args.style, jobs=args.jobs, force=force,
+        result = build_folder(inputs, args.output, args.to or ",".join(DEFAULT_FORMATS), args.style, jobs=args.jobs, force=force,
                               strict=args.strict, allow_missing_glyphs=args.allow_missing_glyphs,
                               reference_doc=args.reference_doc,
                               on_start=reporter.start, on_result=reporter.result, on_wait=reporter.waiting)
@@ -140,6 +169,11 @@ def _build_with(args: argparse.Namespace, inputs: list[str], reporter: Reporter,
 
 
 def _watch(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .errors import UsageError
+    from .progress import Reporter
+
     if not Path(args.folder).is_dir():
         raise UsageError(f"{args.folder}: no such folder")
 
@@ -148,6 +182,8 @@ def _watch(args: argparse.Namespace) -> int:
         return _build_with(args, [args.folder], reporter)
 
     def watching(paths: list[Path]) -> None:
+        from .errors import printable
+
         if not args.quiet:
             print(printable(f"watching {', '.join(map(str, paths))} (Ctrl-C to stop)"), flush=True)
 
@@ -158,6 +194,13 @@ def _watch(args: argparse.Namespace) -> int:
 
 
 def _inspect(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from . import pipeline
+    from .errors import UsageError, printable
+    from .model.outline import outline
+
     path = Path(args.file)
     if not path.is_file():
         raise UsageError(f"{args.file}: no such file")
@@ -233,9 +276,14 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _styles(args: argparse.Namespace) -> int:
+    from .style import describe_styles
+
     for name, desc in describe_styles():
         print(f"{name:12} {desc}")
     return EXIT_OK
+
+
+SERVE_HELP = "start the web page for converting documents in a browser"
 
 
 def _serve_parser(sub) -> None:
@@ -244,7 +292,7 @@ def _serve_parser(sub) -> None:
     from .serve.limits import Limits
 
     d = Limits()
-    v = sub.add_parser("serve", help="start the web page for converting documents in a browser")
+    v = sub.add_parser("serve", help=SERVE_HELP)
     v.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
     v.add_argument("--port", type=int, default=8765, help="port to listen on (default: 8765)")
     v.add_argument("--token", metavar="T", help="a shared secret every request must carry (default: "
@@ -268,6 +316,7 @@ def _serve(args: argparse.Namespace) -> int:
     import re
     from dataclasses import replace
 
+    from .errors import UsageError
     from .serve.limits import Limits
 
     token = args.token if args.token is not None else os.environ.get("CONVERTER_TOKEN") or None

@@ -137,3 +137,13 @@ def test_bad_inputs_get_clear_messages(tmp_path, capsys, content, message):
     src.write_bytes(content)
     assert main(["build", str(src), "-o", str(tmp_path / "o")]) == 1
     assert message in capsys.readouterr().err
+
+
+def test_a_build_run_from_python_leaves_the_garbage_collector_as_it_was(tmp_path):
+    """Only the program's own process runs its build without the cyclic collector: main()
+    called with arguments (from Python, a test) leaves it on."""
+    import gc
+
+    assert gc.isenabled()
+    assert main(["build", str(FIXTURES / "cli" / "small.txt"), "-o", str(tmp_path), "--to", "xml", "-q"]) == 0
+    assert gc.isenabled()

@@ -146,3 +146,21 @@ def test_a_killed_build_leaves_no_partial_output_and_the_next_build_repairs(tmp_
     assert build_folder([src], clean, "xml,pdf,docx,epub").ok
     assert outputs(out) == outputs(clean)
     assert len(json.loads((out / "manifest.json").read_text())["documents"]) == 8
+
+
+def test_a_rebuild_that_changes_nothing_leaves_the_manifest_file_alone(tmp_path):
+    """Nothing built, nothing rewritten (the file keeps its bytes and its mtime); a rebuild that
+    builds one document saves it with that document's new entry."""
+    src = make_sources(tmp_path)
+    out = tmp_path / "out"
+    assert build_folder([src], out, "xml", jobs=2).ok
+    path = manifest.path_in(out)
+    before, stamp = path.read_bytes(), path.stat().st_mtime_ns
+    again = build_folder([src], out, "xml", jobs=2)
+    assert [d.status for d in again.documents] == [UNCHANGED] * 4
+    assert path.read_bytes() == before and path.stat().st_mtime_ns == stamp
+    (src / "alpha.txt").write_text("Alpha report\n\nA changed paragraph.\n", encoding="utf-8")
+    third = build_folder([src], out, "xml", jobs=2)
+    assert sorted(d.status for d in third.documents) == ["built"] + [UNCHANGED] * 3
+    assert json.loads(path.read_text(encoding="utf-8"))["documents"]["alpha"]["source"]["sha256"] == \
+        file_sha256(src / "alpha.txt")

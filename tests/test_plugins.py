@@ -111,3 +111,76 @@ def test_a_build_imports_only_the_reader_it_uses(tmp_path):
     assert "converter.readers.text" in modules
     assert "converter.readers.docx" not in modules and "converter.readers.markdown" not in modules
     assert "markdown_it" not in modules
+
+
+def _python(code: str, cache, *args: str, pythonpath=None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, CONVERTER_CACHE=str(cache))
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env)
+
+
+def test_entry_points_are_read_once_then_kept_until_the_distributions_change(tmp_path):
+    """A second process takes the entry points from the cache (importlib.metadata is not even
+    imported); an installed distribution's new entry point, or a removed distribution, is seen
+    by the next process."""
+    site = tmp_path / "site"
+    info = site / "charcount_plugin-1.0.dist-info"
+    info.mkdir(parents=True)
+    (site / "charcount_plugin.py").write_text(PLUGIN, encoding="utf-8")
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: charcount-plugin\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[console_scripts]\nnothing = charcount_plugin:main\n", encoding="utf-8")
+    code = ("import sys; from converter import plugins; print(plugins.names(plugins.WRITERS));"
+            "print('importlib.metadata' in sys.modules)")
+    cache = tmp_path / "cache"
+
+    def run() -> tuple[str, str]:
+        r = _python(code, cache, pythonpath=site)
+        assert r.returncode == 0, r.stderr
+        names, imported = r.stdout.splitlines()
+        return names, imported
+
+    first, second = run(), run()
+    assert first[0] == second[0] and "'pdf'" in first[0] and "charcount" not in first[0]
+    assert first[1] == "True" and second[1] == "False"  # the second process read the kept answer
+    (info / "entry_points.txt").write_text("[converter.writers]\ncharcount = charcount_plugin:CharCountWriter\n",
+                                           encoding="utf-8")
+    added = run()
+    assert "'charcount'" in added[0] and added[1] == "True"
+    r = _python("from converter import plugins; print(plugins.writer('charcount').suffix)", cache, pythonpath=site)
+    assert r.stdout.strip() == ".count", r.stderr
+    for f in info.iterdir():
+        f.unlink()
+    info.rmdir()
+    assert "charcount" not in run()[0]
+
+
+def test_a_build_imports_no_writer_it_does_not_use(tmp_path):
+    """A build of a sheet with [epub] and [docx] sections (here to XML) checks them once, then
+    remembers that they passed: later builds that write neither import neither ebooklib nor
+    python-docx. A section that changes is checked again, and a bad value fails the build."""
+    sheet = tmp_path / "mine.toml"
+    sheet.write_text('extends = "gongwen"\n[epub]\nwriting-mode = "vertical-rl"\n[docx]\nembed-fonts = false\n',
+                     encoding="utf-8")
+    code = ("import sys, pathlib; from converter import pipeline;"
+            "pipeline.build(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), ['xml'], sys.argv[3]);"
+            "print(sorted(m for m in ('ebooklib', 'docx', 'converter.writers.epub.writer') if m in sys.modules))")
+    cache, src, out = tmp_path / "cache", str(FIXTURES / "cli" / "small.txt"), str(tmp_path / "out")
+    runs = [_python(code, cache, src, out, str(sheet)) for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), runs[0].stderr + runs[1].stderr
+    assert runs[0].stdout.strip() == "['converter.writers.epub.writer', 'docx', 'ebooklib']"
+    assert runs[1].stdout.strip() == "[]"
+    sheet.write_text('extends = "gongwen"\n[epub]\nwriting-mode = "sideways"\n', encoding="utf-8")
+    bad = _python(code, cache, src, out, str(sheet))
+    assert bad.returncode != 0 and "epub.writing-mode 'sideways'" in bad.stderr
+
+
+def test_help_imports_no_stage_of_the_build():
+    """``converter --help`` costs about what the interpreter does: no pipeline, no lxml, no
+    web page limits."""
+    code = ("import sys; from converter.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('converter.', 'lxml', 'docx', 'reportlab'))))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "['converter.cli']"

@@ -21,7 +21,14 @@ class Piece:
 
 
 def style_names() -> list[str]:
-    """The Pygments styles a style sheet may name."""
+    """The Pygments styles a style sheet may name (kept on disk while the installed
+    distributions stay the same: a sheet with a code role checks its name on every build)."""
+    from ..plugins import per_installation
+
+    return list(per_installation("pygments-styles", _all_style_names))
+
+
+def _all_style_names() -> list[str]:
     from pygments.styles import get_all_styles
 
     return sorted(get_all_styles())

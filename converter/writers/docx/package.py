@@ -1,13 +1,14 @@
 """The DOCX packaging part: page setup, page-number footers, settings, core properties, clean parts.
 
 Everything here is derived from the resolved style and the model's metadata, never the wall clock,
-so that the same input gives the same bytes (the zip itself is made deterministic by rezip()).
+so that the same input gives the same bytes (the zip itself is made deterministic by write_zip()).
 """
 from __future__ import annotations
 
 from datetime import datetime
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import qn
 from docx.shared import Twips
 
@@ -190,3 +191,30 @@ def clean_parts(document) -> None:
     for rel in pkg.rels.values():
         if rel.reltype == RT.EXTENDED_PROPERTIES:
             rel.target_part._blob = APP_XML
+
+
+class _Members:
+    """Where python-docx's package writer puts the package's members: a list, not a zip."""
+
+    def __init__(self):
+        self.entries: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.entries.append((pack_uri.membername, blob))
+
+
+def members(document) -> list[tuple[str, bytes]]:
+    """The package's members (name, bytes) in the order python-docx writes them.
+
+    What ``document.save()`` does (OpcPackage.save: each part's before_marshal, then
+    PackageWriter.write) with a list in place of the zip it deflates: the writer's own zip
+    (packaging.write_zip) is the only one written, instead of python-docx's, read back and
+    deflated again."""
+    package = document.part.package
+    for part in package.parts:
+        part.before_marshal()
+    sink = _Members()
+    PackageWriter._write_content_types_stream(sink, package.parts)
+    PackageWriter._write_pkg_rels(sink, package.rels)
+    PackageWriter._write_parts(sink, package.parts)
+    return sink.entries

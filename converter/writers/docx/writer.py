@@ -1,26 +1,25 @@
 """The DOCX writer: the model rendered as a Word document formatted with named styles.
 
 This is the packaging: the reference document, styles (styles.py), font table, page setup,
-settings, footers and properties (package.py), the translator's content (translator.py), the
-embedded fonts (fonts.py) and the zip with fixed timestamps.
+settings, footers (made once per style and language: skeleton.py) and properties (package.py), the translator's content (translator.py), the
+embedded fonts (fonts.py) and the zip with fixed timestamps (written once, by packaging.write_zip).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-import docx
 from lxml import etree
 
 from ...context import BuildContext
 from ...model import XML_LANG, q
 from ...model.outline import metadata
 from ...style import ResolvedStyle
-from ..packaging import rezip
+from ..packaging import write_zip
 from . import SETTINGS, package
 from .fonts import embed_fonts
 from .ooxml import is_cjk_lang
 from .reference import load_reference
-from .styles import install_styles, rewrite_font_table
+from .skeleton import prepared
 from .translator import DocxTranslator
 
 
@@ -44,14 +43,11 @@ class DocxWriter:
 
     def write(self, doc: etree._Element, style: ResolvedStyle, target: Path, ctx: BuildContext) -> None:
         reference = load_reference(ctx.options.get("reference_doc"))  # --reference-doc, checked first
-        document = docx.Document()
         lang = doc.get(XML_LANG, "und")
         cjk = is_cjk_lang(lang)
-        ids = install_styles(document, style, lang)
-        rewrite_font_table(document, style, lang)
-        package.setup_page(document, style)
-        package.settings(document, lang)
-        package.page_numbers(document, style, ids.get("footer", "Footer"), cjk)
+        # styles, font table, page setup, settings, footers: the same for every document of
+        # this style and language (kept in the cache: skeleton.py)
+        document, ids = prepared(style, lang, ctx.cache)
         if reference is not None:
             reference.apply(document, set(ids.values()))
         package.core_properties(document, metadata(doc), ctx.source_date)
@@ -59,5 +55,4 @@ class DocxWriter:
         DocxTranslator(document, style, ctx, ids, cjk).render(doc)
         if style.settings("docx", self.settings)["embed-fonts"]:
             embed_fonts(document, lang, ctx)
-        document.save(str(target))
-        rezip(target, ctx.source_date)
+        write_zip(target, package.members(document), ctx.source_date, cache=ctx.cache)

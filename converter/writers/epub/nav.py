@@ -110,10 +110,17 @@ class PackageWriter(epub.EpubWriter):
         self.pages = pages
         self.printed = printed  # pages of the print edition
 
-    def write_book(self) -> None:
-        """What ebooklib.epub.write_epub does, with this writer."""
+    def members(self) -> list[tuple[str, bytes | str]]:
+        """The package's members (name, data) in the order ebooklib writes them: what
+        ebooklib.epub.write_epub does (``process`` and ``write``) with a list in place of the zip, which the
+        writer writes once itself (packaging.write_zip) instead of reading ebooklib's back."""
         self.process()
-        self.write()
+        self.out = _Members()
+        self.out.writestr("mimetype", "application/epub+zip")
+        self._write_container()
+        self._write_opf()
+        self._write_items()
+        return self.out.entries
 
     def _get_nav(self, item):
         return self.nav_bytes
@@ -139,6 +146,16 @@ class PackageWriter(epub.EpubWriter):
                                       {"id": f"pagetarget-{page.label}", "type": "normal", "value": page.label})
             _ncx_label(target, page.label)
             etree.SubElement(target, f"{{{NCX_NS}}}content", src=f"{page.path}#{page.id}")
+
+
+class _Members:
+    """Where ebooklib's writer puts the package's members (its ``self.out``): a list, not a zip."""
+
+    def __init__(self):
+        self.entries: list[tuple[str, bytes | str]] = []
+
+    def writestr(self, name: str, data: bytes | str, compress_type: int | None = None) -> None:
+        self.entries.append((name, data))
 
 
 def _ncx_label(parent: etree._Element, text: str) -> None:

@@ -13,7 +13,7 @@ Layout inside the container (the OPF lives in ``EPUB/``)::
 When the PDF was built in the same run, the text carries its page-break markers and the
 navigation a page list (pages.py).  ebooklib assembles the package; the content and
 navigation documents are serialized by us (see ``_Content``, nav.py) and the zip is
-rewritten by ``packaging.rezip`` so that the same input gives the same bytes.
+written by ``packaging.write_zip`` so that the same input gives the same bytes.
 """
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ class EpubWriter:
         self.embed_fonts = embed_fonts
 
     def write(self, doc: etree._Element, style: ResolvedStyle, target: Path, ctx: BuildContext) -> None:
-        """Write the book to ``target``, then repack it byte-reproducibly."""
+        """Write the book to ``target``, byte-reproducibly."""
         meta = metadata(doc)
         title = meta.title or Path(ctx.name).stem  # an empty title would make an invalid package
         words = _WORDS["zh"] if meta.lang.lower().startswith("zh") else _WORDS[""]
@@ -97,13 +97,14 @@ class EpubWriter:
         if pages:
             print_source(book, title, printed, meta.lang)
 
-        PackageWriter(str(target), book, {
+        members = PackageWriter(str(target), book, {
             "mtime": ctx.source_date.astimezone(timezone.utc),  # dcterms:modified, never the wall clock
             "epub3_pages": False,  # ebooklib's would take every element with epub:type and an id
             "pages_title": words["pages"],
             "raise_exceptions": True,
-        }, serialize(nav_root), pages, printed).write_book()
-        packaging.rezip(target, ctx.source_date, first=("mimetype",), stored=("mimetype",))
+        }, serialize(nav_root), pages, printed).members()
+        packaging.write_zip(target, members, ctx.source_date, first=("mimetype",), stored=("mimetype",),
+                            cache=ctx.cache)
 
     def _style_sheet(self, style: ResolvedStyle, lang: str, documents: list[etree._Element],
                      ctx: BuildContext, title_page: bool = False) -> tuple[str, list[EmbeddedFont]]:
