@@ -19,7 +19,7 @@ import hashlib
 import io
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
@@ -95,10 +95,11 @@ def pdf_subset(face: FontFace, chars: set[str], cache: Path) -> tuple[Path, int]
         options.layout_features = []  # reportlab sets glyphs one by one: no GSUB/GPOS needed
         options.name_languages = ["*"]
         options.drop_tables += ["VORG", "GSUB", "GPOS", "GDEF", "BASE", "vhea", "vmtx"]
-        font = _subset(face, chars, options, cache)
         store = outlines.path_for(face, cache, f"cu2qu {MAX_ERR} {CACHE_VERSION}")
         known = outlines.load(store)
         count = len(known)
+        # the CFF outlines of glyphs converted before are dropped unread: stubs (_stub_programs)
+        font = _subset(face, chars, options, cache, programs=dict.fromkeys(known, _ENDCHAR))
         _cff_to_glyf(font, known)
         if len(known) > count:
             outlines.save(store, known)
@@ -118,7 +119,9 @@ def office_subset(face: FontFace, chars: set[str], cache: Path, truetype: bool =
     def make(key: str) -> TTFont:
         options = _options(hinting=False)
         options.glyph_names = False
-        font = _subset(face, chars, options, cache)
+        store = _dehinted_programs(face, cache)
+        font = _subset(face, chars, options, cache, programs=store and store[1])
+        _learn_programs(font, store)
         if convert:
             _cff_to_glyf(font)
         return font
@@ -139,7 +142,9 @@ def web_subset(face: FontFace, chars: set[str], cache: Path) -> WebFont:
     def make(key: str) -> TTFont:
         options = _options(hinting=False)  # reading systems rasterize without TrueType hints
         options.layout_features = [f for f in options.layout_features if f not in WEB_DROPPED_FEATURES]
-        font = _subset(face, chars, options, cache)
+        store = _dehinted_programs(face, cache)  # the DOCX's charstrings too: both drop hints
+        font = _subset(face, chars, options, cache, programs=store and store[1])
+        _learn_programs(font, store)
         font.flavor = flavor
         return font
 
@@ -160,15 +165,20 @@ def _options(hinting: bool):
     return options
 
 
-def _subset(face: FontFace, chars: set[str], options, cache: Path | None = None) -> TTFont:
+def _subset(face: FontFace, chars: set[str], options, cache: Path | None = None,
+            programs: Mapping[str, bytes] | None = None) -> TTFont:
     """The face subset to ``chars`` with ``options`` (from its base when it has one, see
-    ``_base_for``; ``cache``: the cache folder the base is kept in, None for none)."""
+    ``_base_for``; ``cache``: the cache folder the base is kept in, None for none;
+    ``programs``: charstrings known for its glyphs, see ``_stub_programs``)."""
     base = _base_for(face, chars, cache) if cache is not None else None
     source = (base, 0) if base is not None else (face.path, face.index)
-    return _subset_file(*source, chars, options)
+    return _subset_file(*source, chars, options, programs)
 
 
-def _subset_file(file, index: int, chars: set[str], options) -> TTFont:
+def _subset_file(file, index: int, chars: set[str], options,
+                 programs: Mapping[str, bytes] | None = None) -> TTFont:
+    """``file`` subset to ``chars``; ``programs``: glyph name → the CFF charstring the subset
+    gives that glyph, known from an earlier subset (``_stub_programs``)."""
     from fontTools import subset
 
     # lazy: tables and glyphs are read as the subsetter asks for them; lazy=False decompiles all
@@ -179,9 +189,12 @@ def _subset_file(file, index: int, chars: set[str], options) -> TTFont:
     # program once more (Noto Serif CJK, the seed: 1.0 s → 0.65 s for the DOCX's subset)
     font = TTFont(file, fontNumber=index, lazy=True, recalcTimestamp=False,
                   recalcBBoxes=options.recalc_bounds)
+    stubbed = _stub_programs(font, chars, programs) if programs else []
     sub = subset.Subsetter(options)
     sub.populate(unicodes=[ord(c) for c in chars])
     sub.subset(font)
+    for charstring, name in stubbed:
+        charstring.setBytecode(programs[name])
     if "CFF " in font:
         # OpenType wants the CFF FontName to be the PostScript name (name ID 6); the faces of a
         # Noto CJK collection share one CFF named for Japanese (NotoSerifCJKjp-Regular)
@@ -189,6 +202,94 @@ def _subset_file(file, index: int, chars: set[str], options) -> TTFont:
         if ps:
             font["CFF "].cff.fontNames = [ps]
     return font
+
+
+#: a CFF charstring that draws nothing: the operator endchar
+_ENDCHAR = b"\x0e"
+
+
+def _stub_programs(font: TTFont, chars: set[str], programs: Mapping[str, bytes]) -> list[tuple[object, str]]:
+    """Give each glyph of ``chars`` whose subset charstring ``programs`` knows one that draws
+    nothing, and return them with their names: the subsetter's passes over charstrings (the
+    glyph closure, dropping hints, pruning subroutines, compiling) then cost nothing for them,
+    and the caller puts the known charstring in after subsetting. Those passes are most of a
+    subset's cost (FandolFang, the seed: 0.3 s), paid again for every glyph on every edit."""
+    if "CFF " not in font:
+        return []
+    cmap = font.getBestCmap() or {}  # read once: the subsetter reads the same table after
+    charstrings = font["CFF "].cff.topDictIndex[0].CharStrings
+    stubbed = []
+    for name in sorted({cmap[ord(c)] for c in chars if ord(c) in cmap} | {".notdef"}):
+        if name in programs and name in charstrings:
+            charstring = charstrings[name]
+            charstring.setBytecode(_ENDCHAR)
+            stubbed.append((charstring, name))
+    return stubbed
+
+
+@lru_cache(maxsize=64)
+def _self_contained(face: FontFace) -> bool:
+    """True when the face is CFF without subroutines: the charstring a subset without hints
+    gives a glyph then depends on that glyph alone (with subroutines, on which other glyphs
+    the subset keeps: the subroutines are renumbered), so it can be kept from one subset for
+    the next (the Fandol faces; Noto CJK has subroutines)."""
+    with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
+        if "CFF " not in font:
+            return False
+        cff = font["CFF "].cff
+        top = cff.topDictIndex[0]
+        if len(cff.GlobalSubrs):
+            return False
+        privates = [fd.Private for fd in top.FDArray] if hasattr(top, "FDArray") else [top.Private]
+        return not any(len(getattr(p, "Subrs", None) or ()) for p in privates)
+
+
+def _dehinted_programs(face: FontFace, cache: Path) -> tuple[Path, dict[str, bytes]] | None:
+    """The store of the charstrings that subsets without hints (the DOCX's, the EPUB's) give
+    this face's glyphs, and its path; None when the face's charstrings cannot be kept (not
+    ``_self_contained``)."""
+    if not _self_contained(face):
+        return None
+    import fontTools
+
+    # the fontTools version is in the key: another version may drop hints differently
+    path = outlines.path_for(face, cache, f"dehinted charstrings {CACHE_VERSION} fontTools {fontTools.version}")
+    return path, outlines.load(path)
+
+
+def _learn_programs(font: TTFont, store: tuple[Path, dict[str, bytes]] | None) -> None:
+    """Add the charstrings of a subset's glyphs the store lacks to it (compiled now; saving the
+    subset then only copies them)."""
+    if store is None or "CFF " not in font:
+        return
+    path, known = store
+    top = font["CFF "].cff.topDictIndex[0]
+    added = False
+    for name in top.charset:
+        if name in known:
+            continue
+        charstring = top.CharStrings[name]
+        seac = _uses_seac(charstring.program)  # the program before compile drops it
+        charstring.compile()
+        if not seac:
+            known[name] = charstring.bytecode
+            added = True
+    if added:
+        outlines.save(path, known)
+
+
+def _uses_seac(program: list | None) -> bool:
+    """True when a charstring program ends with an accented character (endchar with four
+    arguments: two more glyphs the subset closure adds, which a stub would not ask for), or is
+    not decompiled (unknown: not kept)."""
+    if program is None or "endchar" not in program:
+        return program is None
+    args = 0
+    for token in reversed(program[:program.index("endchar")]):
+        if isinstance(token, str):
+            break
+        args += 1
+    return args >= 4
 
 
 def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None:
