@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import struct
 import tempfile
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager, nullcontext
@@ -422,24 +423,20 @@ def _cff_to_glyf(font: TTFont, known: dict[str, bytes] | None = None) -> None:
     glyf = newTable("glyf")
     glyf.glyphOrder = order
     glyf.glyphs = {}
+    data: dict[str, bytes] = {}
     for name in order:
         if known is not None and name in known:
-            glyf.glyphs[name] = Glyph(known[name])
-            continue
-        pen = TTGlyphPen(glyph_set)
-        glyph_set[name].draw(Cu2QuPen(pen, MAX_ERR, reverse_direction=True))
-        glyf.glyphs[name] = glyph = pen.glyph()
-        if known is not None:
-            known[name] = glyph.compile(glyf)
+            data[name] = known[name]
+        else:
+            pen = TTGlyphPen(glyph_set)
+            glyph_set[name].draw(Cu2QuPen(pen, MAX_ERR, reverse_direction=True))
+            data[name] = pen.glyph().compile(glyf)  # with its bounds
+            if known is not None:
+                known[name] = data[name]
+        glyf.glyphs[name] = Glyph(data[name])
     font["loca"] = newTable("loca")
     font["glyf"] = glyf
-    font.recalcBBoxes = True  # TrueType glyphs carry their bounds, cheap to take from their points
     del font["CFF "]
-    glyf.compile(font)
-    hmtx = font["hmtx"]
-    for name, glyph in glyf.glyphs.items():
-        if hasattr(glyph, "xMin"):
-            hmtx[name] = (hmtx[name][0], glyph.xMin)
     maxp = newTable("maxp")
     maxp.tableVersion = 0x00010000
     maxp.maxZones = 1
@@ -447,6 +444,61 @@ def _cff_to_glyf(font: TTFont, known: dict[str, bytes] | None = None) -> None:
                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
         setattr(maxp, attr, 0)
     font["maxp"] = maxp
+    if not _bounds_from_headers(font, data):
+        # composite glyphs: fontTools works the bounds out (expanding and compiling every glyph)
+        font.recalcBBoxes = True
+        glyf.compile(font)
+        hmtx = font["hmtx"]
+        for name, glyph in glyf.glyphs.items():
+            if hasattr(glyph, "xMin"):
+                hmtx[name] = (hmtx[name][0], glyph.xMin)
     font["post"].formatType = 3.0  # no glyph names: smaller, and reportlab does not need them
     font["head"].glyphDataFormat = 0
     font.sfntVersion = "\x00\x01\x00\x00"
+
+
+_GLYPH_HEADER = struct.Struct(">hhhhh")  # numberOfContours, xMin, yMin, xMax, yMax
+
+
+def _bounds_from_headers(font: TTFont, data: dict[str, bytes]) -> bool:
+    """Set what fontTools recalculates from TrueType glyphs on saving (the left side bearings,
+    head's bounds and flag bit 1, maxp's point and contour counts, hhea's extents) from the
+    compiled glyphs' headers, as fontTools' maxp.recalc and hhea.recalc do: the glyphs are then
+    saved as they are instead of each decompiled and compiled again (the seed's FandolFang
+    subset: 0.25 s). False, and nothing set, when a glyph is composite or the font has vertical
+    metrics (vhea's extents are not worked out here: the PDF's subsets drop them)."""
+    if "vhea" in font:
+        return False
+    headers = {}
+    for name, glyph in data.items():
+        if len(glyph) >= _GLYPH_HEADER.size:
+            contours, *bounds = _GLYPH_HEADER.unpack_from(glyph)
+            if contours < 0:
+                return False
+            if contours:
+                points = struct.unpack_from(">H", glyph, 10 + 2 * (contours - 1))[0] + 1
+                headers[name] = (contours, points, *bounds)
+    hmtx, head, maxp, hhea = font["hmtx"], font["head"], font["maxp"], font["hhea"]
+    for name, glyph in data.items():
+        if len(glyph) >= _GLYPH_HEADER.size:  # empty glyphs keep their side bearing
+            hmtx[name] = (hmtx[name][0], _GLYPH_HEADER.unpack_from(glyph)[1])
+    drawn = headers.values()
+    head.xMin, head.yMin, head.xMax, head.yMax = (
+        (min(h[2] for h in drawn), min(h[3] for h in drawn), max(h[4] for h in drawn), max(h[5] for h in drawn))
+        if headers else (0, 0, 0, 0))
+    head.flags |= 0x2  # every outline's left edge is its left side bearing (set just above)
+    maxp.numGlyphs = len(data)
+    maxp.maxPoints = max((h[1] for h in drawn), default=0)
+    maxp.maxContours = max((h[0] for h in drawn), default=0)
+    maxp.maxCompositePoints = maxp.maxCompositeContours = maxp.maxComponentDepth = 0
+    maxp.maxComponentElements = 0
+    hhea.advanceWidthMax = max(adv for adv, _ in hmtx.metrics.values())
+    if headers:
+        sides = [(hmtx[name][0], hmtx[name][1], h[4] - h[2]) for name, h in headers.items()]
+        hhea.minLeftSideBearing = min(lsb for _, lsb, _ in sides)
+        hhea.minRightSideBearing = min(adv - lsb - width for adv, lsb, width in sides)
+        hhea.xMaxExtent = max(lsb + width for _, lsb, width in sides)
+    else:
+        hhea.minLeftSideBearing = hhea.minRightSideBearing = hhea.xMaxExtent = 0
+    font.recalcBBoxes = False
+    return True
