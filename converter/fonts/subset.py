@@ -50,6 +50,11 @@ WOFF2_QUALITY = 9
 #: for: reading a face costs ≈ 3 µs per glyph it has (hmtx, charset, FDSelect, the layout
 #: tables), subsetting ≈ 0.4 ms per glyph kept, so below that ratio the base would not pay
 BASE_GLYPHS_PER_CHAR = 100
+#: characters every base holds besides those asked for: the DOCX's page-number field asks for
+#: all ten digits of a face the PDF asked only a dash and a space of (the seed: Noto Serif CJK
+#: SC), and the base would be made again for them (0.17 s); ten glyphs cost nothing measurable.
+#: (All of ASCII would cost 0.08 s a base: Latin letters pull in ligatures and variants.)
+BASE_EXTRA = frozenset("0123456789 ")
 
 
 @dataclass(frozen=True)
@@ -88,10 +93,14 @@ def pdf_subset(face: FontFace, chars: set[str], cache: Path) -> tuple[Path, int]
         return Path(face.path), face.index
 
     def make(key: str) -> TTFont:
-        # hints kept in the CFF subset, which is only drawn from and then dropped: removing
-        # them would run every glyph's program once more for nothing (the hinting tables a
-        # CFF face might carry are dropped as hinting=False would)
-        options = _options(hinting=True)
+        # The CFF subset is only drawn from and then dropped. A face whose charstrings can be
+        # kept (_self_contained) is subset without hints, as the DOCX and the EPUB subset it:
+        # the charstrings the DOCX's and the EPUB's subsets will want are then made once, here,
+        # and stored. Otherwise its hints are kept: removing them would run every glyph's
+        # program once more for nothing (the hinting tables a CFF face might carry are
+        # dropped either way).
+        programs = _dehinted_programs(face, cache)
+        options = _options(hinting=programs is None)
         options.drop_tables += options.hinting_tables
         options.layout_features = []  # reportlab sets glyphs one by one: no GSUB/GPOS needed
         options.name_languages = ["*"]
@@ -100,7 +109,9 @@ def pdf_subset(face: FontFace, chars: set[str], cache: Path) -> tuple[Path, int]
         known = outlines.load(store)
         count = len(known)
         # the CFF outlines of glyphs converted before are dropped unread: stubs (_stub_programs)
-        font = _subset(face, chars, options, cache, programs=dict.fromkeys(known, _ENDCHAR))
+        stubs = programs[1] if programs is not None else dict.fromkeys(known, _ENDCHAR)
+        font = _subset(face, chars, options, cache, programs=stubs)
+        _learn_programs(font, programs)
         _cff_to_glyf(font, known)
         if len(known) > count:
             outlines.save(store, known)
@@ -319,6 +330,7 @@ def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None
         return None
     if glyphs >= BASE_GLYPHS_PER_CHAR * len(wanted | have):
         wanted |= have
+    wanted |= {c for c in BASE_EXTRA if ord(c) in charset(face)}
     options = _options(hinting=False)
     options.glyph_names = True
     options.name_languages = ["*"]
