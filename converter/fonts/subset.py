@@ -318,7 +318,12 @@ def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None
         return None
     path = _base_path(face, cache)
     try:
-        data = path.read_bytes()  # read once: a parallel build may replace the file meanwhile
+        # read once: a parallel build may replace the file meanwhile. The font's bytes are
+        # followed by their sha256: a base cut short or altered is made again
+        stored = path.read_bytes()
+        data = stored[:-32]
+        if hashlib.sha256(data).digest() != stored[-32:]:
+            raise ValueError("damaged")
         with TTFont(io.BytesIO(data), lazy=True) as font:
             have = {chr(cp) for cp in font.getBestCmap() or {}}
     except Exception:  # missing, or damaged: a cache file never fails a build, it is made again
@@ -338,7 +343,7 @@ def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None
     out = io.BytesIO()
     font.save(out)
     data = out.getvalue()
-    write_cache_file(path, data)
+    write_cache_file(path, data + hashlib.sha256(data).digest())
     return io.BytesIO(data)
 
 
@@ -360,14 +365,15 @@ def _glyph_count(face: FontFace) -> int:
 
 def _cached(face: FontFace, chars: set[str], folder: Path, flavour: str, suffix: str,
             make: Callable[[str], TTFont]) -> Path:
-    """The cached subset file, made (atomically) by ``make(key)`` when it is not there yet."""
+    """The cached subset file, made (atomically) by ``make(key)`` when it is not there yet, or
+    no longer what was written (``_intact``)."""
     st = os.stat(face.path)
     key = hashlib.sha256("\0".join([
         CACHE_VERSION, face.path, str(face.index), str(st.st_size), str(st.st_mtime_ns), flavour,
         "".join(sorted(chars)),
     ]).encode()).hexdigest()[:24]
     target = folder / f"{face.key}-{key}{suffix}"
-    if target.is_file():
+    if _intact(target):
         return target
     folder.mkdir(parents=True, exist_ok=True)
     font = make(key)
@@ -376,11 +382,29 @@ def _cached(face: FontFace, chars: set[str], folder: Path, flavour: str, suffix:
     try:
         with _woff2_quality() if font.flavor == "woff2" else nullcontext():
             font.save(tmp)
+        digest = hashlib.sha256(Path(tmp).read_bytes()).hexdigest()
         os.replace(tmp, target)  # atomic: a parallel build never reads half a font
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+    write_cache_file(_digest_path(target), digest.encode("ascii"))
     return target
+
+
+def _digest_path(target: Path) -> Path:
+    return target.with_name(target.name + ".sha256")
+
+
+def _intact(target: Path) -> bool:
+    """True when a cached subset is the file that was written: its sha256 is the one written
+    beside it (0.3 ms for the seed's largest subset). A file cut short or altered, or one whose
+    digest is missing, is made again: a damaged cache only costs time, it never reaches an
+    output."""
+    try:
+        expected = _digest_path(target).read_bytes().decode("ascii")
+        return hashlib.sha256(target.read_bytes()).hexdigest() == expected
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 class _Brotli:
