@@ -111,8 +111,9 @@ def pdf_subset(face: FontFace, chars: set[str], cache: Path) -> tuple[Path, int]
         # the CFF outlines of glyphs converted before are dropped unread: stubs (_stub_programs)
         stubs = programs[1] if programs is not None else dict.fromkeys(known, _ENDCHAR)
         font = _subset(face, chars, options, cache, programs=stubs)
-        _learn_programs(font, programs)
-        _cff_to_glyf(font, known)
+        cff = font["CFF "]
+        _cff_to_glyf(font, known)  # drawn first: compiling a charstring drops its decoded program
+        _learn_programs(cff, programs)
         if len(known) > count:
             outlines.save(store, known)
         _rename(font, key[:8])
@@ -133,7 +134,7 @@ def office_subset(face: FontFace, chars: set[str], cache: Path, truetype: bool =
         options.glyph_names = False
         store = _dehinted_programs(face, cache)
         font = _subset(face, chars, options, cache, programs=store and store[1])
-        _learn_programs(font, store)
+        _learn_programs(font.get("CFF "), store)
         if convert:
             _cff_to_glyf(font)
         return font
@@ -156,7 +157,7 @@ def web_subset(face: FontFace, chars: set[str], cache: Path) -> WebFont:
         options.layout_features = [f for f in options.layout_features if f not in WEB_DROPPED_FEATURES]
         store = _dehinted_programs(face, cache)  # the DOCX's charstrings too: both drop hints
         font = _subset(face, chars, options, cache, programs=store and store[1])
-        _learn_programs(font, store)
+        _learn_programs(font.get("CFF "), store)
         font.flavor = flavor
         return font
 
@@ -269,13 +270,13 @@ def _dehinted_programs(face: FontFace, cache: Path) -> tuple[Path, dict[str, byt
     return path, outlines.load(path)
 
 
-def _learn_programs(font: TTFont, store: tuple[Path, dict[str, bytes]] | None) -> None:
-    """Add the charstrings of a subset's glyphs the store lacks to it (compiled now; saving the
-    subset then only copies them)."""
-    if store is None or "CFF " not in font:
+def _learn_programs(cff, store: tuple[Path, dict[str, bytes]] | None) -> None:
+    """Add the charstrings of a subset's glyphs (its CFF table, subset without hints) the store
+    lacks to it (compiled now; saving the subset then only copies them)."""
+    if store is None or cff is None:
         return
     path, known = store
-    top = font["CFF "].cff.topDictIndex[0]
+    top = cff.cff.topDictIndex[0]
     added = False
     for name in top.charset:
         if name in known:
@@ -339,7 +340,9 @@ def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None
     options = _options(hinting=False)
     options.glyph_names = True
     options.name_languages = ["*"]
-    font = _subset_file(face.path, face.index, wanted, options)
+    store = _dehinted_programs(face, cache)  # its charstrings are the flavours' (no hints)
+    font = _subset_file(face.path, face.index, wanted, options, store and store[1])
+    _learn_programs(font.get("CFF "), store)
     out = io.BytesIO()
     font.save(out)
     data = out.getvalue()
