@@ -12,6 +12,17 @@ subset, however few characters are asked for; so it is first subset once to a *b
 character the builds have asked of it so far, with everything any flavour keeps — cached on disk,
 and each flavour is subset from that small file instead (``_base_for``). Subsetting is
 idempotent here: a subset of the base is byte for byte the subset of the face.
+
+An edited document asks for a character set no subset was made for, so its subsets are made
+again; what makes that cheap is work kept per glyph, which does not depend on the other glyphs:
+- the PDF's TrueType outlines, converted from CFF once per glyph (fonts.outlines);
+- for a CFF face without subroutines (the Fandol faces), the charstring a subset without hints
+  gives each glyph: the PDF's subset (the first made) drops hints as the DOCX's and the EPUB's
+  do and stores them, and every later subset of the face takes them from the store
+  (``_stub_programs``): fontTools' passes over charstrings (closure, dropping hints, pruning
+  subroutines, compiling) — most of a subset's cost — then run only over the new glyphs.
+Stored glyphs are the bytes fontTools would have made: a subset is the same whatever the
+cache held (tests/fonts). Every cache file carries a sha256: a damaged one is made again.
 """
 from __future__ import annotations
 
@@ -43,9 +54,11 @@ MAX_ERR = 1.0  # cu2qu approximation error in font units
 #: +65 % bytes), forms a text in the face's own language never shows
 WEB_DROPPED_FEATURES = {"locl"}
 #: brotli quality of WOFF2 files. The seed's FandolFang subset (281 kB as OpenType): 11 (fontTools'
-#: default) 200 kB in 0.55 s, 10 203 kB in 0.22 s, 9 215 kB in 0.03 s — 7 % larger than 11 (the
-#: EPUB 5 %), for the one step of an edited document's rebuild that cannot be cached per glyph
-WOFF2_QUALITY = 9
+#: default) 200 kB in 0.55 s, 10 203 kB in 0.22 s, 9 215 kB in 0.036 s, 5 216 kB in 0.006 s —
+#: below 10 brotli's window search finds almost nothing more in glyph data, and a WOFF2 file is
+#: made on every edit of a document (the one step of an edited document's rebuild that cannot
+#: be kept per glyph)
+WOFF2_QUALITY = 5
 #: a face is subset through a base when it has at least this many glyphs per character asked
 #: for: reading a face costs ≈ 3 µs per glyph it has (hmtx, charset, FDSelect, the layout
 #: tables), subsetting ≈ 0.4 ms per glyph kept, so below that ratio the base would not pay
