@@ -175,3 +175,15 @@ def test_a_base_holds_the_digits_for_the_page_numbers(tmp_path):
 def face_cmap(face) -> dict[int, str]:
     with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
         return font.getBestCmap()
+
+
+def test_a_new_character_the_base_holds_reuses_it(tmp_path):
+    """An edit bringing a character an earlier build asked of the face: every flavour is subset
+    from the cached base as it is (not made again), to the bytes subsetting the face gives."""
+    face = face_or_skip(LARGE)
+    all_flavours(face, set(TEXT + MORE), tmp_path / "warm")  # an earlier, longer document
+    [base] = (tmp_path / "warm" / "bases").iterdir()
+    made = base.stat().st_ino, base.stat().st_mtime_ns
+    edited = set(TEXT + MORE[0])
+    assert all_flavours(face, edited, tmp_path / "warm") == all_flavours(face, edited, tmp_path / "fresh")
+    assert (base.stat().st_ino, base.stat().st_mtime_ns) == made
