@@ -20,15 +20,20 @@ def charset(face: FontFace) -> frozenset[int]:
     """The code points a face maps to glyphs (kept on disk: decoding a CJK cmap costs 0.1–0.2 s)."""
     st = os.stat(face.path)
     key = hashlib.sha256(f"{face.path}\0{face.index}\0{st.st_size}\0{st.st_mtime_ns}".encode()).hexdigest()[:24]
-    cached = cache_dir() / "cmaps" / f"{face.key}-{key}.u32"
+    # the code points as 32-bit numbers, then their sha256: a file cut short or altered is
+    # decoded again, never taken for a face's coverage
+    cached = cache_dir() / "cmaps" / f"{face.key}-{key}-2.u32"
     try:
-        codes = array("I")
-        codes.frombytes(cached.read_bytes())
-        return frozenset(codes)
+        data = cached.read_bytes()
+        if hashlib.sha256(data[:-32]).digest() == data[-32:]:
+            codes = array("I")
+            codes.frombytes(data[:-32])
+            return frozenset(codes)
     except (OSError, ValueError):
         pass
     codes = array("I", sorted(best_cmap(face)))
-    write_cache_file(cached, codes.tobytes())
+    data = codes.tobytes()
+    write_cache_file(cached, data + hashlib.sha256(data).digest())
     return frozenset(codes)
 
 

@@ -69,6 +69,7 @@ def glyph_font(face: FontFace, glyphs: dict[tuple, int], cache: Path) -> GlyphFo
         sub.subset(font)
         if "CFF " in font:
             _cff_to_glyf(font)  # reportlab embeds TrueType outlines only
+            font.recalcBBoxes = True  # glyphs are added below: fontTools works out the bounds
         # an empty or displaced glyph is a glyph of its own for each advance it is read with
         names = [_empty(font, glyphs[k]) if name == EMPTY else
                  _displaced(font, name, k[2:], glyphs[k]) if len(k) > 2 else name for name, k in zip(names, order)]

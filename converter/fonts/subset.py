@@ -12,14 +12,26 @@ subset, however few characters are asked for; so it is first subset once to a *b
 character the builds have asked of it so far, with everything any flavour keeps — cached on disk,
 and each flavour is subset from that small file instead (``_base_for``). Subsetting is
 idempotent here: a subset of the base is byte for byte the subset of the face.
+
+An edited document asks for a character set no subset was made for, so its subsets are made
+again; what makes that cheap is work kept per glyph, which does not depend on the other glyphs:
+- the PDF's TrueType outlines, converted from CFF once per glyph (fonts.outlines);
+- for a CFF face without subroutines (the Fandol faces), the charstring a subset without hints
+  gives each glyph: the PDF's subset (the first made) drops hints as the DOCX's and the EPUB's
+  do and stores them, and every later subset of the face takes them from the store
+  (``_stub_programs``): fontTools' passes over charstrings (closure, dropping hints, pruning
+  subroutines, compiling) — most of a subset's cost — then run only over the new glyphs.
+Stored glyphs are the bytes fontTools would have made: a subset is the same whatever the
+cache held (tests/fonts). Every cache file carries a sha256: a damaged one is made again.
 """
 from __future__ import annotations
 
 import hashlib
 import io
 import os
+import struct
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,13 +54,20 @@ MAX_ERR = 1.0  # cu2qu approximation error in font units
 #: +65 % bytes), forms a text in the face's own language never shows
 WEB_DROPPED_FEATURES = {"locl"}
 #: brotli quality of WOFF2 files. The seed's FandolFang subset (281 kB as OpenType): 11 (fontTools'
-#: default) 200 kB in 0.55 s, 10 203 kB in 0.22 s, 9 215 kB in 0.03 s — 7 % larger than 11 (the
-#: EPUB 5 %), for the one step of an edited document's rebuild that cannot be cached per glyph
-WOFF2_QUALITY = 9
+#: default) 200 kB in 0.55 s, 10 203 kB in 0.22 s, 9 215 kB in 0.036 s, 5 216 kB in 0.006 s —
+#: below 10 brotli's window search finds almost nothing more in glyph data, and a WOFF2 file is
+#: made on every edit of a document (the one step of an edited document's rebuild that cannot
+#: be kept per glyph)
+WOFF2_QUALITY = 5
 #: a face is subset through a base when it has at least this many glyphs per character asked
 #: for: reading a face costs ≈ 3 µs per glyph it has (hmtx, charset, FDSelect, the layout
 #: tables), subsetting ≈ 0.4 ms per glyph kept, so below that ratio the base would not pay
 BASE_GLYPHS_PER_CHAR = 100
+#: characters every base holds besides those asked for: the DOCX's page-number field asks for
+#: all ten digits of a face the PDF asked only a dash and a space of (the seed: Noto Serif CJK
+#: SC), and the base would be made again for them (0.17 s); ten glyphs cost nothing measurable.
+#: (All of ASCII would cost 0.08 s a base: Latin letters pull in ligatures and variants.)
+BASE_EXTRA = frozenset("0123456789 ")
 
 
 @dataclass(frozen=True)
@@ -87,19 +106,27 @@ def pdf_subset(face: FontFace, chars: set[str], cache: Path) -> tuple[Path, int]
         return Path(face.path), face.index
 
     def make(key: str) -> TTFont:
-        # hints kept in the CFF subset, which is only drawn from and then dropped: removing
-        # them would run every glyph's program once more for nothing (the hinting tables a
-        # CFF face might carry are dropped as hinting=False would)
-        options = _options(hinting=True)
+        # The CFF subset is only drawn from and then dropped. A face whose charstrings can be
+        # kept (_self_contained) is subset without hints, as the DOCX and the EPUB subset it:
+        # the charstrings the DOCX's and the EPUB's subsets will want are then made once, here,
+        # and stored. Otherwise its hints are kept: removing them would run every glyph's
+        # program once more for nothing (the hinting tables a CFF face might carry are
+        # dropped either way).
+        programs = _dehinted_programs(face, cache)
+        options = _options(hinting=programs is None)
         options.drop_tables += options.hinting_tables
         options.layout_features = []  # reportlab sets glyphs one by one: no GSUB/GPOS needed
         options.name_languages = ["*"]
         options.drop_tables += ["VORG", "GSUB", "GPOS", "GDEF", "BASE", "vhea", "vmtx"]
-        font = _subset(face, chars, options, cache)
         store = outlines.path_for(face, cache, f"cu2qu {MAX_ERR} {CACHE_VERSION}")
         known = outlines.load(store)
         count = len(known)
-        _cff_to_glyf(font, known)
+        # the CFF outlines of glyphs converted before are dropped unread: stubs (_stub_programs)
+        stubs = programs[1] if programs is not None else dict.fromkeys(known, _ENDCHAR)
+        font = _subset(face, chars, options, cache, programs=stubs)
+        cff = font["CFF "]
+        _cff_to_glyf(font, known)  # drawn first: compiling a charstring drops its decoded program
+        _learn_programs(cff, programs)
         if len(known) > count:
             outlines.save(store, known)
         _rename(font, key[:8])
@@ -118,7 +145,9 @@ def office_subset(face: FontFace, chars: set[str], cache: Path, truetype: bool =
     def make(key: str) -> TTFont:
         options = _options(hinting=False)
         options.glyph_names = False
-        font = _subset(face, chars, options, cache)
+        store = _dehinted_programs(face, cache)
+        font = _subset(face, chars, options, cache, programs=store and store[1])
+        _learn_programs(font.get("CFF "), store)
         if convert:
             _cff_to_glyf(font)
         return font
@@ -139,7 +168,9 @@ def web_subset(face: FontFace, chars: set[str], cache: Path) -> WebFont:
     def make(key: str) -> TTFont:
         options = _options(hinting=False)  # reading systems rasterize without TrueType hints
         options.layout_features = [f for f in options.layout_features if f not in WEB_DROPPED_FEATURES]
-        font = _subset(face, chars, options, cache)
+        store = _dehinted_programs(face, cache)  # the DOCX's charstrings too: both drop hints
+        font = _subset(face, chars, options, cache, programs=store and store[1])
+        _learn_programs(font.get("CFF "), store)
         font.flavor = flavor
         return font
 
@@ -160,15 +191,20 @@ def _options(hinting: bool):
     return options
 
 
-def _subset(face: FontFace, chars: set[str], options, cache: Path | None = None) -> TTFont:
+def _subset(face: FontFace, chars: set[str], options, cache: Path | None = None,
+            programs: Mapping[str, bytes] | None = None) -> TTFont:
     """The face subset to ``chars`` with ``options`` (from its base when it has one, see
-    ``_base_for``; ``cache``: the cache folder the base is kept in, None for none)."""
+    ``_base_for``; ``cache``: the cache folder the base is kept in, None for none;
+    ``programs``: charstrings known for its glyphs, see ``_stub_programs``)."""
     base = _base_for(face, chars, cache) if cache is not None else None
     source = (base, 0) if base is not None else (face.path, face.index)
-    return _subset_file(*source, chars, options)
+    return _subset_file(*source, chars, options, programs)
 
 
-def _subset_file(file, index: int, chars: set[str], options) -> TTFont:
+def _subset_file(file, index: int, chars: set[str], options,
+                 programs: Mapping[str, bytes] | None = None) -> TTFont:
+    """``file`` subset to ``chars``; ``programs``: glyph name → the CFF charstring the subset
+    gives that glyph, known from an earlier subset (``_stub_programs``)."""
     from fontTools import subset
 
     # lazy: tables and glyphs are read as the subsetter asks for them; lazy=False decompiles all
@@ -179,9 +215,12 @@ def _subset_file(file, index: int, chars: set[str], options) -> TTFont:
     # program once more (Noto Serif CJK, the seed: 1.0 s → 0.65 s for the DOCX's subset)
     font = TTFont(file, fontNumber=index, lazy=True, recalcTimestamp=False,
                   recalcBBoxes=options.recalc_bounds)
+    stubbed = _stub_programs(font, chars, programs) if programs else []
     sub = subset.Subsetter(options)
     sub.populate(unicodes=[ord(c) for c in chars])
     sub.subset(font)
+    for charstring, name in stubbed:
+        charstring.setBytecode(programs[name])
     if "CFF " in font:
         # OpenType wants the CFF FontName to be the PostScript name (name ID 6); the faces of a
         # Noto CJK collection share one CFF named for Japanese (NotoSerifCJKjp-Regular)
@@ -189,6 +228,94 @@ def _subset_file(file, index: int, chars: set[str], options) -> TTFont:
         if ps:
             font["CFF "].cff.fontNames = [ps]
     return font
+
+
+#: a CFF charstring that draws nothing: the operator endchar
+_ENDCHAR = b"\x0e"
+
+
+def _stub_programs(font: TTFont, chars: set[str], programs: Mapping[str, bytes]) -> list[tuple[object, str]]:
+    """Give each glyph of ``chars`` whose subset charstring ``programs`` knows one that draws
+    nothing, and return them with their names: the subsetter's passes over charstrings (the
+    glyph closure, dropping hints, pruning subroutines, compiling) then cost nothing for them,
+    and the caller puts the known charstring in after subsetting. Those passes are most of a
+    subset's cost (FandolFang, the seed: 0.3 s), paid again for every glyph on every edit."""
+    if "CFF " not in font:
+        return []
+    cmap = font.getBestCmap() or {}  # read once: the subsetter reads the same table after
+    charstrings = font["CFF "].cff.topDictIndex[0].CharStrings
+    stubbed = []
+    for name in sorted({cmap[ord(c)] for c in chars if ord(c) in cmap} | {".notdef"}):
+        if name in programs and name in charstrings:
+            charstring = charstrings[name]
+            charstring.setBytecode(_ENDCHAR)
+            stubbed.append((charstring, name))
+    return stubbed
+
+
+@lru_cache(maxsize=64)
+def _self_contained(face: FontFace) -> bool:
+    """True when the face is CFF without subroutines: the charstring a subset without hints
+    gives a glyph then depends on that glyph alone (with subroutines, on which other glyphs
+    the subset keeps: the subroutines are renumbered), so it can be kept from one subset for
+    the next (the Fandol faces; Noto CJK has subroutines)."""
+    with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
+        if "CFF " not in font:
+            return False
+        cff = font["CFF "].cff
+        top = cff.topDictIndex[0]
+        if len(cff.GlobalSubrs):
+            return False
+        privates = [fd.Private for fd in top.FDArray] if hasattr(top, "FDArray") else [top.Private]
+        return not any(len(getattr(p, "Subrs", None) or ()) for p in privates)
+
+
+def _dehinted_programs(face: FontFace, cache: Path) -> tuple[Path, dict[str, bytes]] | None:
+    """The store of the charstrings that subsets without hints (the DOCX's, the EPUB's) give
+    this face's glyphs, and its path; None when the face's charstrings cannot be kept (not
+    ``_self_contained``)."""
+    if not _self_contained(face):
+        return None
+    import fontTools
+
+    # the fontTools version is in the key: another version may drop hints differently
+    path = outlines.path_for(face, cache, f"dehinted charstrings {CACHE_VERSION} fontTools {fontTools.version}")
+    return path, outlines.load(path)
+
+
+def _learn_programs(cff, store: tuple[Path, dict[str, bytes]] | None) -> None:
+    """Add the charstrings of a subset's glyphs (its CFF table, subset without hints) the store
+    lacks to it (compiled now; saving the subset then only copies them)."""
+    if store is None or cff is None:
+        return
+    path, known = store
+    top = cff.cff.topDictIndex[0]
+    added = False
+    for name in top.charset:
+        if name in known:
+            continue
+        charstring = top.CharStrings[name]
+        seac = _uses_seac(charstring.program)  # the program before compile drops it
+        charstring.compile()
+        if not seac:
+            known[name] = charstring.bytecode
+            added = True
+    if added:
+        outlines.save(path, known)
+
+
+def _uses_seac(program: list | None) -> bool:
+    """True when a charstring program ends with an accented character (endchar with four
+    arguments: two more glyphs the subset closure adds, which a stub would not ask for), or is
+    not decompiled (unknown: not kept)."""
+    if program is None or "endchar" not in program:
+        return program is None
+    args = 0
+    for token in reversed(program[:program.index("endchar")]):
+        if isinstance(token, str):
+            break
+        args += 1
+    return args >= 4
 
 
 def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None:
@@ -205,7 +332,12 @@ def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None
         return None
     path = _base_path(face, cache)
     try:
-        data = path.read_bytes()  # read once: a parallel build may replace the file meanwhile
+        # read once: a parallel build may replace the file meanwhile. The font's bytes are
+        # followed by their sha256: a base cut short or altered is made again
+        stored = path.read_bytes()
+        data = stored[:-32]
+        if hashlib.sha256(data).digest() != stored[-32:]:
+            raise ValueError("damaged")
         with TTFont(io.BytesIO(data), lazy=True) as font:
             have = {chr(cp) for cp in font.getBestCmap() or {}}
     except Exception:  # missing, or damaged: a cache file never fails a build, it is made again
@@ -217,14 +349,17 @@ def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None
         return None
     if glyphs >= BASE_GLYPHS_PER_CHAR * len(wanted | have):
         wanted |= have
+    wanted |= {c for c in BASE_EXTRA if ord(c) in charset(face)}
     options = _options(hinting=False)
     options.glyph_names = True
     options.name_languages = ["*"]
-    font = _subset_file(face.path, face.index, wanted, options)
+    store = _dehinted_programs(face, cache)  # its charstrings are the flavours' (no hints)
+    font = _subset_file(face.path, face.index, wanted, options, store and store[1])
+    _learn_programs(font.get("CFF "), store)
     out = io.BytesIO()
     font.save(out)
     data = out.getvalue()
-    write_cache_file(path, data)
+    write_cache_file(path, data + hashlib.sha256(data).digest())
     return io.BytesIO(data)
 
 
@@ -246,14 +381,15 @@ def _glyph_count(face: FontFace) -> int:
 
 def _cached(face: FontFace, chars: set[str], folder: Path, flavour: str, suffix: str,
             make: Callable[[str], TTFont]) -> Path:
-    """The cached subset file, made (atomically) by ``make(key)`` when it is not there yet."""
+    """The cached subset file, made (atomically) by ``make(key)`` when it is not there yet, or
+    no longer what was written (``_intact``)."""
     st = os.stat(face.path)
     key = hashlib.sha256("\0".join([
         CACHE_VERSION, face.path, str(face.index), str(st.st_size), str(st.st_mtime_ns), flavour,
         "".join(sorted(chars)),
     ]).encode()).hexdigest()[:24]
     target = folder / f"{face.key}-{key}{suffix}"
-    if target.is_file():
+    if _intact(target):
         return target
     folder.mkdir(parents=True, exist_ok=True)
     font = make(key)
@@ -262,11 +398,29 @@ def _cached(face: FontFace, chars: set[str], folder: Path, flavour: str, suffix:
     try:
         with _woff2_quality() if font.flavor == "woff2" else nullcontext():
             font.save(tmp)
+        digest = hashlib.sha256(Path(tmp).read_bytes()).hexdigest()
         os.replace(tmp, target)  # atomic: a parallel build never reads half a font
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+    write_cache_file(_digest_path(target), digest.encode("ascii"))
     return target
+
+
+def _digest_path(target: Path) -> Path:
+    return target.with_name(target.name + ".sha256")
+
+
+def _intact(target: Path) -> bool:
+    """True when a cached subset is the file that was written: its sha256 is the one written
+    beside it (0.3 ms for the seed's largest subset). A file cut short or altered, or one whose
+    digest is missing, is made again: a damaged cache only costs time, it never reaches an
+    output."""
+    try:
+        expected = _digest_path(target).read_bytes().decode("ascii")
+        return hashlib.sha256(target.read_bytes()).hexdigest() == expected
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 class _Brotli:
@@ -321,24 +475,20 @@ def _cff_to_glyf(font: TTFont, known: dict[str, bytes] | None = None) -> None:
     glyf = newTable("glyf")
     glyf.glyphOrder = order
     glyf.glyphs = {}
+    data: dict[str, bytes] = {}
     for name in order:
         if known is not None and name in known:
-            glyf.glyphs[name] = Glyph(known[name])
-            continue
-        pen = TTGlyphPen(glyph_set)
-        glyph_set[name].draw(Cu2QuPen(pen, MAX_ERR, reverse_direction=True))
-        glyf.glyphs[name] = glyph = pen.glyph()
-        if known is not None:
-            known[name] = glyph.compile(glyf)
+            data[name] = known[name]
+        else:
+            pen = TTGlyphPen(glyph_set)
+            glyph_set[name].draw(Cu2QuPen(pen, MAX_ERR, reverse_direction=True))
+            data[name] = pen.glyph().compile(glyf)  # with its bounds
+            if known is not None:
+                known[name] = data[name]
+        glyf.glyphs[name] = Glyph(data[name])
     font["loca"] = newTable("loca")
     font["glyf"] = glyf
-    font.recalcBBoxes = True  # TrueType glyphs carry their bounds, cheap to take from their points
     del font["CFF "]
-    glyf.compile(font)
-    hmtx = font["hmtx"]
-    for name, glyph in glyf.glyphs.items():
-        if hasattr(glyph, "xMin"):
-            hmtx[name] = (hmtx[name][0], glyph.xMin)
     maxp = newTable("maxp")
     maxp.tableVersion = 0x00010000
     maxp.maxZones = 1
@@ -346,6 +496,61 @@ def _cff_to_glyf(font: TTFont, known: dict[str, bytes] | None = None) -> None:
                  "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
         setattr(maxp, attr, 0)
     font["maxp"] = maxp
+    if not _bounds_from_headers(font, data):
+        # composite glyphs: fontTools works the bounds out (expanding and compiling every glyph)
+        font.recalcBBoxes = True
+        glyf.compile(font)
+        hmtx = font["hmtx"]
+        for name, glyph in glyf.glyphs.items():
+            if hasattr(glyph, "xMin"):
+                hmtx[name] = (hmtx[name][0], glyph.xMin)
     font["post"].formatType = 3.0  # no glyph names: smaller, and reportlab does not need them
     font["head"].glyphDataFormat = 0
     font.sfntVersion = "\x00\x01\x00\x00"
+
+
+_GLYPH_HEADER = struct.Struct(">hhhhh")  # numberOfContours, xMin, yMin, xMax, yMax
+
+
+def _bounds_from_headers(font: TTFont, data: dict[str, bytes]) -> bool:
+    """Set what fontTools recalculates from TrueType glyphs on saving (the left side bearings,
+    head's bounds and flag bit 1, maxp's point and contour counts, hhea's extents) from the
+    compiled glyphs' headers, as fontTools' maxp.recalc and hhea.recalc do: the glyphs are then
+    saved as they are instead of each decompiled and compiled again (the seed's FandolFang
+    subset: 0.25 s). False, and nothing set, when a glyph is composite or the font has vertical
+    metrics (vhea's extents are not worked out here: the PDF's subsets drop them)."""
+    if "vhea" in font:
+        return False
+    headers = {}
+    for name, glyph in data.items():
+        if len(glyph) >= _GLYPH_HEADER.size:
+            contours, *bounds = _GLYPH_HEADER.unpack_from(glyph)
+            if contours < 0:
+                return False
+            if contours:
+                points = struct.unpack_from(">H", glyph, 10 + 2 * (contours - 1))[0] + 1
+                headers[name] = (contours, points, *bounds)
+    hmtx, head, maxp, hhea = font["hmtx"], font["head"], font["maxp"], font["hhea"]
+    for name, glyph in data.items():
+        if len(glyph) >= _GLYPH_HEADER.size:  # empty glyphs keep their side bearing
+            hmtx[name] = (hmtx[name][0], _GLYPH_HEADER.unpack_from(glyph)[1])
+    drawn = headers.values()
+    head.xMin, head.yMin, head.xMax, head.yMax = (
+        (min(h[2] for h in drawn), min(h[3] for h in drawn), max(h[4] for h in drawn), max(h[5] for h in drawn))
+        if headers else (0, 0, 0, 0))
+    head.flags |= 0x2  # every outline's left edge is its left side bearing (set just above)
+    maxp.numGlyphs = len(data)
+    maxp.maxPoints = max((h[1] for h in drawn), default=0)
+    maxp.maxContours = max((h[0] for h in drawn), default=0)
+    maxp.maxCompositePoints = maxp.maxCompositeContours = maxp.maxComponentDepth = 0
+    maxp.maxComponentElements = 0
+    hhea.advanceWidthMax = max(adv for adv, _ in hmtx.metrics.values())
+    if headers:
+        sides = [(hmtx[name][0], hmtx[name][1], h[4] - h[2]) for name, h in headers.items()]
+        hhea.minLeftSideBearing = min(lsb for _, lsb, _ in sides)
+        hhea.minRightSideBearing = min(adv - lsb - width for adv, lsb, width in sides)
+        hhea.xMaxExtent = max(lsb + width for _, lsb, width in sides)
+    else:
+        hhea.minLeftSideBearing = hhea.minRightSideBearing = hhea.xMaxExtent = 0
+    font.recalcBBoxes = False
+    return True

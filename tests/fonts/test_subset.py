@@ -1,13 +1,15 @@
 """Subsets are the same bytes however the cache came to hold what they were made from: a face's
-base (a large face is subset through it), the PDF's outlines converted glyph by glyph."""
+base (a large face is subset through it), the PDF's outlines converted glyph by glyph, the
+charstrings an earlier subset made; a damaged cache file is made again."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
 
-from converter.fonts import subset
+from converter.fonts import outlines, subset
 from converter.fonts.find import find_face
 
 #: a large CFF face (65,535 glyphs: subset through a base) and a smaller one (subset directly)
@@ -71,7 +73,7 @@ def test_pdf_outlines_converted_once_give_the_same_subset(tmp_path, family):
     assert list((tmp_path / "warm" / "outlines").iterdir())
     warm = subset.pdf_subset(face, set(TEXT), tmp_path / "warm")[0].read_bytes()
     assert warm == fresh
-    with TTFont(tmp_path / "fresh" / "fonts" / next((tmp_path / "fresh" / "fonts").iterdir()).name) as font:
+    with TTFont(next((tmp_path / "fresh" / "fonts").glob("*.ttf"))) as font:
         assert "glyf" in font and "CFF " not in font
         assert {ord(c) for c in TEXT if c != " "} <= set(font.getBestCmap())
 
@@ -97,3 +99,91 @@ def test_a_damaged_base_is_made_again(tmp_path):
     base.write_bytes(base.read_bytes()[:1000])
     (tmp_path / "fresh" / "subsets").rename(tmp_path / "old-subsets")
     assert subset.office_subset(face, set(TEXT), tmp_path / "fresh").read_bytes() == fresh
+
+
+def test_a_face_without_subroutines_keeps_its_charstrings_and_one_with_them_does_not():
+    assert subset._self_contained(face_or_skip(SMALL))  # the Fandol faces
+    assert not subset._self_contained(face_or_skip(LARGE))  # Noto CJK: renumbered per subset
+
+
+def test_stored_charstrings_give_the_same_subsets(tmp_path):
+    face = face_or_skip(SMALL)
+    fresh = all_flavours(face, set(TEXT), tmp_path / "fresh")
+    # an earlier build stored the charstrings of other glyphs and some of these
+    all_flavours(face, set(TEXT[::2] + MORE), tmp_path / "warm")
+    store = subset._dehinted_programs(face, tmp_path / "warm")
+    assert store is not None and set(MORE) <= {chr(cp) for cp, name in face_cmap(face).items() if name in store[1]}
+    assert all_flavours(face, set(TEXT), tmp_path / "warm") == fresh
+
+
+def test_one_new_character_makes_only_its_glyph(tmp_path):
+    """An edited document's subsets take every other glyph from the stores: only the new
+    character's charstring and outline are made (and added to them)."""
+    face = face_or_skip(SMALL)
+    all_flavours(face, set(TEXT), tmp_path)
+    programs_path, programs = subset._dehinted_programs(face, tmp_path)
+    outline_paths = list((tmp_path / "outlines").glob("*.bin"))
+    before = {p: outlines.load(p) for p in outline_paths}
+    new = all_flavours(face, set(TEXT + "龙"), tmp_path)
+    name = face_cmap(face)[ord("龙")]
+    for path, known in before.items():  # the PDF's outlines and the charstrings
+        after = outlines.load(path)
+        assert set(after) - set(known) == {name}
+        assert all(after[g] == known[g] for g in known)
+    assert new == all_flavours(face, set(TEXT + "龙"), tmp_path / "fresh")
+
+
+def test_a_damaged_charstring_store_counts_as_empty(tmp_path):
+    face = face_or_skip(SMALL)
+    fresh = all_flavours(face, set(TEXT), tmp_path / "fresh")
+    all_flavours(face, set(TEXT + MORE), tmp_path / "warm")
+    for folder in ("fonts", "subsets", "webfonts"):
+        shutil.rmtree(tmp_path / "warm" / folder)
+    path, _ = subset._dehinted_programs(face, tmp_path / "warm")
+    data = path.read_bytes()
+    path.write_bytes(data[:40] + bytes([data[40] ^ 1]) + data[41:])
+    assert all_flavours(face, set(TEXT), tmp_path / "warm") == fresh
+
+
+@pytest.mark.parametrize("damage", ["cut", "altered", "digest gone"])
+def test_a_damaged_subset_file_is_made_again(tmp_path, damage):
+    face = face_or_skip(SMALL)
+    fresh = all_flavours(face, set(TEXT), tmp_path)
+    for folder in ("fonts", "subsets", "webfonts"):
+        for font in (tmp_path / folder).glob("*.*[ft2]"):  # .ttf .otf .woff2, not the digests
+            data = font.read_bytes()
+            if damage == "cut":
+                font.write_bytes(data[: len(data) // 2])
+            elif damage == "altered":
+                font.write_bytes(data[:100] + bytes([data[100] ^ 1]) + data[101:])
+            else:
+                font.with_name(font.name + ".sha256").unlink()
+    assert all_flavours(face, set(TEXT), tmp_path) == fresh
+
+
+def test_a_base_holds_the_digits_for_the_page_numbers(tmp_path):
+    """The PDF asks a face for a dash and a space, the DOCX's page-number field for the digits
+    too: the base made for the first holds the second, and is not made again."""
+    face = face_or_skip(LARGE)
+    subset.pdf_subset(face, set("— "), tmp_path)
+    [base] = (tmp_path / "bases").iterdir()
+    made = base.stat().st_ino, base.stat().st_mtime_ns
+    subset.office_subset(face, set("— 0123456789"), tmp_path)
+    assert (base.stat().st_ino, base.stat().st_mtime_ns) == made
+
+
+def face_cmap(face) -> dict[int, str]:
+    with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
+        return font.getBestCmap()
+
+
+def test_a_new_character_the_base_holds_reuses_it(tmp_path):
+    """An edit bringing a character an earlier build asked of the face: every flavour is subset
+    from the cached base as it is (not made again), to the bytes subsetting the face gives."""
+    face = face_or_skip(LARGE)
+    all_flavours(face, set(TEXT + MORE), tmp_path / "warm")  # an earlier, longer document
+    [base] = (tmp_path / "warm" / "bases").iterdir()
+    made = base.stat().st_ino, base.stat().st_mtime_ns
+    edited = set(TEXT + MORE[0])
+    assert all_flavours(face, edited, tmp_path / "warm") == all_flavours(face, edited, tmp_path / "fresh")
+    assert (base.stat().st_ino, base.stat().st_mtime_ns) == made
