@@ -130,13 +130,26 @@ class Line:
 def add_cjk_latin_spacing(glyphs: list[Glyph], fraction: float = 0.25) -> None:
     """A quarter em between ideographs and Latin letters or digits (中文 abc 中文, 2021 年),
     as Word's autospace and CSS text-autospace do; dropped again at a line end."""
-    for a, b in zip(glyphs, glyphs[1:]):
-        if is_ideograph(a.ch) and is_wordchar(b.ch) or is_wordchar(a.ch) and is_ideograph(b.ch):
+    kinds = _SPACING_KINDS
+    sides = [kinds.get(g.ch) or _spacing_kind(g.ch) for g in glyphs]
+    if IDEOGRAPH not in sides or LETTER not in sides:
+        return  # nothing to space (a paragraph of one script)
+    for k in range(len(glyphs) - 1):
+        if sides[k] | sides[k + 1] == IDEOGRAPH | LETTER:
+            a, b = glyphs[k], glyphs[k + 1]
             extra = fraction * min(a.size, b.size)
             a.advance += extra
             a.trailing += extra
 
 
+#: which side of CJK–Latin spacing a character is on (never 0: see _CLASSES)
+IDEOGRAPH, LETTER, NEITHER = 1, 2, 4
+_SPACING_KINDS: dict[str, int] = {}
+
+
+def _spacing_kind(ch: str) -> int:
+    kind = _SPACING_KINDS[ch] = IDEOGRAPH if is_ideograph(ch) else LETTER if is_wordchar(ch) else NEITHER
+    return kind
 
 
 def make_units(glyphs: list[Glyph]) -> list[Unit]:
