@@ -171,7 +171,7 @@ def make_units(glyphs: list[Glyph]) -> list[Unit]:
                 current = None
             prev = ch
             continue
-        if current is not None and i not in words:
+        if current is not None and not (words and i in words):
             kind = pairs.get((prev, ch))
             if kind is None:
                 kind = _pair_kind(prev, ch)
@@ -376,9 +376,10 @@ def _gaping(line: Line, share: float) -> bool:
     """Whether justifying would open gaps too wide: a line of Thai words (breaks between words,
     text.segment) has few spaces, one a phrase, and a short line's slack would all go there;
     such a line is set ragged instead (its words take no space: that would be read as spaces)."""
-    thai = any(not a.space and not b.space and is_thai(a.glyphs[-1].ch) and is_thai(b.glyphs[0].ch)
+    if share <= THAI_MAX_STRETCH * line.units[0].glyphs[0].size:
+        return False
+    return any(not a.space and not b.space and is_thai(a.glyphs[-1].ch) and is_thai(b.glyphs[0].ch)
                for a, b in zip(line.units, line.units[1:]))
-    return thai and share > THAI_MAX_STRETCH * line.units[0].glyphs[0].size
 
 
 def _stretch_points(glyphs: list[Glyph], spaces: set[int]) -> list[int]:

@@ -127,6 +127,7 @@ class Layout:
             link, strike, color, bold = span.link, span.strike, role.color, role.bold
             table = self._char_table(role, size)
             inks: dict[int, Ink] = {}  # one Ink per face in a span, shared by its glyphs
+            last_font = last_ink = None  # the face of the glyph before, and its Ink
             text = span.text
             if "\t" in text or "\r" in text:
                 text = text.replace("\t", " ").replace("\r", " ")
@@ -145,11 +146,14 @@ class Layout:
                     ink = Ink(font, size, color, link, rise, anchor, strike,
                               synthetic_bold(font, bold, emboldened))
                     anchor = None
+                elif font is last_font:
+                    ink = last_ink
                 else:
                     ink = inks.get(id(font))
                     if ink is None:
                         ink = inks[id(font)] = Ink(font, size, color, link, rise, None, strike,
                                                    synthetic_bold(font, bold, emboldened))
+                    last_font, last_ink = font, ink
                 if offset is None or space:
                     at = None
                 else:

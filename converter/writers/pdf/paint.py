@@ -151,14 +151,15 @@ class _Encoder:
         coded = s.translate(self.table)
         if not coded:
             return ""
-        if max(coded) < "\u0100":  # one subset, the first: the usual case
-            return f"{self._name(0)} {head} ({escapePDF(coded.encode('latin-1'))}) Tj"
+        last = ord(max(coded)) >> 8
+        names = self.names if len(self.names) > last else self._names(last)
+        if last == 0:  # one subset, the first: the usual case
+            return f"{names[0]} {head} ({escapePDF(coded.encode('latin-1'))}) Tj"
         parts = []
-        for m in _subset_runs(ord(max(coded)) >> 8).finditer(coded):
-            piece = m.group()
+        for piece in _subset_runs(last).findall(coded):
             subset = ord(piece[0]) >> 8
             raw = piece.encode("latin-1") if subset == 0 else piece.encode("utf-32-be")[3::4]
-            parts.append(f"{self._name(subset)} {head} ({escapePDF(raw)}) Tj")
+            parts.append(f"{names[subset]} {head} ({escapePDF(raw)}) Tj")
         return " ".join(parts)
 
     def _split(self, s: str, head: str) -> str:
@@ -177,10 +178,11 @@ class _Encoder:
                 self.known.add(ch)
         return " ".join(parts)
 
-    def _name(self, subset: int) -> str:
-        while len(self.names) <= subset:
+    def _names(self, last: int) -> list[str]:
+        """The resource names of subsets 0 … ``last`` (reportlab's getSubsetInternalName)."""
+        while len(self.names) <= last:
             self.names.append(self.font.getSubsetInternalName(len(self.names), self.doc))
-        return self.names[subset]
+        return self.names
 
 
 #: the encoders of a PDF being drawn, by font name (dropped with the document)
