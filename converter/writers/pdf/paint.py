@@ -16,6 +16,8 @@ from ...fonts.faces import SYNTHETIC_BOLD_STROKE
 from ...fonts.find import FontFace
 from ...layout import Page, TextLine
 from ...layout.pages import glyph_key
+from .reading import span_text
+from .reading import page_reads_left_to_right
 
 #: the width a page's rules start with
 DEFAULT_RULE_WIDTH = 0.5
@@ -47,8 +49,11 @@ def paint_page(c: Canvas, page: Page, names: dict[FontFace, str], last_level: in
             color = r.color
             c.setStrokeColor(HexColor(color))
         c.line(r.x1, r.y1, r.x2, r.y2)
+    # poppler reads a page in the direction most of its characters have (reading.py)
+    ltr = not any(line.text for line in page.lines) or page_reads_left_to_right(
+        line.text or "".join(run.text for run in line.runs) for line in page.lines)
     for line in page.lines:
-        paint_line(c, line, names, glyph_fonts or {})
+        paint_line(c, line, names, glyph_fonts or {}, ltr)
     c.showPage()
     return last_level
 
@@ -72,15 +77,20 @@ def draw_svg(c: Canvas, svg, x: float, y: float, width: float, height: float) ->
     c.restoreState()
 
 
-def paint_line(c: Canvas, line: TextLine, names: dict[FontFace, str], glyph_fonts: dict) -> None:
-    """One text object per line, one text operator per run (character spacing for its gaps)."""
+def paint_line(c: Canvas, line: TextLine, names: dict[FontFace, str], glyph_fonts: dict,
+               ltr: bool = True) -> None:
+    """One text object per line, one text operator per run (character spacing for its gaps).
+    A line with right-to-left text says in an ActualText span what it reads (reading.py) on a
+    page that poppler reads left to right (``ltr``) or right to left."""
     text = c.beginText()
     direct = text._enforceColorSpace is None  # no colour conversion asked: plain runs are written directly
+    if line.text:  # reportlab has no API for marked content: the operators go in the text object's code
+        text._code.append(f"/Span <</ActualText <{actual_text(span_text(line.text, ltr))}>>> BDC")
     for run in line.runs:
         if run.embolden:
             embolden(text, run)
         if run.glyphs is not None:
-            paint_shaped(text, run, *glyph_fonts[run.face])
+            paint_shaped(text, run, *glyph_fonts[run.face], spans=not line.text)
         elif direct and plain_run(text, run, names[run.face]):
             pass
         else:
@@ -98,6 +108,8 @@ def paint_line(c: Canvas, line: TextLine, names: dict[FontFace, str], glyph_font
                 c.linkRect("", run.link.target[1:], run.link.rect, relative=0, thickness=0)
             else:
                 c.linkURL(run.link.target, run.link.rect, relative=0, thickness=0)
+    if line.text:
+        text._code.append("EMC")
     c.drawText(text)
 
 
@@ -213,7 +225,7 @@ def embolden(text, run) -> None:
     text._code.append(f"{run.size * SYNTHETIC_BOLD_STROKE:.3f} w")  # reportlab's text object has no line width
 
 
-def paint_shaped(text, run, font_name: str, codes: dict) -> None:
+def paint_shaped(text, run, font_name: str, codes: dict, spans: bool = True) -> None:
     """A shaped run: each glyph by id (its glyph font's character) at its place. The glyph
     font's ToUnicode map says which text each glyph stands for (fonts.glyphfont), so that a
     reader copies (and pdftotext extracts) the words as written; a left-to-right cluster whose
@@ -224,12 +236,12 @@ def paint_shaped(text, run, font_name: str, codes: dict) -> None:
     the places of its characters, as in any PDF; the layout gives each character of a
     right-to-left cluster a glyph of its own, and each mark an origin after its letter
     (layout.reading), because poppler reverses a text of several
-    characters too."""
+    characters too. ``spans``: False inside a line's own ActualText span (spans do not nest)."""
     text.setFont(font_name, run.size)
     text.setFillColor(HexColor(run.color))
     text.setCharSpace(0)
     for chars, glyphs in run.glyphs:
-        actual = all(not g[4] for g in glyphs)
+        actual = spans and all(not g[4] for g in glyphs)
         if actual:  # reportlab has no API for marked content: the operators go in the text object's code
             text._code.append(f"/Span <</ActualText <{actual_text(chars)}>>> BDC")
         # in the order they are seen, as HarfBuzz gives them (a right-to-left cluster's marks
