@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import attrgetter, or_
 from typing import Callable
 
 from ..text.scripts import is_ideograph, is_wide, is_wordchar
@@ -103,7 +105,7 @@ class Glyph:
     natural: float | None = None  # the face's own advance at ``size`` (a painter's), when known
 
 
-@dataclass
+@dataclass(slots=True)  # about one per character of CJK text
 class Unit:
     glyphs: list[Glyph]
     space: bool = False  # an inter-word space: breakable, dropped at line edges
@@ -388,10 +390,12 @@ def _stretch_points(glyphs: list[Glyph], spaces: set[int]) -> list[int]:
     Latin text stretches at its spaces; CJK text between every pair of characters, except
     inside a word or number and never after the line's last glyph.
     """
-    points = []
     has_spaces = bool(spaces)
     classes = _CLASSES
     kinds = [classes.get(g.ch) or _char_class(g.ch) for g in glyphs]
+    if not has_spaces and not reduce(or_, set(kinds), 0) & (WORD | JOIN) and all(map(_STRETCH, glyphs)):
+        return list(range(len(glyphs) - 1))  # CJK text without words or numbers: every gap
+    points = []
     for i in range(len(glyphs) - 1):
         g = glyphs[i]
         if has_spaces and id(g) in spaces:
@@ -409,6 +413,7 @@ def _stretch_points(glyphs: list[Glyph], spaces: set[int]) -> list[int]:
     return points
 
 
+_STRETCH = attrgetter("stretch")
 #: a character's class for justification (_char_class): a letter or digit of a Latin-like
 #: script, a joiner inside a Latin word, a wide character; OTHER: none of them (never 0, so
 #: that ``_CLASSES.get(ch) or …`` only computes what is not known)
