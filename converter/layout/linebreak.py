@@ -15,6 +15,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from functools import reduce
+from itertools import compress
 from operator import attrgetter, or_
 from typing import Callable
 
@@ -222,10 +223,13 @@ def squeezable(units: list[Unit]) -> float:
     """How much punctuation squeezing can take off a line made of these units."""
     glyphs = [g for u in units for g in u.glyphs]
     total = 0.0
-    for a, b in zip(glyphs, glyphs[1:]):
-        # two adjacent full-width marks: 1.5 em instead of 2 (the first loses half an em)
-        if a.squeeze_end and (b.squeeze_end or b.squeeze_start):
-            total += a.squeeze_end
+    ends = list(map(_SQUEEZE_END, glyphs))
+    # two adjacent full-width marks: 1.5 em instead of 2 (the first loses half an em); only the
+    # few glyphs that can lose anything are looked at
+    for i in compress(range(len(glyphs) - 1), ends):
+        b = glyphs[i + 1]
+        if b.squeeze_end or b.squeeze_start:
+            total += ends[i]
     if glyphs and glyphs[-1].squeeze_end:
         total += glyphs[-1].squeeze_end
     if glyphs and glyphs[0].squeeze_start:
@@ -413,7 +417,7 @@ def _stretch_points(glyphs: list[Glyph], spaces: set[int]) -> list[int]:
     return points
 
 
-_STRETCH = attrgetter("stretch")
+_STRETCH, _SQUEEZE_END = attrgetter("stretch"), attrgetter("squeeze_end")
 #: a character's class for justification (_char_class): a letter or digit of a Latin-like
 #: script, a joiner inside a Latin word, a wide character; OTHER: none of them (never 0, so
 #: that ``_CLASSES.get(ch) or …`` only computes what is not known)
