@@ -107,7 +107,8 @@ def text_line(x0: float, baseline: float, line: Line) -> TextLine:
         run = [(x, g)]
         spacing = 0.0
     flush()
-    return TextLine(tuple(runs))
+    rtl = line.placed is not placed and any(g.level % 2 for _, g in line.placed)
+    return TextLine(tuple(runs), "".join(g.ch for _, g in line.placed) if rtl else None)
 
 
 def _unanchored(ink):

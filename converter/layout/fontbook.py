@@ -22,6 +22,8 @@ class FontBook:
         self.used: dict[FontFace, set[str]] = {}
         #: per role's fonts, by identity (each entry holds its Fonts, so no other takes its id), char → face
         self._faces: dict[int, tuple[object, dict[str, FontFace]]] = {}
+        #: per role's fonts, by identity as _faces: the characters collect() has noted
+        self._collected: dict[int, tuple[object, set[str]]] = {}
 
     def wide(self, ch: str) -> bool:
         """Whether a character takes the CJK slot and the em grid."""
@@ -40,9 +42,16 @@ class FontBook:
 
     def collect(self, text: str, role: Role) -> None:
         """Note the characters a role will draw."""
-        for ch in set(text):
-            if ch not in "\n\r":
-                self.used.setdefault(self.face_for(ch, role), set()).add(ch)
+        # each character once per role's fonts (a document's spans repeat the same few hundred)
+        held = self._collected.get(id(role.fonts))
+        if held is None:
+            held = self._collected[id(role.fonts)] = (role.fonts, set("\n\r"))
+        new = set(text).difference(held[1])
+        if not new:
+            return
+        held[1].update(new)
+        for ch in new:
+            self.used.setdefault(self.face_for(ch, role), set()).add(ch)
 
     def width(self, ch: str, face: FontFace, size: float) -> float:
         """The advance of ``ch`` at ``size`` points (the layout's arithmetic: w × size / 1000)."""

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import reduce
+from itertools import compress
+from operator import attrgetter, or_
 from typing import Callable
 
 from ..text.scripts import is_ideograph, is_wide, is_wordchar
@@ -37,27 +40,49 @@ LATIN_JOIN = set(".,:/-_@#&+=?~'’")
 
 def glued(prev: str, ch: str, next_ch: str = "") -> bool:
     """True when no line break may fall between two adjacent characters."""
+    kind = _pair_kind(prev, ch)
+    return kind == GLUED or kind == GLUED_BEFORE_WORD and bool(next_ch) and is_wordchar(next_ch)
+
+
+#: what _pair_kind says of two adjacent characters: a break may fall between them; none may;
+#: none may when a letter or digit follows (a joiner inside a word: 1,032  a-b)
+FREE, GLUED, GLUED_BEFORE_WORD = 0, 1, 2
+#: _pair_kind's answers, by pair: a document has a few thousand distinct pairs, and the breaker
+#: asks of every character
+_PAIRS: dict[tuple[str, str], int] = {}
+
+
+def _pair_kind(prev: str, ch: str) -> int:
+    kind = _PAIRS.get((prev, ch))
+    if kind is None:
+        kind = _PAIRS[(prev, ch)] = _classify_pair(prev, ch)
+    return kind
+
+
+def _classify_pair(prev: str, ch: str) -> int:
+    """The rules of ``glued`` for one pair; GLUED_BEFORE_WORD where the answer depends on the
+    character after the pair."""
     if ch in NO_START or prev in NO_END:
-        return True
+        return GLUED
     # a combining mark or joiner stays with its base, and a conjunct's letters with the virama
     # or joiner between them (क्ष: क ् ष)
     if is_mark(ch) or is_mark(prev) and is_wordchar(ch):
-        return True
+        return GLUED
     if prev in TWINS and ch == prev:
-        return True
+        return GLUED
     if is_wordchar(prev) and is_wordchar(ch):
-        return True
-    # 6.8%  1,032  -20  3.5  www.example.org/a-b : joiners inside a Latin word or number
-    if is_wordchar(prev) and ch in LATIN_JOIN and next_ch and is_wordchar(next_ch):
-        return True
+        return GLUED
     if prev in LATIN_JOIN and is_wordchar(ch):
-        return True
+        return GLUED
     # a number and its unit: 1,032件 2021年 15.2万 (one following character)
     if prev.isdigit() and is_wide(ch) and not unicodedata.category(ch).startswith("P"):
-        return True
+        return GLUED
     if prev.isdigit() and ch in UNIT_SUFFIX:
-        return True
-    return False
+        return GLUED
+    # 6.8%  1,032  -20  3.5  www.example.org/a-b : joiners inside a Latin word or number
+    if is_wordchar(prev) and ch in LATIN_JOIN:
+        return GLUED_BEFORE_WORD
+    return FREE
 
 
 @dataclass(slots=True)  # one per character of a document: no __dict__ each
@@ -81,14 +106,14 @@ class Glyph:
     natural: float | None = None  # the face's own advance at ``size`` (a painter's), when known
 
 
-@dataclass
+@dataclass(slots=True)  # about one per character of CJK text
 class Unit:
     glyphs: list[Glyph]
     space: bool = False  # an inter-word space: breakable, dropped at line edges
 
     @property
     def width(self) -> float:
-        return sum(g.advance for g in self.glyphs)
+        return sum([g.advance for g in self.glyphs])
 
     @property
     def text(self) -> str:
@@ -108,13 +133,26 @@ class Line:
 def add_cjk_latin_spacing(glyphs: list[Glyph], fraction: float = 0.25) -> None:
     """A quarter em between ideographs and Latin letters or digits (中文 abc 中文, 2021 年),
     as Word's autospace and CSS text-autospace do; dropped again at a line end."""
-    for a, b in zip(glyphs, glyphs[1:]):
-        if is_ideograph(a.ch) and is_wordchar(b.ch) or is_wordchar(a.ch) and is_ideograph(b.ch):
+    kinds = _SPACING_KINDS
+    sides = [kinds.get(g.ch) or _spacing_kind(g.ch) for g in glyphs]
+    if IDEOGRAPH not in sides or LETTER not in sides:
+        return  # nothing to space (a paragraph of one script)
+    for k in range(len(glyphs) - 1):
+        if sides[k] | sides[k + 1] == IDEOGRAPH | LETTER:
+            a, b = glyphs[k], glyphs[k + 1]
             extra = fraction * min(a.size, b.size)
             a.advance += extra
             a.trailing += extra
 
 
+#: which side of CJK–Latin spacing a character is on (never 0: see _CLASSES)
+IDEOGRAPH, LETTER, NEITHER = 1, 2, 4
+_SPACING_KINDS: dict[str, int] = {}
+
+
+def _spacing_kind(ch: str) -> int:
+    kind = _SPACING_KINDS[ch] = IDEOGRAPH if is_ideograph(ch) else LETTER if is_wordchar(ch) else NEITHER
+    return kind
 
 
 def make_units(glyphs: list[Glyph]) -> list[Unit]:
@@ -122,19 +160,32 @@ def make_units(glyphs: list[Glyph]) -> list[Unit]:
     word of a Thai, Lao, Khmer or Myanmar run (text.segment) a unit of its own."""
     units: list[Unit] = []
     words = _word_starts(glyphs)
+    pairs = _PAIRS
+    last = len(glyphs) - 1
+    current: list[Glyph] | None = None  # the glyphs of the last unit when it is not a space
+    prev = ""
     for i, g in enumerate(glyphs):
-        if g.ch in BREAKING_SPACES:
-            if units and units[-1].space:
+        ch = g.ch
+        if ch in BREAKING_SPACES:
+            if current is None and units:
                 units[-1].glyphs.append(g)
             else:
                 units.append(Unit([g], space=True))
+                current = None
+            prev = ch
             continue
-        next_ch = glyphs[i + 1].ch if i + 1 < len(glyphs) else ""
-        if (units and not units[-1].space and i not in words
-                and (glued(prev := units[-1].glyphs[-1].ch, g.ch, next_ch) or in_one_run(prev, g.ch))):
-            units[-1].glyphs.append(g)
-        else:
-            units.append(Unit([g]))
+        if current is not None and not (words and i in words):
+            kind = pairs.get((prev, ch))
+            if kind is None:
+                kind = _pair_kind(prev, ch)
+            if (kind == GLUED or kind == GLUED_BEFORE_WORD and i < last and is_wordchar(glyphs[i + 1].ch)
+                    or in_one_run(prev, ch)):  # inside a Thai, Lao, Khmer or Myanmar word
+                current.append(g)
+                prev = ch
+                continue
+        current = [g]
+        units.append(Unit(current))
+        prev = ch
     return units
 
 
@@ -173,10 +224,13 @@ def squeezable(units: list[Unit]) -> float:
     """How much punctuation squeezing can take off a line made of these units."""
     glyphs = [g for u in units for g in u.glyphs]
     total = 0.0
-    for a, b in zip(glyphs, glyphs[1:]):
-        # two adjacent full-width marks: 1.5 em instead of 2 (the first loses half an em)
-        if a.squeeze_end and (b.squeeze_end or b.squeeze_start):
-            total += a.squeeze_end
+    ends = list(map(_SQUEEZE_END, glyphs))
+    # two adjacent full-width marks: 1.5 em instead of 2 (the first loses half an em); only the
+    # few glyphs that can lose anything are looked at
+    for i in compress(range(len(glyphs) - 1), ends):
+        b = glyphs[i + 1]
+        if b.squeeze_end or b.squeeze_start:
+            total += ends[i]
     if glyphs and glyphs[-1].squeeze_end:
         total += glyphs[-1].squeeze_end
     if glyphs and glyphs[0].squeeze_start:
@@ -187,26 +241,37 @@ def squeezable(units: list[Unit]) -> float:
 def break_lines(glyphs: list[Glyph], measure: Callable[[int], float]) -> list[Line]:
     """Break a paragraph into lines; ``measure(i)`` is the width available to line i."""
     units: list[Unit] = []
+    widths: list[float] = []
+    first = measure(0)
     for u in make_units(glyphs):
-        units += _split_long(u, measure(0) * 0.98) if u.width > measure(0) and not u.space else [u]
+        w = u.width
+        if w > first and not u.space:
+            for part in _split_long(u, first * 0.98):
+                units.append(part)
+                widths.append(part.width)
+        else:
+            units.append(u)
+            widths.append(w)
     lines: list[Line] = []
     current: list[Unit] = []
     width = 0.0
-    for unit in units:
-        avail = measure(len(lines))
+    avail = first  # measure(len(lines)), asked again when a line is added
+    for unit, uw in zip(units, widths):
         if unit.space and not current:
             continue  # no space at a line start
-        if width + unit.width <= avail + 0.01 or not current:
+        if width + uw <= avail + 0.01 or not current:
             current.append(unit)
-            width += unit.width
+            width += uw
             continue
-        if not unit.space and width + unit.width - squeezable(current + [unit]) <= avail + 0.01:
+        if not unit.space and width + uw - squeezable(current + [unit]) <= avail + 0.01:
             current.append(unit)  # squeezing the punctuation keeps the unit on this line
             lines.append(Line(current))
+            avail = measure(len(lines))
             current, width = [], 0.0
             continue
         lines.append(Line(current))
-        current, width = ([], 0.0) if unit.space else ([unit], unit.width)
+        avail = measure(len(lines))
+        current, width = ([], 0.0) if unit.space else ([unit], uw)
     if current:
         lines.append(Line(current))
     for line in lines:
@@ -283,12 +348,15 @@ def set_line(line: Line, avail: float, align: str, rtl: bool = False) -> None:
     # a line of Thai words without a space between them takes none: pdftotext (and copy-paste)
     # would read the widened gaps as spaces the text does not have; nor a Thai line whose few
     # spaces would gape
-    gaps = _stretch_points(glyphs, spaces)
-    extra = [0.0] * len(glyphs)
-    if align == "justify" and not line.last and gaps and slack > 0 and not _gaping(line, slack / len(gaps)):
-        share = slack / len(gaps)
-        for i in gaps:
-            extra[i] = share
+    justified = False
+    if align == "justify" and not line.last and slack > 0:
+        gaps = _stretch_points(glyphs, spaces)
+        if gaps and not _gaping(line, slack / len(gaps)):
+            share = slack / len(gaps)
+            for i in gaps:
+                advances[i] += share
+            justified = True
+    if justified:
         start = 0.0
     elif align == "right" or rtl and align in ("left", "justify"):
         start = slack
@@ -297,10 +365,13 @@ def set_line(line: Line, avail: float, align: str, rtl: bool = False) -> None:
     else:
         start = 0.0
     x = start
-    line.placed = []
-    for i, g in enumerate(glyphs):
-        line.placed.append((x + (offset if i == 0 else 0.0), g))
-        x += advances[i] + extra[i]
+    placed = line.placed = []
+    append = placed.append
+    for g, a in zip(glyphs, advances):
+        append((x, g))
+        x += a
+    if offset and placed:
+        placed[0] = (start + offset, placed[0][1])
     line.end = x
 
 
@@ -311,10 +382,12 @@ THAI_MAX_STRETCH = 1.0
 def _gaping(line: Line, share: float) -> bool:
     """Whether justifying would open gaps too wide: a line of Thai, Lao, Khmer or Myanmar words
     (breaks between words, text.segment) has few spaces, one a phrase, and a short line's slack
-    would all go there; such a line is set ragged instead (its words take no space: that would be read as spaces)."""
-    thai = any(not a.space and not b.space and written_without_spaces(a.glyphs[-1].ch)
+    would all go there; such a line is set ragged instead (its words take no space: that would
+    be read as spaces)."""
+    if share <= THAI_MAX_STRETCH * line.units[0].glyphs[0].size:
+        return False
+    return any(not a.space and not b.space and written_without_spaces(a.glyphs[-1].ch)
                and written_without_spaces(b.glyphs[0].ch) for a, b in zip(line.units, line.units[1:]))
-    return thai and share > THAI_MAX_STRETCH * line.units[0].glyphs[0].size
 
 
 def _stretch_points(glyphs: list[Glyph], spaces: set[int]) -> list[int]:
@@ -323,18 +396,38 @@ def _stretch_points(glyphs: list[Glyph], spaces: set[int]) -> list[int]:
     Latin text stretches at its spaces; CJK text between every pair of characters, except
     inside a word or number and never after the line's last glyph.
     """
-    points = []
     has_spaces = bool(spaces)
-    for i, g in enumerate(glyphs[:-1]):
-        nxt = glyphs[i + 1]
-        if id(g) in spaces:
+    classes = _CLASSES
+    kinds = [classes.get(g.ch) or _char_class(g.ch) for g in glyphs]
+    if not has_spaces and not reduce(or_, set(kinds), 0) & (WORD | JOIN) and all(map(_STRETCH, glyphs)):
+        return list(range(len(glyphs) - 1))  # CJK text without words or numbers: every gap
+    points = []
+    for i in range(len(glyphs) - 1):
+        g = glyphs[i]
+        if has_spaces and id(g) in spaces:
             points.append(i)
-        elif not g.stretch or (is_wordchar(g.ch) and (is_wordchar(nxt.ch) or nxt.ch in LATIN_JOIN)):
             continue
-        elif g.ch in LATIN_JOIN and is_wordchar(nxt.ch):
+        kind, nxt = kinds[i], kinds[i + 1]
+        if not g.stretch or kind & WORD and nxt & (WORD | JOIN):
             continue
-        elif has_spaces and not (is_wide(g.ch) or is_wide(nxt.ch)):
+        elif kind & JOIN and nxt & WORD:
+            continue
+        elif has_spaces and not (kind | nxt) & WIDE:
             continue  # in Latin text only spaces stretch
         else:
             points.append(i)
     return points
+
+
+_STRETCH, _SQUEEZE_END = attrgetter("stretch"), attrgetter("squeeze_end")
+#: a character's class for justification (_char_class): a letter or digit of a Latin-like
+#: script, a joiner inside a Latin word, a wide character; OTHER: none of them (never 0, so
+#: that ``_CLASSES.get(ch) or …`` only computes what is not known)
+WORD, JOIN, WIDE, OTHER = 1, 2, 4, 8
+_CLASSES: dict[str, int] = {}
+
+
+def _char_class(ch: str) -> int:
+    kind = (WORD if is_wordchar(ch) else 0) | (JOIN if ch in LATIN_JOIN else 0) | (WIDE if is_wide(ch) else 0)
+    kind = _CLASSES[ch] = kind or OTHER
+    return kind

@@ -71,9 +71,11 @@ class GlyphRun:
 
 @dataclass(frozen=True)
 class TextLine:
-    """One set line: its runs, left to right."""
+    """One set line: its runs, left to right; ``text``: a line with right-to-left text, its
+    characters in logical order (what a painter tells text extractors the line says)."""
 
     runs: tuple[GlyphRun, ...]
+    text: str | None = None
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from .blocks import (LETTER_BELOW, LETTER_FOOT, LETTER_GAP, LETTER_RULE, LETTER_
                      SIGNERS_A_LINE, Block, ColophonBlock, ImageBlock, JointMarkBlock, LetterheadBlock, PageBreakBlock,
                      Para, RuleBlock, SeparatorBlock, SignatureBlock, SignersBlock, Span, TableBlock)
 from .fontbook import FontBook
-from .shaping import base_level, is_mark, shape_glyphs
+from .shaping import base_level, is_mark, is_rtl, needs_shaping, shape_glyphs
 from .signature import signature_places
 from .linebreak import CLOSING_HALF, OPENING_HALF, Glyph, Line, add_cjk_latin_spacing, break_lines, set_line
 
@@ -110,41 +110,59 @@ class Layout:
 
     # --- glyphs -------------------------------------------------------------------------
     def glyphs(self, spans: list[Span]) -> list[Glyph]:
+        """The glyphs of a paragraph's spans (or of a part of one), in logical order: each
+        character's face and widths from the per-character tables (_char_table), shaped where
+        a complex script or right-to-left text needs it, with CJK–Latin spacing off the grid."""
         out: list[Glyph] = []
         append = out.append
+        has = self.fonts.has
+        shaping = False  # whether a character is right to left or of a complex script
+        emboldened = self.style.synthetic_bold
         for span in spans:
             role = span.role
             size = role.size * (0.6 if span.superscript or span.subscript else 1.0)
             rise = role.size * (0.35 if span.superscript else -0.15 if span.subscript else 0.0)
             offset = span.offset
             anchor = span.anchor
+            link, strike, color, bold = span.link, span.strike, role.color, role.bold
             table = self._char_table(role, size)
             inks: dict[int, Ink] = {}  # one Ink per face in a span, shared by its glyphs
-            for ch in span.text:
-                if ch in "\t\r":
-                    ch = " "
+            last_font = last_ink = None  # the face of the glyph before, and its Ink
+            text = span.text
+            if "\t" in text or "\r" in text:
+                text = text.replace("\t", " ").replace("\r", " ")
+            for ch in text:
                 entry = table.get(ch)
                 if entry is None:
                     entry = table[ch] = self._char_entry(ch, role, size)
-                font, adv, natural, squeeze_end, squeeze_start, space, mark = entry
-                if mark and out and font != out[-1].font and self.fonts.has(out[-1].font, ch):
+                font, adv, natural, squeeze_end, squeeze_start, space, mark, complex_ = entry
+                if mark and out and font != out[-1].font and has(out[-1].font, ch):
                     # a mark is shaped with its base
-                    font, adv, natural, squeeze_end, squeeze_start, space, mark = self._char_entry(
+                    font, adv, natural, squeeze_end, squeeze_start, space, mark, complex_ = self._char_entry(
                         ch, role, size, out[-1].font)
+                if complex_:
+                    shaping = True
                 if anchor is not None:  # only the first glyph carries the destination
-                    ink = Ink(font, size, role.color, span.link, rise, anchor, span.strike,
-                              synthetic_bold(font, role.bold, self.style.synthetic_bold))
+                    ink = Ink(font, size, color, link, rise, anchor, strike,
+                              synthetic_bold(font, bold, emboldened))
                     anchor = None
+                elif font is last_font:
+                    ink = last_ink
                 else:
                     ink = inks.get(id(font))
                     if ink is None:
-                        ink = inks[id(font)] = Ink(font, size, role.color, span.link, rise, None, span.strike,
-                                                   synthetic_bold(font, role.bold, self.style.synthetic_bold))
-                append(Glyph(ch, font, size, adv, squeeze_end, squeeze_start, True, ink,
-                             None if offset is None or space else offset, 0.0, natural=natural))
-                if offset is not None and not space:
+                        ink = inks[id(font)] = Ink(font, size, color, link, rise, None, strike,
+                                                   synthetic_bold(font, bold, emboldened))
+                    last_font, last_ink = font, ink
+                if offset is None or space:
+                    at = None
+                else:
+                    at = offset
                     offset += 1
-        shape_glyphs(out, self.fonts.shaper, self.fonts.lang)
+                # positional arguments: the fields of Glyph in order (a third faster than keywords)
+                append(Glyph(ch, font, size, adv, squeeze_end, squeeze_start, True, ink, at, 0.0, 0, None, natural))
+        if shaping:
+            shape_glyphs(out, self.fonts.shaper, self.fonts.lang)
         if self.grid is None:  # on the GB/T grid every character keeps its cell
             add_cjk_latin_spacing(out)
         return out
@@ -160,8 +178,9 @@ class Layout:
 
     def _char_entry(self, ch: str, role: Role, size: float, font: FontFace | None = None) -> tuple:
         """(face, advance as set, the face's own advance, squeezable at a line end and at a line
-        start, whether it is a space, whether it is a combining mark) of one character in a role
-        at a size, drawn with the face that draws it (or with ``font``)."""
+        start, whether it is a space, whether it is a combining mark, whether it is right to left
+        or needs shaping: layout.shaping) of one character in a role at a size, drawn with the
+        face that draws it (or with ``font``)."""
         font = self.fonts.face_for(ch, role) if font is None else font
         wide = self.fonts.wide(ch)
         adv = self.fonts.width(ch, font, size)
@@ -169,7 +188,7 @@ class Layout:
             adv += self.grid.char_pitch - size  # the grid's character pitch (28 per line)
         half = size / 2 if wide else 0.0
         return (font, adv, advance(font, ch, size), half if ch in CLOSING_HALF else 0.0,
-                half if ch in OPENING_HALF else 0.0, ch.isspace(), is_mark(ch))
+                half if ch in OPENING_HALF else 0.0, ch.isspace(), is_mark(ch), needs_shaping(ch) or is_rtl(ch))
 
     def span_width(self, spans: list[Span]) -> float:
         return sum(g.advance for g in self.glyphs(spans))

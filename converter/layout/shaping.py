@@ -65,7 +65,13 @@ def is_mark(ch: str) -> bool:
 
 def has_rtl(text: str) -> bool:
     """Whether any character of the text is right-to-left (or embeds such text)."""
-    return any(unicodedata.bidirectional(c) in RTL_CLASSES for c in text)
+    return any(is_rtl(c) for c in set(text))  # each distinct character once
+
+
+@lru_cache(maxsize=4096)
+def is_rtl(ch: str) -> bool:
+    """Whether a character is right-to-left (or starts an embedding of such text)."""
+    return unicodedata.bidirectional(ch) in RTL_CLASSES
 
 
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
@@ -200,9 +206,9 @@ def shape_glyphs(glyphs: list, shaper: Shaper, lang: str) -> None:
     glyphs and their total advance; later glyphs of the cluster advance nothing. Shaped glyphs
     take no justification space (that would pull joined letters and their marks apart).
     """
-    text = "".join(g.ch for g in glyphs)
-    rtl = has_rtl(text)
-    if not rtl and not any(needs_shaping(c) for c in text):
+    text = "".join([g.ch for g in glyphs])
+    chars = set(text)  # each distinct character asked once: most paragraphs need nothing
+    if not any(is_rtl(c) or needs_shaping(c) for c in chars):
         return
     levels = bidi_levels(text)
     i = 0

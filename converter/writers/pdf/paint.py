@@ -2,7 +2,13 @@
 anchors and bookmarks, exactly where the layout put them."""
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from weakref import WeakKeyDictionary
+
 from reportlab.lib.colors import HexColor
+from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
@@ -10,6 +16,8 @@ from ...fonts.faces import SYNTHETIC_BOLD_STROKE
 from ...fonts.find import FontFace
 from ...layout import Page, TextLine
 from ...layout.pages import glyph_key
+from .reading import span_text
+from .reading import page_reads_left_to_right
 
 #: the width a page's rules start with
 DEFAULT_RULE_WIDTH = 0.5
@@ -41,8 +49,11 @@ def paint_page(c: Canvas, page: Page, names: dict[FontFace, str], last_level: in
             color = r.color
             c.setStrokeColor(HexColor(color))
         c.line(r.x1, r.y1, r.x2, r.y2)
+    # poppler reads a page in the direction most of its characters have (reading.py)
+    ltr = not any(line.text for line in page.lines) or page_reads_left_to_right(
+        line.text or "".join(run.text for run in line.runs) for line in page.lines)
     for line in page.lines:
-        paint_line(c, line, names, glyph_fonts or {})
+        paint_line(c, line, names, glyph_fonts or {}, ltr)
     c.showPage()
     return last_level
 
@@ -66,14 +77,22 @@ def draw_svg(c: Canvas, svg, x: float, y: float, width: float, height: float) ->
     c.restoreState()
 
 
-def paint_line(c: Canvas, line: TextLine, names: dict[FontFace, str], glyph_fonts: dict) -> None:
-    """One text object per line, one text operator per run (character spacing for its gaps)."""
+def paint_line(c: Canvas, line: TextLine, names: dict[FontFace, str], glyph_fonts: dict,
+               ltr: bool = True) -> None:
+    """One text object per line, one text operator per run (character spacing for its gaps).
+    A line with right-to-left text says in an ActualText span what it reads (reading.py) on a
+    page that poppler reads left to right (``ltr``) or right to left."""
     text = c.beginText()
+    direct = text._enforceColorSpace is None  # no colour conversion asked: plain runs are written directly
+    if line.text:  # reportlab has no API for marked content: the operators go in the text object's code
+        text._code.append(f"/Span <</ActualText <{actual_text(span_text(line.text, ltr))}>>> BDC")
     for run in line.runs:
         if run.embolden:
             embolden(text, run)
         if run.glyphs is not None:
-            paint_shaped(text, run, *glyph_fonts[run.face])
+            paint_shaped(text, run, *glyph_fonts[run.face], spans=not line.text)
+        elif direct and plain_run(text, run, names[run.face]):
+            pass
         else:
             text.setTextOrigin(run.x, run.baseline + run.rise)
             text.setFont(names[run.face], run.size)
@@ -89,7 +108,113 @@ def paint_line(c: Canvas, line: TextLine, names: dict[FontFace, str], glyph_font
                 c.linkRect("", run.link.target[1:], run.link.rect, relative=0, thickness=0)
             else:
                 c.linkURL(run.link.target, run.link.rect, relative=0, thickness=0)
+    if line.text:
+        text._code.append("EMC")
     c.drawText(text)
+
+
+def plain_run(text, run, font_name: str) -> bool:
+    """A run of characters (not shaped) in a TrueType font, written into the text object's code
+    as the operators reportlab's setTextOrigin, setFont, setFillColor, setCharSpace and textOut
+    write, byte for byte, without their per-call work (reportlab's ``_formatText`` costs a
+    third of a large PDF's drawing); False (nothing written) for a font of another kind."""
+    font = getFont(font_name)
+    if not font._dynamicFont:
+        return False
+    doc = text._canvas._doc
+    code = text._code
+    code.append(f"1 0 0 1 {fp_str(run.x, run.baseline + run.rise)} Tm")
+    fill = _FILLS.get(run.color)
+    if fill is None:
+        color = HexColor(run.color)
+        fill = _FILLS[run.color] = "%s rg" % fp_str((color.red, color.green, color.blue))
+    code.append(fill)
+    doc.ensureMinPdfVersion("transparency")  # as setFillColor's opaque alpha does
+    code.append(f"{fp_str(run.spacing)} Tc")
+    code.append(_encoder(font, doc).show(run.text, run.size))
+    text._fontname, text._fontsize, text._leading, text._curSubset = font_name, run.size, run.size * 1.2, -1
+    return True
+
+
+#: a colour's fill operator, by "#rrggbb"
+_FILLS: dict[str, str] = {}
+
+
+class _Encoder:
+    """One TrueType font's characters in one PDF as reportlab numbers them: ``show`` gives what
+    reportlab's textOut writes for a text (its subsets' Tf, then Tj of the codes), from a
+    table of the characters reportlab has numbered (TTFont.State.assignments); a text with a
+    character it has not numbered yet goes through reportlab's own splitString, which numbers
+    it (the same numbers, in the same order, as painting with textOut alone)."""
+
+    def __init__(self, font, doc):
+        self.font, self.doc = font, doc
+        self.table: dict[int, str] = {}  # code point → the character whose code is reportlab's number
+        self.known: set[str] = set()
+        self.names: list[str] = []  # subset → its font resource name
+        self.heads: dict[float, str] = {}  # size → "size Tf leading TL"
+
+    def show(self, s: str, size: float) -> str:
+        head = self.heads.get(size)
+        if head is None:
+            head = self.heads[size] = f"{fp_str(size)} Tf {fp_str(size * 1.2)} TL"
+        if not self.known.issuperset(s):
+            return self._split(s, head)
+        coded = s.translate(self.table)
+        if not coded:
+            return ""
+        last = ord(max(coded)) >> 8
+        names = self.names if len(self.names) > last else self._names(last)
+        if last == 0:  # one subset, the first: the usual case
+            return f"{names[0]} {head} ({escapePDF(coded.encode('latin-1'))}) Tj"
+        parts = []
+        for piece in _subset_runs(last).findall(coded):
+            subset = ord(piece[0]) >> 8
+            raw = piece.encode("latin-1") if subset == 0 else piece.encode("utf-32-be")[3::4]
+            parts.append(f"{names[subset]} {head} ({escapePDF(raw)}) Tj")
+        return " ".join(parts)
+
+    def _split(self, s: str, head: str) -> str:
+        """reportlab's own way (textobject._formatText), and what it numbered noted."""
+        font, doc = self.font, self.doc
+        parts = []
+        for subset, t in font.splitString(s, doc):
+            parts.append(f"{font.getSubsetInternalName(subset, doc)} {head}")
+            parts.append(f"({escapePDF(t)}) Tj")
+        assignments = font.state[doc].assignments
+        for ch in set(s):
+            code = 32 if ch == "\xa0" else ord(ch)  # splitString draws a no-break space as a space
+            n = assignments.get(code)
+            if n is not None:
+                self.table[ord(ch)] = chr(n)
+                self.known.add(ch)
+        return " ".join(parts)
+
+    def _names(self, last: int) -> list[str]:
+        """The resource names of subsets 0 … ``last`` (reportlab's getSubsetInternalName)."""
+        while len(self.names) <= last:
+            self.names.append(self.font.getSubsetInternalName(len(self.names), self.doc))
+        return self.names
+
+
+#: the encoders of a PDF being drawn, by font name (dropped with the document)
+_ENCODERS: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _encoder(font, doc) -> _Encoder:
+    held = _ENCODERS.get(doc)
+    if held is None:
+        held = _ENCODERS[doc] = {}
+    enc = held.get(font.fontName)
+    if enc is None:
+        enc = held[font.fontName] = _Encoder(font, doc)
+    return enc
+
+
+@lru_cache(maxsize=64)
+def _subset_runs(last: int) -> re.Pattern:
+    """Runs of codes of one subset (256 codes each), for subsets 0 … ``last``."""
+    return re.compile("|".join(f"[{chr(k * 256)}-{chr(k * 256 + 255)}]+" for k in range(last + 1)))
 
 
 def embolden(text, run) -> None:
@@ -100,7 +225,7 @@ def embolden(text, run) -> None:
     text._code.append(f"{run.size * SYNTHETIC_BOLD_STROKE:.3f} w")  # reportlab's text object has no line width
 
 
-def paint_shaped(text, run, font_name: str, codes: dict) -> None:
+def paint_shaped(text, run, font_name: str, codes: dict, spans: bool = True) -> None:
     """A shaped run: each glyph by id (its glyph font's character) at its place. The glyph
     font's ToUnicode map says which text each glyph stands for (fonts.glyphfont), so that a
     reader copies (and pdftotext extracts) the words as written; a left-to-right cluster whose
@@ -111,12 +236,12 @@ def paint_shaped(text, run, font_name: str, codes: dict) -> None:
     the places of its characters, as in any PDF; the layout gives each character of a
     right-to-left cluster a glyph of its own, and each mark an origin after its letter
     (layout.reading), because poppler reverses a text of several
-    characters too."""
+    characters too. ``spans``: False inside a line's own ActualText span (spans do not nest)."""
     text.setFont(font_name, run.size)
     text.setFillColor(HexColor(run.color))
     text.setCharSpace(0)
     for chars, glyphs in run.glyphs:
-        actual = all(not g[4] for g in glyphs)
+        actual = spans and all(not g[4] for g in glyphs)
         if actual:  # reportlab has no API for marked content: the operators go in the text object's code
             text._code.append(f"/Span <</ActualText <{actual_text(chars)}>>> BDC")
         # in the order they are seen, as HarfBuzz gives them (a right-to-left cluster's marks
