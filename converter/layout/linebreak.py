@@ -184,11 +184,15 @@ def squeezable(units: list[Unit]) -> float:
     return total
 
 
-def break_lines(glyphs: list[Glyph], measure: Callable[[int], float]) -> list[Line]:
-    """Break a paragraph into lines; ``measure(i)`` is the width available to line i."""
+def break_lines(glyphs: list[Glyph], measure: Callable[[int], float], split: float | None = None) -> list[Line]:
+    """Break a paragraph into lines; ``measure(i)`` is the width available to line i.
+
+    A unit wider than ``split`` (default ``measure(0)``, the first line's) is cut to fit it:
+    a caller breaking a paragraph in parts (layout.paginate) gives the paragraph's own."""
+    split = measure(0) if split is None else split
     units: list[Unit] = []
     for u in make_units(glyphs):
-        units += _split_long(u, measure(0) * 0.98) if u.width > measure(0) and not u.space else [u]
+        units += _split_long(u, split * 0.98) if u.width > split and not u.space else [u]
     lines: list[Line] = []
     current: list[Unit] = []
     width = 0.0

@@ -181,13 +181,17 @@ class XhtmlTranslator(Parts, Visitor):
 
         def text_with_breaks(text: str | None) -> None:
             nonlocal seen
-            for ch in text or "":
-                append_text(heading, ch)
+            text = text or ""
+            start = 0  # the text up to each break is added at once (a title of a paragraph's length)
+            for i, ch in enumerate(text):
                 if not ch.isspace():
                     seen += 1
                     if ends and seen == ends[0]:
                         ends.pop(0)
+                        append_text(heading, text[start:i + 1])
                         h(heading, "br")
+                        start = i + 1
+            append_text(heading, text[start:])
 
         text_with_breaks(el.text)
         for c in el:
