@@ -225,9 +225,9 @@ class Layout:
         """The lines of a paragraph of more than 2 × WINDOW characters, set, as they are broken:
         glyphs are made for one part (between forced breaks) at a time, and for one window of
         a long part at a time (_windowed), so a paragraph of millions of characters takes the
-        memory of a few pages. None for any other paragraph (para_lines sets it at once), and for text that is
-        shaped (complex scripts, right to left: HarfBuzz and the bidirectional algorithm read
-        the whole paragraph)."""
+        memory of a few pages. None for any other paragraph (para_lines sets it at once), and
+        for text that is shaped (complex scripts, right to left: HarfBuzz and the bidirectional
+        algorithm read the whole paragraph)."""
         if sum(len(s.text) for s in para.spans) <= 2 * WINDOW:
             return None
         segments = _segments(para.spans)
@@ -848,7 +848,9 @@ class _SpanText:
             if lo == 0 and hi == len(span.text):
                 out.append(span)
             else:
-                offset = span.offset if span.offset is None or lo == 0 else span.offset + self._ink_before(k, begin + lo)
+                offset = span.offset
+                if offset is not None and lo:
+                    offset += self._ink_before(k, begin + lo)
                 out.append(replace(span, text=span.text[lo:hi], offset=offset, anchor=span.anchor if lo == 0 else None))
             k += 1
         return out

@@ -165,8 +165,8 @@ def _spans(blocks):
 
 # --- the windows give the lines of the whole ----------------------------------------------
 
-PIECES = ["中华人民共和国", "，", "。", "“引号”", "（括号）", "2024年", "15.2%", " ", "word ", "——", "……", "、",
-          "https://example.org/a/very/long/address/" + "x" * 70, "Latin words in a row ", "１２３", "ab", "\t"]
+PIECES = ["中华人民共和国", "，", "。", "“引号”", "（括号）", "2024年", "15.2%", " ", "word ", "——", "……",
+          "、", "https://example.org/a/very/long/address/" + "x" * 70, "Latin words in a row ", "１２３", "ab", "\t"]
 
 
 def _lines(layout: Layout, para: Para, windowed: bool, monkeypatch) -> list:
@@ -181,8 +181,8 @@ def _lines(layout: Layout, para: Para, windowed: bool, monkeypatch) -> list:
 
 
 @settings(max_examples=25, deadline=None)
-@given(pieces=st.lists(st.sampled_from(PIECES), min_size=60, max_size=160), style_name=st.sampled_from(["gongwen", "report"]),
-       balanced=st.booleans(), breaks=st.booleans())
+@given(pieces=st.lists(st.sampled_from(PIECES), min_size=60, max_size=160),
+       style_name=st.sampled_from(["gongwen", "report"]), balanced=st.booleans(), breaks=st.booleans())
 def test_a_paragraph_broken_in_windows_has_the_lines_of_the_whole(pieces, style_name, balanced, breaks):
     style = load_style(style_name)
     role = style.role("body" if not balanced else "title")

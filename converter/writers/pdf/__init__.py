@@ -10,7 +10,9 @@ import time
 from pathlib import Path
 
 from lxml import etree
+from reportlab import rl_config
 from reportlab.lib.utils import TimeStamp
+from reportlab.pdfbase.pdfdoc import PDFBase85Encode, PDFPage, PDFStream, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
 
 from ... import __version__
@@ -67,11 +69,37 @@ class PdfPages:
     def page(self, pg: Page) -> None:
         self.last_level = paint_page(self.canvas, pg, self.names, self.last_level, self.glyph_fonts)
         self.outline = self.outline or bool(pg.bookmarks)
+        _compress_now(self.canvas._doc.Pages.pages[-1])
 
     def close(self, pagination: Pagination | None = None) -> None:
         if self.outline:
             self.canvas.showOutline()
         self.canvas.save()
+
+
+class _Applied:
+    """A stream filter already applied (_compress_now): its name, and the content as it is."""
+
+    def __init__(self, pdfname: str):
+        self.pdfname = pdfname
+
+    def encode(self, content: bytes) -> bytes:
+        return content
+
+
+def _compress_now(page: PDFPage) -> None:
+    """Encode a painted page's content stream at once, as reportlab would when it writes the
+    file (its filters, in its order, so the same bytes): until then it holds every page's
+    operators, some 20 kB of text a page; compressed they are a fraction of that."""
+    if page.Contents is not None or not page.stream or not page.compression:
+        return  # not a stream reportlab encodes by itself: left to it
+    filters = [PDFBase85Encode, PDFZCompress] if rl_config.useA85 else [PDFZCompress]  # as PDFPage.check_format
+    content = page.stream
+    for f in reversed(filters):
+        content = f.encode(content)
+    stream = PDFStream(content=content, filters=[_Applied(f.pdfname) for f in filters])
+    stream.__Comment__ = "page stream"
+    page.Contents, page.stream = stream, None
 
 
 def draw(pagination: Pagination, doc: etree._Element, style: ResolvedStyle, target: Path,
