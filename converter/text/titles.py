@@ -189,5 +189,12 @@ def lines_of_title(title, style, ignore: tuple[str, ...] = ()) -> list[str] | No
         return None
     role = style.role("title")
     width = style.page.text_width - role.left_indent - role.right_indent - max(role.first_line_indent, 0.0)
-    lines = title_lines(text.strip(), face_measure(role.fonts, role.size), width)
-    return lines if len(lines) > 1 else None
+    lines = _title_lines_in(text.strip(), role.fonts, role.size, width)
+    return list(lines) if len(lines) > 1 else None
+
+
+@lru_cache(maxsize=8)
+def _title_lines_in(text: str, fonts, size: float, width: float) -> tuple[str, ...]:
+    """title_lines in a role's fonts at a size, remembered: the layout, the DOCX and the EPUB
+    each ask for the same title's lines (a paragraph-long title takes a second to break)."""
+    return tuple(title_lines(text, face_measure(fonts, size), width))

@@ -45,8 +45,9 @@ def append_text(parent: etree._Element, text: str | None) -> None:
     """Add text at the end of an element's content (after its last child)."""
     if not text:
         return
-    if len(parent):
-        parent[-1].tail = (parent[-1].tail or "") + text
+    last = next(reversed(parent), None)  # (lxml's len() counts every child: a title of 500 lines)
+    if last is not None:
+        last.tail = (last.tail or "") + text
     else:
         parent.text = (parent.text or "") + text
 
