@@ -268,21 +268,34 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
     check_images(doc, source, ctx)
     resolved = result.style = check_glyphs(doc, resolved, source, ctx,
                                            paints=any(getattr(w, "paints_pages", False) for w in writers.values()))
+    order = sorted(formats, key=lambda f: WRITE_ORDER.index(f) if f in WRITE_ORDER else len(WRITE_ORDER))
+    painted: list[str] = []
     if needs_pages(writers.values(), doc):  # laid out once, for every writer that paints or reads pages
+        painted = [fmt for fmt in order if getattr(writers[fmt], "paints_pages", False)]
+        streams = all(hasattr(writers[fmt], "page_sink") for fmt in painted)
+        if painted and streams:
+            out_dir.mkdir(parents=True, exist_ok=True)
         try:
-            ctx.pagination = lay_out(doc, resolved, ctx.base_dir)
+            # each page is painted as it is laid out, then dropped (a painter without a page
+            # sink, a plug-in's, reads the kept pages afterwards)
+            ctx.pagination = lay_out(doc, resolved, ctx.base_dir,
+                                     [_page_sink(writers[fmt], fmt, doc, resolved, ctx, out_dir, source, temps)
+                                      for fmt in painted] if streams else None)
         except ConverterError as e:
             raise e.located(str(source))
+        if not streams:
+            painted = []
+        for fmt in painted:
+            if writes_page_files(writers[fmt]):
+                _name_pages(finals, fmt, out_dir, source.stem, writers[fmt].suffix, ctx.pagination.count)
     out_dir.mkdir(parents=True, exist_ok=True)
-    order = sorted(formats, key=lambda f: WRITE_ORDER.index(f) if f in WRITE_ORDER else len(WRITE_ORDER))
     for fmt in order:
+        if fmt in painted:
+            continue
         writer = writers[fmt]
         try:
             if writes_page_files(writer):
-                stale = finals[fmt]
-                finals[fmt] = [page_file(out_dir, source.stem, writer.suffix, n)
-                               for n in range(1, ctx.pagination.count + 1)]
-                finals[fmt] += [p for p in stale if p not in finals[fmt]]  # removed below if not replaced
+                _name_pages(finals, fmt, out_dir, source.stem, writer.suffix, ctx.pagination.count)
                 temps[fmt] = [_new_part(out_dir, source.stem) for _ in range(ctx.pagination.count)]
                 writer.write_pages(doc, resolved, temps[fmt], ctx)
             else:
@@ -304,6 +317,31 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
         for leftover in finals[fmt][len(temps[fmt]):]:  # pages an earlier, longer build left
             leftover.unlink(missing_ok=True)
     return result
+
+
+def _page_sink(writer, fmt: str, doc: etree._Element, style: ResolvedStyle, ctx: BuildContext, out_dir: Path,
+               source: Path, temps: dict[str, list[Path]]):
+    """A painting writer's page sink, writing into new temporary files (``temps[fmt]``): one,
+    or one per page as the pages come (NAME-n.png)."""
+    if not writes_page_files(writer):
+        temps[fmt] = [_new_part(out_dir, source.stem)]
+        return writer.page_sink(doc, style, temps[fmt][0], ctx)
+    parts = temps[fmt] = []
+
+    def target(n: int) -> Path:
+        while len(parts) < n:
+            parts.append(_new_part(out_dir, source.stem))
+        return parts[n - 1]
+
+    return writer.page_sink(doc, style, target, ctx)
+
+
+def _name_pages(finals: dict[str, list[Path]], fmt: str, out_dir: Path, stem: str, suffix: str, count: int) -> None:
+    """The final names of a writer of one file per page, now that the pages are counted; the
+    page files an earlier, longer build left stay listed (removed when this build succeeds)."""
+    stale = finals[fmt]
+    finals[fmt] = [page_file(out_dir, stem, suffix, n) for n in range(1, count + 1)]
+    finals[fmt] += [p for p in stale if p not in finals[fmt]]
 
 
 @contextmanager

@@ -57,10 +57,12 @@ def assemble_page(fr: Frame, layout: Layout, style: ResolvedStyle) -> Page:
     return out
 
 
-def drop_dangling_links(pages: list[Page]) -> None:
-    """An internal link whose target is nowhere on the pages (``#nowhere``) stays text: no
-    link area goes to a place that does not exist (the model's checks say where it is)."""
-    names = anchor_names(pages)
+def drop_dangling_links(pages: list[Page], names: set[str] | frozenset[str] | None = None) -> None:
+    """An internal link whose target is not among ``names`` — the places the layout puts on
+    its pages (layout.destinations), by default those on ``pages`` — stays text (``#nowhere``):
+    no link area goes to a place that does not exist (the model's checks say where it is)."""
+    if names is None:
+        names = anchor_names(pages)
     for page in pages:
         for k, line in enumerate(page.lines):
             if any(r.link and r.link.internal and r.link.target[1:] not in names for r in line.runs):

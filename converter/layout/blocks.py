@@ -182,9 +182,15 @@ def _anchor_at_first_glyph(spans: list[Span], name: str | None) -> None:
     """Make ``name`` (a title's id, which links may name) a destination at the first span that
     draws something: a link to the title goes to where it is printed."""
     if name:
-        first = next((s for s in spans if s.text.strip()), None)
-        if first is not None and first.anchor is None:
-            first.anchor = name
+        k = next((k for k, s in enumerate(spans) if s.text.strip()), None)
+        if k is None or spans[k].anchor is not None:
+            return
+        first = spans[k]
+        lead = len(first.text) - len(first.text.lstrip())
+        if lead:  # the destination at the first character drawn: a space may start a line, and be dropped
+            spans[k:k + 1] = [replace(first, text=first.text[:lead]), replace(first, text=first.text[lead:])]
+            first = spans[k + 1]
+        first.anchor = name
 
 
 class BlockTranslator(Visitor):

@@ -238,15 +238,19 @@ def squeezable(units: list[Unit]) -> float:
     return total
 
 
-def break_lines(glyphs: list[Glyph], measure: Callable[[int], float]) -> list[Line]:
-    """Break a paragraph into lines; ``measure(i)`` is the width available to line i."""
+def break_lines(glyphs: list[Glyph], measure: Callable[[int], float], split: float | None = None) -> list[Line]:
+    """Break a paragraph into lines; ``measure(i)`` is the width available to line i.
+
+    A unit wider than ``split`` (default ``measure(0)``, the first line's) is cut to fit it:
+    a caller breaking a paragraph in parts (layout.paginate) gives the paragraph's own."""
+    split = measure(0) if split is None else split
     units: list[Unit] = []
     widths: list[float] = []
     first = measure(0)
     for u in make_units(glyphs):
         w = u.width
-        if w > first and not u.space:
-            for part in _split_long(u, first * 0.98):
+        if w > split and not u.space:
+            for part in _split_long(u, split * 0.98):
                 units.append(part)
                 widths.append(part.width)
         else:

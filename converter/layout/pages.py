@@ -141,7 +141,10 @@ class Page:
 
 @dataclass
 class Pagination:
-    """A document laid out on pages, and what painters and other writers need of it."""
+    """A document laid out on pages, and what painters and other writers need of it.
+
+    ``pages`` holds the pages only when the layout was asked to keep them; a build hands each
+    page to its painters as it is laid out and keeps only this summary (``count`` …)."""
 
     pages: list[Page]
     #: the characters each face draws (what a painter embeds or loads)
@@ -156,13 +159,14 @@ class Pagination:
     glyph_ids: dict[FontFace, dict[tuple, int]] = field(default_factory=dict)
     #: where the 版记 stands (layout.paginate.ColophonPlace), None when there is none
     colophon: object | None = None
-
-    @property
-    def count(self) -> int:
-        return len(self.pages)
+    #: how many pages were laid out
+    count: int = 0
+    #: names the layout expected to place (links to them were kept) and did not: none, always
+    #: (tests hold the layout to it)
+    unplaced: frozenset[str] = frozenset()
 
     def anchor_names(self) -> set[str]:
-        """Every name an internal link may go to (anchors and bookmark keys)."""
+        """Every name an internal link may go to (anchors and bookmark keys) on the kept pages."""
         return anchor_names(self.pages)
 
 
@@ -176,13 +180,19 @@ def glyph_ids(pages: list[Page]) -> dict[FontFace, dict[tuple[int, str], int]]:
     advance (font units) it is first drawn with."""
     found: dict[FontFace, dict[tuple[int, str], int]] = {}
     for p in pages:
-        for r in p.runs():
-            if r.glyphs:
-                ids = found.setdefault(r.face, {})
-                for _, cluster in r.glyphs:
-                    for glyph in cluster:
-                        ids.setdefault(glyph_key(glyph), glyph[3])
+        add_glyph_ids(found, p)
     return found
+
+
+def add_glyph_ids(found: dict[FontFace, dict[tuple, int]], page: Page) -> None:
+    """Add the glyphs of a page's shaped runs to ``found`` (see glyph_ids): pages in order,
+    the first advance a glyph is drawn with kept."""
+    for r in page.runs():
+        if r.glyphs:
+            ids = found.setdefault(r.face, {})
+            for _, cluster in r.glyphs:
+                for glyph in cluster:
+                    ids.setdefault(glyph_key(glyph), glyph[3])
 
 
 def glyph_key(glyph: tuple) -> tuple:

@@ -7,8 +7,10 @@ exactly the grid's number of lines.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from itertools import accumulate, chain, islice
+from typing import Callable, Iterable, Iterator
 
 from ..fonts.faces import synthetic_bold
 from ..fonts.find import FontFace
@@ -19,9 +21,10 @@ from .blocks import (LETTER_BELOW, LETTER_FOOT, LETTER_GAP, LETTER_RULE, LETTER_
                      SIGNERS_A_LINE, Block, ColophonBlock, ImageBlock, JointMarkBlock, LetterheadBlock, PageBreakBlock,
                      Para, RuleBlock, SeparatorBlock, SignatureBlock, SignersBlock, Span, TableBlock)
 from .fontbook import FontBook
-from .shaping import base_level, is_mark, is_rtl, needs_shaping, shape_glyphs
+from .shaping import base_level, has_rtl, is_mark, is_rtl, needs_shaping, shape_glyphs
 from .signature import signature_places
-from .linebreak import CLOSING_HALF, OPENING_HALF, Glyph, Line, add_cjk_latin_spacing, break_lines, set_line
+from .linebreak import (BREAKING_SPACES, CLOSING_HALF, OPENING_HALF, Glyph, Line, add_cjk_latin_spacing, break_lines,
+                        glued, set_line)
 
 ASCENT = 0.88  # baseline below the top of a line box, in ems (CJK faces: 880/1000)
 EPS = 0.01
@@ -29,6 +32,9 @@ EPS = 0.01
 #: balancing re-runs the line breaker a dozen times, which a 240,000-character first line
 #: (a source with no line breaks) must not pay
 MAX_BALANCED_LINES = 6
+#: a paragraph's part of more than twice this many characters is broken this many characters
+#: at a time (Layout.line_stream): the glyphs of a window, not of the whole paragraph, are held
+WINDOW = 4096
 #: a joint mark (GB/T 9704 7.2.3, which gives no numbers): names stacked 1.25 em apart, 文件 half
 #: an em right of the longest, as joint marks are commonly printed
 JOINT_PITCH, JOINT_WORD_GAP = 1.25, 0.5
@@ -196,18 +202,8 @@ class Layout:
     # --- paragraphs ---------------------------------------------------------------------
     def para_lines(self, para: Para, width: float | None = None) -> tuple[list[Line], float, float]:
         """The paragraph's lines, set; and the first and later lines' indents."""
-        role = para.role
-        width = self.width if width is None else width
-        first = (role.left_indent + role.first_line_indent) if para.first_indent is None else para.first_indent
-        rest = role.left_indent if para.rest_indent is None else para.rest_indent
-        if self.grid is not None and abs(role.size - self.style.role("body").size) < EPS:
-            # on the grid an em of indent is one grid character (2 em = 2 characters of 28)
-            scale = self.grid.char_pitch / role.size
-            first, rest = first * scale, rest * scale
-        first += self.span_width(para.first_after)
-        rest += self.span_width(para.rest_after)
-        right = role.right_indent
-        align = para.align or role.align
+        avail, first, rest = self._measure(para, width)
+        align = "left" if para.preformatted else (para.align or para.role.align)
         lines: list[Line] = []
         rtl = base_level("".join(s.text for s in para.spans)) == 1
         for seg_no, segment in enumerate(_segments(para.spans)):
@@ -215,7 +211,7 @@ class Layout:
             start = len(lines)
 
             def measure(i: int, start=start) -> float:
-                return width - right - (first if start + i == 0 else rest)
+                return avail - (first if start + i == 0 else rest)
 
             if not glyphs:
                 lines.append(Line([], last=True))
@@ -226,9 +222,95 @@ class Layout:
                 seg_lines = break_lines(glyphs, measure)
             lines += seg_lines
         for i, line in enumerate(lines):
-            avail = width - right - (first if i == 0 else rest)
-            set_line(line, avail, "left" if para.preformatted else align, rtl)
+            set_line(line, avail - (first if i == 0 else rest), align, rtl)
         return lines, first, rest
+
+    def _measure(self, para: Para, width: float | None) -> tuple[float, float, float]:
+        """The width a paragraph's lines have before their indents, and the first and later
+        lines' indents."""
+        role = para.role
+        width = self.width if width is None else width
+        first = (role.left_indent + role.first_line_indent) if para.first_indent is None else para.first_indent
+        rest = role.left_indent if para.rest_indent is None else para.rest_indent
+        if self.grid is not None and abs(role.size - self.style.role("body").size) < EPS:
+            # on the grid an em of indent is one grid character (2 em = 2 characters of 28)
+            scale = self.grid.char_pitch / role.size
+            first, rest = first * scale, rest * scale
+        first += self.span_width(para.first_after)
+        rest += self.span_width(para.rest_after)
+        return width - role.right_indent, first, rest
+
+    def line_stream(self, para: Para) -> tuple[Iterator[Line], float, float] | None:
+        """The lines of a paragraph of more than 2 × WINDOW characters, set, as they are broken:
+        glyphs are made for one part (between forced breaks) at a time, and for one window of
+        a long part at a time (_windowed), so a paragraph of millions of characters takes the
+        memory of a few pages. None for any other paragraph (para_lines sets it at once), and
+        for text that is shaped (complex scripts, right to left: HarfBuzz and the bidirectional
+        algorithm read the whole paragraph)."""
+        if sum(len(s.text) for s in para.spans) <= 2 * WINDOW:
+            return None
+        segments = _segments(para.spans)
+        chars = set().union(*(set(s.text) for s in para.spans))
+        if any(needs_shaping(c) for c in chars) or has_rtl("".join(chars)):
+            return None
+        avail, first, rest = self._measure(para, None)
+        align = "left" if para.preformatted else (para.align or para.role.align)
+
+        def lines() -> Iterator[Line]:
+            n = 0
+            for segment in segments:
+                start = n
+
+                def measure(i: int, start=start) -> float:
+                    return avail - (first if start + i == 0 else rest)
+
+                if sum(len(s.text) for s in segment) > 2 * WINDOW:
+                    seg_lines: Iterable[Line] = self._windowed(segment, measure, para.balanced)
+                else:
+                    glyphs = self.glyphs(segment)
+                    seg_lines = ([Line([], last=True)] if not glyphs else
+                                 self._balanced(glyphs, measure) if para.balanced else break_lines(glyphs, measure))
+                for line in seg_lines:
+                    set_line(line, avail - (first if n == 0 else rest), align)
+                    n += 1
+                    yield line
+
+        return lines(), first, rest
+
+    def _windowed(self, spans: list[Span], measure: Callable[[int], float], balanced: bool) -> Iterator[Line]:
+        """The lines of a long run of spans (no forced break), broken a window of WINDOW
+        characters at a time, as break_lines breaks the whole.
+
+        The breaker is greedy: a line depends only on the units from its start, and the line
+        before a unit boundary is final once that unit is known. So the window's lines are
+        final up to its second last line (the last ones may change with what follows: the
+        window's end may cut a unit, _avoid_lone_last moves its last units), restarting where a
+        line starts at a boundary of make_units' (not inside a unit cut to fit a line) with at
+        least three units after it; the next window starts there. A title (``balanced``) is
+        balanced only when it has at most MAX_BALANCED_LINES lines: the window grows until
+        that is decided."""
+        text = _SpanText(spans)
+        split = measure(0)  # a unit wider than the segment's first line is cut to fit it (break_lines)
+        pos, done, size = 0, 0, WINDOW
+        while True:
+            end = min(text.length, pos + size)
+            glyphs = self.glyphs(text.cut(pos, end))
+            lines = break_lines(glyphs, lambda i: measure(done + i), split)
+            if end == text.length:
+                if balanced and done == 0:
+                    lines = self._balanced(glyphs, measure)
+                yield from lines
+                return
+            restart = _restart(glyphs, lines)
+            if restart is None or (balanced and done == 0 and restart[0] <= MAX_BALANCED_LINES):
+                size *= 2  # no line yet known final (or the title's length undecided): a wider window
+                continue
+            r, k = restart
+            yield from lines[:r]
+            del lines, glyphs
+            done += r
+            pos += k
+            size = WINDOW
 
     def _balanced(self, glyphs: list[Glyph], measure) -> list[Line]:
         """A long title in lines of even length (GB/T 9704: a trapezoid or diamond)."""
@@ -330,14 +412,21 @@ class Layout:
         return 0.0
 
     def place_para(self, para: Para, nxt: Block | None = None) -> None:
-        lines, first, rest = self.para_lines(para)
+        streamed = self.line_stream(para)
+        if streamed is None:
+            lines, first, rest = self.para_lines(para)
+            known = len(lines)
+        else:  # a long paragraph: its lines are placed as they are broken
+            stream, first, rest = streamed
+            head = list(islice(stream, 3))  # what keep-with-next asks of it (place_lines)
+            lines, known = chain(head, stream), len(head)
         if para.at_top is not None and (self.y <= para.at_top or self.pages[-1].empty):
             # (negative: above the type area, the 信函 format's mark at 30 mm from the page top)
             # the line's top edge (the em box's: baseline − ASCENT em) at a fixed depth
             self.y = para.at_top
             para = Para(para.spans, _no_space_before(para.role), keep_with_next=para.keep_with_next,
                         align=para.align, bookmark=para.bookmark)
-        self.place_lines(para, lines, first, rest, nxt)
+        self.place_lines(para, lines, first, rest, nxt, known=known)
 
     def place_separator(self, block: SeparatorBlock) -> None:
         """The red rule under the 文号's baseline, as wide as the type area; the title two lines
@@ -521,14 +610,17 @@ class Layout:
         number = self.pages[-1].number
         self.colophon = ColophonPlace(number, number != text_page, blank, rows)
 
-    def place_lines(self, para: Para, lines: list[Line], first: float, rest: float,
-                    nxt: Block | None = None, x_shift: float = 0.0) -> None:
+    def place_lines(self, para: Para, lines: Iterable[Line], first: float, rest: float,
+                    nxt: Block | None = None, x_shift: float = 0.0, known: int | None = None) -> None:
+        """Place a paragraph's set lines, a page after another; ``lines`` may come as they are
+        broken (``known``: how many of them are known, at least three or all)."""
+        known = len(lines) if known is None else known
         role = para.role
         pitch = role.line_pitch
         before = self._space(role.space_before) if not self.pages[-1].empty else 0.0
         keep = para.keep_with_next if para.keep_with_next is not None else role.keep_with_next
         if keep:  # a heading never ends a page: it moves down with the next block's first line
-            need = before + pitch * min(len(lines), 3) + self._first_line_height(nxt)
+            need = before + pitch * min(known, 3) + self._first_line_height(nxt)
             if not self._fits(need) and not self.pages[-1].empty:
                 self._new_page()
                 before = 0.0
@@ -672,13 +764,15 @@ class Layout:
         ncols = max(len(r) for r in block.rows)
         col_w = self.width / ncols
         pad = block.role.size * 0.3
-        laid = []
-        for row in block.rows:
+
+        def lay(row):  # a row's cells set, and its height; each row only when it is placed
             cells = [self.para_lines(c, width=col_w - 2 * pad) for c in row]
             height = max((len(c[0]) * row[k].role.line_pitch for k, c in enumerate(cells)), default=0) + 2 * pad
-            laid.append((row, cells, height))
-        header = laid[: block.header_rows]
-        for k, (row, cells, height) in enumerate(laid):
+            return row, cells, height
+
+        header = [lay(row) for row in block.rows[: block.header_rows]]  # held: repeated on each page
+        for k, row in enumerate(block.rows):
+            row, cells, height = header[k] if k < block.header_rows else lay(row)
             repeat = header if k >= block.header_rows else []
             if not self._fits(height) and not self.pages[-1].empty and height <= self.height:
                 self._table_page(repeat, col_w, pad)  # the row fits on a page of its own: move it
@@ -722,6 +816,68 @@ class Layout:
         page.rules += [(x0, top, x1, top), (x0, top + height, x1, top + height)]
         page.rules += [(left + k * col_w, top, left + k * col_w, top + height) for k in range(len(cells) + 1)]
         self.y += height
+
+
+def _restart(glyphs: list[Glyph], lines: list[Line]) -> tuple[int, int] | None:
+    """The last line of a window's lines from which on they may be broken again with the text
+    after the window (see Layout._windowed), and the index of its first glyph; None when no
+    line is known final yet. Not one of the last two lines; its first glyph starts a unit of
+    make_units' (after a space, or not glued to the glyph before it), and three units of the
+    window follow from there (a window's last unit, or two, may change with the text after)."""
+    index = {id(g): k for k, g in enumerate(glyphs)}
+    units_after = sum(1 for u in lines[-1].units if not u.space) if lines else 0
+    for r in range(len(lines) - 2, 0, -1):
+        units_after += sum(1 for u in lines[r].units if not u.space)
+        if units_after < 3 or not lines[r].units:
+            continue
+        k = index[id(lines[r].units[0].glyphs[0])]
+        prev, here = glyphs[k - 1], glyphs[k]
+        after = glyphs[k + 1].ch if k + 1 < len(glyphs) else ""
+        if prev.ch in BREAKING_SPACES or not glued(prev.ch, here.ch, after):
+            return r, k
+    return None
+
+
+class _SpanText:
+    """Spans as one text, cut in windows: the spans of characters [start, end), each part with
+    its offset among the model's non-whitespace characters and the destination only where its
+    span starts. Windows advance (their starts never go back), so counting offsets is linear."""
+
+    def __init__(self, spans: list[Span]):
+        self.spans = spans
+        self.starts = list(accumulate((len(s.text) for s in spans), initial=0))
+        self.length = self.starts[-1]
+        self._at = (0, 0, 0)  # a position, its span, non-whitespace characters of the span before it
+
+    def _ink_before(self, k: int, pos: int) -> int:
+        """Non-whitespace characters of span k before ``pos``, counted from the last position asked."""
+        at, span, ink = self._at
+        if span != k or at > pos:
+            at, ink = self.starts[k], 0
+        ink += _ink(self.spans[k].text[at - self.starts[k]:pos - self.starts[k]])
+        self._at = (pos, k, ink)
+        return ink
+
+    def cut(self, start: int, end: int) -> list[Span]:
+        out: list[Span] = []
+        k = bisect_right(self.starts, start) - 1
+        while k < len(self.spans) and self.starts[k] < end:
+            span, begin = self.spans[k], self.starts[k]
+            lo, hi = max(start, begin) - begin, min(end, self.starts[k + 1]) - begin
+            if lo == 0 and hi == len(span.text):
+                out.append(span)
+            else:
+                offset = span.offset
+                if offset is not None and lo:
+                    offset += self._ink_before(k, begin + lo)
+                out.append(replace(span, text=span.text[lo:hi], offset=offset, anchor=span.anchor if lo == 0 else None))
+            k += 1
+        return out
+
+
+def _ink(text: str) -> int:
+    """The non-whitespace characters of a text (as model.text_positions counts them)."""
+    return len("".join(text.split()))
 
 
 def _segments(spans: list[Span]) -> list[list[Span]]:

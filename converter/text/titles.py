@@ -84,7 +84,10 @@ def title_lines(text: str, measure: Callable[[str], float], width: float, max_li
     pieces = words(text)
     if any(measure(p) > width + EPS for p in pieces):
         pieces = [q for p in pieces for q in (_chars(p) if measure(p) > width + EPS else [p])]
+    total = measure(text)
     for n in range(2, max_lines + 1):
+        if total > n * (width + EPS):
+            continue  # n lines that fit hold at most n widths (a long paragraph as the title: none do)
         best = _best_split(pieces, n, measure, width)
         if best is not None:
             return best
@@ -116,11 +119,21 @@ def _cost(widths: list[float]) -> tuple[int, float]:
 
 def _greedy(pieces: list[str], measure, width: float) -> list[str]:
     lines = [""]
+    line_width = 0.0  # the line's width as the sum of its pieces' (measure(line) but rounding)
     for p in pieces:
-        if lines[-1] and measure(lines[-1] + p) > width + EPS:
-            lines.append(p)
-        else:
-            lines[-1] += p
+        piece = measure(p)
+        if lines[-1]:
+            wider = line_width + piece - (width + EPS)
+            # the line measured again only where rounding could decide (a title of a paragraph's
+            # length: measuring each line again for each piece cost seconds)
+            if abs(wider) < 1e-6:
+                wider = measure(lines[-1] + p) - (width + EPS)
+            if wider > 0:
+                lines.append(p)
+                line_width = piece
+                continue
+        lines[-1] += p
+        line_width += piece
     return lines
 
 
@@ -176,5 +189,12 @@ def lines_of_title(title, style, ignore: tuple[str, ...] = ()) -> list[str] | No
         return None
     role = style.role("title")
     width = style.page.text_width - role.left_indent - role.right_indent - max(role.first_line_indent, 0.0)
-    lines = title_lines(text.strip(), face_measure(role.fonts, role.size), width)
-    return lines if len(lines) > 1 else None
+    lines = _title_lines_in(text.strip(), role.fonts, role.size, width)
+    return list(lines) if len(lines) > 1 else None
+
+
+@lru_cache(maxsize=8)
+def _title_lines_in(text: str, fonts, size: float, width: float) -> tuple[str, ...]:
+    """title_lines in a role's fonts at a size, remembered: the layout, the DOCX and the EPUB
+    each ask for the same title's lines (a paragraph-long title takes a second to break)."""
+    return tuple(title_lines(text, face_measure(fonts, size), width))

@@ -146,3 +146,22 @@ def test_words_come_from_the_segmenter_or_its_kept_answer(tmp_path, monkeypatch)
     monkeypatch.undo()
     monkeypatch.setenv("CONVERTER_CACHE", str(tmp_path))
     assert titles._segmented(text) == list(rjieba.cut(text))
+
+
+def test_a_paragraph_in_the_titles_place_is_broken_line_after_line(measure):
+    """A first line of thousands of characters (a source without line breaks) is no title to
+    balance: no way of cutting it into six lines or fewer is tried (each way is; for a title),
+    its lines are filled one after the other, between words, each within the measure."""
+    fn, width = measure
+    text = "市政府各部门认真贯彻落实“放管服”改革要求，2021年共办理事项1,032件，同比增长15.2%；" * 150
+    lines = title_lines(text, fn, width)
+    assert "".join(lines) == text and len(lines) > 100
+    assert all(fn(line) <= width + 0.01 for line in lines)
+    # filled: the next line's first piece (a word with the marks glued to it) would not have fitted
+    pieces, k = words(text), 0
+    for line in lines[:-1]:
+        taken = ""
+        while len(taken) < len(line):
+            taken, k = taken + pieces[k], k + 1
+        assert taken == line  # broken between pieces
+        assert fn(line + pieces[k]) > width + 0.01

@@ -45,8 +45,9 @@ def append_text(parent: etree._Element, text: str | None) -> None:
     """Add text at the end of an element's content (after its last child)."""
     if not text:
         return
-    if len(parent):
-        parent[-1].tail = (parent[-1].tail or "") + text
+    last = next(reversed(parent), None)  # (lxml's len() counts every child: a title of 500 lines)
+    if last is not None:
+        last.tail = (last.tail or "") + text
     else:
         parent.text = (parent.text or "") + text
 
@@ -181,13 +182,17 @@ class XhtmlTranslator(Parts, Visitor):
 
         def text_with_breaks(text: str | None) -> None:
             nonlocal seen
-            for ch in text or "":
-                append_text(heading, ch)
+            text = text or ""
+            start = 0  # the text up to each break is added at once (a title of a paragraph's length)
+            for i, ch in enumerate(text):
                 if not ch.isspace():
                     seen += 1
                     if ends and seen == ends[0]:
                         ends.pop(0)
+                        append_text(heading, text[start:i + 1])
                         h(heading, "br")
+                        start = i + 1
+            append_text(heading, text[start:])
 
         text_with_breaks(el.text)
         for c in el:

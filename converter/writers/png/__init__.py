@@ -8,12 +8,13 @@ the pixel density (pHYs).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from lxml import etree
 
 from ...context import BuildContext
 from ...errors import StyleError
-from ...layout import lay_out
+from ...layout import Page, PageFaces, Pagination, Painter, lay_out
 from ...style import ResolvedStyle
 from ...style.settings import Setting
 from .paint import Fonts, paint
@@ -46,18 +47,49 @@ def resolution(style: ResolvedStyle) -> int:
 
 class PngWriter:
     suffix = ".png"
-    paints_pages = True  # the pipeline lays the document out before it runs this writer
+    paints_pages = True  # the pipeline hands it the pages as they are laid out (page_sink)
     file_per_page = True  # NAME-1.png, NAME-2.png …: the pipeline names the files
     settings = SETTINGS
 
     def write_pages(self, doc: etree._Element, style: ResolvedStyle, targets: list[Path], ctx: BuildContext) -> None:
-        """Write page n to ``targets[n - 1]`` (one target per page of the layout)."""
-        pagination = ctx.pagination or lay_out(doc, style, ctx.base_dir)
-        if len(targets) != pagination.count:
-            raise ValueError(f"{len(targets)} file names for {pagination.count} pages")
-        dpi = resolution(style)
-        fonts = Fonts(pagination.glyph_ids, ctx.cache)
-        for page, target in zip(pagination.pages, targets):
-            image = paint(page, dpi, fonts)
-            with open(target, "wb") as f:
-                image.save(f, format="PNG", dpi=(dpi, dpi), compress_level=COMPRESS_LEVEL)
+        """Write page n to ``targets[n - 1]`` (one target per page of the layout): the pages the
+        context holds, else laid out here."""
+        def target(n: int) -> Path:
+            if n > len(targets):
+                raise ValueError(f"{len(targets)} file names for more pages")
+            return targets[n - 1]
+
+        if ctx.pagination is not None and ctx.pagination.pages:
+            sink = PngPages(PageFaces(ctx.pagination.faces, ctx.pagination.body_face, ctx.pagination.glyph_ids),
+                            style, target, ctx)
+            for page in ctx.pagination.pages:
+                sink.page(page)
+            count = ctx.pagination.count
+        else:
+            count = lay_out(doc, style, ctx.base_dir, [self.page_sink(doc, style, target, ctx)]).count
+        if len(targets) != count:
+            raise ValueError(f"{len(targets)} file names for {count} pages")
+
+    def page_sink(self, doc: etree._Element, style: ResolvedStyle, target: Callable[[int], Path],
+                  ctx: BuildContext) -> Painter:
+        """A painter the layout opens with the faces and hands each page to (layout.lay_out):
+        page n is written to ``target(n)`` as soon as it is laid out."""
+        return lambda faces: PngPages(faces, style, target, ctx)
+
+
+class PngPages:
+    """Page images written one at a time, as the layout finishes each page."""
+
+    def __init__(self, faces: PageFaces, style: ResolvedStyle, target: Callable[[int], Path],
+                 ctx: BuildContext) -> None:
+        self.dpi = resolution(style)
+        self.fonts = Fonts(faces.glyph_ids, ctx.cache)
+        self.target = target
+
+    def page(self, page: Page) -> None:
+        image = paint(page, self.dpi, self.fonts)
+        with open(self.target(page.number), "wb") as f:
+            image.save(f, format="PNG", dpi=(self.dpi, self.dpi), compress_level=COMPRESS_LEVEL)
+
+    def close(self, pagination: Pagination | None = None) -> None:
+        pass  # every page is written already
