@@ -157,7 +157,8 @@ def _build_with(args: argparse.Namespace, inputs: list[str], reporter, force: bo
     if args.max_image_pixels is not None:  # read by the image rule in every worker (model/images.py)
         os.environ[MAX_PIXELS_VARIABLE] = str(args.max_image_pixels)
     try:
-        result = build_folder(inputs, args.output, args.to or ",".join(DEFAULT_FORMATS), args.style, jobs=args.jobs, force=force,
+        formats = args.to if args.to is not None else DEFAULT_FORMATS  # --to "" is asked for, and refused
+        result = build_folder(inputs, args.output, formats, args.style, jobs=args.jobs, force=force,
                               strict=args.strict, allow_missing_glyphs=args.allow_missing_glyphs,
                               reference_doc=args.reference_doc,
                               on_start=reporter.start, on_result=reporter.result, on_wait=reporter.waiting)
