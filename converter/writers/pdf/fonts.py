@@ -1,13 +1,16 @@
 """The PDF's fonts: every face the layout used, registered with reportlab (CFF faces as cached
-TrueType subsets, which reportlab can embed), and reportlab's ToUnicode fix."""
+TrueType subsets, which reportlab can embed), reportlab's ToUnicode fix, and its font programs
+deflated once (``_deflated``)."""
 from __future__ import annotations
 
 import hashlib
+import zlib
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
+from ...context import cache_dir, write_cache_file
 from ...fonts.find import FontFace
 from ...fonts.subset import is_truetype, pdf_subset
 
@@ -39,6 +42,36 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 
 
 ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+class _FontProgram(bytes):
+    """The bytes of a font program reportlab embeds (its subset of one of our fonts): deflated
+    from the cache (``_deflated``) when the PDF is written."""
+
+
+def _deflated(program: bytes) -> bytes:
+    """zlib's deflation of a font program, as reportlab's FlateDecode filter makes it, kept on
+    disk by the program's sha256 (and zlib's version: another version may deflate otherwise):
+    an unchanged document's rebuild reads its font streams instead of deflating them again
+    (the seed: 0.013 s, most of the PDF's compression). A file cut short or altered (its own
+    sha256 follows the deflated bytes) is deflated again."""
+    key = hashlib.sha256(b"%s\0%s" % (zlib.ZLIB_RUNTIME_VERSION.encode(), program)).hexdigest()[:32]
+    path = cache_dir() / "pdf-font-streams" / f"{key}.z"
+    try:
+        stored = path.read_bytes()
+        if hashlib.sha256(stored[:-32]).digest() == stored[-32:]:
+            return stored[:-32]
+    except OSError:
+        pass
+    data = zlib.compress(bytes(program))
+    write_cache_file(path, data + hashlib.sha256(data).digest())
+    return data
+
+
+_make_subset = ttfonts.TTFontFile.makeSubset
+_flate_encode = pdfdoc.PDFZCompress.encode
+ttfonts.TTFontFile.makeSubset = lambda self, subset: _FontProgram(_make_subset(self, subset))
+pdfdoc.PDFZCompress.encode = lambda text: _deflated(text) if isinstance(text, _FontProgram) else _flate_encode(text)
 #: the text each character of a glyph font stands for, by the font's PostScript name
 #: (fonts.glyphfont): what its ToUnicode map says instead of the private-use character
 GLYPH_TEXTS: dict[str, dict[str, str]] = {}
