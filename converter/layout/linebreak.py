@@ -52,9 +52,15 @@ FREE, GLUED, GLUED_BEFORE_WORD = 0, 1, 2
 _PAIRS: dict[tuple[str, str], int] = {}
 
 
+#: _PAIRS is emptied when it holds this many (a long-running server sees many documents)
+MAX_PAIRS = 200_000
+
+
 def _pair_kind(prev: str, ch: str) -> int:
     kind = _PAIRS.get((prev, ch))
     if kind is None:
+        if len(_PAIRS) >= MAX_PAIRS:
+            _PAIRS.clear()
         kind = _PAIRS[(prev, ch)] = _classify_pair(prev, ch)
     return kind
 

@@ -80,17 +80,25 @@ def draw_svg(c: Canvas, svg, x: float, y: float, width: float, height: float) ->
 def paint_line(c: Canvas, line: TextLine, names: dict[FontFace, str], glyph_fonts: dict,
                ltr: bool = True) -> None:
     """One text object per line, one text operator per run (character spacing for its gaps).
-    A line with right-to-left text says in an ActualText span what it reads (reading.py) on a
-    page that poppler reads left to right (``ltr``) or right to left."""
+    A line with right-to-left text, and on a page poppler reads right to left (not ``ltr``) a
+    line whose reading would change, says in an ActualText span what poppler must read to give
+    its text back in logical order (reading.py)."""
     text = c.beginText()
     direct = text._enforceColorSpace is None  # no colour conversion asked: plain runs are written directly
-    if line.text:  # reportlab has no API for marked content: the operators go in the text object's code
-        text._code.append(f"/Span <</ActualText <{actual_text(span_text(line.text, ltr))}>>> BDC")
+    said = None
+    if line.text:
+        said = span_text(line.text, ltr)
+    elif not ltr:  # a line without right-to-left text: drawn in logical order
+        logical = "".join(run.text for run in line.runs)
+        said = span_text(logical, ltr)
+        said = None if said == logical else said  # read as drawn: no span needed
+    if said is not None:  # reportlab has no API for marked content: the operators go in the text object's code
+        text._code.append(f"/Span <</ActualText <{actual_text(said)}>>> BDC")
     for run in line.runs:
         if run.embolden:
             embolden(text, run)
         if run.glyphs is not None:
-            paint_shaped(text, run, *glyph_fonts[run.face], spans=not line.text)
+            paint_shaped(text, run, *glyph_fonts[run.face], spans=said is None)
         elif direct and plain_run(text, run, names[run.face]):
             pass
         else:
@@ -108,7 +116,7 @@ def paint_line(c: Canvas, line: TextLine, names: dict[FontFace, str], glyph_font
                 c.linkRect("", run.link.target[1:], run.link.rect, relative=0, thickness=0)
             else:
                 c.linkURL(run.link.target, run.link.rect, relative=0, thickness=0)
-    if line.text:
+    if said is not None:
         text._code.append("EMC")
     c.drawText(text)
 
@@ -131,7 +139,7 @@ def plain_run(text, run, font_name: str) -> bool:
     code.append(fill)
     doc.ensureMinPdfVersion("transparency")  # as setFillColor's opaque alpha does
     code.append(f"{fp_str(run.spacing)} Tc")
-    code.append(_encoder(font, doc).show(run.text, run.size))
+    code.append(_encoder(font, doc).show(run.text, run.size, doc))
     text._fontname, text._fontsize, text._leading, text._curSubset = font_name, run.size, run.size * 1.2, -1
     return True
 
@@ -147,24 +155,24 @@ class _Encoder:
     character it has not numbered yet goes through reportlab's own splitString, which numbers
     it (the same numbers, in the same order, as painting with textOut alone)."""
 
-    def __init__(self, font, doc):
-        self.font, self.doc = font, doc
+    def __init__(self, font):
+        self.font = font  # the document is passed in, never held: it is the weak key of _ENCODERS
         self.table: dict[int, str] = {}  # code point → the character whose code is reportlab's number
         self.known: set[str] = set()
         self.names: list[str] = []  # subset → its font resource name
         self.heads: dict[float, str] = {}  # size → "size Tf leading TL"
 
-    def show(self, s: str, size: float) -> str:
+    def show(self, s: str, size: float, doc) -> str:
         head = self.heads.get(size)
         if head is None:
             head = self.heads[size] = f"{fp_str(size)} Tf {fp_str(size * 1.2)} TL"
         if not self.known.issuperset(s):
-            return self._split(s, head)
+            return self._split(s, head, doc)
         coded = s.translate(self.table)
         if not coded:
             return ""
         last = ord(max(coded)) >> 8
-        names = self.names if len(self.names) > last else self._names(last)
+        names = self.names if len(self.names) > last else self._names(last, doc)
         if last == 0:  # one subset, the first: the usual case
             return f"{names[0]} {head} ({escapePDF(coded.encode('latin-1'))}) Tj"
         parts = []
@@ -174,9 +182,9 @@ class _Encoder:
             parts.append(f"{names[subset]} {head} ({escapePDF(raw)}) Tj")
         return " ".join(parts)
 
-    def _split(self, s: str, head: str) -> str:
+    def _split(self, s: str, head: str, doc) -> str:
         """reportlab's own way (textobject._formatText), and what it numbered noted."""
-        font, doc = self.font, self.doc
+        font = self.font
         parts = []
         for subset, t in font.splitString(s, doc):
             parts.append(f"{font.getSubsetInternalName(subset, doc)} {head}")
@@ -190,10 +198,10 @@ class _Encoder:
                 self.known.add(ch)
         return " ".join(parts)
 
-    def _names(self, last: int) -> list[str]:
+    def _names(self, last: int, doc) -> list[str]:
         """The resource names of subsets 0 … ``last`` (reportlab's getSubsetInternalName)."""
         while len(self.names) <= last:
-            self.names.append(self.font.getSubsetInternalName(len(self.names), self.doc))
+            self.names.append(self.font.getSubsetInternalName(len(self.names), doc))
         return self.names
 
 
@@ -207,7 +215,7 @@ def _encoder(font, doc) -> _Encoder:
         held = _ENCODERS[doc] = {}
     enc = held.get(font.fontName)
     if enc is None:
-        enc = held[font.fontName] = _Encoder(font, doc)
+        enc = held[font.fontName] = _Encoder(font)
     return enc
 
 
