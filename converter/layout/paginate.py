@@ -824,18 +824,25 @@ def _restart(glyphs: list[Glyph], lines: list[Line]) -> tuple[int, int] | None:
     line is known final yet. Not one of the last two lines; its first glyph starts a unit of
     make_units' (after a space, or not glued to the glyph before it), and three units of the
     window follow from there (a window's last unit, or two, may change with the text after)."""
-    index = {id(g): k for k, g in enumerate(glyphs)}
     units_after = sum(1 for u in lines[-1].units if not u.space) if lines else 0
     for r in range(len(lines) - 2, 0, -1):
         units_after += sum(1 for u in lines[r].units if not u.space)
         if units_after < 3 or not lines[r].units:
             continue
-        k = index[id(lines[r].units[0].glyphs[0])]
+        k = _index_from_end(glyphs, lines[r].units[0].glyphs[0])
         prev, here = glyphs[k - 1], glyphs[k]
         after = glyphs[k + 1].ch if k + 1 < len(glyphs) else ""
         if prev.ch in BREAKING_SPACES or not glued(prev.ch, here.ch, after):
             return r, k
     return None
+
+
+def _index_from_end(glyphs: list[Glyph], glyph: Glyph) -> int:
+    """Where ``glyph`` is in ``glyphs``, looked for from the end (it starts one of the last lines)."""
+    for k in range(len(glyphs) - 1, -1, -1):
+        if glyphs[k] is glyph:
+            return k
+    raise ValueError("the glyph is not in the window")
 
 
 class _SpanText:
