@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 
+from converter.fonts import find
 from converter.fonts.find import installed
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -29,3 +30,62 @@ def test_a_font_installed_after_the_first_lookup_is_found_without_a_restart(tmp_
                                             os.stat(fonts / "Copy.ttf").st_mtime_ns)
     finally:
         installed.cache_clear()  # the next test lists the machine's fonts again
+
+
+def _listing_files() -> list:
+    from converter.context import cache_dir
+
+    return sorted((cache_dir() / "fonts-listed").glob("*.json"))
+
+
+def test_fc_lists_answer_is_kept_on_disk_and_taken_by_the_next_process(monkeypatch):
+    installed.cache_clear()
+    try:
+        first = installed()
+        assert _listing_files(), "the answer is kept"
+        installed.cache_clear()  # as a new process would start
+
+        def no_fc_list(*args, **kwargs):
+            raise AssertionError("fc-list ran although its answer was kept")
+
+        monkeypatch.setattr(find.subprocess, "run", no_fc_list)
+        assert installed() == first
+    finally:
+        installed.cache_clear()
+
+
+def test_a_damaged_kept_answer_only_costs_time():
+    installed.cache_clear()
+    try:
+        first = installed()
+        for path in _listing_files():
+            path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+        installed.cache_clear()
+        assert installed() == first
+    finally:
+        installed.cache_clear()
+
+
+@pytest.mark.skipif(not os.path.exists(DEJAVU) or not shutil.which("fc-cache"), reason="needs DejaVu and fontconfig")
+def test_a_font_file_edited_without_fc_cache_is_listed_again(tmp_path, monkeypatch):
+    """fontconfig's caches may lag a font file changed in place: the kept answer is not used
+    when a listed file's size or time differ, so no cache keyed on the face sees the old one."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    fonts = tmp_path / "data" / "fonts"
+    fonts.mkdir(parents=True)
+    copy = fonts / "Copy.ttf"
+    shutil.copy(DEJAVU, copy)
+    subprocess.run(["fc-cache", str(fonts)], check=True, capture_output=True)
+    installed.cache_clear()
+    try:
+        def ours():
+            return [f.stamp for faces in installed().values() for f in faces if f.path == str(copy)]
+
+        assert ours()
+        with open(copy, "ab") as f:
+            f.write(b"\0" * 4)  # same folder, no fc-cache: fontconfig's generation is unchanged
+        installed.cache_clear()
+        assert set(ours()) == {(os.path.getsize(copy), os.stat(copy).st_mtime_ns)}
+    finally:
+        installed.cache_clear()
