@@ -16,13 +16,19 @@ from batch_helpers import converter as run
 from converter.fingerprint import file_sha256
 
 
-def slow_sources(root: Path, count: int = 4) -> Path:
-    """A quick document, then documents that take a second or more each to build."""
+#: documents in the interrupted folder
+COUNT = 6
+
+
+def slow_sources(root: Path, count: int = COUNT) -> Path:
+    """A quick document, then documents that take a few seconds each to build (the manifest
+    is saved at most once a second: the first one shows up a second after it is done, and
+    the interruption must still find work going on)."""
     src = root / "src"
     src.mkdir()
     for i in range(count):
         body = "\n\n".join(f"{n}. Section {n}. " + "Words of a paragraph that goes on. " * 30
-                           for n in range(1, 5 if i == 0 else 80))  # the first one soon done
+                           for n in range(1, 5 if i == 0 else 240))  # the first one soon done
         (src / f"doc{i}.txt").write_text(f"Report {i}\n\n{body}\n", encoding="utf-8")
     return src
 
@@ -97,7 +103,7 @@ def test_an_interrupted_build_keeps_what_finished_and_nothing_else(tmp_path, how
     name = "SIGTERM" if how == "SIGTERM" else "SIGINT"
     assert f"interrupted by {name}" in stderr and "recorded in" in stderr and "not built:" in stderr
     docs = assert_consistent(out)
-    assert 1 <= len(docs) < 4
+    assert 1 <= len(docs) < COUNT
     for line in stdout.splitlines():  # every document said to be built is in the manifest
         if line.startswith("built "):
             assert Path(line.split()[1]).stem in docs
@@ -106,7 +112,7 @@ def test_an_interrupted_build_keeps_what_finished_and_nothing_else(tmp_path, how
         again = run("build", src, "-o", out, "--to", "pdf,docx,epub", "-j", "2")
         assert again.returncode == 0, again.stderr
         assert again.stdout.count("unchanged ") == len(docs)
-        assert len(assert_consistent(out)) == 4
+        assert len(assert_consistent(out)) == COUNT
 
 
 def test_a_signal_inside_a_finalizer_is_delivered_again_not_swallowed():

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import io
-import struct
 
-import pytest
 from lxml import etree
 
 from converter import model, pipeline

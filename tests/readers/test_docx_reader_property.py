@@ -6,7 +6,6 @@ import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import zipfile
-from pathlib import Path
 
 import pytest
 from lxml import etree

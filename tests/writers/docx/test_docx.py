@@ -21,7 +21,6 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from converter import model
-from converter.errors import InputError
 from converter.model import q
 from converter.pipeline import build, read, style_for
 from converter.style import load_style

@@ -20,8 +20,7 @@ from lxml import etree
 
 from converter import model
 from converter.context import BuildContext
-from converter.errors import InputError
-from converter.model.outline import heading_label, navigation, sections
+from converter.model.outline import navigation
 from converter.pipeline import build, read, style_for
 from converter.style import load_style
 from converter.transforms.ids import assign_ids

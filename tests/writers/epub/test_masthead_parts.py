@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import zipfile
 
-import pytest
 from lxml import etree
 
 from converter.check import check, failed
