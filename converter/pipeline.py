@@ -19,7 +19,6 @@ from .errors import (ConverterError, Diagnostic, InputError, MissingGlyphsError,
 from .fingerprint import local_resources
 from .fonts.coverage import missing
 from .fonts.find import FontFace, covering
-from .layout import lay_out
 from .model.images import image_warnings
 from .model.outline import metadata
 from .source_lines import first_line_with, line_containing
@@ -278,6 +277,8 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
         try:
             # each page is painted as it is laid out, then dropped (a painter without a page
             # sink, a plug-in's, reads the kept pages afterwards)
+            from .layout import lay_out  # not imported by builds without pages (DOCX, XML) nor by no-change rebuilds
+
             ctx.pagination = lay_out(doc, resolved, ctx.base_dir,
                                      [_page_sink(writers[fmt], fmt, doc, resolved, ctx, out_dir, source, temps)
                                       for fmt in painted] if streams else None)

@@ -6,8 +6,6 @@ import os
 from array import array
 from functools import lru_cache
 
-from fontTools.ttLib import TTFont
-
 from ..context import cache_dir, write_cache_file
 from .find import FontFace
 
@@ -42,6 +40,8 @@ def best_cmap(face: FontFace) -> dict[int, str]:
     """The face's character map (code point → glyph name), decoded once a process for both
     caches that need it on a first build (this module's and fonts.metrics'): a CJK face's
     takes 0.1 s to decode. Four are kept: a Noto CJK map holds 45,000 entries."""
+    from fontTools.ttLib import TTFont  # 8 ms of imports, only when the cmap is not kept on disk
+
     with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
         return font.getBestCmap() or {}
 

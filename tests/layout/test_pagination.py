@@ -37,13 +37,15 @@ def _nav(epub) -> bytes:
                                             (["docx", "xml"], 0)])
 def test_laid_out_once_and_only_when_needed(formats, calls, tmp_path, monkeypatch):
     seen: list[Pagination] = []
-    real = pipeline.lay_out
+    import converter.layout as layout  # the pipeline imports lay_out from it when a build needs pages
+
+    real = layout.lay_out
 
     def counting(*args, **kwargs):
         seen.append(real(*args, **kwargs))
         return seen[-1]
 
-    monkeypatch.setattr(pipeline, "lay_out", counting)
+    monkeypatch.setattr(layout, "lay_out", counting)
     result = pipeline.build(SOURCES / "gongwen-report.txt", tmp_path, formats)
     assert len(seen) == calls
     if calls:
