@@ -28,9 +28,20 @@ HEADER_CELL = 12
 
 @dataclass
 class Table:
+    """A table found at lines[start:end]. Its element is made when first asked for: the
+    reader finds a table twice (before and after the headings above it are known) and keeps
+    one, so a table of 100,000 rows is not built twice over (95 MB of model each)."""
+
     start: int  # index of the first line
     end: int  # index after the last line
-    element: etree._Element
+    make: Callable[[], etree._Element]
+    _element: etree._Element | None = None
+
+    @property
+    def element(self) -> etree._Element:
+        if self._element is None:
+            self._element = self.make()
+        return self._element
 
 
 def tab_cells(line: Line) -> list[str] | None:
@@ -73,7 +84,8 @@ def find_table(lines: list[Line], i: int, is_heading: Callable[[str], bool] = la
             rows.append((lines[j], cells))
             j += 1
         if sum(1 for _, c in rows if c is not None) >= 2:
-            return Table(i, j, _build(rows, cells_of is pipe_cells))
+            pipe = cells_of is pipe_cells
+            return Table(i, j, lambda rows=rows, pipe=pipe: _build(rows, pipe))
     return None
 
 
@@ -167,4 +179,4 @@ def find_flattened(lines: list[Line], i: int, titled: bool = False) -> Table | N
         row = new("row", parent=tbody)
         model.set_line(row, line.number)
         new("cell", line.text, row)
-    return Table(i, j, table)
+    return Table(i, j, lambda: table)
