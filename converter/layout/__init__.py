@@ -197,5 +197,5 @@ def _all_spans(blocks) -> list[Span]:
             for group in b.groups:
                 for item in group:
                     for p in item if isinstance(item, tuple) else (item,):
-                        spans += p.spans + p.rest_after
+                        spans += [*p.spans, *p.rest_after]
     return spans

@@ -4,7 +4,8 @@ The translator decides *what* is set in which role; paginate decides *where*.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
@@ -46,8 +47,9 @@ class Para:
     at_top: float | None = None
     preformatted: bool = False  # code: lines as written
     #: hanging text: the widths of these spans are added to the first / later lines' indent
-    first_after: list[Span] = field(default_factory=list)
-    rest_after: list[Span] = field(default_factory=list)
+    #: (a tuple when there are none: one list less for each of 300,000 table cells)
+    first_after: Sequence[Span] = ()
+    rest_after: Sequence[Span] = ()
     framed: bool = False  # a picture that cannot be shown: its alt text in a ruled frame
 
 

@@ -190,7 +190,7 @@ def strip_formatting(el: etree._Element) -> None:
 def text_positions(doc: etree._Element) -> dict[tuple[etree._Element, str], int]:
     """Where each text node starts, counted in non-whitespace characters of plain_text(doc).
 
-    Keys are (element, "text") and (element, "tail"). Writers use these positions to tell each
+    Keys are (element, "text") and (element, "tail"), for the texts that are not empty. Writers use these positions to tell each
     other where things are (the PDF says at which character each page starts; the EPUB puts its
     print page markers there) without either knowing the other's layout.
     """
@@ -201,13 +201,15 @@ def text_positions(doc: etree._Element) -> dict[tuple[etree._Element, str], int]
         nonlocal count
         if tag_of(el) == "meta":
             return
-        positions[(el, "text")] = count
-        count += _ink(el.text)
+        if el.text:  # an empty text has no place to tell (and 400,000 table cells' rows
+            positions[(el, "text")] = count  # would hold a key and an element each)
+            count += _ink(el.text)
         for c in el:
             if isinstance(c.tag, str):
                 walk(c)
-            positions[(c, "tail")] = count
-            count += _ink(c.tail)
+            if c.tail:
+                positions[(c, "tail")] = count
+                count += _ink(c.tail)
 
     walk(doc)
     return positions
