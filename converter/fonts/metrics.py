@@ -14,13 +14,11 @@ from array import array
 from bisect import bisect_left
 from functools import lru_cache
 
-from fontTools.ttLib import TTFont
-
 from ..context import cache_dir, write_cache_file
 from .coverage import best_cmap
 from .find import FontFace
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 class Widths:
@@ -82,6 +80,8 @@ def advance(face: FontFace, ch: str, size: float) -> float:
 
 
 def _read(face: FontFace) -> tuple[array, array, int, int]:
+    from fontTools.ttLib import TTFont  # only when the widths are not kept on disk
+
     with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
         upem = font["head"].unitsPerEm
         hmtx = font["hmtx"]
@@ -97,11 +97,17 @@ def _widths(codes: array, units: array, upem: int, missing: int) -> Widths:
 
 
 def _encode(codes: array, units: array, upem: int, missing: int) -> bytes:
+    """The widths as 32-bit numbers, then their sha256: a file cut short or altered is not
+    taken for other widths (a damaged cache only costs time)."""
     head = array("I", [upem, missing, len(codes)])
-    return head.tobytes() + codes.tobytes() + units.tobytes()
+    data = head.tobytes() + codes.tobytes() + units.tobytes()
+    return data + hashlib.sha256(data).digest()
 
 
 def _decode(data: bytes) -> Widths:
+    data, digest = data[:-32], data[-32:]
+    if hashlib.sha256(data).digest() != digest:
+        raise ValueError("damaged metrics cache")
     head = array("I")
     head.frombytes(data[:12])
     upem, missing, n = head
