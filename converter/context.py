@@ -1,6 +1,7 @@
 """What a build tells every writer besides the model and the style."""
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -39,6 +40,22 @@ def write_cache_file(path: Path, data: bytes) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def write_checked_cache_file(path: Path, data: bytes) -> None:
+    """Write a cache file as ``data`` followed by its sha256 (see read_checked_cache_file)."""
+    write_cache_file(path, data + hashlib.sha256(data).digest())
+
+
+def read_checked_cache_file(path: Path) -> bytes | None:
+    """The data of a file write_checked_cache_file wrote, or None when it is missing, cut short
+    or altered: a damaged cache file is made again, never taken for other data."""
+    try:
+        stored = path.read_bytes()
+    except OSError:
+        return None
+    data, digest = stored[:-32], stored[-32:]
+    return data if len(stored) >= 32 and hashlib.sha256(data).digest() == digest else None
 
 
 @dataclass

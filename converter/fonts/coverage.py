@@ -6,7 +6,7 @@ import os
 from array import array
 from functools import lru_cache
 
-from ..context import cache_dir, write_cache_file
+from ..context import cache_dir, read_checked_cache_file, write_checked_cache_file
 from .find import FontFace
 
 #: characters that are layout, not ink: they need no glyph
@@ -21,17 +21,13 @@ def charset(face: FontFace) -> frozenset[int]:
     # the code points as 32-bit numbers, then their sha256: a file cut short or altered is
     # decoded again, never taken for a face's coverage
     cached = cache_dir() / "cmaps" / f"{face.key}-{key}-2.u32"
-    try:
-        data = cached.read_bytes()
-        if hashlib.sha256(data[:-32]).digest() == data[-32:]:
-            codes = array("I")
-            codes.frombytes(data[:-32])
-            return frozenset(codes)
-    except (OSError, ValueError):
-        pass
+    data = read_checked_cache_file(cached)
+    if data is not None and len(data) % 4 == 0:
+        codes = array("I")
+        codes.frombytes(data)
+        return frozenset(codes)
     codes = array("I", sorted(best_cmap(face)))
-    data = codes.tobytes()
-    write_cache_file(cached, data + hashlib.sha256(data).digest())
+    write_checked_cache_file(cached, codes.tobytes())
     return frozenset(codes)
 
 

@@ -14,7 +14,7 @@ from array import array
 from bisect import bisect_left
 from functools import lru_cache
 
-from ..context import cache_dir, write_cache_file
+from ..context import cache_dir, read_checked_cache_file, write_checked_cache_file
 from .coverage import best_cmap
 from .find import FontFace
 
@@ -64,12 +64,14 @@ def widths(face: FontFace) -> Widths:
     key = hashlib.sha256(f"{CACHE_VERSION}\0{face.path}\0{face.index}\0{st.st_size}\0{st.st_mtime_ns}"
                          .encode()).hexdigest()[:24]
     cached = cache_dir() / "metrics" / f"{face.key}-{key}.bin"
-    try:
-        return _decode(cached.read_bytes())
-    except (OSError, ValueError, IndexError):
-        pass
+    data = read_checked_cache_file(cached)
+    if data is not None:
+        try:
+            return _decode(data)
+        except (ValueError, IndexError):
+            pass
     codes, units, upem, missing = _read(face)
-    write_cache_file(cached, _encode(codes, units, upem, missing))
+    write_checked_cache_file(cached, _encode(codes, units, upem, missing))
     return _widths(codes, units, upem, missing)
 
 
@@ -97,17 +99,12 @@ def _widths(codes: array, units: array, upem: int, missing: int) -> Widths:
 
 
 def _encode(codes: array, units: array, upem: int, missing: int) -> bytes:
-    """The widths as 32-bit numbers, then their sha256: a file cut short or altered is not
-    taken for other widths (a damaged cache only costs time)."""
+    """The widths as 32-bit numbers (kept with their sha256: a damaged file is read again)."""
     head = array("I", [upem, missing, len(codes)])
-    data = head.tobytes() + codes.tobytes() + units.tobytes()
-    return data + hashlib.sha256(data).digest()
+    return head.tobytes() + codes.tobytes() + units.tobytes()
 
 
 def _decode(data: bytes) -> Widths:
-    data, digest = data[:-32], data[-32:]
-    if hashlib.sha256(data).digest() != digest:
-        raise ValueError("damaged metrics cache")
     head = array("I")
     head.frombytes(data[:12])
     upem, missing, n = head

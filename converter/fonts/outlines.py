@@ -16,7 +16,7 @@ import os
 import struct
 from pathlib import Path
 
-from ..context import write_cache_file
+from ..context import read_checked_cache_file, write_checked_cache_file
 from .find import FontFace
 
 VERSION = "2"  # 2: a sha256 after the records
@@ -34,12 +34,8 @@ def path_for(face: FontFace, cache: Path, converter: str) -> Path:
 
 def load(path: Path) -> dict[str, bytes]:
     """Glyph name → compiled glyf data; empty when the file is missing or damaged."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return {}
-    body, digest = data[:-32], data[-32:]
-    if len(data) < 32 or hashlib.sha256(body).digest() != digest:
+    body = read_checked_cache_file(path)
+    if body is None:
         return {}
     out: dict[str, bytes] = {}
     at = 0
@@ -62,4 +58,4 @@ def save(path: Path, outlines: dict[str, bytes]) -> None:
         encoded = name.encode("utf-8")
         parts += [_RECORD.pack(len(encoded), len(outlines[name])), encoded, outlines[name]]
     body = b"".join(parts)
-    write_cache_file(path, body + hashlib.sha256(body).digest())
+    write_checked_cache_file(path, body)

@@ -42,7 +42,7 @@ from fontTools.ttLib import TTFont, newTable
 # fontTools.subset (≈ 60 ms to import) and the cu2qu pens are imported only when a subset is
 # made, not on the usual build that finds every subset in the cache
 
-from ..context import write_cache_file
+from ..context import read_checked_cache_file, write_cache_file, write_checked_cache_file
 from . import outlines
 from .coverage import charset
 from .find import FontFace
@@ -334,10 +334,9 @@ def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None
     try:
         # read once: a parallel build may replace the file meanwhile. The font's bytes are
         # followed by their sha256: a base cut short or altered is made again
-        stored = path.read_bytes()
-        data = stored[:-32]
-        if hashlib.sha256(data).digest() != stored[-32:]:
-            raise ValueError("damaged")
+        data = read_checked_cache_file(path)
+        if data is None:
+            raise ValueError("missing or damaged")
         with TTFont(io.BytesIO(data), lazy=True) as font:
             have = {chr(cp) for cp in font.getBestCmap() or {}}
     except Exception:  # missing, or damaged: a cache file never fails a build, it is made again
@@ -359,7 +358,7 @@ def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None
     out = io.BytesIO()
     font.save(out)
     data = out.getvalue()
-    write_cache_file(path, data + hashlib.sha256(data).digest())
+    write_checked_cache_file(path, data)
     return io.BytesIO(data)
 
 

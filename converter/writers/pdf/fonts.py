@@ -10,7 +10,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
-from ...context import cache_dir, write_cache_file
+from ...context import cache_dir, read_checked_cache_file, write_checked_cache_file
 from ...fonts.find import FontFace
 from ...fonts.subset import is_truetype, pdf_subset
 
@@ -57,14 +57,10 @@ def _deflated(program: bytes) -> bytes:
     sha256 follows the deflated bytes) is deflated again."""
     key = hashlib.sha256(b"%s\0%s" % (zlib.ZLIB_RUNTIME_VERSION.encode(), program)).hexdigest()[:32]
     path = cache_dir() / "pdf-font-streams" / f"{key}.z"
-    try:
-        stored = path.read_bytes()
-        if hashlib.sha256(stored[:-32]).digest() == stored[-32:]:
-            return stored[:-32]
-    except OSError:
-        pass
-    data = zlib.compress(bytes(program))
-    write_cache_file(path, data + hashlib.sha256(data).digest())
+    data = read_checked_cache_file(path)
+    if data is None:
+        data = zlib.compress(bytes(program))
+        write_checked_cache_file(path, data)
     return data
 
 
