@@ -25,6 +25,7 @@ from .ooxml import PPR_ORDER, RPR_ORDER, el, put, twips
 from .styles import paragraph_styles
 
 SECT_PR = qn("w:sectPr")
+XML_SPACE = qn("xml:space")
 
 #: whitespace that is layout in the model's mixed content, not a line break in the output
 _LAYOUT_SPACE = re.compile(r"[ \t\r\n]*[\t\r\n][ \t\r\n]*")
@@ -84,8 +85,14 @@ class Output:
     def paragraph(self, key: str):
         """Start a new paragraph of the writer's style ``key`` in the current container."""
         p = self._new_paragraph()
-        ppr = p.get_or_add_pPr()
-        ppr.style = self.setup.ids[key]
+        style_id = self.setup.ids[key]
+        if len(p) == 0 and style_id is not None:  # a new w:p: its w:pPr and w:pStyle made as python-docx
+            ppr = el("w:pPr")  # would, without looking for each one's place among 30 kinds of sibling
+            ppr.append(el("w:pStyle", val=style_id))
+            p.append(ppr)
+        else:
+            ppr = p.get_or_add_pPr()
+            ppr.style = style_id
         self.para_role = self.setup.roles[key]
         if self.pending_break:
             put(ppr, el("w:pageBreakBefore"), PPR_ORDER)
@@ -144,7 +151,14 @@ class Output:
             put(rpr, el("w:vertAlign", val=fmt.vert), RPR_ORDER)
         if len(rpr):
             r.append(rpr)
-        r.text = text  # python-docx writes \t as w:tab, \n as w:br and keeps spaces
+        if "\t" in text or "\n" in text or "\r" in text:
+            r.text = text  # python-docx writes \t as w:tab, \n as w:br and keeps spaces
+        elif text:  # the w:t python-docx would write, without its walk through every character
+            t = el("w:t")
+            t.text = text
+            if len(text.strip()) < len(text):
+                t.set(XML_SPACE, "preserve")
+            r.append(t)
         self.target.append(r)
         return r
 
@@ -159,8 +173,8 @@ class Output:
         """Split text where the paragraph role's fonts lack a character: those characters take
         the style's first fallback font that has them (HanaMin for 𠀀), as in the PDF."""
         latin, cjk = self.para_role.fonts.latin, self.para_role.fonts.cjk
-        own = (charset(cjk), charset(latin))
-        if all(c in INVISIBLE or ord(c) in own[0] or ord(c) in own[1] for c in text):
+        lacking = set(map(ord, text)).difference(charset(cjk), charset(latin))
+        if all(chr(c) in INVISIBLE for c in lacking):
             return [(text, None)]
         out: list[tuple[str, FontFace | None]] = []
         for c in text:
