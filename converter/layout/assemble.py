@@ -3,8 +3,6 @@ anchors; bookmarks, images and rules are placed; the page number (folio) is set.
 from __future__ import annotations
 
 from dataclasses import replace
-from itertools import compress, repeat
-from operator import add, attrgetter, is_not, sub
 
 from ..fonts.metrics import advance
 from ..style import ResolvedStyle
@@ -52,12 +50,8 @@ def assemble_page(fr: Frame, layout: Layout, style: ResolvedStyle) -> Page:
                               block.info.vector) for block, x, y, w, h in fr.images]
     # a rule is (x1, y1, x2, y2) or (x1, y1, x2, y2, thickness, colour)
     out.rules = [Rule(r[0], top - r[1], r[2], top - r[3], *r[4:]) for r in fr.rules]
-    lines, rules = out.lines, out.rules
-    for placed in fr.lines:
-        line, strikes = line_parts(placed.x, top - placed.y, placed.line)
-        lines.append(line)
-        if strikes:
-            rules += strikes
+    out.lines = [text_line(placed.x, top - placed.y, placed.line) for placed in fr.lines]
+    out.rules += [rule for placed in fr.lines for rule in strike_rules(placed.x, top - placed.y, placed.line)]
     if number_role is not None and (page.number.first_page or fr.number > 1) and not fr.unnumbered:
         out.lines.append(folio(fr.number, layout, style, number_role))
     return out
@@ -75,74 +69,6 @@ def drop_dangling_links(pages: list[Page], names: set[str] | frozenset[str] | No
                 page.lines[k] = TextLine(tuple(
                     replace(r, link=None) if r.link and r.link.internal and r.link.target[1:] not in names else r
                     for r in line.runs))
-
-
-def line_parts(x0: float, baseline: float, line: Line) -> tuple[TextLine, list[Rule]]:
-    """A set line in page coordinates: its runs (text_line) and the lines through its struck-out
-    glyphs (strike_rules), from one look at its glyphs.
-
-    A line of unshaped glyphs (nearly every line) is read a stretch of one ink at a time with
-    list operations, not glyph by glyph: the same runs and rules as text_line and strike_rules,
-    which a document's every character passes through."""
-    placed = line.placed
-    if not placed:
-        return TextLine(()), []
-    xs, gs = zip(*placed)
-    if list(map(_SHAPED, gs)).count(None) != len(gs) or any(map(_LEVEL, gs)):
-        return text_line(x0, baseline, line), strike_rules(x0, baseline, line)
-    styles = list(map(_STYLE, gs))
-    naturals = list(map(_NATURAL, gs))
-    if None in naturals:
-        naturals = [_natural(g) for g in gs]
-    # the gap after each glyph: where the next starts beyond this one's natural advance
-    gaps = list(map(sub, map(sub, xs[1:], xs), naturals))
-    chars = list(map(_CH, gs))
-    runs: list[GlyphRun] = []
-    rules: list[Rule] = []
-    for a, b in _ink_stretches(styles):
-        if styles[a].strike:
-            rules.append(_strike(x0, baseline, xs[a], xs[b - 1], gs[a], gs[b - 1]))
-        spacing = gaps[a] if b - a > 1 else 0.0
-        inner = gaps[a + 1:b - 1]
-        if not inner or max(inner) - spacing < 0.005 and spacing - min(inner) < 0.005:
-            runs.append(_plain_run(x0, baseline, xs, chars, styles[a], gs[b - 1], a, b, spacing))
-            continue
-        # uneven gaps (squeezed punctuation): a run ends where its gap changes, as in text_line
-        start, spacing = a, 0.0
-        for k in range(a + 1, b):
-            if k - start == 1:
-                spacing = gaps[k - 1]
-            elif abs(gaps[k - 1] - spacing) >= 0.005:
-                runs.append(_plain_run(x0, baseline, xs, chars, styles[a], gs[k - 1], start, k, spacing))
-                start, spacing = k, 0.0
-        runs.append(_plain_run(x0, baseline, xs, chars, styles[a], gs[b - 1], start, b, spacing))
-    return TextLine(tuple(runs)), rules
-
-
-_SHAPED, _LEVEL, _STYLE, _NATURAL, _CH = (attrgetter(name) for name in ("shaped", "level", "style", "natural", "ch"))
-
-
-def _ink_stretches(styles: list) -> list[tuple[int, int]]:
-    """(start, end) of each stretch of glyphs of one ink (equal inks: the glyphs of a span share
-    theirs, neighbouring spans alike have equal ones)."""
-    n = len(styles)
-    changes = [k for k in compress(range(1, n), map(is_not, styles[1:], styles)) if styles[k] != styles[k - 1]]
-    starts = [0, *changes]
-    return list(zip(starts, [*changes, n]))
-
-
-def _plain_run(x0: float, baseline: float, xs, chars: list[str], ink: Ink, last, a: int, b: int,
-               spacing: float) -> GlyphRun:
-    """The glyphs a … b - 1 of a line as a run of one ink (``last``: the glyph b - 1)."""
-    x = xs[a]
-    anchor = link = None
-    if ink.anchor:
-        anchor = Anchor(ink.anchor, x0 + x, baseline + ink.size * ANCHOR_HEADROOM)
-    if ink.link:
-        link = Link(ink.link, (x0 + x, baseline - ink.size * LINK_DEPTH, x0 + xs[b - 1] + last.advance,
-                               baseline + ink.size * LINK_HEIGHT))
-    return GlyphRun(ink.font, ink.size, ink.color, "".join(chars[a:b]), tuple(map(add, repeat(x0), xs[a:b])),
-                    baseline, ink.rise, spacing, link, anchor, embolden=ink.embolden)
 
 
 def text_line(x0: float, baseline: float, line: Line) -> TextLine:
@@ -292,7 +218,9 @@ def strike_rules(x0: float, baseline: float, line: Line) -> list[Rule]:
     def flush():
         if stretch:
             (x1, first), (x2, last) = stretch[0], stretch[-1]
-            rules.append(_strike(x0, baseline, x1, x2, first, last))
+            y = baseline + first.style.rise + first.style.size * STRIKE_HEIGHT
+            rules.append(Rule(x0 + x1, y, x0 + x2 + last.advance, y, first.style.size * STRIKE_WIDTH,
+                              first.style.color))
 
     for x, g in line.placed:
         if not g.style.strike:
@@ -305,12 +233,6 @@ def strike_rules(x0: float, baseline: float, line: Line) -> list[Rule]:
             stretch.append((x, g))
     flush()
     return rules
-
-
-def _strike(x0: float, baseline: float, x1: float, x2: float, first, last) -> Rule:
-    """The line through struck-out glyphs from ``first`` (at x1) to ``last`` (at x2)."""
-    y = baseline + first.style.rise + first.style.size * STRIKE_HEIGHT
-    return Rule(x0 + x1, y, x0 + x2 + last.advance, y, first.style.size * STRIKE_WIDTH, first.style.color)
 
 
 def _natural(g) -> float:
