@@ -50,8 +50,11 @@ def assemble_page(fr: Frame, layout: Layout, style: ResolvedStyle) -> Page:
                               block.info.vector) for block, x, y, w, h in fr.images]
     # a rule is (x1, y1, x2, y2) or (x1, y1, x2, y2, thickness, colour)
     out.rules = [Rule(r[0], top - r[1], r[2], top - r[3], *r[4:]) for r in fr.rules]
-    out.lines = [text_line(placed.x, top - placed.y, placed.line) for placed in fr.lines]
-    out.rules += [rule for placed in fr.lines for rule in strike_rules(placed.x, top - placed.y, placed.line)]
+    lines, rules = out.lines, out.rules
+    for placed in fr.lines:
+        line, strikes = line_parts(placed.x, top - placed.y, placed.line)
+        lines.append(line)
+        rules += strikes
     if number_role is not None and (page.number.first_page or fr.number > 1) and not fr.unnumbered:
         out.lines.append(folio(fr.number, layout, style, number_role))
     return out
@@ -69,6 +72,57 @@ def drop_dangling_links(pages: list[Page], names: set[str] | frozenset[str] | No
                 page.lines[k] = TextLine(tuple(
                     replace(r, link=None) if r.link and r.link.internal and r.link.target[1:] not in names else r
                     for r in line.runs))
+
+
+def line_parts(x0: float, baseline: float, line: Line) -> tuple[TextLine, list[Rule]]:
+    """A set line's runs (text_line) and the lines through its struck-out glyphs (strike_rules).
+
+    Every character of a document passes here: a line of unshaped glyphs, nearly every line,
+    is read in one pass that keeps the run's first and last glyph at hand (text_line's general
+    loop rebuilds each run glyph by glyph), and its strike-throughs come from its runs, not
+    from its glyphs again. The same runs and rules as text_line and strike_rules."""
+    placed = line.placed
+    runs: list[GlyphRun] = []
+    inks = []  # each run's ink, and its first and last glyph as (x, glyph)
+    start, spacing, first = 0, 0.0, None
+    px = pg = None
+    for k, (x, g) in enumerate(placed):
+        if g.shaped is not None or g.level:
+            return text_line(x0, baseline, line), strike_rules(x0, baseline, line)
+        if k:
+            natural = pg.natural
+            gap = x - px - (natural if natural is not None else _natural(pg))
+            style = g.style
+            if (style is first or style == first) and (k - start == 1 or abs(gap - spacing) < 0.005):
+                if k - start == 1:
+                    spacing = gap
+                px, pg = x, g
+                continue
+            runs.append(_glyph_run(x0, baseline, placed[start:k], spacing))
+            inks.append((first, placed[start], placed[k - 1]))
+        start, spacing, first = k, 0.0, g.style
+        px, pg = x, g
+    if placed:
+        runs.append(_glyph_run(x0, baseline, placed[start:], spacing))
+        inks.append((first, placed[start], placed[-1]))
+    return TextLine(tuple(runs)), _run_strikes(x0, baseline, inks)
+
+
+def _run_strikes(x0: float, baseline: float, inks: list) -> list[Rule]:
+    """strike_rules from a line's runs: a stretch of struck-out glyphs of one ink spans the
+    runs of that ink next to each other (a run ends where its ink or its spacing changes)."""
+    rules: list[Rule] = []
+    stretch = None  # [ink, (x, first glyph), (x, last glyph)]
+    for ink, begin, end in inks:
+        if stretch is not None and ink == stretch[0]:
+            stretch[2] = end
+            continue
+        if stretch is not None:
+            rules.append(_strike(x0, baseline, stretch[1], stretch[2]))
+        stretch = [ink, begin, end] if ink.strike else None
+    if stretch is not None:
+        rules.append(_strike(x0, baseline, stretch[1], stretch[2]))
+    return rules
 
 
 def text_line(x0: float, baseline: float, line: Line) -> TextLine:
@@ -201,8 +255,8 @@ def _glyph_run(x0: float, baseline: float, run: list, spacing: float) -> GlyphRu
         last_x, last = run[-1]
         link = Link(ink.link, (x0 + x, baseline - ink.size * LINK_DEPTH, x0 + last_x + last.advance,
                                baseline + ink.size * LINK_HEIGHT))
-    return GlyphRun(ink.font, ink.size, ink.color, "".join(g.ch for _, g in run),
-                    tuple(x0 + gx for gx, _ in run), baseline, ink.rise, spacing, link, anchor,
+    return GlyphRun(ink.font, ink.size, ink.color, "".join([g.ch for _, g in run]),
+                    tuple([x0 + gx for gx, _ in run]), baseline, ink.rise, spacing, link, anchor,
                     embolden=ink.embolden)
 
 
@@ -217,10 +271,7 @@ def strike_rules(x0: float, baseline: float, line: Line) -> list[Rule]:
 
     def flush():
         if stretch:
-            (x1, first), (x2, last) = stretch[0], stretch[-1]
-            y = baseline + first.style.rise + first.style.size * STRIKE_HEIGHT
-            rules.append(Rule(x0 + x1, y, x0 + x2 + last.advance, y, first.style.size * STRIKE_WIDTH,
-                              first.style.color))
+            rules.append(_strike(x0, baseline, stretch[0], stretch[-1]))
 
     for x, g in line.placed:
         if not g.style.strike:
@@ -233,6 +284,13 @@ def strike_rules(x0: float, baseline: float, line: Line) -> list[Rule]:
             stretch.append((x, g))
     flush()
     return rules
+
+
+def _strike(x0: float, baseline: float, begin: tuple, end: tuple) -> Rule:
+    """The line through struck-out glyphs, from ``begin`` to ``end`` ((x, glyph) each)."""
+    (x1, first), (x2, last) = begin, end
+    y = baseline + first.style.rise + first.style.size * STRIKE_HEIGHT
+    return Rule(x0 + x1, y, x0 + x2 + last.advance, y, first.style.size * STRIKE_WIDTH, first.style.color)
 
 
 def _natural(g) -> float:

@@ -166,7 +166,7 @@ def make_units(glyphs: list[Glyph]) -> list[Unit]:
     word of a Thai, Lao, Khmer or Myanmar run (text.segment) a unit of its own."""
     units: list[Unit] = []
     words = _word_starts(glyphs)
-    pairs = _PAIRS
+    joins = _JOINS
     last = len(glyphs) - 1
     current: list[Glyph] | None = None  # the glyphs of the last unit when it is not a space
     prev = ""
@@ -181,11 +181,10 @@ def make_units(glyphs: list[Glyph]) -> list[Unit]:
             prev = ch
             continue
         if current is not None and not (words and i in words):
-            kind = pairs.get((prev, ch))
+            kind = joins.get((prev, ch))
             if kind is None:
-                kind = _pair_kind(prev, ch)
-            if (kind == GLUED or kind == GLUED_BEFORE_WORD and i < last and is_wordchar(glyphs[i + 1].ch)
-                    or in_one_run(prev, ch)):  # inside a Thai, Lao, Khmer or Myanmar word
+                kind = _join_kind(prev, ch)
+            if kind == GLUED or kind == GLUED_BEFORE_WORD and i < last and is_wordchar(glyphs[i + 1].ch):
                 current.append(g)
                 prev = ch
                 continue
@@ -195,11 +194,23 @@ def make_units(glyphs: list[Glyph]) -> list[Unit]:
     return units
 
 
+#: make_units' answers, by pair: _pair_kind's, and GLUED inside a run of Thai, Lao, Khmer or
+#: Myanmar (where only word_starts breaks a unit)
+_JOINS: dict[tuple[str, str], int] = {}
+
+
+def _join_kind(prev: str, ch: str) -> int:
+    if len(_JOINS) >= MAX_PAIRS:
+        _JOINS.clear()
+    kind = _JOINS[(prev, ch)] = GLUED if in_one_run(prev, ch) else _pair_kind(prev, ch)
+    return kind
+
+
 def _word_starts(glyphs: list[Glyph]) -> set[int]:
     """Indices of the glyphs that start a word inside a run written without spaces (Thai); never
     inside a shaped cluster. (A zero-width space, U+200B, is a break opportunity already: glued
     never holds it to its neighbours.)"""
-    starts = word_starts("".join(g.ch for g in glyphs))
+    starts = word_starts("".join(map(_CH, glyphs)))
     return {i for i in starts if glyphs[i].shaped != ()}  # (): a later character of a cluster
 
 
@@ -254,7 +265,7 @@ def break_lines(glyphs: list[Glyph], measure: Callable[[int], float], split: flo
     widths: list[float] = []
     first = measure(0)
     for u in make_units(glyphs):
-        w = u.width
+        w = u.glyphs[0].advance if len(u.glyphs) == 1 else u.width  # most CJK units: one glyph
         if w > split and not u.space:
             for part in _split_long(u, split * 0.98):
                 units.append(part)
@@ -429,7 +440,7 @@ def _stretch_points(glyphs: list[Glyph], spaces: set[int]) -> list[int]:
     return points
 
 
-_STRETCH, _SQUEEZE_END = attrgetter("stretch"), attrgetter("squeeze_end")
+_STRETCH, _SQUEEZE_END, _CH = attrgetter("stretch"), attrgetter("squeeze_end"), attrgetter("ch")
 #: a character's class for justification (_char_class): a letter or digit of a Latin-like
 #: script, a joiner inside a Latin word, a wide character; OTHER: none of them (never 0, so
 #: that ``_CLASSES.get(ch) or …`` only computes what is not known)

@@ -6,6 +6,7 @@ Hand-written because no library knows the conventions of Chinese official docume
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -160,8 +161,9 @@ def is_cjk(ch: str) -> bool:
 
 def detect_lang(text: str) -> str:
     """'zh-CN' when Han characters make up a fifth of the letters, else 'en'."""
-    han = sum(1 for ch in text if 0x4E00 <= ord(ch) <= 0x9FFF or 0x3400 <= ord(ch) <= 0x4DBF)
-    letters = sum(1 for ch in text if ch.isalpha())
+    counts = Counter(text)  # each distinct character looked at once (a report has a few thousand)
+    han = sum(n for ch, n in counts.items() if 0x4E00 <= ord(ch) <= 0x9FFF or 0x3400 <= ord(ch) <= 0x4DBF)
+    letters = sum(n for ch, n in counts.items() if ch.isalpha())
     return "zh-CN" if letters and han / letters >= 0.2 else "en"
 
 

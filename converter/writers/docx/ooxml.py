@@ -12,7 +12,8 @@ import unicodedata
 from functools import lru_cache
 
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.parser import oxml_parser
 from fontTools.ttLib import TTFont
 
 from ...fonts.find import FontFace
@@ -77,11 +78,22 @@ EXACT_ASCENT = 0.8
 
 
 def el(tag: str, **attrs: str | int) -> OxmlElement:
-    """A new element ``tag`` ("w:foo") with w: attributes given as keyword arguments."""
-    e = OxmlElement(tag)
+    """A new element ``tag`` ("w:foo") with w: attributes given as keyword arguments (python-docx's
+    OxmlElement, its tag and attribute names read once: a large document makes 100,000s)."""
+    clark, nsmap = _clark(tag)
+    e = oxml_parser.makeelement(clark, nsmap=nsmap)
     for k, v in attrs.items():
-        e.set(qn(k if ":" in k else f"w:{k}"), str(v))
+        e.set(_qname(k if ":" in k else f"w:{k}"), str(v))
     return e
+
+
+@lru_cache(maxsize=None)
+def _clark(tag: str) -> tuple[str, dict[str, str]]:
+    nsptag = NamespacePrefixedTag(tag)
+    return nsptag.clark_name, nsptag.nsmap
+
+
+_qname = lru_cache(maxsize=None)(qn)
 
 
 def put(parent, child, order: tuple[str, ...]):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
@@ -25,6 +26,7 @@ from .ooxml import PPR_ORDER, RPR_ORDER, el, put, twips
 from .styles import paragraph_styles
 
 SECT_PR = qn("w:sectPr")
+XML_SPACE = qn("xml:space")
 
 #: whitespace that is layout in the model's mixed content, not a line break in the output
 _LAYOUT_SPACE = re.compile(r"[ \t\r\n]*[\t\r\n][ \t\r\n]*")
@@ -78,14 +80,22 @@ class Output:
         #: when set, writes the mark that starts the next paragraph (a footnote's number)
         self.note_mark: Callable[[], None] | None = None
         self.bookmarks_made = 0
+        #: a run's w:rPr by what decides it (Output.run)
+        self._run_properties: dict[tuple, object] = {}
 
     # ----- paragraphs and runs ---------------------------------------------------------------
 
     def paragraph(self, key: str):
         """Start a new paragraph of the writer's style ``key`` in the current container."""
         p = self._new_paragraph()
-        ppr = p.get_or_add_pPr()
-        ppr.style = self.setup.ids[key]
+        style_id = self.setup.ids[key]
+        if len(p) == 0 and style_id is not None:  # a new w:p: its w:pPr and w:pStyle made as python-docx
+            ppr = el("w:pPr")  # would, without looking for each one's place among 30 kinds of sibling
+            ppr.append(el("w:pStyle", val=style_id))
+            p.append(ppr)
+        else:
+            ppr = p.get_or_add_pPr()
+            ppr.style = style_id
         self.para_role = self.setup.roles[key]
         if self.pending_break:
             put(ppr, el("w:pageBreakBefore"), PPR_ORDER)
@@ -123,8 +133,29 @@ class Output:
         (``face``: a fallback font for characters the style's own fonts lack)."""
         fmt = fmt or self.fmt
         r = el("w:r")
-        rpr = el("w:rPr")
         style_id = rstyle or fmt.rstyle
+        # the properties follow from these alone: made once, copied for each run (lxml copies a
+        # small tree at once; making it is a dozen elements looked up and placed)
+        key = (style_id, face.family if face is not None else None, fmt.bold, fmt.italic, fmt.strike, fmt.vert)
+        if key not in self._run_properties:
+            self._run_properties[key] = self._properties(style_id, fmt, face)
+        rpr = self._run_properties[key]
+        if rpr is not None:
+            r.append(deepcopy(rpr))
+        if "\t" in text or "\n" in text or "\r" in text:
+            r.text = text  # python-docx writes \t as w:tab, \n as w:br and keeps spaces
+        elif text:  # the w:t python-docx would write, without its walk through every character
+            t = el("w:t")
+            t.text = text
+            if len(text.strip()) < len(text):
+                t.set(XML_SPACE, "preserve")
+            r.append(t)
+        self.target.append(r)
+        return r
+
+    def _properties(self, style_id: str | None, fmt: Fmt, face: FontFace | None):
+        """A run's w:rPr for its character style, formatting and fallback face (None: empty)."""
+        rpr = el("w:rPr")
         if style_id:
             put(rpr, el("w:rStyle", val=style_id), RPR_ORDER)
         fonts = {"hint": "eastAsia"} if self.setup.cjk else {}  # ambiguous marks (“ ” — …) take the
@@ -142,11 +173,7 @@ class Output:
             put(rpr, el("w:strike"), RPR_ORDER)
         if fmt.vert:
             put(rpr, el("w:vertAlign", val=fmt.vert), RPR_ORDER)
-        if len(rpr):
-            r.append(rpr)
-        r.text = text  # python-docx writes \t as w:tab, \n as w:br and keeps spaces
-        self.target.append(r)
-        return r
+        return rpr if len(rpr) else None
 
     def text(self, text: str | None) -> None:
         """Model text as runs; newlines and tabs in mixed content are layout: one space."""
@@ -159,8 +186,8 @@ class Output:
         """Split text where the paragraph role's fonts lack a character: those characters take
         the style's first fallback font that has them (HanaMin for 𠀀), as in the PDF."""
         latin, cjk = self.para_role.fonts.latin, self.para_role.fonts.cjk
-        own = (charset(cjk), charset(latin))
-        if all(c in INVISIBLE or ord(c) in own[0] or ord(c) in own[1] for c in text):
+        lacking = set(map(ord, text)).difference(charset(cjk), charset(latin))
+        if all(chr(c) in INVISIBLE for c in lacking):
             return [(text, None)]
         out: list[tuple[str, FontFace | None]] = []
         for c in text:

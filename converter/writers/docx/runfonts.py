@@ -14,10 +14,14 @@ from __future__ import annotations
 import string
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml.ns import qn
+from docx.oxml import ns
 from lxml import etree
+
+#: python-docx's qn, each name worked out once (the reading asks some 20 a run)
+qn = lru_cache(maxsize=None)(ns.qn)
 
 SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
 #: theme font reference suffix → the a:fontScheme child that holds it
@@ -76,6 +80,8 @@ class RunFonts:
                                   if s.get(qn("w:type")) == "paragraph" and s.get(qn("w:default")) in ("1", "true")),
                                  None)
         self._chains: dict[str, _Props] = {}
+        #: (paragraph style id, a run's w:rPr as XML) → the faces of each way of reading the run
+        self._faces: dict[tuple, list[list[Face]]] = {}
 
     def used(self) -> dict[Face, set[str]]:
         """Every face the document's text asks for, with the characters drawn with it."""
@@ -100,22 +106,30 @@ class RunFonts:
     def _paragraph(self, p, out: dict[Face, set[str]]) -> None:
         ppr = p.find(qn("w:pPr"))
         pstyle = ppr.find(qn("w:pStyle")) if ppr is not None else None
-        para = self.defaults.over(self._chain(pstyle.get(qn("w:val")) if pstyle is not None else self.default_para))
+        para_id = pstyle.get(qn("w:val")) if pstyle is not None else self.default_para
+        para = self.defaults.over(self._chain(para_id))
         fields = "".join(t.text or "" for t in p.iter(qn("w:instrText")))
         page_field = any(word in fields.upper() for word in ("PAGE", "NUMPAGES", "SECTIONPAGES"))
         for r in p.iter(qn("w:r")):
-            if _paragraph_of(r) is not p:
+            if r.getparent() is not p and _paragraph_of(r) is not p:
                 continue  # a run of a paragraph nested in this one (a text box) is seen with its own
             text = "".join(t.text or "" for t in r.iter(qn("w:t")))
             if page_field and r.find(qn("w:instrText")) is None:
                 text += string.digits  # the field result is computed when the document is shown
             if any(r.find(tag) is not None for tag in NOTE_MARKS):
                 text += string.digits  # so is a note's number, in the text and in the note
-            for props in self._run(r, para):
-                self._add(props, text, out)
+            # a run's fonts follow from its paragraph's style and its own w:rPr: worked out once
+            # for each such pair (a document has a few dozen, and tens of thousands of runs)
+            rpr = r.find(qn("w:rPr"))
+            key = (para_id, None if rpr is None else etree.tostring(rpr))
+            faces = self._faces.get(key)
+            if faces is None:
+                faces = self._faces[key] = [_faces_of(props) for props in self._run(r, para)]
+            for props_faces in faces:
+                _add_chars(props_faces, text, out)
         number = self._number(ppr, para)
         if number:
-            self._add(*number, out)
+            _add_chars(_faces_of(number[0]), number[1], out)
 
     def _run(self, r, para: _Props) -> list[_Props]:
         """The run's font properties; two sets where Word and LibreOffice resolve them apart."""
@@ -190,12 +204,18 @@ class RunFonts:
                     fonts[slot] = name
         return _Props(fonts, _on(rpr.find(qn("w:b"))), _on(rpr.find(qn("w:i"))))
 
-    def _add(self, props: _Props, text: str, out: dict[Face, set[str]]) -> None:
-        chars = set(text) - CONTROL  # spaces too: their glyphs give their widths
-        if not chars:
-            return
-        for family in set(props.fonts.values()):
-            out[Face(family, bool(props.bold), bool(props.italic))] |= chars
+
+def _faces_of(props: _Props) -> list[Face]:
+    """The faces run properties ask for: one a family in their font slots."""
+    return [Face(family, bool(props.bold), bool(props.italic)) for family in set(props.fonts.values())]
+
+
+def _add_chars(faces: list[Face], text: str, out: dict[Face, set[str]]) -> None:
+    chars = set(text) - CONTROL  # spaces too: their glyphs give their widths
+    if not chars:
+        return
+    for face in faces:
+        out[face] |= chars
 
 
 def _on(el) -> bool | None:

@@ -24,6 +24,12 @@ from ...style import ResolvedStyle
 from .fonts import register, register_glyph_fonts
 from .paint import paint_page
 
+#: streams (pages, pictures) deflated only, without reportlab's ASCII85 on top: a PDF is binary
+#: anyway (its fonts are), and base-85 text is a quarter larger than the bytes it encodes and
+#: costs a pass over them (a 640-page PDF 2.03 → 1.76 MB). reportlab reads it as streams are
+#: made and written, process-wide: every PDF this process writes is the same whatever its order
+rl_config.useA85 = 0
+
 
 class PdfWriter:
     suffix = ".pdf"

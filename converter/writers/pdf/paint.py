@@ -130,16 +130,14 @@ def plain_run(text, run, font_name: str) -> bool:
     if not font._dynamicFont:
         return False
     doc = text._canvas._doc
-    code = text._code
-    code.append(f"1 0 0 1 {fp_str(run.x, run.baseline + run.rise)} Tm")
     fill = _FILLS.get(run.color)
     if fill is None:
         color = HexColor(run.color)
         fill = _FILLS[run.color] = "%s rg" % fp_str((color.red, color.green, color.blue))
-    code.append(fill)
     doc.ensureMinPdfVersion("transparency")  # as setFillColor's opaque alpha does
-    code.append(f"{fp_str(run.spacing)} Tc")
-    code.append(_encoder(font, doc).show(run.text, run.size, doc))
+    # one entry for the four operators: the text object joins its code with spaces
+    text._code.append(f"1 0 0 1 {fp_str(run.x, run.baseline + run.rise)} Tm {fill} {fp_str(run.spacing)} Tc "
+                      + _encoder(font, doc).show(run.text, run.size, doc))
     text._fontname, text._fontsize, text._leading, text._curSubset = font_name, run.size, run.size * 1.2, -1
     return True
 
@@ -175,12 +173,9 @@ class _Encoder:
         names = self.names if len(self.names) > last else self._names(last, doc)
         if last == 0:  # one subset, the first: the usual case
             return f"{names[0]} {head} ({escapePDF(coded.encode('latin-1'))}) Tj"
-        parts = []
-        for piece in _subset_runs(last).findall(coded):
-            subset = ord(piece[0]) >> 8
-            raw = piece.encode("latin-1") if subset == 0 else piece.encode("utf-32-be")[3::4]
-            parts.append(f"{names[subset]} {head} ({escapePDF(raw)}) Tj")
-        return " ".join(parts)
+        raw = coded.encode("utf-32-be")[3::4]  # each code's low byte: its number in its subset
+        return " ".join([f"{names[ord(coded[a]) >> 8]} {head} ({escapePDF(raw[a:b])}) Tj"
+                         for a, b in map(_SPAN, _subset_runs(last).finditer(coded))])
 
     def _split(self, s: str, head: str, doc) -> str:
         """reportlab's own way (textobject._formatText), and what it numbered noted."""
@@ -205,6 +200,7 @@ class _Encoder:
         return self.names
 
 
+_SPAN = re.Match.span
 #: the encoders of a PDF being drawn, by font name (dropped with the document)
 _ENCODERS: WeakKeyDictionary = WeakKeyDictionary()
 

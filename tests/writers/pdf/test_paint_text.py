@@ -40,7 +40,7 @@ def test_plain_runs_write_what_reportlab_writes(tmp_path):
     ours = Canvas(str(tmp_path / "b.pdf")).beginText()
     for run in runs:
         assert paint.plain_run(ours, run, name)
-    assert ours._code == theirs._code
+    assert " ".join(ours._code) == " ".join(theirs._code)  # what the text object writes (getCode)
     assert ours._canvas._doc._pdfVersion == theirs._canvas._doc._pdfVersion
 
 
