@@ -36,10 +36,13 @@ MAX_ENTRIES = 5000
 #: the fewest things compiled anew for which a run rewrites the cache file (see save)
 MIN_NEW = 2
 
-_codes: dict[tuple[str, str], object] = {}  # (mode, text) → code object
-_regexes: dict[tuple[str | bytes, int], tuple] = {}  # (pattern, flags) → _sre.compile's arguments
-_loaded = 0  # how many entries the cache file had
-_used: set = set()  # the keys this run looked up
+#: what the cache file holds: key → the marshal bytes of its value, decoded only when asked
+#: for (the file holds what every kind of build compiled — the Markdown reader's patterns, the
+#: DOCX writer's classes … — and a build uses a fraction of it). Keys: (mode, text) for code,
+#: (pattern, flags) for a regular expression.
+_kept: dict[tuple, bytes] = {}
+_values: dict[tuple, object] = {}  # decoded or compiled in this run
+_new: dict[tuple, bytes] = {}  # compiled in this run, not in the file
 _installed = False
 
 
@@ -53,16 +56,35 @@ def _identity() -> tuple:
     return sys.version, re._compiler._sre.MAGIC
 
 
+def _lookup(key: tuple):
+    """The value kept or made for ``key`` in this run, or None."""
+    value = _values.get(key)
+    if value is None and key in _kept:
+        try:
+            value = _values[key] = marshal.loads(_kept[key])
+        except (EOFError, ValueError, TypeError):
+            return None
+    return value
+
+
+def _keep(key: tuple, value) -> None:
+    _values[key] = value
+    try:
+        _new[key] = marshal.dumps(value)
+    except ValueError:  # a value marshal cannot write is not kept (nothing is wrong)
+        pass
+
+
 def _compiled(source, mode: str):
     """The code object of ``source`` (a text, or already code) compiled in ``mode``."""
     if not isinstance(source, str):
         return source
     key = (mode, source)
-    _used.add(key)
-    code = _codes.get(key)
+    code = _lookup(key)
     if code is None:
         # dont_inherit: the flags of this module (``annotations``) must not apply to their text
-        code = _codes[key] = compile(source, "<string>", mode, dont_inherit=True)
+        code = compile(source, "<string>", mode, dont_inherit=True)
+        _keep(key, code)
     return code
 
 
@@ -90,8 +112,7 @@ def _regex_compiler(original):
             return original(p, flags)
         flags = int(flags)  # (a RegexFlag is no value marshal keeps)
         key = (p, flags)
-        _used.add(key)
-        args = _regexes.get(key)
+        args = _lookup(key)
         if args is None:
             parsed = rc._parser.parse(p, flags)
             code = [int(c) for c in rc._code(parsed, flags)]  # (its opcodes are int subclasses)
@@ -99,30 +120,29 @@ def _regex_compiler(original):
             indexgroup = [None] * parsed.state.groups
             for name, i in groupindex.items():
                 indexgroup[i] = name
-            args = _regexes[key] = (p, flags | parsed.state.flags, code, parsed.state.groups - 1,
-                                    dict(groupindex), tuple(indexgroup))
+            args = (p, flags | parsed.state.flags, code, parsed.state.groups - 1, dict(groupindex),
+                    tuple(indexgroup))
+            _keep(key, args)
         return rc._sre.compile(*args)
 
     return compile_pattern
 
 
 def install() -> None:
-    """Load the kept code and put the caching exec, eval and pattern compiler in place. Once
+    """Read the cache file and put the caching exec, eval and pattern compiler in place. Once
     per process, before the modules that create the classes and patterns are imported."""
-    global _installed, _loaded
+    global _installed
     if _installed:
         return
     _installed = True
     data = read_checked_cache_file(_cache_file())
     if data is not None:
         try:
-            identity, codes, regexes = marshal.loads(data)
+            identity, kept = marshal.loads(data)
         except (EOFError, ValueError, TypeError):
             identity = None
         if identity == _identity():
-            _codes.update(codes)
-            _regexes.update(regexes)
-            _loaded = len(_codes) + len(_regexes)
+            _kept.update(kept)
     dataclasses.exec = _exec
     collections.eval = _eval
     if sys.version_info[:2] in ((3, 11), (3, 12), (3, 13)):  # the versions whose compile() this repeats
@@ -134,15 +154,11 @@ def save() -> None:
     ``MIN_NEW`` of them, or any when there was no file. (reportlab builds one pattern from a set,
     whose order changes from process to process: a file rewritten for it alone at every build
     would cost more than compiling it, and grow by one pattern a build.)"""
-    new = len(_codes) + len(_regexes) - _loaded
-    if not _installed or new == 0 or (_loaded and new < MIN_NEW):
+    if not _installed or not _new or (_kept and len(_new) < MIN_NEW):
         return
-    codes, regexes = _codes, _regexes
-    if len(codes) + len(regexes) > MAX_ENTRIES:  # start again with what this run used
-        codes = {k: v for k, v in codes.items() if k in _used}
-        regexes = {k: v for k, v in regexes.items() if k in _used}
-    try:
-        data = marshal.dumps((_identity(), codes, regexes))
-    except ValueError:  # a value marshal cannot write: nothing is kept, nothing is wrong
-        return
-    write_checked_cache_file(_cache_file(), data)
+    kept = _kept | _new
+    if len(kept) > MAX_ENTRIES:  # start again with what this run used
+        kept = {k: v for k, v in kept.items() if k in _values}
+    write_checked_cache_file(_cache_file(), marshal.dumps((_identity(), kept)))
+    _kept.update(_new)
+    _new.clear()
