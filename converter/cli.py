@@ -137,8 +137,8 @@ def _build(args: argparse.Namespace) -> int:
         # Documents built one after the other here are collected between them, and workers
         # collect for themselves (converter.batch).
         gc.disable()
-        # before the build's modules are imported: their classes' generated methods come
-        # compiled from the cache (see codecache)
+        # before the build's modules are imported: the methods their dataclasses generate and
+        # their regular expressions come compiled from the cache (see codecache)
         from . import codecache
 
         codecache.install()

@@ -12,7 +12,7 @@ from pathlib import Path
 from lxml import etree
 
 from .. import reportlab_unshaped  # noqa: F401  (first: reportlab without HarfBuzz, see there)
-from reportlab import rl_config  # noqa: E402
+from reportlab import rl_config
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase.pdfdoc import PDFBase85Encode, PDFPage, PDFStream, PDFZCompress
 from reportlab.pdfgen.canvas import Canvas
