@@ -27,7 +27,8 @@ PATH when it writes Typst (≥ 3.1.2), else the binary of ``pypandoc-binary`` (t
 - ``--baseline DIR``: also run the converter of another checkout (``git worktree add DIR
   COMMIT``, or ``git archive COMMIT converter styles pyproject.toml | tar -x -C DIR``),
   interleaved with this one, for before/after ratios from one run; it gets the entry points
-  its own pyproject.toml declares.
+  its own pyproject.toml declares, and runs from a byte-compiled copy (as this checkout is
+  compiled first), so that neither pays for compiling its modules.
 """
 from __future__ import annotations
 
@@ -113,6 +114,24 @@ def register_baseline(code: Path) -> None:
     (info / "entry_points.txt").write_text("".join(
         f"[{group}]\n" + "".join(f"{name} = {value}\n" for name, value in eps.items()) + "\n"
         for group, eps in groups.items()), encoding="utf-8")
+
+
+def compiled(code: Path, tmp: Path | None = None) -> Path:
+    """A checkout's package byte-compiled, so that no run compiles its modules: this one in
+    place, a baseline (``tmp`` given) as a copy of its package, styles and pyproject.toml — a
+    read-only checkout, or one run under PYTHONDONTWRITEBYTECODE, would otherwise compile every
+    module on every run, which the code it is compared with does not."""
+    if tmp is not None:
+        copy = tmp / "baseline"
+        for part in ("converter", "styles", "pyproject.toml"):
+            if (code / part).is_dir():
+                shutil.copytree(code / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
+            elif (code / part).is_file():
+                copy.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(code / part, copy / part)
+        code = copy
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(code / "converter")], check=True)
+    return code
 
 
 def find_pandoc() -> str | None:
@@ -202,9 +221,12 @@ def seed_bench(tmp: Path, pandoc: str | None, runs: int, baseline: Path | None =
 def floors() -> dict[str, list[list[str]]]:
     imports = {
         "floor: python -c pass": "pass",
-        "floor: imports of the DOCX writer": "import lxml.etree, docx, fontTools.ttLib",
-        "floor: imports of the EPUB writer": "import lxml.etree, ebooklib.epub, fontTools.ttLib",
-        "floor: imports of the PDF writer": "import lxml.etree, reportlab.pdfgen.canvas, fontTools.ttLib",
+        # the libraries each writer imports on a build whose fonts are cached (no fontTools;
+        # reportlab without HarfBuzz, as writers/reportlab_unshaped.py imports it)
+        "floor: imports of the DOCX writer": "import lxml.etree, docx",
+        "floor: imports of the EPUB writer": "import lxml.etree, ebooklib.epub, brotli",
+        "floor: imports of the PDF writer": "import sys; sys.modules['uharfbuzz'] = None; "
+                                            "import lxml.etree, reportlab.pdfgen.canvas",
         "floor: converter --help": None,
     }
     return {name: [[sys.executable, "-c", code]] if code else [[sys.executable, "-m", "converter", "--help"]]
@@ -333,7 +355,8 @@ def main() -> None:
     slow_runs = max(1, args.runs // 3)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        baseline = args.baseline.resolve() if args.baseline else None
+        compiled(ROOT)
+        baseline = compiled(args.baseline.resolve(), tmp) if args.baseline else None
         if baseline:
             register_baseline(baseline)
         seed_bench(tmp, pandoc, args.runs, baseline)

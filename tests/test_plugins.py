@@ -184,3 +184,16 @@ def test_help_imports_no_stage_of_the_build():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip().splitlines()[-1] == "['converter.cli']"
+
+
+def test_a_build_whose_subsets_are_cached_imports_no_fonttools(tmp_path):
+    """A rebuild whose fonts are cached (subsets, widths, coverage) reads them without fontTools:
+    the PDF learns which outlines a face has from its table directory, the DOCX takes the
+    advances of its labels' face from the widths kept on disk."""
+    code = ("import sys; from converter.cli import main;"
+            "main(['build', sys.argv[1], '-o', sys.argv[2], '--to', 'pdf,docx,epub', '-q', '--force']);"
+            "print('fontTools' in sys.modules)")
+    src, out = str(FIXTURES / "cli" / "small.txt"), str(tmp_path / "out")
+    runs = [subprocess.run([sys.executable, "-c", code, src, out], capture_output=True, text=True) for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), runs[0].stderr + runs[1].stderr
+    assert runs[1].stdout.strip() == "False"

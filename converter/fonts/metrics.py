@@ -38,6 +38,17 @@ class Widths:
         i = bisect_left(self._codes, cp)
         return self._scale(self._units[i]) if i < len(self._codes) and self._codes[i] == cp else None
 
+    @property
+    def upem(self) -> int:
+        """The face's units per em."""
+        return self._upem
+
+    def units(self, ch: str) -> int | None:
+        """The advance of ``ch`` in font units (hmtx), None where the face lacks it."""
+        cp = ord(ch)
+        i = bisect_left(self._codes, cp)
+        return self._units[i] if i < len(self._codes) and self._codes[i] == cp else None
+
     def em(self, ch: str) -> float | None:
         """The advance of ``ch`` in ems (hmtx / unitsPerEm), None where the face lacks it."""
         cp = ord(ch)

@@ -36,11 +36,12 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fontTools.ttLib import TTFont, newTable
-
-# fontTools.subset (≈ 60 ms to import) and the cu2qu pens are imported only when a subset is
-# made, not on the usual build that finds every subset in the cache
+# fontTools (≈ 10 ms to import; fontTools.subset ≈ 60 ms) and the cu2qu pens are imported only
+# when a subset is made, not on the usual build that finds every subset in the cache
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 from ..context import read_checked_cache_file, write_cache_file, write_checked_cache_file
 from . import outlines
@@ -82,8 +83,38 @@ class WebFont:
 @lru_cache(maxsize=64)
 def is_truetype(face: FontFace) -> bool:
     """True when the face has TrueType (glyf) outlines; False for CFF (PostScript) outlines."""
-    with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
-        return "glyf" in font
+    tags = _table_tags(face.path, face.index)
+    if tags is None:  # not a plain sfnt or collection (a WOFF): fontTools reads it
+        from fontTools.ttLib import TTFont
+
+        with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
+            return "glyf" in font
+    return b"glyf" in tags
+
+
+#: the first four bytes of an sfnt: TrueType (1.0 or Apple's "true") or CFF ("OTTO") outlines
+_SFNT_VERSIONS = (b"\x00\x01\x00\x00", b"true", b"OTTO")
+
+
+def _table_tags(path: str, index: int) -> set[bytes] | None:
+    """The table tags of one face of a font file (an sfnt, or face ``index`` of a TrueType
+    collection), read from its table directory by hand (the OpenType spec's "Organization of an
+    OpenType font"): which outlines a face has is known without importing fontTools. None for
+    what is neither (fontTools then reads the file as it reads any)."""
+    with open(path, "rb") as f:
+        head = f.read(12)
+        if head[:4] == b"ttcf":  # a collection: its offset table lists where each face starts
+            f.seek(12 + 4 * index)
+            offset = f.read(4)
+            if len(offset) < 4:
+                return None
+            f.seek(struct.unpack(">I", offset)[0])
+            head = f.read(12)
+        if len(head) < 12 or head[:4] not in _SFNT_VERSIONS:
+            return None
+        (count,) = struct.unpack(">H", head[4:6])
+        directory = f.read(16 * count)  # one record a table: tag, checksum, offset, length
+    return {directory[i:i + 4] for i in range(0, len(directory) - 15, 16)}
 
 
 @lru_cache(maxsize=1)
@@ -206,6 +237,7 @@ def _subset_file(file, index: int, chars: set[str], options,
     """``file`` subset to ``chars``; ``programs``: glyph name → the CFF charstring the subset
     gives that glyph, known from an earlier subset (``_stub_programs``)."""
     from fontTools import subset
+    from fontTools.ttLib import TTFont
 
     # lazy: tables and glyphs are read as the subsetter asks for them; lazy=False decompiles all
     # 60,000+ glyphs of a CJK TrueType face first (HanaMinB: 10 s instead of 0.3 s).
@@ -259,6 +291,8 @@ def _self_contained(face: FontFace) -> bool:
     gives a glyph then depends on that glyph alone (with subroutines, on which other glyphs
     the subset keeps: the subroutines are renumbered), so it can be kept from one subset for
     the next (the Fandol faces; Noto CJK has subroutines)."""
+    from fontTools.ttLib import TTFont
+
     with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
         if "CFF " not in font:
             return False
@@ -327,6 +361,8 @@ def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None
     (tested: tests/fonts/test_subset.py). It grows by the characters later builds ask for, up
     to the size where it would no longer pay, and is then started again from the request.
     """
+    from fontTools.ttLib import TTFont
+
     wanted = {c for c in chars if ord(c) in charset(face)}
     if not wanted:
         return None
@@ -372,6 +408,8 @@ def _base_path(face: FontFace, cache: Path) -> Path:
 
 @lru_cache(maxsize=64)
 def _glyph_count(face: FontFace) -> int:
+    from fontTools.ttLib import TTFont
+
     with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
         return font["maxp"].numGlyphs
 
@@ -467,6 +505,7 @@ def _cff_to_glyf(font: TTFont, known: dict[str, bytes] | None = None) -> None:
     (fonts.outlines), used instead of converting again and added to for the glyphs converted."""
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
     from fontTools.ttLib.tables._g_l_y_f import Glyph
 
     order = font.getGlyphOrder()

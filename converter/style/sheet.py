@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sys
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import StyleError
@@ -209,6 +210,14 @@ def _check_table(raw: dict, schema: dict, file: str, prefix: str) -> None:
             raise StyleError(f"{key} must be a {expected.__name__}, got {v!r}", file)
 
 
+@lru_cache(maxsize=64)
+def _extends(path: Path, _size: int, _mtime_ns: int):
+    """The ``extends`` value of a sheet file, parsed once a process while the file is unchanged
+    (every load_style call follows the chain to see whether a sheet changed)."""
+    with path.open("rb") as f:
+        return tomllib.load(f).get("extends")
+
+
 def sheet_files(path: Path) -> list[Path]:
     """A style file and every file it extends, nearest first.
 
@@ -220,8 +229,8 @@ def sheet_files(path: Path) -> list[Path]:
     while current is not None and current not in chain and current.is_file():
         chain.append(current)
         try:
-            with current.open("rb") as f:
-                parent = tomllib.load(f).get("extends")
+            st = current.stat()
+            parent = _extends(current, st.st_size, st.st_mtime_ns)
         except (OSError, tomllib.TOMLDecodeError):
             break
         if not isinstance(parent, str):

@@ -187,3 +187,13 @@ def test_a_new_character_the_base_holds_reuses_it(tmp_path):
     edited = set(TEXT + MORE[0])
     assert all_flavours(face, edited, tmp_path / "warm") == all_flavours(face, edited, tmp_path / "fresh")
     assert (base.stat().st_ino, base.stat().st_mtime_ns) == made
+
+
+@pytest.mark.parametrize("family", [LARGE, SMALL, "AR PL UMing CN", "DejaVu Sans"])
+def test_the_outlines_a_face_has_are_read_from_its_table_directory_as_fonttools_reads_them(family):
+    """is_truetype reads the table directory by hand (a face of a collection too: Noto CJK's
+    .ttc, AR PL UMing's): the same tables fontTools finds."""
+    face = face_or_skip(family)
+    with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
+        assert subset._table_tags(face.path, face.index) == {tag.encode("latin-1") for tag in font.reader.keys()}
+        assert subset.is_truetype(face) == ("glyf" in font)

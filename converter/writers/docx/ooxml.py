@@ -7,16 +7,15 @@ as plain XML, in the child order the schema requires (Word refuses misordered ch
 from __future__ import annotations
 
 import math
-import os
 import unicodedata
 from functools import lru_cache
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import NamespacePrefixedTag, qn
 from docx.oxml.parser import oxml_parser
-from fontTools.ttLib import TTFont
 
 from ...fonts.find import FontFace
+from ...fonts.metrics import Widths, widths
 from ...style.resolve import Role
 
 #: CT_PPr child order (ECMA-376 §17.3.1.26), the ones we may write
@@ -247,37 +246,26 @@ def text_width(text: str, size: float, cjk_doc: bool, latin_face: FontFace | Non
     the rest take their advance in ``latin_face`` when it has them, else 0.6 em. Tracking only
     narrows characters, so text measured here never overruns a tab stop set after it.
     """
-    advances, upem = _advances_of(latin_face) if latin_face else ({}, 1000)
+    advances = _widths_of(latin_face) if latin_face else None
     width = 0.0
     for ch in text:
         eaw = unicodedata.east_asian_width(ch)
         if eaw in "WF" or (eaw == "A" and cjk_doc):
             width += size
-        elif ord(ch) in advances:
-            width += advances[ord(ch)] * size / upem
+        elif advances is not None and (units := advances.units(ch)) is not None:
+            width += units * size / advances.upem
         else:
             width += 0.6 * size
     return width
 
 
-def _advances_of(face: FontFace) -> tuple[dict[int, int], int]:
-    """The face's advances, kept for the process while its file is unchanged (size, mtime)."""
+def _widths_of(face: FontFace) -> Widths | None:
+    """The face's advances (fonts.metrics: kept on disk, so a build does not import fontTools
+    for them); None for a face that cannot be read, which only makes the estimate coarser."""
     try:
-        st = os.stat(face.path)
-    except OSError:
-        return {}, 1000
-    return _advances(face.path, face.index, st.st_size, st.st_mtime_ns)
-
-
-@lru_cache(maxsize=8)
-def _advances(path: str, index: int, _size: int, _mtime_ns: int) -> tuple[dict[int, int], int]:
-    """Code point → advance width in font units, and the units per em, of one installed face."""
-    try:
-        font = TTFont(path, fontNumber=index, lazy=True)
-        hmtx = font["hmtx"]
-        return {cp: hmtx[glyph][0] for cp, glyph in font.getBestCmap().items()}, font["head"].unitsPerEm
-    except Exception:  # an unreadable font only makes the estimate coarser
-        return {}, 1000
+        return widths(face)
+    except Exception:
+        return None
 
 
 def run_in_frame(p, role: Role) -> None:

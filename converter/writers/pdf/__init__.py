@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 from lxml import etree
+
+from .. import reportlab_unshaped  # noqa: F401  (first: reportlab without HarfBuzz, see there)
 from reportlab import rl_config
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase.pdfdoc import PDFBase85Encode, PDFPage, PDFStream, PDFZCompress

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -157,3 +158,22 @@ def test_converter_check_reads_vocalised_right_to_left_text_exactly(tmp_path):
     build(VOWELS, tmp_path, ["pdf"])
     results = check([tmp_path / "vowels.pdf"])
     assert not failed(results), table(results)
+
+
+def test_harfbuzz_is_loaded_only_by_a_document_that_needs_shaping(tmp_path):
+    """reportlab is imported without uharfbuzz (writers/reportlab_unshaped.py): a PDF of Chinese
+    text whose fonts are cached does not load HarfBuzz; a document with Devanagari, built next in
+    the same process, loads it for the layout and is shaped as ever."""
+    (tmp_path / "hindi.md").write_text("# नमस्ते\n\nहिन्दी क्षत्रिय\n", encoding="utf-8")
+    code = ("import sys, pathlib; from converter.pipeline import build;"
+            "build(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[3]), ['pdf']);"
+            "print('uharfbuzz' in sys.modules);"
+            "build(pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3]), ['pdf']);"
+            "print('uharfbuzz' in sys.modules)")
+    args = [sys.executable, "-c", code, str(FIXTURES / "cli" / "small.txt"), str(tmp_path / "hindi.md"),
+            str(tmp_path / "out")]
+    for _ in range(2):  # the first run fills the font caches
+        r = subprocess.run(args, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["False", "True"]
+    assert all(w in words(pdftotext(tmp_path / "out" / "hindi.pdf")) for w in ("नमस्ते", "हिन्दी", "क्षत्रिय"))
