@@ -4,7 +4,7 @@ The translator decides *what* is set in which role; paginate decides *where*.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -63,9 +63,14 @@ class ImageBlock:
 
 @dataclass
 class TableBlock:
-    rows: list[list[Para]]
+    """A table: its rows of cells (header rows first), read once and in order — a long table's
+    are made as they are read (BlockTranslator._table_rows), so that 100,000 rows are not all
+    held — the number of header rows and of columns."""
+
+    rows: Iterable[list[Para]]
     header_rows: int
     role: Role
+    columns: int
 
 
 @dataclass
@@ -156,6 +161,9 @@ MM = 72 / 25.4
 SEPARATOR_BELOW = 4 * MM
 SEPARATOR_THICKNESS, COLOPHON_OUTER, COLOPHON_INNER = 0.5 * MM, 0.35 * MM, 0.25 * MM
 RED = "#e60012"
+#: a table of more rows than this has its rows made as they are read (TableBlock): no longer
+#: held than the page they are placed on
+LAZY_ROWS = 64
 
 
 def colophon_ruled(style) -> bool:  # style: the resolved style, or what carries its letter flag
@@ -212,12 +220,19 @@ class BlockTranslator(Visitor):
         #: whose own bookmark is the level above them
         self._nest = 0
         self._part_labels: dict = {}
+        #: a mark (发文机关标志) was set: a later one's top is not the fixed depth (visit_mark)
+        self._mark_seen = False
+        self._unnamed_parts = 0
 
     # --- document level -------------------------------------------------------------
-    def translate(self, doc: etree._Element) -> list[Block]:
+    def translate(self, doc: etree._Element) -> Iterator[Block]:
+        """The document's blocks, in order, made as they are read: the blocks of one part of
+        the flow (a paragraph, a table, a list …: what a child of the body, of a section or of
+        the closing makes) at a time, so that a long document's are not all held at once.
+        The endnotes come last."""
         self.pos = text_positions(doc)
         self._part_labels = {e.element: e.label for e in navigation(doc)}
-        self.visit(doc)
+        yield from self._flow(doc)
         if self.addressee_moves and not self._colophon_seen:  # a 版记 of its own for the 主送
             self.blocks.append(ColophonBlock([self._colophon_paras([self._moved_addressee(doc)])],
                                              COLOPHON_OUTER, COLOPHON_INNER, colophon_ruled(self.style)))
@@ -230,7 +245,32 @@ class BlockTranslator(Visitor):
                 if first is not None:  # the note's number links back to where it is referred to
                     first.spans.insert(0, Span(f"{n}. ", first.role, link=f"#fnref-{n}", anchor=f"fn-{n}"))
                 self.blocks += note
-        return self.blocks
+            self.notes = []
+        yield from self._taken()
+
+    def _flow(self, el) -> Iterator[Block]:
+        """The blocks of ``el``, handed on after each child of the containers that never look
+        back at the blocks they made (document, body, section, closing); any other element is
+        visited whole (a list, a quote, a 版记 adjust the blocks of their children)."""
+        tag = tag_of(el)
+        if tag == "document":
+            parts = [c for c in children(el) if tag_of(c) != "meta"]  # <meta>: painters write it as metadata
+        elif tag in ("body", "closing"):
+            parts = children(el)
+        elif tag == "section":
+            parts = self._section_head(el)
+        else:
+            self.visit(el)
+            yield from self._taken()
+            return
+        for c in parts:
+            yield from self._flow(c)
+        yield from self._taken()
+
+    def _taken(self) -> Iterator[Block]:
+        """The blocks made so far, handed on and no longer held here."""
+        made, self.blocks = self.blocks, []
+        yield from made
 
     def visit_document(self, el):
         for c in children(el):
@@ -302,11 +342,16 @@ class BlockTranslator(Visitor):
             self.visit(c)
 
     def visit_section(self, el, depth: int = 0):
+        for c in self._section_head(el):
+            self.visit(c)
+
+    def _section_head(self, el) -> list:
+        """Set a section's heading (and, run in, its first paragraph); the children left to visit."""
         level = int(el.get("level"))
         head = child(el, "heading")
         hrole = self.style.role(f"heading-{min(level, 6)}")
         rest = [c for c in children(el) if c is not head]
-        bookmark = (el.get("id") or f"h{id(el)}", heading_label(head), level - 1 + self._nest)
+        bookmark = (el.get("id") or self._unnamed(), heading_label(head), level - 1 + self._nest)
         if el.get("runin") == "true" and rest and tag_of(rest[0]) == "p":
             body = self.style.role("body")
             span_role = replace(self.style.runin_role(level), size=body.size)  # at the body's size
@@ -315,8 +360,7 @@ class BlockTranslator(Visitor):
             rest = rest[1:]
         else:
             self._add(Para(self.inlines(head, _Inline(hrole)), hrole, keep_with_next=True, bookmark=bookmark))
-        for c in rest:
-            self.visit(c)
+        return rest
 
     def visit_p(self, el, role: Role | None = None):
         role = role or self.style.role("body")
@@ -440,7 +484,7 @@ class BlockTranslator(Visitor):
         issuers stacked with 文件 to their right (JointMarkBlock)."""
         role = self.style.role("mark")
         issuers = list(el.iterfind(q("issuer")))
-        first = not any(isinstance(b, (Para, JointMarkBlock)) and b.role.name == "mark" for b in self.blocks)
+        first = not self._mark_seen
         # the mark role's space-before is the depth of its top edge under the type area's
         # top (GB/T 9704: 35 mm; the 命令 format 20 mm, the 信函 format 30 mm from the page top)
         at_top = role.space_before if first else None
@@ -452,6 +496,7 @@ class BlockTranslator(Visitor):
             word = ([Span(last.tail.strip(), role, offset=self.pos.get((last, "tail")))]
                     if last.tail and last.tail.strip() else [])
             self.blocks.append(JointMarkBlock(names, word, role, at_top))
+            self._mark_seen = True
             return
         for issuer in issuers:
             spans = lead + [Span(issuer.text or "", role, offset=self.pos.get((issuer, "text")))]
@@ -460,6 +505,7 @@ class BlockTranslator(Visitor):
             on_top = at_top if not lead else None
             lead = []
             self._add(Para(spans, role, keep_with_next=True, at_top=on_top))
+            self._mark_seen = True
 
     def visit_signers(self, el, with_number: bool = True):
         """签发人：names on the 文号's line (SignersBlock): the label in the 文号's role (仿宋),
@@ -502,7 +548,13 @@ class BlockTranslator(Visitor):
         self._nest = 0
 
     def _part_bookmark(self, el) -> tuple[str, str, int]:
-        return (el.get("id") or f"h{id(el)}", self._part_labels.get(el, ""), 0)
+        return (el.get("id") or self._unnamed(), self._part_labels.get(el, ""), 0)
+
+    def _unnamed(self) -> str:
+        """A bookmark key for a part without an id: the same in every stream of the blocks
+        (the layout reads them twice), numbered in document order."""
+        self._unnamed_parts += 1
+        return f"h-{self._unnamed_parts}"
 
     def visit_colophon(self, el):
         """版记 (GB/T 9704 7.4): 主送 and 抄送 (左右各空一字, wrapped names after the colon)
@@ -615,30 +667,36 @@ class BlockTranslator(Visitor):
                     b.rest_indent = (b.rest_indent or 0.0) + step
 
     def visit_table(self, el):
-        role, hrole = self.style.role("table"), self.style.role("table-header")
+        role = self.style.role("table")
         cap = child(el, "caption")
         if cap is not None:
             self._add(Para(self.inlines(cap, _Inline(self.style.role("caption"))), self.style.role("caption"),
                            keep_with_next=True))
-        rows: list[list[Para]] = []
-        header_rows = 0
-        for part in children(el):
-            if tag_of(part) not in ("thead", "tbody"):
-                continue
-            for row in children(part):
-                r = hrole if tag_of(part) == "thead" else role
+        parts = [part for part in children(el) if tag_of(part) in ("thead", "tbody")]
+        rows = [row for part in parts for row in children(part)]
+        if rows:
+            header_rows = sum(len(children(part)) for part in parts if tag_of(part) == "thead")
+            columns = max(len(children(row)) for row in rows)
+            cells = self._table_rows(parts)
+            if len(rows) <= LAZY_ROWS or el.find(f".//{q('footnote')}") is not None or el.find(f".//{q('image')}") is not None:
+                cells = list(cells)  # (a note is numbered, a picture placed, as it is met: now)
+            self.blocks.append(TableBlock(cells, header_rows, role, columns))
+        # a cell's pictures after the table (they waited for the next paragraph, or were lost
+        # with none after: found by tests/hostile/test_fuzz.py)
+        self._set_inline_images()
+
+    def _table_rows(self, parts) -> Iterator[list[Para]]:
+        """A table's rows of cells (each cell a paragraph), made one row at a time as they are read."""
+        role, hrole = self.style.role("table"), self.style.role("table-header")
+        for part in parts:
+            r = hrole if tag_of(part) == "thead" else role
+            for row in part.iterchildren(tag=q("row")):  # (not a list of 100,000 rows held while they are read)
                 cells = []
                 for cell in children(row):
                     align = cell.get("align") or ("center" if r is hrole else "left")
                     cells.append(Para(self.inlines(cell, _Inline(r)), r, first_indent=0.0, rest_indent=0.0,
                                       align=align))
-                rows.append(cells)
-                header_rows += tag_of(part) == "thead"
-        if rows:
-            self.blocks.append(TableBlock(rows, header_rows, role))
-        # a cell's pictures after the table (they waited for the next paragraph, or were lost
-        # with none after: found by tests/hostile/test_fuzz.py)
-        self._set_inline_images()
+                yield cells
 
     def visit_figure(self, el):
         img = child(el, "image")

@@ -149,7 +149,7 @@ def test_links_go_to_the_places_the_layout_said_it_would_place():
         p = plan(doc, style, src.parent)
         pagination = _place(p, style, keep=True)  # the plan's own blocks (a heading without an id is keyed by its element)
         placed = anchor_names(pagination.pages)
-        linked = {s.link[1:] for s in _spans(p.blocks) if s.link and s.link.startswith("#")}
+        linked = {s.link[1:] for s in _spans(p.blocks()) if s.link and s.link.startswith("#")}
         assert pagination.unplaced == frozenset(), src
         assert p.destinations <= placed, src
         assert (placed & linked) <= p.destinations, src
@@ -158,9 +158,16 @@ def test_links_go_to_the_places_the_layout_said_it_would_place():
 
 
 def _spans(blocks):
-    from converter.layout import _all_spans
+    """The spans of the paragraphs of a stream of blocks (table cells, signatures, 版记 lines too)."""
+    from converter.layout.blocks import ColophonBlock, SignatureBlock, TableBlock
 
-    return _all_spans(blocks)
+    for b in blocks:
+        paras = ([b] if isinstance(b, Para) else b.issuers + [b.date] * (b.date is not None)
+                 if isinstance(b, SignatureBlock) else [c for row in b.rows for c in row]
+                 if isinstance(b, TableBlock) else [p for g in b.groups for i in g for p in (i if isinstance(i, tuple) else (i,))]
+                 if isinstance(b, ColophonBlock) else [])
+        for para in paras:
+            yield from para.spans
 
 
 # --- the windows give the lines of the whole ----------------------------------------------
