@@ -10,7 +10,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..model import child, children, q, tag_of, text_positions
+from ..model import child, children, ink as _ink, q, tag_of, text_nodes
 from ..model.outline import ends_title, heading_label, navigation, title_block
 from ..model.images import ImageInfo, usable_image
 from ..model.visitor import Visitor
@@ -203,6 +203,55 @@ def _anchor_at_first_glyph(spans: list[Span], name: str | None) -> None:
         first.anchor = name
 
 
+class _Positions:
+    """Where the texts of an element start, counted as model.text_positions counts them (from
+    ``base``, the count at the element's start), keyed (element, "text" | "tail") — the
+    element's own tail excluded: read from the model as they are asked for, in document order,
+    and held until forgotten (a part of a long document holds its own, not the document's)."""
+
+    def __init__(self, el: etree._Element, base: int):
+        self.base = base
+        self._walk = text_nodes(el)
+        self._read: dict[tuple[etree._Element, str], int] = {}
+        self._last: tuple[etree._Element, str, int] | None = None
+
+    @classmethod
+    def of(cls, el: etree._Element, root: etree._Element) -> "_Positions":
+        """The positions of an element met earlier in ``root``'s text (found again from its start)."""
+        first = next(text_nodes(el), None)
+        if first is None:
+            return cls(el, 0)
+        base = next((pos for node, kind, pos in text_nodes(root) if node is first[0] and kind == first[1]), 0)
+        return cls(el, base)
+
+    def get(self, key: tuple[etree._Element, str]) -> int | None:
+        el, kind = key
+        if not (el.text if kind == "text" else el.tail):  # an empty text has no place
+            return None
+        pos = self._read.get(key)
+        if pos is not None:
+            return pos
+        for node, k, at in self._walk:
+            self._last = (node, k, at)
+            self._read[(node, k)] = self.base + at
+            if node is el and k == kind:
+                return self.base + at
+        return None
+
+    def forget(self) -> None:
+        """The positions read so far are not asked for again."""
+        self._read.clear()
+
+    def end(self) -> int:
+        """The count after the element (its tail excluded): the rest of it walked, not held."""
+        for self._last in self._walk:
+            pass
+        if self._last is None:
+            return self.base
+        node, kind, at = self._last
+        return self.base + at + _ink(node.text if kind == "text" else node.tail)
+
+
 class BlockTranslator(Visitor):
     """Visits the model and collects blocks; footnotes are gathered as endnotes."""
 
@@ -223,6 +272,7 @@ class BlockTranslator(Visitor):
         #: a mark (发文机关标志) was set: a later one's top is not the fixed depth (visit_mark)
         self._mark_seen = False
         self._unnamed_parts = 0
+        self._unit = None  # the element of the flow being visited (translate)
 
     # --- document level -------------------------------------------------------------
     def translate(self, doc: etree._Element) -> Iterator[Block]:
@@ -230,8 +280,9 @@ class BlockTranslator(Visitor):
         the flow (a paragraph, a table, a list …: what a child of the body, of a section or of
         the closing makes) at a time, so that a long document's are not all held at once.
         The endnotes come last."""
-        self.pos = text_positions(doc)
+        self._root = doc
         self._part_labels = {e.element: e.label for e in navigation(doc)}
+        self._count = 0
         yield from self._flow(doc)
         if self.addressee_moves and not self._colophon_seen:  # a 版记 of its own for the 主送
             self.blocks.append(ColophonBlock([self._colophon_paras([self._moved_addressee(doc)])],
@@ -251,20 +302,32 @@ class BlockTranslator(Visitor):
     def _flow(self, el) -> Iterator[Block]:
         """The blocks of ``el``, handed on after each child of the containers that never look
         back at the blocks they made (document, body, section, closing); any other element is
-        visited whole (a list, a quote, a 版记 adjust the blocks of their children)."""
+        visited whole (a list, a quote, a 版记 adjust the blocks of their children).
+
+        The texts' positions (model.text_positions' count, ``self._count`` at ``el``'s start)
+        are read for the element visited (``self.pos``, _Positions) and dropped with it."""
         tag = tag_of(el)
-        if tag == "document":
-            parts = [c for c in children(el) if tag_of(c) != "meta"]  # <meta>: painters write it as metadata
-        elif tag in ("body", "closing"):
-            parts = children(el)
-        elif tag == "section":
-            parts = self._section_head(el)
-        else:
+        if tag not in ("document", "body", "section", "closing"):
+            self.pos = _Positions(el, self._count)
+            self._unit = el
             self.visit(el)
+            self._count = self.pos.end()
             yield from self._taken()
             return
-        for c in parts:
-            yield from self._flow(c)
+        done = ()
+        if tag == "section":  # its heading (and a run-in first paragraph) set first
+            self.pos = _Positions(el, self._count)
+            head = child(el, "heading")
+            others = [c for c in children(el) if c is not head]
+            done = [head] + others[: len(others) - len(self._section_head(el))]
+        self._count += _ink(el.text)
+        for c in el:  # (the count as text_positions walks: every child's tail, <meta> and comments too)
+            if isinstance(c.tag, str) and tag_of(c) != "meta":
+                if any(c is d for d in done):
+                    self._count = _Positions(c, self._count).end()
+                else:
+                    yield from self._flow(c)
+            self._count += _ink(c.tail)
         yield from self._taken()
 
     def _taken(self) -> Iterator[Block]:
@@ -331,7 +394,11 @@ class BlockTranslator(Visitor):
         """The document's 主送 as the 版记 prints it: 主送：names。 (layout.front)."""
         el = child(doc, "addressee")
         role = self.style.role("colophon")
-        spans = self.inlines(el, _Inline(role))
+        held, self.pos = self.pos, _Positions.of(el, self._root)  # (met before the 版记: its positions again)
+        try:
+            spans = self.inlines(el, _Inline(role))
+        finally:
+            self.pos = held
         last = next((s for s in reversed(spans) if s.text.strip()), None)
         if last is not None and ends_with_colon(last.text):
             last.text = without_final_colon(last.text)
@@ -677,25 +744,36 @@ class BlockTranslator(Visitor):
         if rows:
             header_rows = sum(len(children(part)) for part in parts if tag_of(part) == "thead")
             columns = max(len(children(row)) for row in rows)
-            cells = self._table_rows(parts)
-            if len(rows) <= LAZY_ROWS or el.find(f".//{q('footnote')}") is not None or el.find(f".//{q('image')}") is not None:
-                cells = list(cells)  # (a note is numbered, a picture placed, as it is met: now)
+            lazy = (el is self._unit and len(rows) > LAZY_ROWS and el.find(f".//{q('footnote')}") is None
+                    and el.find(f".//{q('image')}") is None)  # (a note is numbered, a picture placed, as it is met)
+            cells = self._table_rows(parts, _Positions(el, self.pos.base) if lazy else None)
+            if not lazy:
+                cells = list(cells)
             self.blocks.append(TableBlock(cells, header_rows, role, columns))
         # a cell's pictures after the table (they waited for the next paragraph, or were lost
         # with none after: found by tests/hostile/test_fuzz.py)
         self._set_inline_images()
 
-    def _table_rows(self, parts) -> Iterator[list[Para]]:
-        """A table's rows of cells (each cell a paragraph), made one row at a time as they are read."""
+    def _table_rows(self, parts, positions: "_Positions | None" = None) -> Iterator[list[Para]]:
+        """A table's rows of cells (each cell a paragraph), made one row at a time as they are
+        read; ``positions``: the table's own (read later than the translator's, row by row)."""
         role, hrole = self.style.role("table"), self.style.role("table-header")
         for part in parts:
             r = hrole if tag_of(part) == "thead" else role
             for row in part.iterchildren(tag=q("row")):  # (not a list of 100,000 rows held while they are read)
-                cells = []
-                for cell in children(row):
-                    align = cell.get("align") or ("center" if r is hrole else "left")
-                    cells.append(Para(self.inlines(cell, _Inline(r)), r, first_indent=0.0, rest_indent=0.0,
-                                      align=align))
+                held = self.pos
+                if positions is not None:
+                    self.pos = positions
+                try:
+                    cells = []
+                    for cell in children(row):
+                        align = cell.get("align") or ("center" if r is hrole else "left")
+                        cells.append(Para(self.inlines(cell, _Inline(r)), r, first_indent=0.0, rest_indent=0.0,
+                                          align=align))
+                finally:
+                    self.pos = held
+                if positions is not None:
+                    positions.forget()
                 yield cells
 
     def visit_figure(self, el):

@@ -234,8 +234,12 @@ def text_nodes(doc: etree._Element) -> Iterator[tuple[etree._Element, str, int]]
             count += _ink(c.tail)
 
 
-def _ink(text: str | None) -> int:
+def ink(text: str | None) -> int:
+    """The non-whitespace characters of a text: what text positions count."""
     return len("".join(text.split())) if text else 0
+
+
+_ink = ink
 
 
 def remove_keeping_tail(el: etree._Element) -> None:
