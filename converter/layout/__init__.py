@@ -19,6 +19,7 @@ of glyphs).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
@@ -78,10 +79,16 @@ class Plan:
     shapes: bool
 
 
+#: a document of at most this many paragraphs (table cells count) keeps the blocks of the survey
+#: for the layout instead of making them again: a bounded few MB, and a usual document's blocks
+#: made once
+KEEP_PARAS = 20_000
+
+
 def plan(doc: etree._Element, style: ResolvedStyle, base_dir: Path) -> Plan:
     """The blocks of a validated model (images are read from ``base_dir``) and their fonts:
-    the blocks are made once to survey them (their characters, their destinations) and
-    dropped; the layout makes them again as it places them."""
+    the blocks are made once to survey them (their characters, their destinations); a long
+    document's are dropped then, and made again as the layout places them (KEEP_PARAS)."""
     lang = doc.get(XML_LANG, "und")
     moves = addressee_in_colophon(doc, style)
 
@@ -90,14 +97,28 @@ def plan(doc: etree._Element, style: ResolvedStyle, base_dir: Path) -> Plan:
 
     fonts = FontBook(style, lang)
     names: set[str] = set()
+    kept: list[Block] | None = []
+    paras = 0
     for block in blocks():
+        if kept is not None:
+            if isinstance(block, TableBlock):  # (a long table's rows are made as they are read: read them)
+                rows = (block.rows if isinstance(block.rows, list)
+                        else list(islice(block.rows, (KEEP_PARAS - paras) // max(block.columns, 1) + 1)))
+                paras += sum(len(row) for row in rows)
+                block.rows = rows if paras <= KEEP_PARAS or rows is block.rows else chain(rows, block.rows)
+            else:
+                paras += 1
+            if paras > KEEP_PARAS:
+                kept = None  # a long document: its blocks are made again as they are placed
+            else:
+                kept.append(block)
         _survey(block, fonts, names)
     number_role = page_number_role(style)
     if number_role is not None:
         fonts.collect(style.page.number.format.replace("{n}", PAGE_DIGITS), number_role)
     chars = set().union(*fonts.used.values()) if fonts.used else set()
     shapes = any(needs_shaping(c) for c in chars) or has_rtl("".join(chars))
-    return Plan(blocks, fonts, frozenset(names), shapes)
+    return Plan(blocks if kept is None else kept.__iter__, fonts, frozenset(names), shapes)
 
 
 def lay_out(doc: etree._Element, style: ResolvedStyle, base_dir: Path,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..model import child, children, ink as _ink, q, tag_of, text_nodes
+from ..model import child, children, counted_positions, ink as _ink, q, tag_of, text_nodes
 from ..model.outline import ends_title, heading_label, navigation, title_block
 from ..model.images import ImageInfo, usable_image
 from ..model.visitor import Visitor
@@ -209,11 +209,17 @@ class _Positions:
     element's own tail excluded: read from the model as they are asked for, in document order,
     and held until forgotten (a part of a long document holds its own, not the document's)."""
 
-    def __init__(self, el: etree._Element, base: int):
+    def __init__(self, el: etree._Element, base: int, at_once: bool = False):
+        """``at_once``: all of them read now (an element of a page or so: the faster way)."""
         self.base = base
-        self._walk = text_nodes(el)
         self._read: dict[tuple[etree._Element, str], int] = {}
         self._last: tuple[etree._Element, str, int] | None = None
+        self._end: int | None = None
+        if at_once:
+            self._read, self._end = counted_positions(el, base)
+            self._walk = iter(())
+        else:
+            self._walk = text_nodes(el)
 
     @classmethod
     def of(cls, el: etree._Element, root: etree._Element) -> "_Positions":
@@ -244,12 +250,19 @@ class _Positions:
 
     def end(self) -> int:
         """The count after the element (its tail excluded): the rest of it walked, not held."""
+        if self._end is not None:
+            return self._end
         for self._last in self._walk:
             pass
         if self._last is None:
             return self.base
         node, kind, at = self._last
         return self.base + at + _ink(node.text if kind == "text" else node.tail)
+
+
+def _long_table(el: etree._Element) -> bool:
+    """Whether an element is a table of more than LAZY_ROWS rows (its rows made as they are read)."""
+    return tag_of(el) == "table" and sum(len(part) for part in el if tag_of(part) in ("thead", "tbody")) > LAZY_ROWS
 
 
 class BlockTranslator(Visitor):
@@ -308,7 +321,8 @@ class BlockTranslator(Visitor):
         are read for the element visited (``self.pos``, _Positions) and dropped with it."""
         tag = tag_of(el)
         if tag not in ("document", "body", "section", "closing"):
-            self.pos = _Positions(el, self._count)
+            # a long table's positions are read as its rows are (visit_table), any other's at once
+            self.pos = _Positions(el, self._count, at_once=not _long_table(el))
             self._unit = el
             self.visit(el)
             self._count = self.pos.end()
@@ -324,7 +338,7 @@ class BlockTranslator(Visitor):
         for c in el:  # (the count as text_positions walks: every child's tail, <meta> and comments too)
             if isinstance(c.tag, str) and tag_of(c) != "meta":
                 if any(c is d for d in done):
-                    self._count = _Positions(c, self._count).end()
+                    self._count = counted_positions(c, self._count)[1]
                 else:
                     yield from self._flow(c)
             self._count += _ink(c.tail)
@@ -744,7 +758,7 @@ class BlockTranslator(Visitor):
         if rows:
             header_rows = sum(len(children(part)) for part in parts if tag_of(part) == "thead")
             columns = max(len(children(row)) for row in rows)
-            lazy = (el is self._unit and len(rows) > LAZY_ROWS and el.find(f".//{q('footnote')}") is None
+            lazy = (el is self._unit and _long_table(el) and el.find(f".//{q('footnote')}") is None
                     and el.find(f".//{q('image')}") is None)  # (a note is numbered, a picture placed, as it is met)
             cells = self._table_rows(parts, _Positions(el, self.pos.base) if lazy else None)
             if not lazy:

@@ -124,10 +124,14 @@ def test_a_long_table_is_laid_out_a_row_at_a_time(tmp_path):
 
 
 @needs_poppler
-def test_the_layout_holds_the_blocks_of_the_page_it_fills_not_the_document(tmp_path):
+def test_the_layout_holds_the_blocks_of_the_page_it_fills_not_the_document(tmp_path, monkeypatch):
     """Blocks are made from the model as the layout reads them (a long table's rows too) and
     dropped once placed: at every page painted, the live paragraphs are a page's worth, not
-    the document's 3,000 paragraphs and 6,000 table cells."""
+    the document's 3,000 paragraphs and 6,000 table cells (a document of more than KEEP_PARAS
+    paragraphs: a shorter one keeps those of the survey, made once)."""
+    import converter.layout
+
+    monkeypatch.setattr(converter.layout, "KEEP_PARAS", 1_000)
     paras, rows = 3_000, 3_000
     src = tmp_path / "blocks.md"
     src.write_text("# Blocks\n\n" + "".join(f"Paragraph {i} of the report.\n\n" for i in range(paras))
