@@ -203,24 +203,24 @@ def counted_positions(el: etree._Element, start: int = 0) -> tuple[dict[tuple[et
     """text_positions of an element (its own tail left out), counted from ``start``, and the
     count after it. The walk text_nodes reads as it goes, held (a recursion: the faster one)."""
     positions: dict[tuple[etree._Element, str], int] = {}
-    count = start
+    return positions, _count_positions(el, start, positions)
 
-    def walk(el: etree._Element) -> None:
-        nonlocal count
-        if tag_of(el) == "meta":
-            return
-        if el.text:  # an empty text has no place to tell (and 400,000 table cells' rows
-            positions[(el, "text")] = count  # would hold a key and an element each)
-            count += _ink(el.text)
-        for c in el:
-            if isinstance(c.tag, str):
-                walk(c)
-            if c.tail:
-                positions[(c, "tail")] = count
-                count += _ink(c.tail)
 
-    walk(el)
-    return positions, count
+def _count_positions(el: etree._Element, count: int, positions: dict) -> int:
+    # a function of the module, not a closure calling itself: that would be a reference cycle,
+    # left to the garbage collector (paused while a document is built) with its dict each call
+    if tag_of(el) == "meta":
+        return count
+    if el.text:  # an empty text has no place to tell (and 400,000 table cells' rows
+        positions[(el, "text")] = count  # would hold a key and an element each)
+        count += _ink(el.text)
+    for c in el:
+        if isinstance(c.tag, str):
+            count = _count_positions(c, count, positions)
+        if c.tail:
+            positions[(c, "tail")] = count
+            count += _ink(c.tail)
+    return count
 
 
 def text_nodes(doc: etree._Element) -> Iterator[tuple[etree._Element, str, int]]:
