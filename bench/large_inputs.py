@@ -9,8 +9,9 @@ from ``os.wait4`` (the kernel's rusage of that child, as ``/usr/bin/time -v`` re
     python bench/large_inputs.py --shapes paragraphs --sources text --formats docx \
         --sizes 10000,20000,40000                         # is the DOCX writer linear?
 
-Prints one line per build and, with ``--json FILE``, writes the rows. No assertion: the numbers
-are for people (and the issue's report), never a timed test.
+Prints one line per build, and with several sizes the slope of the peak between the smallest and
+the largest (kB per paragraph, row or byte: what each more costs); with ``--json FILE``, writes
+the rows. No assertion: the numbers are for people (and the issue's report), never a timed test.
 """
 from __future__ import annotations
 
@@ -96,6 +97,23 @@ def measure(source: Path, out: Path, fmt: str, timeout: float) -> dict:
             "timed_out": time.monotonic() > deadline, "stderr": err.strip().splitlines()[-1:] if proc.returncode else []}
 
 
+def slopes(results: list[dict]) -> list[str]:
+    """The peak's growth per unit (paragraph, row, byte) from the smallest size to the largest,
+    per shape, source and format."""
+    groups: dict[tuple, list[dict]] = {}
+    for row in results:
+        if row["exit"] == 0:
+            groups.setdefault((row["shape"], row["source"], row["format"]), []).append(row)
+    out = []
+    for (shape, kind, fmt), rows in groups.items():
+        small, large = min(rows, key=lambda r: r["size"]), max(rows, key=lambda r: r["size"])
+        if large["size"] > small["size"]:
+            per = (large["peak_mb"] - small["peak_mb"]) * 1024 / (large["size"] - small["size"])
+            out.append(f"slope {shape:10} {kind:4} → {fmt:4}  {small['size']} → {large['size']}: "
+                       f"{per:.2f} kB per {'byte' if shape == 'line' else shape[:-1]}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--shapes", default="paragraphs,rows,line")
@@ -123,6 +141,8 @@ def main(argv: list[str] | None = None) -> None:
                               f"wall {row['wall_s']:7.1f} s  cpu {row['cpu_s']:7.1f} s  peak {row['peak_mb']:7.1f} MB"
                               + ("  TIMED OUT" if row["timed_out"] else "") + (f"  {row['stderr']}" if row["stderr"] else ""),
                               flush=True)
+    for line in slopes(results):
+        print(line)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1), encoding="utf-8")
 

@@ -6,19 +6,22 @@ place). Blocks come from the model (blocks.py), lines from the line breaker (lin
 pages from paginate.py, and assemble.py puts them in page coordinates. Nothing here imports an
 output library.
 
-Pages stream: each is handed to the painters as soon as it is full and then dropped, so a
-build holds one page at a time whatever the document's length. What a painter must know
-before the first page is known before layout: the characters each face draws (collected from
-the blocks, ``FontBook.collect``), the places internal links may go to (``destinations``:
-the anchors and bookmarks of the blocks), and the glyphs of shaped text (a document with
-complex scripts or right-to-left text is laid out once more beforehand to find them: a glyph
-font's codes depend on its whole set of glyphs).
+Blocks and pages stream: the blocks are made from the model as the layout reads them (a long
+table's rows too) and each page is handed to the painters as soon as it is full and then
+dropped, so a build holds the blocks and the page being filled whatever the document's length.
+What a painter must know before the first page is known before layout, from a first stream
+of the blocks that is read and dropped (``plan``): the characters each face draws
+(``FontBook.collect``), the places internal links may go to (the anchors and bookmarks of the
+blocks), and the glyphs of shaped text (a document with complex scripts or right-to-left text
+is laid out once more beforehand to find them: a glyph font's codes depend on its whole set
+of glyphs).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, Iterator, Protocol
 
 from lxml import etree
 
@@ -67,7 +70,8 @@ Painter = Callable[[PageFaces], PageSink]
 class Plan:
     """What the layout knows before it places anything."""
 
-    blocks: list[Block]
+    #: a new stream of the document's blocks at each call (made as they are read)
+    blocks: Callable[[], Iterator[Block]]
     fonts: FontBook
     #: the names internal links may go to: every anchor and bookmark the blocks place
     destinations: frozenset[str]
@@ -75,19 +79,46 @@ class Plan:
     shapes: bool
 
 
+#: a document of at most this many paragraphs (table cells count) keeps the blocks of the survey
+#: for the layout instead of making them again: a bounded few MB, and a usual document's blocks
+#: made once
+KEEP_PARAS = 20_000
+
+
 def plan(doc: etree._Element, style: ResolvedStyle, base_dir: Path) -> Plan:
-    """The blocks of a validated model (images are read from ``base_dir``) and their fonts."""
+    """The blocks of a validated model (images are read from ``base_dir``) and their fonts:
+    the blocks are made once to survey them (their characters, their destinations); a long
+    document's are dropped then, and made again as the layout places them (KEEP_PARAS)."""
     lang = doc.get(XML_LANG, "und")
-    blocks = BlockTranslator(style, base_dir, lang, addressee_in_colophon(doc, style)).translate(doc)
+    moves = addressee_in_colophon(doc, style)
+
+    def blocks() -> Iterator[Block]:
+        return BlockTranslator(style, base_dir, lang, moves).translate(doc)
+
     fonts = FontBook(style, lang)
-    for span in _all_spans(blocks):
-        fonts.collect(span.text, span.role)
+    names: set[str] = set()
+    kept: list[Block] | None = []
+    paras = 0
+    for block in blocks():
+        if kept is not None:
+            if isinstance(block, TableBlock):  # (a long table's rows are made as they are read: read them)
+                rows = (block.rows if isinstance(block.rows, list)
+                        else list(islice(block.rows, (KEEP_PARAS - paras) // max(block.columns, 1) + 1)))
+                paras += sum(len(row) for row in rows)
+                block.rows = rows if paras <= KEEP_PARAS or rows is block.rows else chain(rows, block.rows)
+            else:
+                paras += 1
+            if paras > KEEP_PARAS:
+                kept = None  # a long document: its blocks are made again as they are placed
+            else:
+                kept.append(block)
+        _survey(block, fonts, names)
     number_role = page_number_role(style)
     if number_role is not None:
         fonts.collect(style.page.number.format.replace("{n}", PAGE_DIGITS), number_role)
     chars = set().union(*fonts.used.values()) if fonts.used else set()
     shapes = any(needs_shaping(c) for c in chars) or has_rtl("".join(chars))
-    return Plan(blocks, fonts, destinations(blocks), shapes)
+    return Plan(blocks if kept is None else kept.__iter__, fonts, frozenset(names), shapes)
 
 
 def lay_out(doc: etree._Element, style: ResolvedStyle, base_dir: Path,
@@ -139,63 +170,54 @@ def _place(p: Plan, style: ResolvedStyle, on_page: Callable[[Page], None] | None
             on_page(page)
 
     layout = Layout(style, p.fonts, on_page=finish)
-    layout.run(p.blocks)
+    layout.run(p.blocks())
     result.colophon = layout.colophon
     result.unplaced = p.destinations - seen
     return result
 
 
-def destinations(blocks: list[Block]) -> frozenset[str]:
-    """The names of the places the blocks put on the pages — span anchors (at a span's first
-    character) and bookmarks — in the blocks whose every line is placed: what an internal link
-    may go to, known before any page is laid out (a link to a place on a later page is kept
-    while the page it is on is painted)."""
-    names: set[str] = set()
+def _survey(block: Block, fonts: FontBook, names: set[str]) -> None:
+    """Note what a block draws and where links may go, in one reading of it (a long table's
+    rows are read once): each span's characters in its role (``fonts.collect``), and in
+    ``names`` the places the block puts on the pages — span anchors (at a span's first
+    character) and bookmarks — of the paragraphs whose every line is placed (a link to a
+    place on a later page is kept while the page it is on is painted)."""
 
-    def of(para: Para) -> None:
-        names.update(s.anchor for s in para.spans if s.anchor and s.text[:1].strip())
+    def spans(para: Para, destination: bool = True, rest_after: bool = False) -> None:
+        for s in para.spans:
+            fonts.collect(s.text, s.role)
+            if destination and s.anchor and s.text[:1].strip():
+                names.add(s.anchor)
+        for s in para.rest_after if rest_after else ():
+            fonts.collect(s.text, s.role)
 
-    for b in blocks:
-        if isinstance(b, Para):
-            of(b)
-            if b.bookmark and any(s.text != "\n" and s.text.strip() for s in b.spans):
-                names.add(b.bookmark[0])
-        elif isinstance(b, SignatureBlock):
-            for para in b.issuers + ([b.date] if b.date else []):
-                of(para)
-        elif isinstance(b, TableBlock):
-            for row in b.rows:
-                for cell in row:
-                    of(cell)
-        elif isinstance(b, ColophonBlock):  # (a pair of one-line items is placed in part)
-            for group in b.groups:
-                for item in group:
-                    if isinstance(item, Para):
-                        of(item)
-    return frozenset(names)
+    def runs(spans_: list[Span]) -> None:
+        for s in spans_:
+            fonts.collect(s.text, s.role)
 
-
-def _all_spans(blocks) -> list[Span]:
-    spans: list[Span] = []
-    for b in blocks:
-        if isinstance(b, Para):
-            spans += b.spans
-        elif isinstance(b, SignatureBlock):
-            for p in b.issuers + ([b.date] if b.date else []):
-                spans += p.spans
-        elif isinstance(b, TableBlock):
-            for row in b.rows:
-                for cell in row:
-                    spans += cell.spans
-        elif isinstance(b, LetterheadBlock):
-            spans += [s for p in b.left + ([b.right] if b.right else []) for s in p.spans]
-        elif isinstance(b, JointMarkBlock):
-            spans += [s for name in b.issuers for s in name] + b.word
-        elif isinstance(b, SignersBlock):
-            spans += b.number + b.label + [s for name in b.names for s in name] + [Span("\u3000", n[0].role) for n in b.names[:1]]
-        elif isinstance(b, ColophonBlock):
-            for group in b.groups:
-                for item in group:
-                    for p in item if isinstance(item, tuple) else (item,):
-                        spans += [*p.spans, *p.rest_after]
-    return spans
+    if isinstance(block, Para):
+        spans(block)
+        if block.bookmark and any(s.text != "\n" and s.text.strip() for s in block.spans):
+            names.add(block.bookmark[0])
+    elif isinstance(block, SignatureBlock):
+        for para in block.issuers + ([block.date] if block.date else []):
+            spans(para)
+    elif isinstance(block, TableBlock):
+        for row in block.rows:
+            for cell in row:
+                spans(cell)
+    elif isinstance(block, LetterheadBlock):
+        for para in block.left + ([block.right] if block.right else []):
+            spans(para, destination=False)
+    elif isinstance(block, JointMarkBlock):
+        for name in block.issuers:
+            runs(name)
+        runs(block.word)
+    elif isinstance(block, SignersBlock):
+        runs(block.number + block.label + [s for name in block.names for s in name])
+        runs([Span("\u3000", n[0].role) for n in block.names[:1]])
+    elif isinstance(block, ColophonBlock):
+        for group in block.groups:
+            for item in group:  # (a pair of one-line items is placed in part: not a destination)
+                for para in item if isinstance(item, tuple) else (item,):
+                    spans(para, destination=not isinstance(item, tuple), rest_after=True)

@@ -4,13 +4,13 @@ The translator decides *what* is set in which role; paginate decides *where*.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lxml import etree
 
-from ..model import child, children, q, tag_of, text_positions
+from ..model import child, children, counted_positions, ink as _ink, q, tag_of, text_nodes
 from ..model.outline import ends_title, heading_label, navigation, title_block
 from ..model.images import ImageInfo, usable_image
 from ..model.visitor import Visitor
@@ -63,9 +63,14 @@ class ImageBlock:
 
 @dataclass
 class TableBlock:
-    rows: list[list[Para]]
+    """A table: its rows of cells (header rows first), read once and in order — a long table's
+    are made as they are read (BlockTranslator._table_rows), so that 100,000 rows are not all
+    held — the number of header rows and of columns."""
+
+    rows: Iterable[list[Para]]
     header_rows: int
     role: Role
+    columns: int
 
 
 @dataclass
@@ -156,6 +161,9 @@ MM = 72 / 25.4
 SEPARATOR_BELOW = 4 * MM
 SEPARATOR_THICKNESS, COLOPHON_OUTER, COLOPHON_INNER = 0.5 * MM, 0.35 * MM, 0.25 * MM
 RED = "#e60012"
+#: a table of more rows than this has its rows made as they are read (TableBlock): no longer
+#: held than the page they are placed on
+LAZY_ROWS = 64
 
 
 def colophon_ruled(style) -> bool:  # style: the resolved style, or what carries its letter flag
@@ -195,6 +203,68 @@ def _anchor_at_first_glyph(spans: list[Span], name: str | None) -> None:
         first.anchor = name
 
 
+class _Positions:
+    """Where the texts of an element start, counted as model.text_positions counts them (from
+    ``base``, the count at the element's start), keyed (element, "text" | "tail") — the
+    element's own tail excluded: read from the model as they are asked for, in document order,
+    and held until forgotten (a part of a long document holds its own, not the document's)."""
+
+    def __init__(self, el: etree._Element, base: int, at_once: bool = False):
+        """``at_once``: all of them read now (an element of a page or so: the faster way)."""
+        self.base = base
+        self._read: dict[tuple[etree._Element, str], int] = {}
+        self._last: tuple[etree._Element, str, int] | None = None
+        self._end: int | None = None
+        if at_once:
+            self._read, self._end = counted_positions(el, base)
+            self._walk = iter(())
+        else:
+            self._walk = text_nodes(el)
+
+    @classmethod
+    def of(cls, el: etree._Element, root: etree._Element) -> "_Positions":
+        """The positions of an element met earlier in ``root``'s text (found again from its start)."""
+        first = next(text_nodes(el), None)
+        if first is None:
+            return cls(el, 0)
+        base = next((pos for node, kind, pos in text_nodes(root) if node is first[0] and kind == first[1]), 0)
+        return cls(el, base)
+
+    def get(self, key: tuple[etree._Element, str]) -> int | None:
+        el, kind = key
+        if not (el.text if kind == "text" else el.tail):  # an empty text has no place
+            return None
+        pos = self._read.get(key)
+        if pos is not None:
+            return pos
+        for node, k, at in self._walk:
+            self._last = (node, k, at)
+            self._read[(node, k)] = self.base + at
+            if node is el and k == kind:
+                return self.base + at
+        return None
+
+    def forget(self) -> None:
+        """The positions read so far are not asked for again."""
+        self._read.clear()
+
+    def end(self) -> int:
+        """The count after the element (its tail excluded): the rest of it walked, not held."""
+        if self._end is not None:
+            return self._end
+        for self._last in self._walk:
+            pass
+        if self._last is None:
+            return self.base
+        node, kind, at = self._last
+        return self.base + at + _ink(node.text if kind == "text" else node.tail)
+
+
+def _long_table(el: etree._Element) -> bool:
+    """Whether an element is a table of more than LAZY_ROWS rows (its rows made as they are read)."""
+    return tag_of(el) == "table" and sum(len(part) for part in el if tag_of(part) in ("thead", "tbody")) > LAZY_ROWS
+
+
 class BlockTranslator(Visitor):
     """Visits the model and collects blocks; footnotes are gathered as endnotes."""
 
@@ -212,12 +282,21 @@ class BlockTranslator(Visitor):
         #: whose own bookmark is the level above them
         self._nest = 0
         self._part_labels: dict = {}
+        #: a mark (发文机关标志) was set: a later one's top is not the fixed depth (visit_mark)
+        self._mark_seen = False
+        self._unnamed_parts = 0
+        self._unit = None  # the element of the flow being visited (translate)
 
     # --- document level -------------------------------------------------------------
-    def translate(self, doc: etree._Element) -> list[Block]:
-        self.pos = text_positions(doc)
+    def translate(self, doc: etree._Element) -> Iterator[Block]:
+        """The document's blocks, in order, made as they are read: the blocks of one part of
+        the flow (a paragraph, a table, a list …: what a child of the body, of a section or of
+        the closing makes) at a time, so that a long document's are not all held at once.
+        The endnotes come last."""
+        self._root = doc
         self._part_labels = {e.element: e.label for e in navigation(doc)}
-        self.visit(doc)
+        self._count = 0
+        yield from self._flow(doc)
         if self.addressee_moves and not self._colophon_seen:  # a 版记 of its own for the 主送
             self.blocks.append(ColophonBlock([self._colophon_paras([self._moved_addressee(doc)])],
                                              COLOPHON_OUTER, COLOPHON_INNER, colophon_ruled(self.style)))
@@ -230,7 +309,45 @@ class BlockTranslator(Visitor):
                 if first is not None:  # the note's number links back to where it is referred to
                     first.spans.insert(0, Span(f"{n}. ", first.role, link=f"#fnref-{n}", anchor=f"fn-{n}"))
                 self.blocks += note
-        return self.blocks
+            self.notes = []
+        yield from self._taken()
+
+    def _flow(self, el) -> Iterator[Block]:
+        """The blocks of ``el``, handed on after each child of the containers that never look
+        back at the blocks they made (document, body, section, closing); any other element is
+        visited whole (a list, a quote, a 版记 adjust the blocks of their children).
+
+        The texts' positions (model.text_positions' count, ``self._count`` at ``el``'s start)
+        are read for the element visited (``self.pos``, _Positions) and dropped with it."""
+        tag = tag_of(el)
+        if tag not in ("document", "body", "section", "closing"):
+            # a long table's positions are read as its rows are (visit_table), any other's at once
+            self.pos = _Positions(el, self._count, at_once=not _long_table(el))
+            self._unit = el
+            self.visit(el)
+            self._count = self.pos.end()
+            yield from self._taken()
+            return
+        done = ()
+        if tag == "section":  # its heading (and a run-in first paragraph) set first
+            self.pos = _Positions(el, self._count)
+            head = child(el, "heading")
+            others = [c for c in children(el) if c is not head]
+            done = [head] + others[: len(others) - len(self._section_head(el))]
+        self._count += _ink(el.text)
+        for c in el:  # (the count as text_positions walks: every child's tail, <meta> and comments too)
+            if isinstance(c.tag, str) and tag_of(c) != "meta":
+                if any(c is d for d in done):
+                    self._count = counted_positions(c, self._count)[1]
+                else:
+                    yield from self._flow(c)
+            self._count += _ink(c.tail)
+        yield from self._taken()
+
+    def _taken(self) -> Iterator[Block]:
+        """The blocks made so far, handed on and no longer held here."""
+        made, self.blocks = self.blocks, []
+        yield from made
 
     def visit_document(self, el):
         for c in children(el):
@@ -291,7 +408,11 @@ class BlockTranslator(Visitor):
         """The document's 主送 as the 版记 prints it: 主送：names。 (layout.front)."""
         el = child(doc, "addressee")
         role = self.style.role("colophon")
-        spans = self.inlines(el, _Inline(role))
+        held, self.pos = self.pos, _Positions.of(el, self._root)  # (met before the 版记: its positions again)
+        try:
+            spans = self.inlines(el, _Inline(role))
+        finally:
+            self.pos = held
         last = next((s for s in reversed(spans) if s.text.strip()), None)
         if last is not None and ends_with_colon(last.text):
             last.text = without_final_colon(last.text)
@@ -302,11 +423,16 @@ class BlockTranslator(Visitor):
             self.visit(c)
 
     def visit_section(self, el, depth: int = 0):
+        for c in self._section_head(el):
+            self.visit(c)
+
+    def _section_head(self, el) -> list:
+        """Set a section's heading (and, run in, its first paragraph); the children left to visit."""
         level = int(el.get("level"))
         head = child(el, "heading")
         hrole = self.style.role(f"heading-{min(level, 6)}")
         rest = [c for c in children(el) if c is not head]
-        bookmark = (el.get("id") or f"h{id(el)}", heading_label(head), level - 1 + self._nest)
+        bookmark = (el.get("id") or self._unnamed(), heading_label(head), level - 1 + self._nest)
         if el.get("runin") == "true" and rest and tag_of(rest[0]) == "p":
             body = self.style.role("body")
             span_role = replace(self.style.runin_role(level), size=body.size)  # at the body's size
@@ -315,8 +441,7 @@ class BlockTranslator(Visitor):
             rest = rest[1:]
         else:
             self._add(Para(self.inlines(head, _Inline(hrole)), hrole, keep_with_next=True, bookmark=bookmark))
-        for c in rest:
-            self.visit(c)
+        return rest
 
     def visit_p(self, el, role: Role | None = None):
         role = role or self.style.role("body")
@@ -440,7 +565,7 @@ class BlockTranslator(Visitor):
         issuers stacked with 文件 to their right (JointMarkBlock)."""
         role = self.style.role("mark")
         issuers = list(el.iterfind(q("issuer")))
-        first = not any(isinstance(b, (Para, JointMarkBlock)) and b.role.name == "mark" for b in self.blocks)
+        first = not self._mark_seen
         # the mark role's space-before is the depth of its top edge under the type area's
         # top (GB/T 9704: 35 mm; the 命令 format 20 mm, the 信函 format 30 mm from the page top)
         at_top = role.space_before if first else None
@@ -452,6 +577,7 @@ class BlockTranslator(Visitor):
             word = ([Span(last.tail.strip(), role, offset=self.pos.get((last, "tail")))]
                     if last.tail and last.tail.strip() else [])
             self.blocks.append(JointMarkBlock(names, word, role, at_top))
+            self._mark_seen = True
             return
         for issuer in issuers:
             spans = lead + [Span(issuer.text or "", role, offset=self.pos.get((issuer, "text")))]
@@ -460,6 +586,7 @@ class BlockTranslator(Visitor):
             on_top = at_top if not lead else None
             lead = []
             self._add(Para(spans, role, keep_with_next=True, at_top=on_top))
+            self._mark_seen = True
 
     def visit_signers(self, el, with_number: bool = True):
         """签发人：names on the 文号's line (SignersBlock): the label in the 文号's role (仿宋),
@@ -502,7 +629,13 @@ class BlockTranslator(Visitor):
         self._nest = 0
 
     def _part_bookmark(self, el) -> tuple[str, str, int]:
-        return (el.get("id") or f"h{id(el)}", self._part_labels.get(el, ""), 0)
+        return (el.get("id") or self._unnamed(), self._part_labels.get(el, ""), 0)
+
+    def _unnamed(self) -> str:
+        """A bookmark key for a part without an id: the same in every stream of the blocks
+        (the layout reads them twice), numbered in document order."""
+        self._unnamed_parts += 1
+        return f"h-{self._unnamed_parts}"
 
     def visit_colophon(self, el):
         """版记 (GB/T 9704 7.4): 主送 and 抄送 (左右各空一字, wrapped names after the colon)
@@ -615,30 +748,47 @@ class BlockTranslator(Visitor):
                     b.rest_indent = (b.rest_indent or 0.0) + step
 
     def visit_table(self, el):
-        role, hrole = self.style.role("table"), self.style.role("table-header")
+        role = self.style.role("table")
         cap = child(el, "caption")
         if cap is not None:
             self._add(Para(self.inlines(cap, _Inline(self.style.role("caption"))), self.style.role("caption"),
                            keep_with_next=True))
-        rows: list[list[Para]] = []
-        header_rows = 0
-        for part in children(el):
-            if tag_of(part) not in ("thead", "tbody"):
-                continue
-            for row in children(part):
-                r = hrole if tag_of(part) == "thead" else role
-                cells = []
-                for cell in children(row):
-                    align = cell.get("align") or ("center" if r is hrole else "left")
-                    cells.append(Para(self.inlines(cell, _Inline(r)), r, first_indent=0.0, rest_indent=0.0,
-                                      align=align))
-                rows.append(cells)
-                header_rows += tag_of(part) == "thead"
+        parts = [part for part in children(el) if tag_of(part) in ("thead", "tbody")]
+        rows = [row for part in parts for row in children(part)]
         if rows:
-            self.blocks.append(TableBlock(rows, header_rows, role))
+            header_rows = sum(len(children(part)) for part in parts if tag_of(part) == "thead")
+            columns = max(len(children(row)) for row in rows)
+            lazy = (el is self._unit and _long_table(el) and el.find(f".//{q('footnote')}") is None
+                    and el.find(f".//{q('image')}") is None)  # (a note is numbered, a picture placed, as it is met)
+            cells = self._table_rows(parts, _Positions(el, self.pos.base) if lazy else None)
+            if not lazy:
+                cells = list(cells)
+            self.blocks.append(TableBlock(cells, header_rows, role, columns))
         # a cell's pictures after the table (they waited for the next paragraph, or were lost
         # with none after: found by tests/hostile/test_fuzz.py)
         self._set_inline_images()
+
+    def _table_rows(self, parts, positions: "_Positions | None" = None) -> Iterator[list[Para]]:
+        """A table's rows of cells (each cell a paragraph), made one row at a time as they are
+        read; ``positions``: the table's own (read later than the translator's, row by row)."""
+        role, hrole = self.style.role("table"), self.style.role("table-header")
+        for part in parts:
+            r = hrole if tag_of(part) == "thead" else role
+            for row in part.iterchildren(tag=q("row")):  # (not a list of 100,000 rows held while they are read)
+                held = self.pos
+                if positions is not None:
+                    self.pos = positions
+                try:
+                    cells = []
+                    for cell in children(row):
+                        align = cell.get("align") or ("center" if r is hrole else "left")
+                        cells.append(Para(self.inlines(cell, _Inline(r)), r, first_indent=0.0, rest_indent=0.0,
+                                          align=align))
+                finally:
+                    self.pos = held
+                if positions is not None:
+                    positions.forget()
+                yield cells
 
     def visit_figure(self, el):
         img = child(el, "image")

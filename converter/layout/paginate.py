@@ -358,11 +358,15 @@ class Layout:
         even = self.pages[-1].number % 2 == 0
         return p.margin_outside if (p.mirror and even) else p.margin_inside
 
-    def run(self, blocks: list[Block]) -> list[Frame]:
-        for i, block in enumerate(blocks):
-            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-            if self._opens_closing(blocks, i):  # 附件说明 and signature: with body text on their page
-                height = self._closing_height(blocks, i)
+    def run(self, blocks: Iterable[Block]) -> list[Frame]:
+        """Place the blocks, read in order as they come (a look ahead of a few: the block after
+        a heading, a closing's parts); none is held once it is placed."""
+        ahead = _Ahead(blocks)
+        i = 0
+        while (block := ahead.get(i)) is not None:
+            nxt = ahead.get(i + 1)
+            if self._opens_closing(ahead, i):  # 附件说明 and signature: with body text on their page
+                height = self._closing_height(ahead, i)
                 if height is not None:
                     self._keep_with_body(height)
             if isinstance(block, Para):
@@ -388,18 +392,21 @@ class Layout:
             elif isinstance(block, PageBreakBlock):
                 if not self.pages[-1].empty:
                     self._new_page()
+            del block, nxt
+            i += 1
+            ahead.forget_before(i - 1)  # the block before the next one is all that is looked back at
         self._finish_page()
         return self.pages
 
     @staticmethod
-    def _opens_closing(blocks: list[Block], i: int) -> bool:
+    def _opens_closing(blocks: "_Ahead", i: int) -> bool:
         """Whether blocks[i] starts the closing: an 附件说明's first line, or a signature that
         none precedes."""
         def note(b) -> bool:
             return isinstance(b, Para) and b.role.name == "attachment"
-        if isinstance(blocks[i], SignatureBlock):
-            return i == 0 or not note(blocks[i - 1])
-        return note(blocks[i]) and (i == 0 or not note(blocks[i - 1]))
+        if isinstance(blocks.get(i), SignatureBlock):
+            return i == 0 or not note(blocks.get(i - 1))
+        return note(blocks.get(i)) and (i == 0 or not note(blocks.get(i - 1)))
 
     def _first_line_height(self, block: Block | None) -> float:
         """How much of the next block must share the page with a heading above it."""
@@ -715,15 +722,14 @@ class Layout:
             return None
         return top
 
-    def _closing_height(self, blocks: list[Block], i: int) -> float | None:
+    def _closing_height(self, blocks: "_Ahead", i: int) -> float | None:
         """The height of the closing starting at blocks[i] — the 附件说明, the signature, the 附注
         under it (None: no signature follows the note)."""
         height, j = 0.0, i
-        while j < len(blocks) and isinstance(blocks[j], Para) and blocks[j].role.name == "attachment":
-            para = blocks[j]
+        while isinstance(para := blocks.get(j), Para) and para.role.name == "attachment":
             height += self._space(para.role.space_before) + len(self.para_lines(para)[0]) * para.role.line_pitch
             j += 1
-        sig = blocks[j] if j < len(blocks) else None
+        sig = blocks.get(j)
         if not isinstance(sig, SignatureBlock):
             return None
         paras = sig.issuers + ([sig.date] if sig.date else [])
@@ -731,8 +737,8 @@ class Layout:
             return None
         height += self._space(paras[0].role.space_before) + sum(p.role.line_pitch for p in paras)
         j += 1
-        while j < len(blocks) and isinstance(blocks[j], Para) and blocks[j].role.name == "remark":
-            para = blocks[j]  # 附注, on the line under the date: with it (a page of 附注 alone is none)
+        while isinstance(para := blocks.get(j), Para) and para.role.name == "remark":
+            # 附注, on the line under the date: with it (a page of 附注 alone is none)
             height += self._space(para.role.space_before) + len(self.para_lines(para)[0]) * para.role.line_pitch
             j += 1
         return height
@@ -760,9 +766,9 @@ class Layout:
 
     def place_table(self, block: TableBlock) -> None:
         """A ruled grid of equal columns; header rows repeat after a page break, and a row
-        taller than what is left of the page continues on the next one."""
-        ncols = max(len(r) for r in block.rows)
-        col_w = self.width / ncols
+        taller than what is left of the page continues on the next one. The rows are read as
+        they are placed (a long table's are made as they are read: TableBlock)."""
+        col_w = self.width / block.columns
         pad = block.role.size * 0.3
 
         def lay(row):  # a row's cells set, and its height; each row only when it is placed
@@ -770,9 +776,10 @@ class Layout:
             height = max((len(c[0]) * row[k].role.line_pitch for k, c in enumerate(cells)), default=0) + 2 * pad
             return row, cells, height
 
-        header = [lay(row) for row in block.rows[: block.header_rows]]  # held: repeated on each page
-        for k, row in enumerate(block.rows):
-            row, cells, height = header[k] if k < block.header_rows else lay(row)
+        rows = iter(block.rows)
+        header = [lay(row) for row in islice(rows, block.header_rows)]  # held: repeated on each page
+        for k, laid in enumerate(chain(header, map(lay, rows))):
+            row, cells, height = laid
             repeat = header if k >= block.header_rows else []
             if not self._fits(height) and not self.pages[-1].empty and height <= self.height:
                 self._table_page(repeat, col_w, pad)  # the row fits on a page of its own: move it
@@ -816,6 +823,31 @@ class Layout:
         page.rules += [(x0, top, x1, top), (x0, top + height, x1, top + height)]
         page.rules += [(left + k * col_w, top, left + k * col_w, top + height) for k in range(len(cells) + 1)]
         self.y += height
+
+
+class _Ahead:
+    """Blocks from an iterable, read as far ahead as asked (``get``) and forgotten once passed
+    (``forget_before``): the layout holds the block it places and the few it looks at."""
+
+    def __init__(self, blocks: Iterable[Block]):
+        self._blocks = iter(blocks)
+        self._held: list[Block] = []
+        self._first = 0  # the index of _held[0]
+
+    def get(self, i: int) -> Block | None:
+        """Block ``i`` (None past the last one)."""
+        while i - self._first >= len(self._held):
+            block = next(self._blocks, None)
+            if block is None:
+                return None
+            self._held.append(block)
+        return self._held[i - self._first]
+
+    def forget_before(self, i: int) -> None:
+        """Blocks before ``i`` are not asked for again."""
+        if i > self._first:
+            del self._held[: i - self._first]
+            self._first = i
 
 
 def _restart(glyphs: list[Glyph], lines: list[Line]) -> tuple[int, int] | None:

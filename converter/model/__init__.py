@@ -5,6 +5,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from collections.abc import Iterator
+
 from lxml import etree
 
 from ..errors import SchemaError
@@ -194,29 +196,75 @@ def text_positions(doc: etree._Element) -> dict[tuple[etree._Element, str], int]
     other where things are (the PDF says at which character each page starts; the EPUB puts its
     print page markers there) without either knowing the other's layout.
     """
+    return counted_positions(doc)[0]
+
+
+def counted_positions(el: etree._Element, start: int = 0) -> tuple[dict[tuple[etree._Element, str], int], int]:
+    """text_positions of an element (its own tail left out), counted from ``start``, and the
+    count after it. The walk text_nodes reads as it goes, held (a recursion: the faster one)."""
     positions: dict[tuple[etree._Element, str], int] = {}
+    return positions, _count_positions(el, start, positions)
+
+
+def _count_positions(el: etree._Element, count: int, positions: dict) -> int:
+    # a function of the module, not a closure calling itself: that would be a reference cycle,
+    # left to the garbage collector (paused while a document is built) with its dict each call
+    if tag_of(el) == "meta":
+        return count
+    if el.text:  # an empty text has no place to tell (and 400,000 table cells' rows
+        positions[(el, "text")] = count  # would hold a key and an element each)
+        count += _ink(el.text)
+    for c in el:
+        if isinstance(c.tag, str):
+            count = _count_positions(c, count, positions)
+        if c.tail:
+            positions[(c, "tail")] = count
+            count += _ink(c.tail)
+    return count
+
+
+def text_nodes(doc: etree._Element) -> Iterator[tuple[etree._Element, str, int]]:
+    """The texts that are not empty, in document order, as (element, "text" | "tail", where
+    it starts): the walk text_positions keeps (counted_positions), read as it goes (nothing
+    held; tests/model check that the two walk alike)."""
     count = 0
-
-    def walk(el: etree._Element) -> None:
-        nonlocal count
-        if tag_of(el) == "meta":
+    # an explicit stack rather than recursion (a generator per level would cost a frame per element)
+    stack: list[tuple[etree._Element, Iterator]] = []
+    el = doc
+    while True:
+        if el is not None:  # entering an element: its text, then its children
+            if tag_of(el) != "meta":
+                if el.text:  # an empty text has no place to tell (and 400,000 table cells' rows
+                    yield el, "text", count  # would hold a key and an element each)
+                    count += _ink(el.text)
+                stack.append((el, iter(el)))
+            elif stack and el.tail:  # (a <meta>'s tail is text of its parent's)
+                yield el, "tail", count
+                count += _ink(el.tail)
+            el = None
+        if not stack:
             return
-        if el.text:  # an empty text has no place to tell (and 400,000 table cells' rows
-            positions[(el, "text")] = count  # would hold a key and an element each)
-            count += _ink(el.text)
-        for c in el:
-            if isinstance(c.tag, str):
-                walk(c)
-            if c.tail:
-                positions[(c, "tail")] = count
-                count += _ink(c.tail)
+        parent, kids = stack[-1]
+        c = next(kids, None)
+        if c is None:
+            stack.pop()
+            if stack and parent.tail:
+                yield parent, "tail", count
+                count += _ink(parent.tail)
+            continue
+        if isinstance(c.tag, str):
+            el = c
+        elif c.tail:
+            yield c, "tail", count
+            count += _ink(c.tail)
 
-    walk(doc)
-    return positions
 
-
-def _ink(text: str | None) -> int:
+def ink(text: str | None) -> int:
+    """The non-whitespace characters of a text: what text positions count."""
     return len("".join(text.split())) if text else 0
+
+
+_ink = ink
 
 
 def remove_keeping_tail(el: etree._Element) -> None:

@@ -42,6 +42,7 @@ class Probe:
         self.earlier: list[weakref.ref] = []
         self.alive_before: list[int] = []
         self.glyphs: list[int] = []
+        self.paras: list[int] = []  # live Para blocks (paragraphs, table cells), as glyphs are counted
         self.closed = None
 
     def __call__(self, faces):
@@ -51,7 +52,9 @@ class Probe:
         self.alive_before.append(sum(1 for ref in self.earlier if ref() is not None))
         self.earlier.append(weakref.ref(page))
         if self.every and len(self.earlier) % self.every == 1:
-            self.glyphs.append(sum(1 for o in gc.get_objects() if type(o) is Glyph))
+            kinds = [type(o) for o in gc.get_objects()]
+            self.glyphs.append(kinds.count(Glyph))
+            self.paras.append(kinds.count(Para))
 
     def close(self, pagination) -> None:
         self.closed = pagination
@@ -120,6 +123,28 @@ def test_a_long_table_is_laid_out_a_row_at_a_time(tmp_path):
     assert missing == []
 
 
+@needs_poppler
+def test_the_layout_holds_the_blocks_of_the_page_it_fills_not_the_document(tmp_path, monkeypatch):
+    """Blocks are made from the model as the layout reads them (a long table's rows too) and
+    dropped once placed: at every page painted, the live paragraphs are a page's worth, not
+    the document's 3,000 paragraphs and 6,000 table cells (a document of more than KEEP_PARAS
+    paragraphs: a shorter one keeps those of the survey, made once)."""
+    import converter.layout
+
+    monkeypatch.setattr(converter.layout, "KEEP_PARAS", 1_000)
+    paras, rows = 3_000, 3_000
+    src = tmp_path / "blocks.md"
+    src.write_text("# Blocks\n\n" + "".join(f"Paragraph {i} of the report.\n\n" for i in range(paras))
+                   + "| Item | Amount |\n| --- | --- |\n" + "".join(f"| item {i} | {i * 3} |\n" for i in range(rows)),
+                   encoding="utf-8")
+    probe, pagination, pdf = paint(src, tmp_path, every=5)
+    assert pagination.count > 100 and len(probe.paras) > 20
+    assert max(probe.paras) < 300  # (the document has 3,000 + 6,000 + 2)
+    found = nonspace(pdf_text(pdf))
+    assert all(nonspace(f"Paragraph {i} of the report.") in found for i in range(0, paras, 97))
+    assert all(nonspace(f"item {i}{i * 3}") in found for i in range(0, rows, 89))
+
+
 def test_a_build_paints_pages_as_they_are_laid_out(tmp_path):
     """Through the pipeline: PDF and page images from one layout, the EPUB reading the summary."""
     result = pipeline.build(SOURCES / "gongwen-report.txt", tmp_path, ["pdf", "png", "epub"])
@@ -147,9 +172,9 @@ def test_links_go_to_the_places_the_layout_said_it_would_place():
         except Exception:  # fixtures of bad input: not this test's business
             continue
         p = plan(doc, style, src.parent)
-        pagination = _place(p, style, keep=True)  # the plan's own blocks (a heading without an id is keyed by its element)
+        pagination = _place(p, style, keep=True)  # the plan's own blocks (a heading without an id is keyed by its place in the document)
         placed = anchor_names(pagination.pages)
-        linked = {s.link[1:] for s in _spans(p.blocks) if s.link and s.link.startswith("#")}
+        linked = {s.link[1:] for s in _spans(p.blocks()) if s.link and s.link.startswith("#")}
         assert pagination.unplaced == frozenset(), src
         assert p.destinations <= placed, src
         assert (placed & linked) <= p.destinations, src
@@ -158,9 +183,16 @@ def test_links_go_to_the_places_the_layout_said_it_would_place():
 
 
 def _spans(blocks):
-    from converter.layout import _all_spans
+    """The spans of the paragraphs of a stream of blocks (table cells, signatures, 版记 lines too)."""
+    from converter.layout.blocks import ColophonBlock, SignatureBlock, TableBlock
 
-    return _all_spans(blocks)
+    for b in blocks:
+        paras = ([b] if isinstance(b, Para) else b.issuers + [b.date] * (b.date is not None)
+                 if isinstance(b, SignatureBlock) else [c for row in b.rows for c in row]
+                 if isinstance(b, TableBlock) else [p for g in b.groups for i in g for p in (i if isinstance(i, tuple) else (i,))]
+                 if isinstance(b, ColophonBlock) else [])
+        for para in paras:
+            yield from para.spans
 
 
 # --- the windows give the lines of the whole ----------------------------------------------

@@ -5,7 +5,7 @@ Parts of DocxTranslator (translator.py), held by it: each writes through the Out
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterator
 
 from docx.oxml.ns import qn
 from docx.shared import Emu, Twips
@@ -30,7 +30,9 @@ CELL_MARGINS = 2 * 5.4  # python-docx's Table Grid: 108 twips left and right
 
 class Tables:
     """Tables (Table Grid, header rows, spans, cell alignment): the whole grid is made first, then
-    the translator visits thead/tbody → row → cell, and each cell fills its place in the grid."""
+    the translator visits thead/tbody → row → cell, and each row's spans are merged and its cells
+    fill their places in the grid as the row is met (Grid: nothing is kept per row or cell of a
+    table of 100,000 rows beside the Word document's own elements)."""
 
     def __init__(self, out: Output, visit: Visit, inlines: Callable[[etree._Element], None]):
         self.out, self.visit, self.inlines = out, visit, inlines
@@ -50,13 +52,10 @@ class Tables:
             return
         if out.pending_break:  # a table cannot carry the break itself
             out.paragraph(out.block_style)
-        placed, ncols = place_cells(rows)
+        ncols = max(max((c + cs for c, _, cs, _ in cells), default=1) for cells in placements(rows))
         table = out.container.add_table(len(rows), ncols, Twips(twips(setup.style.page.text_width)))
         table._tbl.tblPr.insert(0, el("w:tblStyle", val="TableGrid"))
-        for r, c, rs, cs, _ in placed:
-            if rs > 1 or cs > 1:
-                table.cell(r, c).merge(table.cell(r + rs - 1, c + cs - 1))
-        grid = Grid(table, ncols, setup.style.page.text_width / ncols, rows, placed)
+        grid = Grid(table, ncols, setup.style.page.text_width / ncols, rows)
         old = out.width
         try:
             for part in parts:
@@ -74,17 +73,18 @@ class Tables:
             self.visit(row, grid, header)
 
     def row(self, node: etree._Element, grid: "Grid", header: bool) -> None:
+        grid.next_row()
         if header:
-            grid.table.rows[grid.row_index[node]]._tr.get_or_add_trPr().append(el("w:tblHeader"))
+            grid.tr.get_or_add_trPr().append(el("w:tblHeader"))
         for cell in node.iterfind(q("cell")):
             self.visit(cell, grid, header)
 
     def cell(self, node: etree._Element, grid: "Grid", header: bool) -> None:
         """The cell's inlines in the first paragraph of its place in the grid."""
         out = self.out
-        r, c, cs = grid.place[node]
+        tc, cs = grid.place[node]
         out.width = grid.col_width * cs - CELL_MARGINS
-        p = grid.cells[r * grid.ncols + c].paragraphs[0]._p
+        p = tc.find(qn("w:p"))
         ppr = p.get_or_add_pPr()
         ppr.style = out.setup.ids["table-header" if header else "table"]
         if node.get("align"):
@@ -94,16 +94,29 @@ class Tables:
 
 
 class Grid:
-    """A Word table made for a model table, and where each of the model's rows and cells is in it."""
+    """A Word table made for a model table, filled one model row at a time, in order
+    (``next_row``): the row's Word row, and the place of each of its cells."""
 
-    def __init__(self, table, ncols: int, col_width: float, rows: list[etree._Element],
-                 placed: list[tuple[int, int, int, int, etree._Element]]):
+    def __init__(self, table, ncols: int, col_width: float, rows: list[etree._Element]):
         self.table, self.ncols, self.col_width = table, ncols, col_width
-        #: the cells row by row, a merged cell at each place it covers — listed once: python-docx
-        #: lists them anew on every access (100,000 rows never finished)
-        self.cells = table._cells
-        self.row_index = {row: i for i, row in enumerate(rows)}
-        self.place = {cell: (r, c, cs) for r, c, _, cs, cell in placed}
+        self._rows = enumerate(placements(rows))
+        self._trs = table._tbl.iterchildren(qn("w:tr"))
+        self.tr = None  # the Word row of the model row being filled
+        #: the model row's cells → (the w:tc at its first grid column, its column span)
+        self.place: dict[etree._Element, tuple[object, int]] = {}
+
+    def next_row(self) -> None:
+        """Start the next model row: its spans merged (into rows not filled yet), its cells placed."""
+        r, cells = next(self._rows)
+        for c, rs, cs, _ in cells:
+            if rs > 1 or cs > 1:
+                self.table.cell(r, c).merge(self.table.cell(r + rs - 1, c + cs - 1))
+        self.tr = next(self._trs)
+        starts, at = {}, 0
+        for tc in self.tr.iterchildren(qn("w:tc")):
+            starts[at] = tc
+            at += tc.grid_span
+        self.place = {cell: (starts[c], cs) for c, _, cs, cell in cells}
 
 
 class Pictures:
@@ -284,24 +297,35 @@ class Closing:
 
 
 def place_cells(rows: list[etree._Element]) -> tuple[list[tuple[int, int, int, int, etree._Element]], int]:
-    """Grid positions of the cells: (row, column, rowspan, colspan, cell), and the column count.
-
-    Cells skip the positions that row spans from above still occupy; spans are clipped to the table.
-    """
-    taken: set[tuple[int, int]] = set()
+    """Grid positions of the cells: (row, column, rowspan, colspan, cell), and the column count
+    (placements, held)."""
     placed = []
     ncols = 1
+    for r, cells in enumerate(placements(rows)):
+        for c, rs, cs, cell in cells:
+            placed.append((r, c, rs, cs, cell))
+            ncols = max(ncols, c + cs)  # every position taken is left of some cell's end
+    return placed, ncols
+
+
+def placements(rows: list[etree._Element]) -> Iterator[list[tuple[int, int, int, etree._Element]]]:
+    """Each row's cells' grid positions, a row at a time: (column, rowspan, colspan, cell).
+
+    Cells skip the positions that row spans from above still occupy; spans are clipped to the
+    table. Only the rows below that spans reach are remembered.
+    """
+    taken: dict[int, set[int]] = {}  # row → the columns spans from above (and the row's own cells) take
     for r, row in enumerate(rows):
+        here = taken.pop(r, set())
+        out = []
         c = 0
         for cell in row.iterfind(q("cell")):
-            while (r, c) in taken:
+            while c in here:
                 c += 1
             rs = min(int(cell.get("rowspan", "1")), len(rows) - r)
             cs = int(cell.get("colspan", "1"))
             for dr in range(rs):
-                for dc in range(cs):
-                    taken.add((r + dr, c + dc))
-            placed.append((r, c, rs, cs, cell))
+                (here if dr == 0 else taken.setdefault(r + dr, set())).update(range(c, c + cs))
+            out.append((c, rs, cs, cell))
             c += cs
-            ncols = max(ncols, c)  # every position taken is left of some cell's end
-    return placed, ncols
+        yield out

@@ -18,6 +18,8 @@ written by ``packaging.write_zip`` so that the same input gives the same bytes.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timezone
 from pathlib import Path
@@ -74,13 +76,13 @@ class EpubWriter:
         meta = metadata(doc)
         title = meta.title or Path(ctx.name).stem  # an empty title would make an invalid package
         words = _WORDS["zh"] if meta.lang.lower().startswith("zh") else _WORDS[""]
-        text = _with_print_pages(doc, ctx)
-        parts = plan(text, self.split_threshold, title, title_page=wants_title_page(style))
-        first = next(p for p in parts if p.kind != "titlepage")  # where the reading starts
-
-        book = new_book(doc, meta, title, style, ctx)  # the identifier is the model's, markers or not
-        chapters, images, pages = _render(text, parts, meta.lang, style, ctx, addressee_in_colophon(doc, style))
-        book.toc = table_of_contents(text, _locator(parts), title)
+        book = new_book(doc, meta, title, style, ctx)  # the identifier is the model's, without markers
+        moves = addressee_in_colophon(doc, style)
+        with _print_pages(doc, ctx) as text:
+            parts = plan(text, self.split_threshold, title, title_page=wants_title_page(style))
+            first = next(p for p in parts if p.kind != "titlepage")  # where the reading starts
+            chapters, images, pages = _render(text, parts, meta.lang, style, ctx, moves)
+            book.toc = table_of_contents(text, _locator(parts), title)
         landmarks = [("toc", NAV_PATH + "#toc", words["toc"]), ("bodymatter", first.path, title)]
         if parts[0].kind == "titlepage":
             landmarks.insert(0, ("titlepage", parts[0].path, words["titlepage"]))
@@ -121,16 +123,19 @@ class EpubWriter:
                           classes, title_page), fonts
 
 
-def _with_print_pages(doc: etree._Element, ctx: BuildContext) -> etree._Element:
-    """The model to render: with the print pages' starts marked (in a copy) when it was laid out."""
+@contextmanager
+def _print_pages(doc: etree._Element, ctx: BuildContext) -> Iterator[etree._Element]:
+    """The model to render: with the print pages' starts marked while the block runs, when it
+    was laid out (pages.mark_pages: in the model itself, taken out again afterwards)."""
     starts = ctx.pagination.starts if ctx.pagination else None
     if not starts:
-        return doc
-    marked, unmarked = mark_pages(doc, starts)
-    for n in unmarked:
-        ctx.warn(f"print page {n}: the layout gives it no place in the text after the page before; "
-                 "the e-book has no marker for it")
-    return marked
+        yield doc
+        return
+    with mark_pages(doc, starts) as unmarked:
+        for n in unmarked:
+            ctx.warn(f"print page {n}: the layout gives it no place in the text after the page before; "
+                     "the e-book has no marker for it")
+        yield doc
 
 
 def _assemble(book: epub.EpubBook, css: str, fonts: list[EmbeddedFont], chapters: list[_Chapter],

@@ -170,3 +170,31 @@ def etree_of(data: bytes):
     from lxml import etree
 
     return etree.fromstring(data)
+
+
+def test_the_markers_stand_in_the_model_while_the_book_is_written_and_leave_it_as_it_was():
+    """mark_pages puts the markers in the model itself (no copy of a model of 400,000 elements)
+    at the positions the layout gives, and takes them out again, also when writing fails."""
+    from lxml import etree
+
+    from converter.layout import lay_out
+    from converter.pipeline import style_for
+    from converter.writers.epub.pages import MARKER, mark_pages
+    from helpers import SOURCES
+
+    src = SOURCES / "gongwen-report.txt"
+    doc = read(src)
+    starts = lay_out(doc, style_for(doc, None), src.parent, []).starts
+    before = etree.tostring(doc)
+    assert len(starts) > 1
+    with mark_pages(doc, starts) as unmarked:
+        marked = {int(m.get("n")): m for m in doc.iter(MARKER)}
+        assert sorted(marked) == [n for n, _ in sorted(starts) if n not in unmarked]
+        positions = model.text_positions(doc)
+        for n, pos in starts:  # each marker's tail (or what follows it) starts at its page's position
+            if n in marked:
+                assert positions.get((marked[n], "tail"), None) in (pos, None)
+    assert etree.tostring(doc) == before
+    with pytest.raises(RuntimeError), mark_pages(doc, starts):
+        raise RuntimeError("a writer failed")
+    assert etree.tostring(doc) == before
