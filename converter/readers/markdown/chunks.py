@@ -70,6 +70,7 @@ def pieces(content: str, parse: Callable[[str], list[Token]], undo: Callable[[],
             take_back()
             want = start + 2 * (end - start)
         yield from tokens
+        tokens = []  # let go of this piece's tokens before the next one is parsed
         yield _separator(content[end:resume])
         start = resume
 
