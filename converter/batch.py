@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import manifest, outdir, pipeline, plugins
+from . import manifest, outdir, pipeline, plugins, signals
 from .context import check_epoch
 from .errors import ConverterError, Diagnostic, Interrupted, UsageError, printable
 from .model.images import MAX_PIXELS_VARIABLE, max_image_pixels
@@ -555,21 +555,10 @@ _building = False  # whether this worker is inside _run (else a signal just ends
 def _worker_stop(signum, frame) -> None:
     if not _building:
         os._exit(128 + signum)
-    if _in_finalizer(frame):
-        # an exception raised inside __del__ is printed and swallowed (the worker would go on):
-        # deliver the signal again a moment later, once the finalizer has returned
-        threading.Timer(0.01, os.kill, (os.getpid(), signum)).start()
+    if signals.in_finalizer(frame):  # raised there, it would be printed and swallowed
+        signals.deliver_again_soon(signum)
         return
     raise _Stopped(signum)
-
-
-def _in_finalizer(frame) -> bool:
-    """Whether the interrupted code runs inside an object's __del__ (at any depth)."""
-    while frame is not None:
-        if frame.f_code.co_name == "__del__":
-            return True
-        frame = frame.f_back
-    return False
 
 
 def _run(task: _Task) -> tuple[int, DocumentResult, dict | None]:

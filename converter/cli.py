@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     args.whole_process = whole_process
     from .errors import ConverterError, UsageError, printable
 
-    previous = signal.signal(signal.SIGTERM, _terminated)
+    previous = {sig: signal.signal(sig, _stopped) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         return args.run(args)
     except UsageError as e:
@@ -44,14 +44,22 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 128 + signum
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
-def _terminated(signum, frame) -> None:
-    """SIGTERM stops a build as Ctrl-C does: what finished is kept, the rest undone."""
+def _stopped(signum, frame) -> None:
+    """Ctrl-C, and SIGTERM as Ctrl-C: what finished is kept, the rest undone; never lost
+    inside a finalizer (see signals)."""
+    from . import signals
     from .errors import Interrupted
 
-    raise Interrupted(signum)
+    if signals.in_finalizer(frame):
+        signals.deliver_again_soon(signum)
+        return
+    if signum == signal.SIGTERM:
+        raise Interrupted(signum)
+    raise KeyboardInterrupt
 
 
 def _parser(serve_options: bool = True) -> argparse.ArgumentParser:

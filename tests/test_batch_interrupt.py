@@ -116,17 +116,54 @@ def test_an_interrupted_build_keeps_what_finished_and_nothing_else(tmp_path, how
 
 
 def test_a_signal_inside_a_finalizer_is_delivered_again_not_swallowed():
-    """Python prints and swallows an exception raised in __del__: the stop must wait for it."""
+    """Python prints and swallows an exception raised in __del__ or in a weak reference's
+    callback: the stop must wait for it to return."""
     import sys
+    import weakref
 
-    from converter.batch import _in_finalizer
+    from converter.signals import in_finalizer
 
     seen = []
 
     class Closing:
         def __del__(self):
-            seen.append(_in_finalizer(sys._getframe()))
+            seen.append(in_finalizer(sys._getframe()))
 
     Closing()  # collected at once: its __del__ runs here
     assert seen == [True]
-    assert not _in_finalizer(sys._getframe())
+
+    class Key:
+        pass
+
+    table = weakref.WeakKeyDictionary()
+    key = Key()
+    table[key] = 1
+    frames = []
+    weakref.finalize(key, lambda: frames.append(in_finalizer(sys._getframe())))
+    del key  # WeakKeyDictionary's remove and the finalizer run during this deallocation
+    assert frames == [True] and not table
+    assert not in_finalizer(sys._getframe())
+
+
+def test_ctrl_c_inside_a_weak_reference_callback_still_stops_the_command(tmp_path):
+    """The command line's own process: a SIGINT that lands while a weak-keyed table drops an
+    entry is delivered again afterwards, and the command stops with 130, no traceback."""
+    script = tmp_path / "stop.py"
+    script.write_text(
+        "import os, signal, sys, time, weakref\n"
+        "from converter import cli\n"
+        "class Key: pass\n"
+        "table = weakref.WeakKeyDictionary()\n"
+        "def build(args):\n"
+        "    k = Key(); table[k] = 1\n"
+        "    weakref.finalize(k, os.kill, os.getpid(), signal.SIGINT)\n"
+        "    del k  # the signal arrives inside the weak references' callbacks\n"
+        "    time.sleep(5)\n"
+        "    return 0\n"
+        "cli._build = build\n"
+        "sys.exit(cli.main())\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), "build", str(tmp_path / "none.txt")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 130, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
+    assert "interrupted by SIGINT" in done.stderr
