@@ -1,7 +1,7 @@
 """A long paragraph's inline tokens, parsed a piece at a time where that changes nothing.
 
-markdown-it parses a paragraph's inline content at once: a 2 MB paragraph of ``*a* **b** ``
-is 1.6 million tokens alive together (about 700 MB). Here a paragraph longer than CHUNK_CHARS is
+markdown-it parses a paragraph's inline content at once: a 1.7 MB paragraph of ``*a* **b** ``
+is 1.36 million tokens alive together (about 600 MB while it parses). Here a paragraph longer than CHUNK_CHARS is
 cut at a space or a line end, and the piece before the cut is parsed alone. The piece's tokens
 are kept (and the rest parsed on from the cut) when that piece leaves nothing open that the text
 after the cut could close, so that its tokens are the ones the whole paragraph would have given:

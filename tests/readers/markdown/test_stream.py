@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-from lxml import etree
 
 from converter import model
 from converter.errors import collecting
