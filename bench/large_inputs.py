@@ -69,7 +69,19 @@ def long_line(kind: str, n_bytes: int) -> str:
     return ("# Large\n\n" if kind == "md" else "Large\n\n") + " ".join(words) + "\n"
 
 
+def inline_marks(kind: str, n: int) -> str:
+    """A title and ``n`` times ``*a* **b** `` (2n emphasis elements), ten a paragraph: Markdown
+    thick with inline markup (markdown-it makes eight tokens of each)."""
+    if kind == "xml":
+        ps = "\n".join("<p>" + "<em>a</em> <strong>b</strong> " * 10 + "</p>" for _ in range(n // 10))
+        return f'<?xml version="1.0" encoding="UTF-8"?>\n<document {NS}>\n<title>Large</title>\n<body>\n{ps}\n</body>\n</document>\n'
+    if kind == "md":
+        return "# Large\n\n" + "\n\n".join(("*a* **b** " * 10).strip() for _ in range(n // 10)) + "\n"
+    return "Large\n\n" + "\n\n".join(("a b " * 10).strip() for _ in range(n // 10)) + "\n"
+
+
 SHAPES = {"paragraphs": (paragraphs, 100_000), "rows": (rows, 100_000), "line": (long_line, 5 * 1024**2)}
+SHAPES["marks"] = (inline_marks, 170_000)
 SUFFIX = {"text": ".txt", "md": ".md", "xml": ".xml"}
 
 

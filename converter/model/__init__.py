@@ -78,7 +78,10 @@ def _last_with_line(el: etree._Element) -> int | None:
 
 def append_text(el: etree._Element, text: str) -> None:
     """Add text at the end of an element's mixed content (after its last child, if any)."""
-    last = el[-1] if len(el) else None
+    try:  # the last child, found at once (len() counts every child: quadratic in long paragraphs)
+        last = el[-1]
+    except IndexError:
+        last = None
     if last is not None:
         last.tail = (last.tail or "") + text
     else:

@@ -1,7 +1,13 @@
-"""Inline Markdown (markdown-it's inline tokens) into the model's mixed content."""
+"""Inline Markdown (markdown-it's inline tokens, read in order) into the model's mixed content.
+
+markdown-it gives a paragraph's inline content as a flat list of tokens (``em_open``, ``text``,
+``em_close`` …); they are read once, in order, and each mark's tokens go into its element, so
+that no tree of them is built (see stream.py).
+"""
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -11,12 +17,15 @@ from ...errors import warn
 from ...model import new, tag_of
 from ...model.addresses import as_uri, followable
 from .html import Tag, classify, pieces
+from .stream import Tokens
 
 if TYPE_CHECKING:
-    from markdown_it.tree import SyntaxTreeNode
+    from markdown_it.token import Token
 
-#: markdown-it inline node → the model element it becomes (its content is inline too)
+#: markdown-it inline mark (``em_open`` … ``em_close``) → the model element it becomes
 _WRAPPERS = {"em": "em", "strong": "strong", "s": "strike", "sub": "sub", "sup": "sup"}
+#: token kinds whose content is their words (the others' words are inside them)
+_WORDS = ("text", "code_inline", "math_inline")
 
 
 class InlineBuilder:
@@ -27,68 +36,90 @@ class InlineBuilder:
         self.anchors: dict[str, etree._Element] = {}  # HTML anchor name → the section it names
         self.pending_anchors: list[str] = []  # anchors waiting for the next heading
         self.in_html_block = False
+        self.image_line: int | None = None  # the line of the inline content being read
 
     # --- hooks the block builder provides -----------------------------------------------
-    def image(self, node: SyntaxTreeNode, parent: etree._Element) -> None:
+    def image(self, token: Token, parent: etree._Element) -> None:
         raise NotImplementedError
 
     def footnote(self, note_id: int, parent: etree._Element) -> None:
         raise NotImplementedError
 
     # --- inline content ------------------------------------------------------------------
-    def inlines(self, inline: SyntaxTreeNode, el: etree._Element, line: int | None) -> None:
-        """The children of an inline node as mixed content of el; line: where they start."""
-        children = list(inline.children)
+    def inline_content(self, tokens: Iterable[Token], el: etree._Element, line: int | None,
+                       start_line: int | None) -> None:
+        """An inline token's children as the mixed content of el. line: the line they start on;
+        start_line: the line pictures are placed at (the inline token's first line)."""
+        outer, self.image_line = self.image_line, start_line
+        try:
+            self.inlines(Tokens(tokens), el, line)
+        finally:
+            self.image_line = outer
+
+    def inlines(self, tokens: Tokens, el: etree._Element, line: int | None) -> None:
+        """Tokens into el's mixed content, up to the end of the mark they are inside (its closing
+        token is read too) or of the tokens; line: where they start. Line breaks count lines for
+        the tokens of this mark only, and raw HTML opened inside a mark ends with it."""
         stack: list[tuple[etree._Element, str | None]] = [(el, None)]  # open raw-HTML marks
-        for k, node in enumerate(children):
+        prev: Token | None = None
+        for tok in tokens:
+            if tok.nesting == -1:
+                return
             target = stack[-1][0]
-            if node.type == "html_inline":
-                self.html(classify(node.content), stack, line)
-            elif node.type in ("softbreak", "hardbreak"):
-                self._break(children, k, target)
+            kind = tok.type
+            if kind == "html_inline":
+                self.html(classify(tok.content), stack, line)
+            elif kind in ("softbreak", "hardbreak"):
+                self._break(prev, tok, tokens.peek(), target)
                 line = line + 1 if line else line
             elif tag_of(target) == "code":  # inside <code>/<kbd>: its words, no marks
-                model.append_text(target, plain(node) if node.children else node.content)
+                model.append_text(target, _words_of(tok, tokens))
             else:
-                self.inline(node, target, line)
+                self.inline(tok, tokens, target, line)
+            prev = tok
 
-    def inline(self, node: SyntaxTreeNode, el: etree._Element, line: int | None) -> None:
-        kind = node.type
+    def inline(self, tok: Token, tokens: Tokens, el: etree._Element, line: int | None) -> None:
+        kind = tok.type
         if kind == "text":
-            model.append_text(el, node.content)
-        elif kind in _WRAPPERS:
-            self.inlines(node, new(_WRAPPERS[kind], parent=el), line)
+            model.append_text(el, tok.content)
+        elif tok.nesting == 1 and kind.removesuffix("_open") in _WRAPPERS:
+            self.inlines(tokens, new(_WRAPPERS[kind.removesuffix("_open")], parent=el), line)
         elif kind == "code_inline":
-            new("code", node.content, el)
-        elif kind == "link":
-            self.link(node, el, line)
+            new("code", tok.content, el)
+        elif kind == "link_open":
+            self.link(tok, tokens, el, line)
         elif kind == "image":
-            self.image(node, el)
+            self.image(tok, el)
         elif kind == "footnote_ref":
-            self.footnote(node.meta["id"], el)
+            self.footnote(tok.meta["id"], el)
         elif kind in ("math_inline", "math_inline_double"):
-            self.math(node.content, el, line, "block" if kind == "math_inline_double" else None)
+            self.math(tok.content, el, line, "block" if kind == "math_inline_double" else None)
+        elif tok.nesting == 1:  # a mark without a meaning here: its words are kept
+            words = _words_until_close(tokens)
+            model.append_text(el, tok.content or words or "")
         else:  # a token kind without a meaning here: its text is kept
-            model.append_text(el, node.content or plain(node))
+            model.append_text(el, tok.content or plain(tok.children or ()))
 
-    def _break(self, children: list, k: int, el: etree._Element) -> None:
+    def _break(self, prev: Token | None, tok: Token, after: Token | None, el: etree._Element) -> None:
+        """A line break: a br, or a space (none between two wide characters: CJK text wraps
+        without spaces). prev and after: the tokens around it inside the same mark."""
         if tag_of(el) == "code":  # inside <code>/<kbd>: code holds text only
             model.append_text(el, " ")
             return
-        if children[k].type == "hardbreak":
+        if tok.type == "hardbreak":
             new("br", parent=el)
             return
-        before = children[k - 1].content[-1:] if k and children[k - 1].type == "text" else ""
-        after = children[k + 1].content[:1] if k + 1 < len(children) and children[k + 1].type == "text" else ""
-        model.append_text(el, "" if _wide(before) and _wide(after) else " ")
+        before = prev.content[-1:] if prev is not None and prev.type == "text" else ""
+        next_ = after.content[:1] if after is not None and after.type == "text" else ""
+        model.append_text(el, "" if _wide(before) and _wide(next_) else " ")
 
     # --- links ---------------------------------------------------------------------------
-    def link(self, node: SyntaxTreeNode, el: etree._Element, line: int | None) -> None:
+    def link(self, tok: Token, tokens: Tokens, el: etree._Element, line: int | None) -> None:
         """A link whose address may be followed; any other keeps its text, with a warning."""
-        link = self.link_to(str(node.attrs.get("href", "")), el, line)
-        if link is not None and node.attrs.get("title"):
-            link.set("title", str(node.attrs["title"]))
-        self.inlines(node, el if link is None else link, line)
+        link = self.link_to(str(tok.attrs.get("href", "")), el, line)
+        if link is not None and tok.attrs.get("title"):
+            link.set("title", str(tok.attrs["title"]))
+        self.inlines(tokens, el if link is None else link, line)
 
     def link_to(self, href: str, el: etree._Element, line: int | None) -> etree._Element | None:
         """A new link element in el, or None (and a warning) when the address may not be followed."""
@@ -175,10 +206,37 @@ class InlineBuilder:
             warn(message, line)
 
 
-def plain(node: SyntaxTreeNode) -> str:
-    """The words of an inline node and everything inside it."""
-    return "".join(c.content if c.type in ("text", "code_inline", "math_inline") else plain(c)
-                   for c in node.children)
+def plain(tokens: Iterable[Token]) -> str:
+    """The words of inline tokens and of everything inside them (a picture's: its description)."""
+    return "".join(t.content if t.type in _WORDS else plain(t.children) if t.children else ""
+                   for t in tokens)
+
+
+def _words_of(tok: Token, tokens: Tokens) -> str:
+    """The words inside a token (the tokens up to its closing one, read too, when it opens a
+    mark), or, when nothing is inside, its content."""
+    if tok.nesting == 1:
+        words = _words_until_close(tokens)
+        return tok.content if words is None else words
+    return plain(tok.children) if tok.children else tok.content
+
+
+def _words_until_close(tokens: Tokens) -> str | None:
+    """The words of the tokens up to the closing token of the mark just opened (read too);
+    None when there are none in between."""
+    words = []
+    depth = 1
+    inside = False
+    for tok in tokens:
+        depth += tok.nesting
+        if depth == 0:
+            break
+        inside = True
+        if tok.type in _WORDS:
+            words.append(tok.content)
+        elif tok.children:
+            words.append(plain(tok.children))
+    return "".join(words) if inside else None
 
 
 def _wide(ch: str) -> bool:
