@@ -27,7 +27,7 @@ def lines_of(src: Path):
     p = plan(doc, style, src.parent)
     found = []
     layout = Layout(style, p.fonts, on_page=lambda frame: found.extend((pl.x, pl.line) for pl in frame.lines))
-    layout.run(p.blocks)
+    layout.run(p.blocks())
     return found
 
 

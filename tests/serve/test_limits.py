@@ -94,14 +94,14 @@ def test_the_memory_cap_holds_in_a_worker_process():
     assert out.stdout.strip() == "refused"
 
 
-#: a table of 60,000 rows in 1.5 MB: its model and blocks take some 300 MB (the pages of HOSTILE,
-#: painted and dropped one at a time, no longer take 150 MB)
+#: a table of 60,000 rows in 1.5 MB, as a Word document: python-docx's tree of it takes some
+#: 500 MB (its PDF, laid out a row at a time and painted a page at a time, now fits in 150 MB)
 OVER_THE_CAP = "Title\n\nItem\tAmount\tLine\n" + "".join(f"item {i}\t{i * 3}\tline {i % 97}\n" for i in range(60_000))
 
 
 def test_a_build_over_the_memory_cap_fails_cleanly_and_the_server_goes_on(tmp_path):
     with make_client(tmp_path, replace(TEST_LIMITS, workers=1, memory_bytes=150 * MiB)) as c:
-        r = c.post("/api/convert", data={"text": OVER_THE_CAP, "name": "big.txt", "to": "pdf", "preview": "0"})
+        r = c.post("/api/convert", data={"text": OVER_THE_CAP, "name": "big.txt", "to": "docx", "preview": "0"})
         job = wait_job(c, r.json()["url"])
         assert job["status"] == "failed"
         assert "memory" in job["error"]["message"]
