@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cachefiles import cache_dir, read_checked_cache_file, write_cache_file, write_checked_cache_file  # noqa: F401
+from .cachefiles import cache_dir
 from .errors import Diagnostic, InputError, UsageError
 
 if TYPE_CHECKING:

@@ -81,7 +81,7 @@ def code_digest() -> str:
     root = Path(__file__).resolve().parent
     files = _code_files(str(root))
     signature = hashlib.sha256(repr((__version__, files)).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    from .context import cache_dir, write_cache_file
+    from .cachefiles import cache_dir, write_cache_file
 
     kept = cache_dir() / "code" / f"{signature}.sha256"
     try:

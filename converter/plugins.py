@@ -19,7 +19,7 @@ from collections.abc import Callable
 from functools import lru_cache, reduce
 from pathlib import Path
 
-from .context import cache_dir, write_cache_file
+from .cachefiles import cache_dir, write_cache_file
 from .errors import ConverterError, StyleError, UsageError
 
 READERS = "converter.readers"

@@ -6,7 +6,7 @@ import os
 from array import array
 from functools import lru_cache
 
-from ..context import cache_dir, read_checked_cache_file, write_checked_cache_file
+from ..cachefiles import cache_dir, read_checked_cache_file, write_checked_cache_file
 from .find import FontFace
 
 #: characters that are layout, not ink: they need no glyph

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from ..context import cache_dir, write_cache_file
+from ..cachefiles import cache_dir, write_cache_file
 from ..errors import StyleError
 
 REGULAR, BOLD = 80, 200  # fontconfig weights

@@ -14,7 +14,7 @@ from array import array
 from bisect import bisect_left
 from functools import lru_cache
 
-from ..context import cache_dir, read_checked_cache_file, write_checked_cache_file
+from ..cachefiles import cache_dir, read_checked_cache_file, write_checked_cache_file
 from .coverage import best_cmap
 from .find import FontFace
 

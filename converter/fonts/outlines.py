@@ -16,7 +16,7 @@ import os
 import struct
 from pathlib import Path
 
-from ..context import read_checked_cache_file, write_checked_cache_file
+from ..cachefiles import read_checked_cache_file, write_checked_cache_file
 from .find import FontFace
 
 VERSION = "2"  # 2: a sha256 after the records

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from fontTools.ttLib import TTFont
 
-from ..context import read_checked_cache_file, write_cache_file, write_checked_cache_file
+from ..cachefiles import read_checked_cache_file, write_cache_file, write_checked_cache_file
 from . import outlines
 from .coverage import charset
 from .find import FontFace

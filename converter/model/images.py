@@ -227,7 +227,7 @@ def _align_pillow_limit(Image) -> None:
 
 
 def _cache(cache: Path | None) -> Path:
-    from ..context import cache_dir
+    from ..cachefiles import cache_dir
 
     return (cache or cache_dir()) / "images"
 

@@ -20,7 +20,7 @@ import os
 from functools import lru_cache
 from typing import Callable
 
-from ..context import cache_dir, write_cache_file
+from ..cachefiles import cache_dir, write_cache_file
 from .scripts import is_wide
 
 SEGMENT_CACHE_VERSION = "1"

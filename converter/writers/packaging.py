@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from ..context import write_cache_file
+from ..cachefiles import write_cache_file
 
 #: members whose data is compressed already, as well as deflate could: stored (WOFF2 is Brotli,
 #: WOFF zlib per table; deflating the seed's WOFF2 fonts made them 0.03 % larger)

@@ -33,7 +33,7 @@ def test_a_font_installed_after_the_first_lookup_is_found_without_a_restart(tmp_
 
 
 def _listing_files() -> list:
-    from converter.context import cache_dir
+    from converter.cachefiles import cache_dir
 
     return sorted((cache_dir() / "fonts-listed").glob("*.json"))
 

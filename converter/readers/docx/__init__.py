@@ -12,7 +12,7 @@ from pathlib import Path
 from lxml import etree
 
 from ... import model
-from ...context import cache_dir
+from ...cachefiles import cache_dir
 from ...errors import Diagnostic, InputError
 from .letterhead import letterhead
 from .media import Pictures

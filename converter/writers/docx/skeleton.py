@@ -19,7 +19,7 @@ from pathlib import Path
 import docx
 import docx.api
 
-from ...context import write_cache_file
+from ...cachefiles import write_cache_file
 from ...fingerprint import code_digest
 from ...style import ResolvedStyle
 from . import package

@@ -10,7 +10,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
-from ...context import cache_dir, read_checked_cache_file, write_checked_cache_file
+from ...cachefiles import cache_dir, read_checked_cache_file, write_checked_cache_file
 from ...fonts.find import FontFace
 from ...fonts.subset import is_truetype, pdf_subset
 
