@@ -5,9 +5,11 @@ Parts of DocxTranslator (translator.py), held by it: each writes through the Out
 """
 from __future__ import annotations
 
+from copy import deepcopy
 from typing import Callable, Iterator
 
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
 from docx.shared import Emu, Twips
 from docx.text.run import Run
 from lxml import etree
@@ -17,6 +19,7 @@ from ...model.outline import number_text
 from ...model.images import fit, usable_image
 from ...layout.signature import signature_places
 from ...text.titles import face_measure
+from . import rowspool
 from .ooxml import PPR_ORDER, RPR_ORDER, el, glyph_scale, put, text_width, twips
 from .output import Output
 
@@ -29,10 +32,11 @@ CELL_MARGINS = 2 * 5.4  # python-docx's Table Grid: 108 twips left and right
 
 
 class Tables:
-    """Tables (Table Grid, header rows, spans, cell alignment): the whole grid is made first, then
-    the translator visits thead/tbody → row → cell, and each row's spans are merged and its cells
-    fill their places in the grid as the row is met (Grid: nothing is kept per row or cell of a
-    table of 100,000 rows beside the Word document's own elements)."""
+    """Tables (Table Grid, header rows, spans, cell alignment): the translator visits thead/tbody
+    → row → cell, and each row's Word row is made, its spans merged and its cells fill their
+    places as the row is met (Grid: nothing is kept per row or cell of a table of 100,000 rows
+    beside the Word document's own elements, and a long table's finished rows leave the tree for
+    the row spool, rowspool.py)."""
 
     def __init__(self, out: Output, visit: Visit, inlines: Callable[[etree._Element], None]):
         self.out, self.visit, self.inlines = out, visit, inlines
@@ -53,9 +57,13 @@ class Tables:
         if out.pending_break:  # a table cannot carry the break itself
             out.paragraph(out.block_style)
         ncols = max(max((c + cs for c, _, cs, _ in cells), default=1) for cells in placements(rows))
-        table = out.container.add_table(len(rows), ncols, Twips(twips(setup.style.page.text_width)))
+        width = Twips(twips(setup.style.page.text_width))
+        table = out.container.add_table(0, ncols, width)  # its rows are made as they are met
         table._tbl.tblPr.insert(0, el("w:tblStyle", val="TableGrid"))
-        grid = Grid(table, ncols, setup.style.page.text_width / ncols, rows)
+        # only document.xml is written in pieces: a long table in a note stays in the tree
+        long = len(rows) > rowspool.ROWS_IN_TREE and out.container is setup.document._body
+        grid = Grid(table, width, setup.style.page.text_width / ncols, rows,
+                    setup.spool if long else None, self._finished)
         old = out.width
         try:
             for part in parts:
@@ -63,9 +71,13 @@ class Tables:
         finally:
             out.width = old
             out.p = out.target = None
-        for p in table._tbl.iter(qn("w:p")):  # cells a span covers keep an empty paragraph
+        grid.close()
+
+    def _finished(self, rows) -> None:
+        """Cells a span covers keep an empty paragraph: it takes the table style."""
+        for p in rows.iter(qn("w:p")):
             if p.style is None:
-                p.get_or_add_pPr().style = setup.ids["table"]
+                p.get_or_add_pPr().style = self.out.setup.ids["table"]
 
     def rows(self, node: etree._Element, grid: "Grid", header: bool) -> None:
         """The rows of a thead (header rows, repeated on each page: ``header``) or a tbody."""
@@ -94,13 +106,26 @@ class Tables:
 
 
 class Grid:
-    """A Word table made for a model table, filled one model row at a time, in order
-    (``next_row``): the row's Word row, and the place of each of its cells."""
+    """A Word table made for a model table, one model row at a time, in order (``next_row``):
+    the row's Word row (and those its row spans reach), and the place of each of its cells.
 
-    def __init__(self, table, ncols: int, col_width: float, rows: list[etree._Element]):
-        self.table, self.ncols, self.col_width = table, ncols, col_width
+    With a row ``spool``, finished rows leave the tree for it ROWS_IN_TREE at a time (at a row
+    no span crosses: python-docx finds merged cells from the rows above them), and the rest
+    when the table is done (``close``). ``finished`` is called with each row, or with the
+    whole table, once nothing will change it."""
+
+    def __init__(self, table, width, col_width: float, rows: list[etree._Element],
+                 spool: rowspool.RowSpool | None, finished: Callable[[etree._Element], None]):
+        self.table, self.col_width = table, col_width
         self._rows = enumerate(placements(rows))
-        self._trs = table._tbl.iterchildren(qn("w:tr"))
+        self._count = len(rows)
+        # each Word row a copy of the one python-docx makes (add_table's w:tr, empty cells)
+        self._new_row = CT_Tbl.new_tbl(1, table._tbl.col_count, width).tr_lst[0]
+        self._window: list = []  # the Word rows in the tree: model rows self._first, self._first + 1 …
+        self._first = 0
+        self._reach = -1  # the last row the row spans met so far reach
+        self.spool, self.finished = spool, finished
+        self._placeholder = None  # where the rows written out were, in the tree
         self.tr = None  # the Word row of the model row being filled
         #: the model row's cells → (the w:tc at its first grid column, its column span)
         self.place: dict[etree._Element, tuple[object, int]] = {}
@@ -108,15 +133,49 @@ class Grid:
     def next_row(self) -> None:
         """Start the next model row: its spans merged (into rows not filled yet), its cells placed."""
         r, cells = next(self._rows)
+        if self.spool is not None and r - self._first >= rowspool.ROWS_IN_TREE and self._reach < r:
+            self._write_out(r - self._first)
+        self._make_rows(r + max([1] + [rs for _, rs, _, _ in cells]))
+        at = r - self._first  # the row's index among the table's rows in the tree
         for c, rs, cs, _ in cells:
             if rs > 1 or cs > 1:
-                self.table.cell(r, c).merge(self.table.cell(r + rs - 1, c + cs - 1))
-        self.tr = next(self._trs)
-        starts, at = {}, 0
+                self.table.cell(at, c).merge(self.table.cell(at + rs - 1, c + cs - 1))
+            self._reach = max(self._reach, r + rs - 1)
+        self.tr = self._window[at]
+        starts, col = {}, 0
         for tc in self.tr.iterchildren(qn("w:tc")):
-            starts[at] = tc
-            at += tc.grid_span
+            starts[col] = tc
+            col += tc.grid_span
         self.place = {cell: (starts[c], cs) for c, _, cs, cell in cells}
+
+    def close(self) -> None:
+        """The table is done: its rows finished (and written out, with a spool)."""
+        if self.spool is None:
+            self.finished(self.table._tbl)
+        else:
+            self._write_out(len(self._window))
+        self.tr, self.place = None, {}
+
+    def _make_rows(self, end: int) -> None:
+        """Word rows for the model rows up to ``end`` (not included)."""
+        tbl = self.table._tbl
+        while self._first + len(self._window) < min(end, self._count):
+            tr = deepcopy(self._new_row)
+            tbl.append(tr)
+            self._window.append(tr)
+
+    def _write_out(self, n: int) -> None:
+        """The first ``n`` rows in the tree, finished, out to the spool."""
+        rows, self._window = self._window[:n], self._window[n:]
+        if not rows:
+            return
+        self._first += n
+        for tr in rows:
+            self.finished(tr)
+        if self._placeholder is None:
+            self._placeholder = self.spool.placeholder()
+            rows[0].addprevious(self._placeholder)
+        self.spool.write(self._placeholder, rows)
 
 
 class Pictures:

@@ -23,7 +23,7 @@ from ...fonts.coverage import charset
 from ...fonts.find import FontFace, find_face
 from ...fonts.subset import office_subset
 from .ooxml import SETTINGS_ORDER, el, put
-from .runfonts import RunFonts
+from .runfonts import Face, RunFonts
 
 CT_OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 #: the w:font child that announces each kind of face, in the schema's order (CT_Font)
@@ -32,9 +32,13 @@ FONT_ORDER = ("w:altName", "w:panose1", "w:charset", "w:family", "w:notTrueType"
               *(f"w:{t}" for t in EMBED_TAGS))
 
 
-def embed_fonts(document, lang: str, ctx: BuildContext) -> None:
-    """Embed every installed face the document's text uses, subset to its characters."""
-    faces = faces_to_embed(RunFonts(document, lang).used(), ctx)
+def embed_fonts(document, lang: str, ctx: BuildContext, drawn: dict[Face, set[str]] | None = None) -> None:
+    """Embed every installed face the document's text uses, subset to its characters
+    (``drawn``: those of text no longer in the tree, the rows of long tables: rowspool.py)."""
+    used = RunFonts(document, lang).used()
+    for face, chars in (drawn or {}).items():
+        used[face] = used.get(face, set()) | chars
+    faces = faces_to_embed(used, ctx)
     if not faces:
         return
     table_part = document.part.part_related_by(RT.FONT_TABLE)

@@ -23,6 +23,7 @@ from ...fonts.faces import FaceChooser
 from ...fonts.find import FontFace
 from ...style import ResolvedStyle, Role
 from .ooxml import PPR_ORDER, RPR_ORDER, el, put, twips
+from .rowspool import RowSpool
 from .styles import paragraph_styles
 
 SECT_PR = qn("w:sectPr")
@@ -54,6 +55,8 @@ class DocumentSetup:
     cjk: bool
     roles: dict[str, Role] = field(default_factory=dict)  # style key → its role
     bookmarks: dict[str, str] = field(default_factory=dict)  # model id → Word bookmark name
+    #: where long tables' finished rows go (rowspool.py); None: every row stays in the tree
+    spool: RowSpool | None = None
 
     def __post_init__(self) -> None:
         if not self.roles:

@@ -15,7 +15,9 @@ from docx.shared import Twips
 from ...model.outline import Metadata
 from ...style.page_numbers import SIDES  # which side the number sits on for (odd pages, even pages)
 from ...style.resolve import ResolvedStyle
+from ..packaging import Pieces
 from .ooxml import PPR_ORDER, RPR_ORDER, SETTINGS_ORDER, char_space, el, is_cjk_lang, line_twips, put, twips
+from .rowspool import RowSpool
 
 
 APP_XML = (
@@ -203,8 +205,9 @@ class _Members:
         self.entries.append((pack_uri.membername, blob))
 
 
-def members(document) -> list[tuple[str, bytes]]:
-    """The package's members (name, bytes) in the order python-docx writes them.
+def members(document, spool: RowSpool | None = None) -> list[tuple[str, bytes | Pieces]]:
+    """The package's members (name, bytes) in the order python-docx writes them; with a
+    ``spool`` that holds rows of long tables, document.xml in Pieces (rowspool.py).
 
     What ``document.save()`` does (OpcPackage.save: each part's before_marshal, then
     PackageWriter.write) with a list in place of the zip it deflates: the writer's own zip
@@ -217,4 +220,7 @@ def members(document) -> list[tuple[str, bytes]]:
     PackageWriter._write_content_types_stream(sink, package.parts)
     PackageWriter._write_pkg_rels(sink, package.rels)
     PackageWriter._write_parts(sink, package.parts)
-    return sink.entries
+    if spool is None:
+        return sink.entries
+    main = document.part.partname.membername
+    return [(name, spool.pieces(blob) if name == main else blob) for name, blob in sink.entries]

@@ -87,9 +87,14 @@ class RunFonts:
         """Every face the document's text asks for, with the characters drawn with it."""
         out: dict[Face, set[str]] = defaultdict(set)
         for part in self._text_parts():
-            for p in part.iter(qn("w:p")):
-                self._paragraph(p, out)
+            self.add(part, out)
         return dict(out)
+
+    def add(self, root, out: dict[Face, set[str]]) -> None:
+        """The characters of the paragraphs under ``root`` (a part, or rows that are about to
+        leave the document's tree: rowspool.py), added to ``out`` face by face."""
+        for p in root.iter(qn("w:p")):
+            self._paragraph(p, out)
 
     # ----- reading the parts -------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from .notes import Footnotes
 from .ooxml import PPR_ORDER, RPR_ORDER, el, put, run_in_frame, twips
 from .masthead import letterhead
 from .parts import Parts
+from .rowspool import RowSpool
 from .attendance import attendance
 from .output import DocumentSetup, Fmt, Output, name_bookmarks
 from .styles import ListNumbering
@@ -48,8 +49,10 @@ class DocxTranslator(Visitor):
     rendered_elsewhere = {**{name: "converter.writers.docx.package:core_properties" for name in META},
                           "attendees": "visit_attendance"}
 
-    def __init__(self, document, style: ResolvedStyle, ctx: BuildContext, ids: dict[str, str], cjk: bool):
-        self.setup = DocumentSetup(document, style, ctx, ids, cjk)
+    def __init__(self, document, style: ResolvedStyle, ctx: BuildContext, ids: dict[str, str], cjk: bool,
+                 spool: RowSpool | None = None):
+        """``spool``: where long tables' finished rows go (rowspool.py); None keeps them all."""
+        self.setup = DocumentSetup(document, style, ctx, ids, cjk, spool=spool)
         self.out = out = Output(self.setup)
         self.tables = Tables(out, self.visit, self._inlines)
         self.pictures = Pictures(out, self.visit)

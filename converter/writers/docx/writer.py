@@ -19,6 +19,7 @@ from . import SETTINGS, package
 from .fonts import embed_fonts
 from .ooxml import is_cjk_lang
 from .reference import load_reference
+from .rowspool import RowSpool
 from .skeleton import prepared
 from .translator import DocxTranslator
 
@@ -52,7 +53,10 @@ class DocxWriter:
             reference.apply(document, set(ids.values()))
         package.core_properties(document, metadata(doc), ctx.source_date)
         package.clean_parts(document)
-        DocxTranslator(document, style, ctx, ids, cjk).render(doc)
-        if style.settings("docx", self.settings)["embed-fonts"]:
-            embed_fonts(document, lang, ctx)
-        write_zip(target, package.members(document), ctx.source_date, cache=ctx.cache)
+        embed = style.settings("docx", self.settings)["embed-fonts"]
+        # a long table's rows wait in a temporary file, not in the tree (rowspool.py)
+        with RowSpool(document, target.parent, lang if embed else None) as spool:
+            DocxTranslator(document, style, ctx, ids, cjk, spool).render(doc)
+            if embed:
+                embed_fonts(document, lang, ctx, spool.drawn)
+            write_zip(target, package.members(document, spool), ctx.source_date, cache=ctx.cache)
