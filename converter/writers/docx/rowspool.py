@@ -90,7 +90,7 @@ class RowSpool:
         ids = [int(v) for v in context.xpath(".//@id") if v.isdigit()]
         if ids and max(ids) > int(placeholder.get("id", "0")):
             placeholder.set("id", str(max(ids)))  # python-docx's next_id reads //@id
-        data = etree.tostring(context)
+        data = etree.tostring(context, encoding="UTF-8", xml_declaration=False)  # as python-docx writes the part
         del context[:]
         head = data.index(b">") + 1  # the context's start tag (namespace URIs hold no ">")
         tail = len(data) - data.rindex(b"</")
