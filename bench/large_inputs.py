@@ -12,6 +12,13 @@ from ``os.wait4`` (the kernel's rusage of that child, as ``/usr/bin/time -v`` re
 Prints one line per build, and with several sizes the slope of the peak between the smallest and
 the largest (kB per paragraph, row or byte: what each more costs); with ``--json FILE``, writes
 the rows. No assertion: the numbers are for people (and the issue's report), never a timed test.
+
+``--baseline DIR``: each build is also run with the converter of another checkout (byte-compiled
+copy, its own entry points: bench.py's ``compiled`` and ``register_baseline``), just before this
+one's, and the line after shows the CPU-time ratio (after / before) — on a shared machine the
+ratio of neighbouring runs, not single timings, says whether a change costs time.
+
+    python bench/large_inputs.py --shapes rows --formats docx --baseline /work/base
 """
 from __future__ import annotations
 
@@ -85,11 +92,12 @@ SHAPES["marks"] = (inline_marks, 170_000)
 SUFFIX = {"text": ".txt", "md": ".md", "xml": ".xml"}
 
 
-def measure(source: Path, out: Path, fmt: str, timeout: float) -> dict:
-    """One build in a child process: exit code, wall and CPU seconds, peak RSS in MB."""
-    argv = [sys.executable, "-m", "converter", "build", str(source), "-o", str(out), "--to", fmt, "--force", "-q",
-            "--allow-missing-glyphs"]
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONPATH": str(ROOT)}
+def measure(source: Path, out: Path, fmt: str, timeout: float, code: Path = ROOT) -> dict:
+    """One build in a child process: exit code, wall and CPU seconds, peak RSS in MB.
+    ``code``: the checkout whose converter runs (-P: the current folder does not come first)."""
+    argv = [sys.executable, "-P", "-m", "converter", "build", str(source), "-o", str(out), "--to", fmt, "--force",
+            "-q", "--allow-missing-glyphs"]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONPATH": str(code)}
     start = time.monotonic()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     deadline = start + timeout
@@ -109,19 +117,26 @@ def measure(source: Path, out: Path, fmt: str, timeout: float) -> dict:
             "timed_out": time.monotonic() > deadline, "stderr": err.strip().splitlines()[-1:] if proc.returncode else []}
 
 
+def report_line(row: dict, label: str = "") -> str:
+    """One build's line of the report."""
+    return (f"{label}{row['shape']:10} {row['size']:>9} {row['source']:4} → {row['format']:4}  exit {row['exit']}  "
+            f"wall {row['wall_s']:7.1f} s  cpu {row['cpu_s']:7.1f} s  peak {row['peak_mb']:7.1f} MB"
+            + ("  TIMED OUT" if row["timed_out"] else "") + (f"  {row['stderr']}" if row["stderr"] else ""))
+
+
 def slopes(results: list[dict]) -> list[str]:
     """The peak's growth per unit (paragraph, row, byte) from the smallest size to the largest,
     per shape, source and format."""
     groups: dict[tuple, list[dict]] = {}
     for row in results:
         if row["exit"] == 0:
-            groups.setdefault((row["shape"], row["source"], row["format"]), []).append(row)
+            groups.setdefault((row.get("code", ""), row["shape"], row["source"], row["format"]), []).append(row)
     out = []
-    for (shape, kind, fmt), rows in groups.items():
+    for (code, shape, kind, fmt), rows in groups.items():
         small, large = min(rows, key=lambda r: r["size"]), max(rows, key=lambda r: r["size"])
         if large["size"] > small["size"]:
             per = (large["peak_mb"] - small["peak_mb"]) * 1024 / (large["size"] - small["size"])
-            out.append(f"slope {shape:10} {kind:4} → {fmt:4}  {small['size']} → {large['size']}: "
+            out.append(f"slope {code + ' ' if code else ''}{shape:10} {kind:4} → {fmt:4}  {small['size']} → {large['size']}: "
                        f"{per:.2f} kB per {'byte' if shape == 'line' else shape[:-1]}")
     return out
 
@@ -134,9 +149,16 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--sizes", help="comma-separated sizes instead of the issue's (paragraphs or rows; bytes for line)")
     p.add_argument("--timeout", type=float, default=900)
     p.add_argument("--json", metavar="FILE")
+    p.add_argument("--baseline", type=Path, help="a checkout to compare with, run before each build (CPU ratio)")
     args = p.parse_args(argv)
     results = []
     with tempfile.TemporaryDirectory(prefix="large-inputs-") as tmp:
+        baseline = None
+        if args.baseline:
+            from bench import compiled, register_baseline  # bench/bench.py, beside this script
+
+            baseline = compiled(args.baseline.resolve(), Path(tmp))
+            register_baseline(baseline)
         for shape in args.shapes.split(","):
             make, default = SHAPES[shape]
             sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [default]
@@ -145,14 +167,20 @@ def main(argv: list[str] | None = None) -> None:
                     source = Path(tmp) / f"{shape}-{size}{SUFFIX[kind]}"
                     source.write_text(make(kind, size), encoding="utf-8")
                     for fmt in args.formats.split(","):
-                        row = {"shape": shape, "size": size, "source": kind, "format": fmt,
-                               "source_mb": round(source.stat().st_size / 2**20, 2),
-                               **measure(source, Path(tmp) / "out", fmt, args.timeout)}
+                        info = {"shape": shape, "size": size, "source": kind, "format": fmt,
+                                "source_mb": round(source.stat().st_size / 2**20, 2)}
+                        before = None
+                        if baseline is not None:
+                            before = {**info, "code": "before",
+                                      **measure(source, Path(tmp) / "out-before", fmt, args.timeout, baseline)}
+                            results.append(before)
+                            print(report_line(before, "before "), flush=True)
+                        row = {**info, **measure(source, Path(tmp) / "out", fmt, args.timeout)}
                         results.append(row)
-                        print(f"{shape:10} {size:>9} {kind:4} → {fmt:4}  exit {row['exit']}  "
-                              f"wall {row['wall_s']:7.1f} s  cpu {row['cpu_s']:7.1f} s  peak {row['peak_mb']:7.1f} MB"
-                              + ("  TIMED OUT" if row["timed_out"] else "") + (f"  {row['stderr']}" if row["stderr"] else ""),
-                              flush=True)
+                        print(report_line(row, "after  " if before else ""), flush=True)
+                        if before and before["exit"] == row["exit"] == 0 and before["cpu_s"]:
+                            print(f"{'':10} {'':>9} {'':4}   {'':4}  cpu after / before {row['cpu_s'] / before['cpu_s']:.2f}  "
+                                  f"peak after / before {row['peak_mb'] / before['peak_mb']:.2f}", flush=True)
     for line in slopes(results):
         print(line)
     if args.json:
