@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import zipfile
 from datetime import datetime, timezone
+
+import pytest
 
 from converter.writers import packaging
 
@@ -79,3 +82,47 @@ def test_rezip_rewrites_a_zip_as_write_zip_writes_it(tmp_path):
     packaging.write_zip(tmp_path / "direct.zip", entries, WHEN, first=("mimetype",), stored=("mimetype",))
     assert (tmp_path / "any.zip").read_bytes() == (tmp_path / "direct.zip").read_bytes()
     assert not list(tmp_path.glob("*.rezip"))
+
+
+def in_pieces(data: bytes, file) -> packaging.Pieces:
+    """``data`` as a member in pieces: bytes, then a range of ``file`` (where the middle is
+    written, after other bytes), then bytes again — as the DOCX's document.xml of a long table."""
+    third = len(data) // 3
+    file.write(b"other bytes first")
+    offset = file.tell()
+    file.write(data[third:2 * third])
+    return packaging.Pieces([data[:third], (file, offset, 2 * third - third), data[2 * third:]])
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_members_in_pieces_give_the_bytes_of_whole_members(tmp_path, cache):
+    """Every kind of member (deflated through the cache, small, stored, empty) written a chunk
+    at a time gives the zip it gives as one bytes object; the cache is filled and then used."""
+    entries = members() + [("empty.xml", b""), ("word/document.xml", members()[1][1] * 8)]
+    assert len(entries[-1][1]) > 2 * packaging.CHUNK  # several chunks from each piece
+    whole = tmp_path / "whole.zip"
+    packaging.write_zip(whole, entries, WHEN, first=("mimetype",), stored=("mimetype",),
+                        cache=tmp_path / "cache-whole" if cache else None)
+    folder = tmp_path / "cache-pieces" if cache else None
+    with tempfile.TemporaryFile() as file:
+        for name in ("first.zip", "second.zip"):  # with a cache: deflated and kept, then taken from it
+            pieces = [(n, in_pieces(d, file)) for n, d in entries]
+            packaging.write_zip(tmp_path / name, pieces, WHEN, first=("mimetype",), stored=("mimetype",), cache=folder)
+            assert (tmp_path / name).read_bytes() == whole.read_bytes(), name
+    if cache:
+        assert sorted(p.name for p in (tmp_path / "cache-pieces" / packaging.CACHE_DIR).iterdir()) == \
+            sorted(p.name for p in (tmp_path / "cache-whole" / packaging.CACHE_DIR).iterdir())
+
+
+def test_a_damaged_cache_file_is_not_copied_into_a_member_in_pieces(tmp_path):
+    data = members()[1][1] * 10
+    cache = tmp_path / "cache"
+    packaging.write_zip(tmp_path / "good.zip", [("word/document.xml", data)], WHEN, cache=cache)
+    (kept,) = (cache / packaging.CACHE_DIR).iterdir()
+    good = kept.read_bytes()
+    for damaged in (good[:len(good) // 2], good[:-1] + bytes([good[-1] ^ 0xFF]), good + good, b"not deflate"):
+        kept.write_bytes(damaged)
+        with tempfile.TemporaryFile() as file:
+            packaging.write_zip(tmp_path / "again.zip", [("word/document.xml", in_pieces(data, file))], WHEN,
+                                cache=cache)
+        assert (tmp_path / "again.zip").read_bytes() == (tmp_path / "good.zip").read_bytes()
