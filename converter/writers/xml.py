@@ -5,8 +5,8 @@ the ones that hold only elements) as its start tag, the indentation, each child 
 end tag; every other element (a paragraph, a cell, a heading: text-bearing, mixed content) whole,
 by lxml's serialiser. So the model is never changed (no indentation text is put into it, nothing
 is to be put back) and the output never exists whole in memory: 2 MB of Markdown quotes 40 deep
-made 1.6 million indentation strings and an 85 MB bytes object when the model was indented in
-place and serialised at once. The bytes are those ``model.indent`` followed by
+made over a million indentation strings and a 70 MB bytes object when the model was indented
+in place and serialised at once. The bytes are those ``model.indent`` followed by
 ``etree.tostring`` gave (tests/writers/test_xml_writer.py compares them), up to the indentation
 cap below.
 """
@@ -25,19 +25,25 @@ from ..style import ResolvedStyle
 
 #: Indentation stops growing at this depth: a line deeper in the tree is indented as a line at
 #: this depth. Indentation costs two spaces a level on every line, so without a cap the file
-#: grows with the square of the nesting: 2 MB of Markdown quotes 40 deep made 85 MB of XML, most
-#: of it spaces. Real documents are far shallower (the deepest of our samples, fixtures and
-#: corpus nests 9 levels; a section in a section in a section holding a list in a list in a
-#: list reaches 12), so their files are as they were; past the cap the tags still show the
-#: structure, and the reader strips indentation whatever its width (model.strip_formatting),
-#: so a file reads back as the same model.
+#: grows with the square of the nesting: 2 MB of Markdown paragraphs each in quotes 40 deep
+#: made 70 MB of XML (55 MB capped; the tags themselves, a line each, are most of the rest),
+#: and quotes 98 deep, as deep as the Markdown reader goes, about 2.5 times what the cap lets
+#: through. Real documents are far shallower (the deepest of our samples, fixtures and corpus
+#: indents 8 levels; four levels of sections holding lists nested four deep reach 14), so
+#: their files are as they were; past the cap the tags still show the structure, and the
+#: reader strips indentation whatever its width (model.strip_formatting), so the file reads
+#: back as the same model.
 MAX_INDENT_DEPTH = 20
+
+
+_BUFFER = 1 << 16  # bytes the file gathers before each write to the disk
+
 
 class XmlWriter:
     suffix = ".xml"
 
     def write(self, doc: etree._Element, style: ResolvedStyle, target: Path, ctx: BuildContext) -> None:
-        with open(target, "wb") as f:
+        with open(target, "wb", buffering=_BUFFER) as f:
             write_xml(doc, f)
 
 
@@ -50,19 +56,13 @@ def serialize(doc: etree._Element) -> bytes:
 
 def write_xml(doc: etree._Element, out: BinaryIO) -> None:
     """Write the model to a binary file as indented UTF-8 XML with a declaration and a final
-    newline, a few thousand pieces at a time; the model is only read."""
-    version = doc.getroottree().docinfo.xml_version or "1.0"
-    pending = [f"<?xml version='{version}' encoding='UTF-8'?>\n".encode("ascii")]
+    newline, piece by piece (a tag, a line's indentation, a paragraph): give it a buffered
+    file. The model is only read."""
+    write = out.write
+    write(f"<?xml version='{doc.getroottree().docinfo.xml_version or '1.0'}' encoding='UTF-8'?>\n".encode("ascii"))
     for piece in _pieces(doc):
-        pending.append(piece)
-        if len(pending) >= _BATCH:
-            out.write(b"".join(pending))
-            pending.clear()
-    pending.append(b"\n")
-    out.write(b"".join(pending))
-
-
-_BATCH = 4096  # pieces joined for each write to the file (a piece is a tag, a line, a paragraph)
+        write(piece)
+    write(b"\n")
 
 
 def _pieces(root: etree._Element) -> Iterator[bytes]:
