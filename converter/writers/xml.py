@@ -138,43 +138,41 @@ class _Scope:
 
 def _whole(el: etree._Element, scope: _Scope) -> bytes:
     """An element (or comment, processing instruction) serialised whole, without its tail,
-    as it reads inside its parent: lxml declares every namespace in scope on an element it
-    serialises alone, and those its ancestors declared are taken off again."""
+    as it reads inside its parent."""
     text = etree.tostring(el, encoding="UTF-8", with_tail=False)
-    if el.tag.__class__ is not str or not scope.nsmap:
-        return text
-    if scope.plain:
-        at = text.find(b" ")
-        if text.startswith(_PLAIN, at):
-            return text[:at] + text[at + len(_PLAIN):]
-    return _inherited_off(text, scope.nsmap)
+    return _inherited_off(text, scope) if el.tag.__class__ is str and scope.nsmap else text
 
 
-_PLAIN = f' xmlns="{model.NS}"'.encode("ascii")
-
-
-# the namespace declarations that open a start tag as libxml2 writes them (before any attribute)
-_START = re.compile(rb"<[^\s/>]+")
-_DECLARATION = re.compile(rb"""\s+xmlns(?::([^\s=]+))?=(?:"([^"]*)"|'([^']*)')""")
-
-
-def _inherited_off(text: bytes, scope: dict) -> bytes:
+def _inherited_off(text: bytes, scope: _Scope) -> bytes:
     """A serialised element with the namespace declarations that repeat its parent's scope
-    (the same prefix bound to the same URI) taken out of its start tag.
+    (the same prefix bound to the same URI) taken out of its start tag: lxml declares every
+    namespace in scope on an element it serialises alone.
 
     A declaration the element itself repeats from its parent (``<p xmlns="…">`` inside a
     document in that namespace) cannot be told from one lxml adds, and goes too: the file
     means the same."""
+    if scope.plain:  # the one declaration, right after the name when the element makes none
+        at = text.find(b" ")
+        if text.startswith(_PLAIN, at):
+            return text[:at] + text[at + len(_PLAIN):]
     at = _START.match(text).end()
     kept = [text[:at]]
     while (m := _DECLARATION.match(text, at)) is not None:
         prefix = m.group(1).decode("utf-8") if m.group(1) is not None else None
         uri = (m.group(2) if m.group(2) is not None else m.group(3)).decode("utf-8")
-        if scope.get(prefix, object()) != uri:
+        if scope.nsmap.get(prefix, _NOWHERE) != uri:
             kept.append(m.group(0))
         at = m.end()
     kept.append(text[at:])
     return b"".join(kept)
+
+
+_PLAIN = f' xmlns="{model.NS}"'.encode("ascii")
+_NOWHERE = object()
+
+# the namespace declarations that open a start tag as libxml2 writes them (before any attribute)
+_START = re.compile(rb"<[^\s/>]+")
+_DECLARATION = re.compile(rb"""\s+xmlns(?::([^\s=]+))?=(?:"([^"]*)"|'([^']*)')""")
 
 
 class _Tags:
@@ -192,6 +190,6 @@ class _Tags:
         tags = self._made.get(key)
         if tags is None:
             empty = etree.tostring(etree.Element(el.tag, el.attrib, nsmap=inner.nsmap), encoding="UTF-8")
-            start = _inherited_off(empty, scope.nsmap)[:-2] + b">"  # "<name …/>" → "<name …>"
+            start = _inherited_off(empty, scope)[:-2] + b">"  # "<name …/>" → "<name …>"
             tags = self._made[key] = start, b"</" + _START.match(start).group(0)[1:] + b">"
         return tags
