@@ -35,7 +35,6 @@ from ..style import ResolvedStyle
 #: back as the same model.
 MAX_INDENT_DEPTH = 20
 
-
 _BUFFER = 1 << 16  # bytes the file gathers before each write to the disk
 
 
@@ -178,7 +177,10 @@ _DECLARATION = re.compile(rb"""\s+xmlns(?::([^\s=]+))?=(?:"([^"]*)"|'([^']*)')""
 class _Tags:
     """Start and end tags of structural elements, made by lxml's serialiser (its escaping of
     attribute values, its namespace prefixes) from an empty element of the same name,
-    attributes and namespaces, and kept: a table's 100,000 rows share one ``<row>``."""
+    attributes and namespaces, and kept: a table's 100,000 rows share one ``<row>``. Kept
+    up to a number (sections each have their own id), so that what is kept stays small."""
+
+    KEPT = 1024
 
     def __init__(self) -> None:
         self._made: dict[tuple, tuple[bytes, bytes]] = {}
@@ -191,5 +193,8 @@ class _Tags:
         if tags is None:
             empty = etree.tostring(etree.Element(el.tag, el.attrib, nsmap=inner.nsmap), encoding="UTF-8")
             start = _inherited_off(empty, scope)[:-2] + b">"  # "<name …/>" → "<name …>"
-            tags = self._made[key] = start, b"</" + _START.match(start).group(0)[1:] + b">"
+            tags = start, b"</" + _START.match(start).group(0)[1:] + b">"
+            if len(self._made) >= self.KEPT:
+                self._made.clear()
+            self._made[key] = tags
         return tags

@@ -100,6 +100,16 @@ def test_what_lxml_would_write_whole_is_written_in_pieces(xml):
     assert serialize(doc) == copied_and_indented(doc)
 
 
+def test_more_distinct_start_tags_than_are_kept_are_each_right():
+    doc = model.new("document", version=model.VERSION, **{model.XML_LANG: "en"})
+    model.new("title", "Sections", doc)
+    body = model.new("body", parent=doc)
+    for i in range(3000):
+        section = model.new("section", parent=body, level="1", id=f"s{i}")
+        model.new("p", f"Section {i}.", section)
+    assert serialize(doc) == copied_and_indented(doc)
+
+
 def test_a_paragraph_repeating_its_parents_namespace_declaration_means_the_same_without_it():
     """lxml repeats every declaration in scope on an element serialised alone, so one the
     element makes itself, repeating its parent's, cannot be told from those and goes too."""
