@@ -1,9 +1,10 @@
 """Large inputs through every writer: time and peak memory (issue #14, "large inputs are linear").
 
-Builds generated sources — N paragraphs, N table rows, one line of M bytes — written as plain
-text, Markdown and canonical XML, one format per build (so that each writer's peak is its own),
-each ``python -m converter build`` a child process whose CPU time and peak resident set come
-from ``os.wait4`` (the kernel's rusage of that child, as ``/usr/bin/time -v`` reports it).
+Builds generated sources — N paragraphs, N table rows, one line of M bytes, M bytes of paragraphs
+each in quotes 40 deep — written as plain text, Markdown and canonical XML, one format per build
+(so that each writer's peak is its own), each ``python -m converter build`` a child process whose
+CPU time and peak resident set come from ``os.wait4`` (the kernel's rusage of that child, as
+``/usr/bin/time -v`` reports it).
 
     python bench/large_inputs.py                          # the issue's sizes, every writer
     python bench/large_inputs.py --shapes paragraphs --sources text --formats docx \
@@ -87,8 +88,22 @@ def inline_marks(kind: str, n: int) -> str:
     return "Large\n\n" + "\n\n".join(("a b " * 10).strip() for _ in range(n // 10)) + "\n"
 
 
+def deep_quotes(kind: str, n_bytes: int, depth: int = 40) -> str:
+    """A title and paragraphs each in quotes ``depth`` deep, ``n_bytes`` of source in all
+    (Markdown; plain text has no quotes and gets the paragraphs alone): structure that is deep,
+    not long, which an indenting writer pays for on every line."""
+    count = n_bytes // (depth + len(SENTENCE) + 2)
+    if kind == "xml":
+        ps = "\n".join("<quote>" * depth + f"<p>{SENTENCE.format(n=i)}</p>" + "</quote>" * depth for i in range(count))
+        return f'<?xml version="1.0" encoding="UTF-8"?>\n<document {NS}>\n<title>Large</title>\n<body>\n{ps}\n</body>\n</document>\n'
+    marks = ">" * depth + " " if kind == "md" else ""
+    return ("# Large\n\n" if kind == "md" else "Large\n\n") + "\n\n".join(
+        marks + SENTENCE.format(n=i) for i in range(count)) + "\n"
+
+
 SHAPES = {"paragraphs": (paragraphs, 100_000), "rows": (rows, 100_000), "line": (long_line, 5 * 1024**2)}
 SHAPES["marks"] = (inline_marks, 170_000)
+SHAPES["quotes"] = (deep_quotes, 2 * 1024**2)
 SUFFIX = {"text": ".txt", "md": ".md", "xml": ".xml"}
 
 
@@ -137,7 +152,7 @@ def slopes(results: list[dict]) -> list[str]:
         if large["size"] > small["size"]:
             per = (large["peak_mb"] - small["peak_mb"]) * 1024 / (large["size"] - small["size"])
             out.append(f"slope {code + ' ' if code else ''}{shape:10} {kind:4} → {fmt:4}  {small['size']} → {large['size']}: "
-                       f"{per:.2f} kB per {'byte' if shape == 'line' else shape[:-1]}")
+                       f"{per:.2f} kB per {'byte' if shape in ('line', 'quotes') else shape[:-1]}")
     return out
 
 

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import manifest, outdir, pipeline, plugins, signals
+from . import codecache, manifest, outdir, pipeline, plugins, signals
 from .context import check_epoch
 from .errors import ConverterError, Diagnostic, Interrupted, UsageError, printable
 from .model.images import MAX_PIXELS_VARIABLE, max_image_pixels
@@ -484,7 +484,13 @@ def _execute(tasks: list[_Task], jobs: int, begin: Callable[[], None],
     try:
         # the longest documents first (by source size): the last ones handed out are short, so
         # no worker waits long at the end for another to finish a big one
-        futures = {pool.submit(_run, task): task for task in sorted(tasks, key=_size, reverse=True)}
+        # frozen while the workers are forked: their collector never walks (and so never copies)
+        # what they inherit; this process goes on collecting as before (watch mode lives long)
+        gc.freeze()
+        try:
+            futures = {pool.submit(_run, task): task for task in sorted(tasks, key=_size, reverse=True)}
+        finally:
+            gc.unfreeze()
         begin()
         for future in as_completed(futures):
             try:
@@ -528,21 +534,26 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def _worker_init() -> None:
-    """A worker dies with the build that started it (Linux), rather than finish documents that
-    nobody will record; its temporary files are removed by the next build."""
-    try:
-        import ctypes
+    """A worker dies with the build that started it, rather than finish documents that nobody
+    will record (its temporary files are removed by the next build); signals stop it."""
+    import multiprocessing
 
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() == 1:  # the parent died before prctl took effect
-            os._exit(1)
-    except (OSError, AttributeError):
-        pass
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        # a thread that waits for the end of the build's process (its sentinel pipe). Not
+        # prctl(PR_SET_PDEATHSIG): Linux only, and ctypes (3 ms to import) in every worker
+        threading.Thread(target=_exit_with, args=(parent,), name="exit-with-the-build", daemon=True).start()
     for sig in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C reaches every process of the terminal
         signal.signal(sig, _worker_stop)
     gc.enable()  # (the command line's process runs without it): each document's garbage is
     # collected after it is built (pipeline.gc_paused)
+    global _in_worker
+    _in_worker = True
+
+
+def _exit_with(parent) -> None:
+    parent.join()
+    os._exit(1)
 
 
 class _Stopped(BaseException):
@@ -550,6 +561,7 @@ class _Stopped(BaseException):
 
 
 _building = False  # whether this worker is inside _run (else a signal just ends it)
+_in_worker = False  # whether this process is a worker of a folder build (see _worker_init)
 
 
 def _worker_stop(signum, frame) -> None:
@@ -567,7 +579,10 @@ def _run(task: _Task) -> tuple[int, DocumentResult, dict | None]:
     global _building
     _building = True
     try:
-        return _build_one(task)
+        built = _build_one(task)
+        if _in_worker:  # what it compiled for the writers, kept for the next build (the
+            codecache.save()  # build's own process never imports them): once, after its first document
+        return built
     except _Stopped as e:
         import multiprocessing
 

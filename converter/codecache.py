@@ -135,28 +135,37 @@ def install() -> None:
     if _installed:
         return
     _installed = True
-    data = read_checked_cache_file(_cache_file())
-    if data is not None:
-        try:
-            identity, kept = marshal.loads(data)
-        except (EOFError, ValueError, TypeError):
-            identity = None
-        if identity == _identity():
-            _kept.update(kept)
+    _kept.update(_read())
     dataclasses.exec = _exec
     collections.eval = _eval
     if sys.version_info[:2] in ((3, 11), (3, 12), (3, 13)):  # the versions whose compile() this repeats
         re._compiler.compile = _regex_compiler(re._compiler.compile)
 
 
+def _read() -> dict[tuple, bytes]:
+    """The entries of the cache file (none when it is missing, damaged or for another interpreter)."""
+    data = read_checked_cache_file(_cache_file())
+    if data is None:
+        return {}
+    try:
+        identity, kept = marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return {}
+    return kept if identity == _identity() and isinstance(kept, dict) else {}
+
+
 def save() -> None:
     """Write the cache file again when this process compiled things it did not have: at least
     ``MIN_NEW`` of them, or any when there was no file. (reportlab builds one pattern from a set,
     whose order changes from process to process: a file rewritten for it alone at every build
-    would cost more than compiling it, and grow by one pattern a build.)"""
+    would cost more than compiling it, and grow by one pattern a build.)
+
+    What the file holds now is kept too: the workers of a folder build, and the build that
+    started them, each save what they compiled (the writers' classes are made in the workers
+    only), and none may drop what another wrote since it read the file."""
     if not _installed or not _new or (_kept and len(_new) < MIN_NEW):
         return
-    kept = _kept | _new
+    kept = _read() | _kept | _new
     if len(kept) > MAX_ENTRIES:  # start again with what this run used
         kept = {k: v for k, v in kept.items() if k in _values}
     write_checked_cache_file(_cache_file(), marshal.dumps((_identity(), kept)))

@@ -102,3 +102,36 @@ def test_a_build_keeps_the_compiled_methods_and_its_outputs_do_not_change(tmp_pa
     written = kept.stat().st_mtime_ns
     assert build("b") == first
     assert kept.stat().st_mtime_ns == written
+
+
+def _entries(cache) -> int:
+    code = "from converter import codecache; codecache.install(); print(len(codecache._kept))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       env=dict(os.environ, CONVERTER_CACHE=str(cache)))
+    assert r.returncode == 0, r.stderr
+    return int(r.stdout)
+
+
+def test_the_workers_of_a_folder_build_keep_what_they_compiled(tmp_path):
+    """The writers are imported in the workers only: what they compile is saved by the workers
+    (merged with what the build's own process saves), so a second ``-j 2`` build compiles
+    nothing new and leaves the file alone, and the file holds what a ``-j 1`` build keeps."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(3):
+        (src / f"doc{i}.txt").write_text(f"Report {i}\n\n1. Scope. Paragraph {i}.\n", encoding="utf-8")
+
+    def build(cache: str, jobs: str, out: str) -> None:
+        r = subprocess.run([sys.executable, "-m", "converter", "build", str(src), "-o", str(tmp_path / out),
+                            "-j", jobs, "--to", "pdf,docx,epub", "-q"], capture_output=True, text=True,
+                           env=dict(os.environ, CONVERTER_CACHE=str(tmp_path / cache)))
+        assert r.returncode == 0, r.stderr
+
+    build("parallel", "2", "a")
+    (kept,) = (tmp_path / "parallel" / "code").glob("compiled-*.marshal")
+    written = kept.stat().st_mtime_ns
+    build("parallel", "2", "b")
+    assert kept.stat().st_mtime_ns == written
+    build("serial", "1", "c")
+    # (reportlab makes one pattern from a set, in a new order every process: one may differ)
+    assert _entries(tmp_path / "parallel") >= _entries(tmp_path / "serial") - 1 > 300

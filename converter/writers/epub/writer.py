@@ -172,8 +172,10 @@ class _Chapter:
 
     def item(self) -> "_Content":
         uid = posixpath.splitext(posixpath.basename(self.part.path))[0]
-        return _Content(uid=uid, file_name=self.part.path, title=self.part.title, lang=self.lang,
-                        content=serialize(self.root))
+        # the media type given: ebooklib would guess it from the name, and the first guess of a
+        # process reads the system's whole MIME table (/etc/mime.types, 3 ms)
+        return _Content(uid=uid, file_name=self.part.path, media_type="application/xhtml+xml", title=self.part.title,
+                        lang=self.lang, content=serialize(self.root))
 
 
 def _render(doc: etree._Element, parts: list[Part], lang: str, style: ResolvedStyle,
