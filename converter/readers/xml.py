@@ -1,6 +1,7 @@
 """Reading the canonical XML model back, safely: no DTD, no entities, no network."""
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -35,10 +36,14 @@ def parse_xml(data: bytes, name: str) -> etree._Element:
     if m:
         line = data.count(b"\n", 0, m.start()) + 1
         raise InputError("DOCTYPE and entity declarations are not allowed in canonical XML", name, line)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             dtd_validation=False, huge_tree=False, remove_pis=True, remove_comments=True)
+    # indentation stripped as the parser goes (model.strip_formatting_parsed: no heap of holes)
+    parsing = etree.iterparse(io.BytesIO(data), events=("end",), resolve_entities=False, no_network=True,
+                              load_dtd=False, dtd_validation=False, huge_tree=False, remove_pis=True,
+                              remove_comments=True)
     try:
-        root = etree.fromstring(data, parser)
+        for _, element in parsing:
+            model.strip_formatting_parsed(element)
+        root = parsing.root
     except etree.XMLSyntaxError as e:
         raise InputError(f"not well-formed XML: {e.msg}", name, e.lineno) from None
     info = root.getroottree().docinfo
@@ -48,7 +53,6 @@ def parse_xml(data: bytes, name: str) -> etree._Element:
     if root.tag != model.q("document"):
         raise InputError(f"not a canonical document: the root element is {root.tag}, "
                          f"expected {{{model.NS}}}document", name, root.sourceline)
-    model.strip_formatting(root)
     model.validate(root, name)
     return root
 
