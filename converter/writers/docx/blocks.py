@@ -135,12 +135,16 @@ class Grid:
         r, cells = next(self._rows)
         if self.spool is not None and r - self._first >= rowspool.ROWS_IN_TREE and self._reach < r:
             self._write_out(r - self._first)
-        self._make_rows(r + max([1] + [rs for _, rs, _, _ in cells]))
+        end = r + 1  # the rows this one's spans reach, and itself
+        for _, rs, _, _ in cells:
+            if rs > 1 and r + rs > end:
+                end = r + rs
+        self._make_rows(end)
+        self._reach = max(self._reach, end - 1)
         at = r - self._first  # the row's index among the table's rows in the tree
         for c, rs, cs, _ in cells:
             if rs > 1 or cs > 1:
                 self.table.cell(at, c).merge(self.table.cell(at + rs - 1, c + cs - 1))
-            self._reach = max(self._reach, r + rs - 1)
         self.tr = self._window[at]
         starts, col = {}, 0
         for tc in self.tr.iterchildren(qn("w:tc")):
