@@ -1,7 +1,8 @@
 """The Markdown reader: CommonMark (markdown-it-py) with the extensions pandoc's Markdown has.
 
 Modules: ``parser`` (markdown-it and its plug-ins, the nesting bound), ``stream`` (its parse, a
-block at a time) and ``chunks`` (a long paragraph's, a piece at a time), ``front_matter`` (YAML
+block at a time), ``chunks`` (a long paragraph's, a piece at a time) and ``tables`` (a long
+table's rows, a slice at a time), ``front_matter`` (YAML
 metadata), ``blocks`` and ``inline`` (tokens → model), ``html`` (raw HTML, never executed).
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .blocks import BlockBuilder, assign_heading_ids, follow_anchors
 from .front_matter import FrontMatter, as_text, language_tag, names, read_front_matter
 from .parser import check_nesting, make_parser
 from .stream import Inlines, Tokens, can_define, consumed, split_notes, top_level_blocks
+from .tables import expanded
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -170,8 +172,9 @@ def _iso_date(text: str) -> str | None:
 
 
 def _tokens(tokens: Iterable[Token]) -> Tokens:
-    """The tokens the body is made of (the front matter, a top-level block, is read apart)."""
-    return Tokens(t for t in tokens if t.type != "front_matter" or t.level)
+    """The tokens the body is made of (the front matter, a top-level block, is read apart), a
+    long table's rows made as they are read."""
+    return Tokens(t for t in expanded(tokens) if t.type != "front_matter" or t.level)
 
 
 def _checked(blocks: Iterable[list[Token]]) -> Iterator[list[Token]]:
