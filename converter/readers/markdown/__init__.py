@@ -87,7 +87,7 @@ class _Document(BlockBuilder):
     def read(self, text: str, fallback_title: str, find_unused: bool = True) -> tuple[etree._Element, list[str]]:
         """The document, and the labels of the footnotes nobody refers to (when asked to find
         them: the document is then to be read again with references to them at its end)."""
-        blocks = top_level_blocks(self.parser, text, self.env)
+        blocks = _body_blocks(top_level_blocks(self.parser, text, self.env))
         if not can_define(text):  # nothing refers to what follows it: each block read as it comes
             return self.build(_tokens(consumed(_checked(blocks))), fallback_title), []
         main, self.bodies, inside = split_notes(consumed(blocks))
@@ -171,10 +171,16 @@ def _iso_date(text: str) -> str | None:
         return None
 
 
+def _body_blocks(blocks: Iterable[list[Token]]) -> Iterator[list[Token]]:
+    """The blocks the body is made of: the front matter, a top-level block, is read apart."""
+    for block in blocks:
+        if not (block and block[0].type == "front_matter" and not block[0].level):
+            yield block
+
+
 def _tokens(tokens: Iterable[Token]) -> Tokens:
-    """The tokens the body is made of (the front matter, a top-level block, is read apart), a
-    long table's rows made as they are read."""
-    return Tokens(t for t in expanded(tokens) if t.type != "front_matter" or t.level)
+    """The body's tokens to be read, a long table's rows made as they are read."""
+    return Tokens(expanded(tokens))
 
 
 def _checked(blocks: Iterable[list[Token]]) -> Iterator[list[Token]]:

@@ -78,12 +78,17 @@ def top_level_blocks(md: MarkdownIt, text: str, env: dict) -> Iterator[list[Toke
             state.line = end
             break
         for rule in rules:
-            if tables.table_block(rule, state, line, end) if rule is table else rule(state, line, end, False):
-                if state.line <= line:
-                    raise RuntimeError("block rule didn't increment state.line")
+            found = tables.table_block(rule, state, line, end) if rule is table else rule(state, line, end, False)
+            if found:
                 break
         else:
             raise RuntimeError("none of the block rules matched")
+        if isinstance(found, tables.LongTable):  # handed out first: its rows are made as they are read
+            tokens, state.tokens = state.tokens, []
+            yield tokens
+            state.line = found.end()
+        if state.line <= line:
+            raise RuntimeError("block rule didn't increment state.line")
         state.tight = not has_empty_lines
         line = state.line
         if (line - 1) < end and state.isEmpty(line - 1):
@@ -92,8 +97,9 @@ def top_level_blocks(md: MarkdownIt, text: str, env: dict) -> Iterator[list[Toke
             has_empty_lines = True
             line += 1
             state.line = line
-        tokens, state.tokens = state.tokens, []
-        yield tokens
+        if not isinstance(found, tables.LongTable):
+            tokens, state.tokens = state.tokens, []
+            yield tokens
 
 
 def split_notes(tokens: Iterable[Token]) -> tuple[list[Token], dict[str, list[Token]], list[Token]]:

@@ -57,8 +57,16 @@ def markdown_its(text: str) -> list:
     return block_shape(found)
 
 
-def ours(text: str) -> list:
+#: how the reader takes the blocks: each read as it comes (no definitions in the text), or every
+#: block tokenized before any is read (a definition may follow what refers to it)
+MODES = ["as they come", "all first"]
+
+
+def ours(text: str, mode: str = "as they come") -> list:
+    """Our block tokens, the rows of long tables made when read."""
     blocks = top_level_blocks(make_parser(True), text, {})
+    if mode == "all first":
+        blocks = list(blocks)
     return block_shape(tables.expanded(t for block in blocks for t in block))
 
 
@@ -78,16 +86,27 @@ ENDINGS = {
 }
 
 
+@pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("ending", ENDINGS, ids=str)
-def test_sliced_tables_are_markdown_its_tokens(monkeypatch, ending):
+def test_sliced_tables_are_markdown_its_tokens(monkeypatch, ending, mode):
     """Slices of 7 rows give the block tokens markdown-it gives the whole text (the same rows,
-    cells, alignments, line numbers), whatever ends the table."""
+    cells, alignments, line numbers), whatever ends the table, wherever in a slice it ends."""
     after, more_rows = ENDINGS[ending]
-    text = "# Title\n\n" + table(500) + after + AFTER
-    expected = markdown_its(text)
     monkeypatch.setattr(tables, "SLICE_ROWS", 7)
-    assert ours(text) == expected
-    assert sum(1 for t in expected if t[0] == "tr_open") == 501 + more_rows
+    for rows in [*range(5, 24), 500]:
+        text = "# Title\n\n" + table(rows) + after + AFTER
+        expected = markdown_its(text)
+        assert ours(text, mode) == expected, rows
+        assert sum(1 for t in expected if t[0] == "tr_open") == rows + 1 + more_rows
+
+
+def test_two_long_tables_one_after_the_other(monkeypatch):
+    """A table right after another (a line that is no table row ends the first: here the next
+    one's header), both long."""
+    text = table(40, seed=1) + "Not a row\n" + table(30, seed=2) + "\n" + table(25, seed=3)
+    monkeypatch.setattr(tables, "SLICE_ROWS", 4)
+    for mode in MODES:
+        assert ours(text, mode) == markdown_its(text)
 
 
 @pytest.mark.parametrize("shape", ["short rows reach the cap", "long rows before short ones"])
@@ -100,9 +119,48 @@ def test_the_cap_on_filled_in_cells_ends_the_table_where_markdown_it_does(monkey
     wide = "".join("|" + "|".join(f"c{i}" for i in range(300)) + "|\n" for _ in range(300))
     text = head + (short if shape == "short rows reach the cap" else wide + short) + "\nEnd.\n"
     expected = markdown_its(text)
-    monkeypatch.setattr(tables, "SLICE_ROWS", 50)
-    assert ours(text) == expected
+    for rows in (50, 299, 1_000):
+        monkeypatch.setattr(tables, "SLICE_ROWS", rows)
+        for mode in MODES:
+            assert ours(text, mode) == expected, (rows, mode)
     assert 600 < sum(1 for t in expected if t[0] == "tr_open") < 1_500 + 300  # the cap ended it
+
+
+def test_cells_are_counted_as_markdown_it_splits_a_row():
+    """The cell count the cap is reckoned with is markdown-it's (its escapedSplit, less the empty
+    first and last cells), on every text of up to 7 characters of pipes, backslashes, spaces and
+    letters."""
+    from itertools import product
+
+    from markdown_it.common.utils import mdTrim
+    from markdown_it.rules_block.table import escapedSplit
+
+    for size in range(1, 8):
+        for chars in product("|\\ a", repeat=size):
+            text = mdTrim("".join(chars))
+            if not text:
+                continue
+            columns = escapedSplit(text)
+            if columns and columns[0] == "":
+                columns.pop(0)
+            if columns and columns[-1] == "":
+                columns.pop()
+            assert tables.cell_count(text) == len(columns), text
+
+
+def test_the_cells_of_many_rows_are_counted_at_once_as_row_by_row():
+    """The cells of a slice's rows counted over their text at once are the sum of each row's
+    (pipes escaped or not, first or last, white space of every kind around them)."""
+    from markdown_it.common.utils import mdTrim
+
+    rng = random.Random(5)
+    pieces = ["|", "|", "\\", "\\|", "a", " ", "\t", "\u3000", "\u2002", "\x0b", "`", "||"]
+    for _ in range(300):
+        rows = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(rng.randint(1, 30))]
+        rows = [row for row in rows if mdTrim(row)] or ["a"]
+        indented = [" " * rng.randint(0, 3) + row for row in rows]
+        assert tables.cells_in_rows("\n".join(indented), len(rows)) == sum(
+            tables.cell_count(mdTrim(row)) for row in indented), rows
 
 
 def _model(text: str) -> tuple[bytes, list, list]:
