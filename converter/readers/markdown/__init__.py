@@ -1,7 +1,8 @@
 """The Markdown reader: CommonMark (markdown-it-py) with the extensions pandoc's Markdown has.
 
 Modules: ``parser`` (markdown-it and its plug-ins, the nesting bound), ``stream`` (its parse, a
-block at a time) and ``chunks`` (a long paragraph's, a piece at a time), ``front_matter`` (YAML
+block at a time), ``chunks`` (a long paragraph's, a piece at a time) and ``tables`` (a long
+table's rows, a slice at a time), ``front_matter`` (YAML
 metadata), ``blocks`` and ``inline`` (tokens → model), ``html`` (raw HTML, never executed).
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .blocks import BlockBuilder, assign_heading_ids, follow_anchors
 from .front_matter import FrontMatter, as_text, language_tag, names, read_front_matter
 from .parser import check_nesting, make_parser
 from .stream import Inlines, Tokens, can_define, consumed, split_notes, top_level_blocks
+from .tables import expanded
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -85,7 +87,7 @@ class _Document(BlockBuilder):
     def read(self, text: str, fallback_title: str, find_unused: bool = True) -> tuple[etree._Element, list[str]]:
         """The document, and the labels of the footnotes nobody refers to (when asked to find
         them: the document is then to be read again with references to them at its end)."""
-        blocks = top_level_blocks(self.parser, text, self.env)
+        blocks = _body_blocks(top_level_blocks(self.parser, text, self.env))
         if not can_define(text):  # nothing refers to what follows it: each block read as it comes
             return self.build(_tokens(consumed(_checked(blocks))), fallback_title), []
         main, self.bodies, inside = split_notes(consumed(blocks))
@@ -169,9 +171,16 @@ def _iso_date(text: str) -> str | None:
         return None
 
 
+def _body_blocks(blocks: Iterable[list[Token]]) -> Iterator[list[Token]]:
+    """The blocks the body is made of: the front matter, a top-level block, is read apart."""
+    for block in blocks:
+        if not (block and block[0].type == "front_matter" and not block[0].level):
+            yield block
+
+
 def _tokens(tokens: Iterable[Token]) -> Tokens:
-    """The tokens the body is made of (the front matter, a top-level block, is read apart)."""
-    return Tokens(t for t in tokens if t.type != "front_matter" or t.level)
+    """The body's tokens to be read, a long table's rows made as they are read."""
+    return Tokens(expanded(tokens))
 
 
 def _checked(blocks: Iterable[list[Token]]) -> Iterator[list[Token]]:

@@ -6,7 +6,8 @@ as much again: 824 MB for the build). Here the same parser is run in its own ste
 
 - the core rules before the block rule (``normalize``);
 - markdown-it's block rules, one top-level block at a time (``top_level_blocks``: its top-level
-  loop, ``ParserBlock.tokenize``, with each block handed out as soon as it is made);
+  loop, ``ParserBlock.tokenize``, with each block handed out as soon as it is made; a long
+  table's rows a slice at a time, when they are read: ``tables``);
 - for each inline token, when the reader comes to it, markdown-it's inline parser and the core
   rules that follow the ``inline`` rule (heading attributes, dashes, smart quotes, text join),
   run on that token alone (``Inlines``) — they look at one inline token at a time anyway.
@@ -24,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from . import chunks
+from . import chunks, tables
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -51,7 +52,8 @@ def _core_rules(md: MarkdownIt) -> tuple[list, list]:
 
 def top_level_blocks(md: MarkdownIt, text: str, env: dict) -> Iterator[list[Token]]:
     """The block tokens of the text, one top-level block at a time (the inline tokens' children
-    not yet parsed); ``env`` fills with the definitions as they are met."""
+    not yet parsed); ``env`` fills with the definitions as they are met. A long table's body
+    rows are one ``table_rows`` token, made into the rows by ``tables.expanded`` when read."""
     from markdown_it.rules_block import StateBlock
     from markdown_it.rules_core import StateCore
 
@@ -62,7 +64,9 @@ def top_level_blocks(md: MarkdownIt, text: str, env: dict) -> Iterator[list[Toke
         return
     state = StateBlock(core.src, md, env, [])
     # ParserBlock.tokenize's loop, at the top level, handing out each block when it is made
+    # (and a long table's rows as they are read: tables.py)
     rules = md.block.ruler.getRules("")
+    table = dict(zip(md.block.ruler.get_active_rules(), rules, strict=True)).get("table")
     line, end = state.line, state.lineMax
     max_nesting = md.options.maxNesting
     has_empty_lines = False
@@ -74,12 +78,17 @@ def top_level_blocks(md: MarkdownIt, text: str, env: dict) -> Iterator[list[Toke
             state.line = end
             break
         for rule in rules:
-            if rule(state, line, end, False):
-                if state.line <= line:
-                    raise RuntimeError("block rule didn't increment state.line")
+            found = tables.table_block(rule, state, line, end) if rule is table else rule(state, line, end, False)
+            if found:
                 break
         else:
             raise RuntimeError("none of the block rules matched")
+        if isinstance(found, tables.LongTable):  # handed out first: its rows are made as they are read
+            tokens, state.tokens = state.tokens, []
+            yield tokens
+            state.line = found.end()
+        if state.line <= line:
+            raise RuntimeError("block rule didn't increment state.line")
         state.tight = not has_empty_lines
         line = state.line
         if (line - 1) < end and state.isEmpty(line - 1):
@@ -88,8 +97,9 @@ def top_level_blocks(md: MarkdownIt, text: str, env: dict) -> Iterator[list[Toke
             has_empty_lines = True
             line += 1
             state.line = line
-        tokens, state.tokens = state.tokens, []
-        yield tokens
+        if not isinstance(found, tables.LongTable):
+            tokens, state.tokens = state.tokens, []
+            yield tokens
 
 
 def split_notes(tokens: Iterable[Token]) -> tuple[list[Token], dict[str, list[Token]], list[Token]]:
