@@ -1,9 +1,9 @@
 """The Markdown reader: CommonMark (markdown-it-py) with the extensions pandoc's Markdown has.
 
 Modules: ``parser`` (markdown-it and its plug-ins, the nesting bound), ``stream`` (its parse, a
-block at a time), ``chunks`` (a long paragraph's, a piece at a time) and ``tables`` (a long
-table's rows, a slice at a time), ``front_matter`` (YAML
-metadata), ``blocks`` and ``inline`` (tokens → model), ``html`` (raw HTML, never executed).
+block at a time), ``chunks`` (a long paragraph's, a piece at a time), ``tables`` (a long table's
+rows, a slice at a time), ``front_matter`` (YAML metadata), ``blocks`` and ``inline`` (tokens →
+model), ``html`` (raw HTML, never executed).
 """
 from __future__ import annotations
 
