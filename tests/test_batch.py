@@ -118,6 +118,21 @@ def test_a_no_change_rebuild_does_not_load_the_writers(tmp_path):
     assert r.stdout.strip() == "[]"
 
 
+def test_the_writers_are_imported_once_for_the_workers(tmp_path):
+    """A parallel build imports the readers and writers its documents need before it starts the
+    workers, which inherit them (each importing them again was the same work twice); a build
+    with nothing to do imports none (see above)."""
+    src = make_sources(tmp_path)
+    probe = ("import sys; from converter import build_folder; "
+             f"r = build_folder([{str(src)!r}], {str(tmp_path / 'out')!r}, 'xml,pdf', jobs=2); "
+             "assert r.ok and r.count('built') == len(r.documents) > 1, r; "
+             "print(sorted(m for m in sys.modules if m in ('converter.writers.pdf', 'converter.writers.xml', "
+             "'converter.writers.docx', 'converter.readers.text')))")
+    r = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["['converter.readers.text',", "'converter.writers.pdf',", "'converter.writers.xml']"]
+
+
 def test_a_failed_document_is_reported_and_the_others_are_built(tmp_path):
     src = make_sources(tmp_path)
     (src / "bad.txt").write_bytes(b"   \n")
