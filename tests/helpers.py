@@ -128,3 +128,33 @@ def canonical_xml(tmp_path: Path, body: str) -> Path:
     src.write_text(f'<?xml version="1.0"?>\n<document xmlns="{model.NS}" version="1" xml:lang="en"><title>T</title>\n'
                    f'<body>\n{body}\n</body></document>\n', encoding="utf-8")
     return src
+
+
+_MARKDOWN_PEAK_PROBE = """
+import json, sys, tracemalloc
+from pathlib import Path
+from converter.readers.markdown import parse_markdown
+text = sys.stdin.read()
+tracemalloc.start()
+doc = parse_markdown(text, Path("."))
+_, peak = tracemalloc.get_traced_memory()
+print(json.dumps({"peak_mb": peak / 2**20, "elements": sum(1 for _ in doc.iter())}))
+"""
+
+
+def markdown_read_peak(text: str) -> dict:
+    """What reading Markdown text allocates at most in Python objects (``peak_mb``; lxml's model
+    is not counted) and the model's element count, in a process of its own under a 1 GB
+    address-space cap."""
+    import json
+    import resource
+    import subprocess
+    import sys
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1024**3, 1024**3))
+
+    run = subprocess.run([sys.executable, "-c", _MARKDOWN_PEAK_PROBE], input=text, capture_output=True, text=True,
+                         cwd=ROOT, preexec_fn=cap, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout)

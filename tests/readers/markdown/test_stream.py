@@ -3,9 +3,6 @@ and no more of them held than the block being read."""
 from __future__ import annotations
 
 import gc
-import json
-import subprocess
-import sys
 
 import pytest
 
@@ -14,7 +11,7 @@ from converter.errors import collecting
 from converter.readers.markdown import blocks, parse_markdown, tables
 from converter.readers.markdown.parser import make_parser
 from converter.readers.markdown.stream import top_level_blocks
-from helpers import FIXTURES, ROOT, SOURCES
+from helpers import FIXTURES, SOURCES, markdown_read_peak
 
 DOCUMENTS = sorted([*SOURCES.glob("*.md"), *FIXTURES.rglob("*.md")])
 
@@ -111,33 +108,6 @@ def test_a_note_referred_to_inside_another_unused_one_is_not_unused():
     assert notes[1].getparent().getparent() is notes[0]
 
 
-PROBE = """
-import json, sys, tracemalloc
-from pathlib import Path
-from converter.readers.markdown import parse_markdown
-text = sys.stdin.read()
-tracemalloc.start()
-doc = parse_markdown(text, Path("."))
-_, peak = tracemalloc.get_traced_memory()
-print(json.dumps({"peak_mb": peak / 2**20, "elements": sum(1 for _ in doc.iter())}))
-"""
-
-
-def _python_peak(text: str) -> dict:
-    """What reading the text allocates at most in Python objects (lxml's model is not counted),
-    in a process of its own under an address-space cap."""
-    run = subprocess.run([sys.executable, "-c", PROBE], input=text, capture_output=True, text=True, cwd=ROOT,
-                         preexec_fn=_cap, timeout=300)
-    assert run.returncode == 0, run.stderr[-2000:]
-    return json.loads(run.stdout)
-
-
-def _cap() -> None:
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (1024**3, 1024**3))
-
-
 @pytest.mark.parametrize("shape", ["paragraphs", "one paragraph", "one line"])
 def test_200_kb_of_emphasis_read_in_bounded_memory(shape):
     """200 kB of ``*a* **b** `` (40,000 marks): markdown-it's tokens of the whole were 60 MB and
@@ -145,6 +115,6 @@ def test_200_kb_of_emphasis_read_in_bounded_memory(shape):
     time, a few MB."""
     line = "*a* **b** " * 10
     sep = {"paragraphs": "\n\n", "one paragraph": "\n", "one line": ""}[shape]
-    got = _python_peak(sep.join([line.strip()] * 2000) + "\n")
+    got = markdown_read_peak(sep.join([line.strip()] * 2000) + "\n")
     assert got["elements"] > 40_000
     assert got["peak_mb"] < 16, got

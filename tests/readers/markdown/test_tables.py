@@ -3,10 +3,7 @@ tokens and the model of the whole table, and no more of its tokens held than a s
 from __future__ import annotations
 
 import gc
-import json
 import random
-import subprocess
-import sys
 
 import pytest
 from lxml import etree
@@ -16,7 +13,7 @@ from converter.errors import collecting
 from converter.readers.markdown import parse_markdown, stream, tables
 from converter.readers.markdown.parser import make_parser
 from converter.readers.markdown.stream import top_level_blocks
-from helpers import FIXTURES, ROOT, SOURCES
+from helpers import FIXTURES, SOURCES, markdown_read_peak
 
 DOCUMENTS = sorted([*SOURCES.glob("*.md"), *FIXTURES.rglob("*.md")])
 
@@ -260,32 +257,11 @@ def test_a_long_table_holds_one_slice_of_tokens(monkeypatch, definitions):
     assert max(seen.values()) < 200 * 11 + 100, seen
 
 
-PROBE = """
-import json, sys, tracemalloc
-from pathlib import Path
-from converter.readers.markdown import parse_markdown
-text = sys.stdin.read()
-tracemalloc.start()
-doc = parse_markdown(text, Path("."))
-_, peak = tracemalloc.get_traced_memory()
-print(json.dumps({"peak_mb": peak / 2**20, "elements": sum(1 for _ in doc.iter())}))
-"""
-
-
-def _python_peak(text: str) -> dict:
-    """What reading the text allocates at most in Python objects (lxml's model is not counted),
-    in a process of its own."""
-    run = subprocess.run([sys.executable, "-c", PROBE], input=text, capture_output=True, text=True, cwd=ROOT,
-                         timeout=300)
-    assert run.returncode == 0, run.stderr[-2000:]
-    return json.loads(run.stdout)
-
-
 def test_100_000_cells_read_in_bounded_memory():
     """20,000 rows of five cells at the default slice (markdown-it's tokens of the whole table
     were 90 MB of Python objects): a few MB."""
     text = "| a | b | c | d | e |\n|---|---|---|---|---|\n" + "".join(
         f"| {i} | *x* | y | `z` | w |\n" for i in range(20_000))
-    got = _python_peak(text)
+    got = markdown_read_peak(text)
     assert got["elements"] > 120_000
     assert got["peak_mb"] < 16, got
