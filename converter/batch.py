@@ -517,8 +517,8 @@ def _preload(tasks: list[_Task]) -> None:
     try:
         for fmt in dict.fromkeys(f for t in tasks for f in t.formats):
             plugins.writer(fmt)
-        for suffix in dict.fromkeys(t.source.suffix.lower() for t in tasks):
-            plugins.reader_for(Path("x" + suffix))
+        for source in {t.source.suffix.lower(): t.source for t in tasks}.values():  # one a suffix
+            plugins.reader_for(source)
     except ConverterError:
         pass  # a plug-in that does not load fails its documents in the workers, each with its message
 

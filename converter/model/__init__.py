@@ -184,12 +184,9 @@ def indent(el: etree._Element, level: int = 0) -> None:
 def strip_formatting(el: etree._Element) -> None:
     """Remove whitespace-only text inside structural elements (the inverse of indent)."""
     for node in el.iter():
-        if tag_of(node) in STRUCTURAL:
-            if node.text and not node.text.strip():
-                node.text = None
-            for c in node:
-                if c.tail and not c.tail.strip():
-                    c.tail = None
+        if node is not el:
+            _strip_before(node)
+        _strip_end(node)
 
 
 def strip_formatting_parsed(el: etree._Element) -> None:
@@ -201,21 +198,34 @@ def strip_formatting_parsed(el: etree._Element) -> None:
     Whitespace freed as it is read is taken again by what is parsed next; freed after the whole
     parse, the indentation of 100,000 rows left as many holes in the heap, which the DOCX writer's
     rows were then made in, again and again, all over it (1.2 times its time)."""
+    _strip_before(el)
+    _strip_end(el)
+
+
+def _strip_before(el: etree._Element) -> None:
+    """The whitespace-only text just before ``el`` when its parent is structural."""
     parent = el.getparent()
-    if parent is not None and tag_of(parent) in STRUCTURAL:
-        before = el.getprevious()
-        if before is None:
-            if parent.text and not parent.text.strip():
-                parent.text = None
-        elif before.tail and not before.tail.strip():
-            before.tail = None
-    if tag_of(el) in STRUCTURAL:
-        if len(el):
-            last = el[-1]
-            if last.tail and not last.tail.strip():
-                last.tail = None
-        elif el.text and not el.text.strip():
-            el.text = None
+    if parent is None or tag_of(parent) not in STRUCTURAL:
+        return
+    before = el.getprevious()
+    if before is None:
+        if parent.text and not parent.text.strip():
+            parent.text = None
+    elif before.tail and not before.tail.strip():
+        before.tail = None
+
+
+def _strip_end(el: etree._Element) -> None:
+    """The whitespace-only text at the end of a structural ``el``: after its last child, or all
+    of its text when it has none."""
+    if tag_of(el) not in STRUCTURAL:
+        return
+    if len(el):
+        last = el[-1]
+        if last.tail and not last.tail.strip():
+            last.tail = None
+    elif el.text and not el.text.strip():
+        el.text = None
 
 
 def text_positions(doc: etree._Element) -> dict[tuple[etree._Element, str], int]:
