@@ -581,8 +581,7 @@ _in_worker = False  # whether this process is a worker of a folder build (see _w
 def _worker_stop(signum, frame) -> None:
     if not _building:
         os._exit(128 + signum)
-    if signals.in_finalizer(frame):  # raised there, it would be printed and swallowed
-        signals.deliver_again_soon(signum)
+    if signals.deferred(signum, frame):  # raised in a finalizer, it would be printed and swallowed
         return
     raise _Stopped(signum)
 

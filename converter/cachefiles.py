@@ -1,8 +1,8 @@
 """Files of the cache kept between builds (converted fonts, entry points, compiled code …):
 where they live, written atomically, and checked when read back.
 
-Apart from ``context`` (which offers the same names) so that what must run before the build's
-modules are imported (``codecache``) can use it without importing them.
+Apart from ``context``, so that what must run before the build's modules are imported
+(``codecache``) can use it without importing them.
 """
 from __future__ import annotations
 

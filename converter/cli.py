@@ -54,8 +54,7 @@ def _stopped(signum, frame) -> None:
     from . import signals
     from .errors import Interrupted
 
-    if signals.in_finalizer(frame):
-        signals.deliver_again_soon(signum)
+    if signals.deferred(signum, frame):
         return
     if signum == signal.SIGTERM:
         raise Interrupted(signum)

@@ -88,18 +88,20 @@ def _compiled(source, mode: str):
     return code
 
 
-def _exec(source, globals=None, locals=None, /):
-    if globals is None:  # the caller's namespace, as the built-in takes it (their code passes one)
-        frame = sys._getframe(1)
-        globals, locals = frame.f_globals, frame.f_locals if locals is None else locals
-    return builtins.exec(_compiled(source, "exec"), globals, locals)
+def _caching(builtin, mode: str):
+    """``builtin`` (exec or eval) taking its code from the cache: what dataclasses and
+    collections call in its place."""
+    def run(source, globals=None, locals=None, /):
+        if globals is None:  # the caller's namespace, as the built-in takes it (their code passes one)
+            frame = sys._getframe(1)
+            globals, locals = frame.f_globals, frame.f_locals if locals is None else locals
+        return builtin(_compiled(source, mode), globals, locals)
+
+    return run
 
 
-def _eval(source, globals=None, locals=None, /):
-    if globals is None:
-        frame = sys._getframe(1)
-        globals, locals = frame.f_globals, frame.f_locals if locals is None else locals
-    return builtins.eval(_compiled(source, "eval"), globals, locals)
+_exec = _caching(builtins.exec, "exec")
+_eval = _caching(builtins.eval, "eval")
 
 
 def _regex_compiler(original):

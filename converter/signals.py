@@ -26,6 +26,15 @@ def in_finalizer(frame) -> bool:
     return False
 
 
+def deferred(signum: int, frame) -> bool:
+    """For a handler: when the signal landed inside a finalizer, deliver it again soon and say
+    True (the handler returns); else False (the handler acts now)."""
+    if not in_finalizer(frame):
+        return False
+    deliver_again_soon(signum)
+    return True
+
+
 def deliver_again_soon(signum: int) -> None:
     """Send the signal to this process again in 10 ms (from a timer thread: the handler runs
     again in the main thread, by then outside the finalizer)."""

@@ -202,7 +202,7 @@ _JOINS: dict[tuple[str, str], int] = {}
 def _join_kind(prev: str, ch: str) -> int:
     if len(_JOINS) >= MAX_PAIRS:
         _JOINS.clear()
-    kind = _JOINS[(prev, ch)] = GLUED if in_one_run(prev, ch) else _pair_kind(prev, ch)
+    kind = _JOINS[(prev, ch)] = GLUED if in_one_run(prev, ch) else _classify_pair(prev, ch)
     return kind
 
 

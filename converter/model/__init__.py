@@ -242,11 +242,14 @@ def counted_positions(el: etree._Element, start: int = 0) -> tuple[dict[tuple[et
     """text_positions of an element (its own tail left out), counted from ``start``, and the
     count after it: the walk of text_nodes, held."""
     positions: dict[tuple[etree._Element, str], int] = {}
-    end = start
+    last = None
     for node, kind, at in text_nodes(el):
         positions[(node, kind)] = start + at
-        end = start + at + _ink(node.text if kind == "text" else node.tail)
-    return positions, end
+        last = node, kind, at
+    if last is None:
+        return positions, start
+    node, kind, at = last  # the count after the last text, worked out once
+    return positions, start + at + _ink(node.text if kind == "text" else node.tail)
 
 
 def text_nodes(doc: etree._Element) -> Iterator[tuple[etree._Element, str, int]]:
