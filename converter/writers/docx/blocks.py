@@ -64,12 +64,13 @@ class Tables:
         long = len(rows) > rowspool.ROWS_IN_TREE and out.container is setup.document._body
         grid = Grid(table, width, setup.style.page.text_width / ncols, rows,
                     setup.spool if long else None, self._finished)
-        old = out.width
+        old, was_in_cell = out.width, out.in_cell
+        out.in_cell = True
         try:
             for part in parts:
                 self.visit(part, grid)
         finally:
-            out.width = old
+            out.width, out.in_cell = old, was_in_cell
             out.p = out.target = None
         grid.close()
 

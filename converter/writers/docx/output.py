@@ -27,8 +27,11 @@ from .rowspool import RowSpool
 from .styles import paragraph_styles
 
 SECT_PR = qn("w:sectPr")
+STYLE, STYLE_ID, RPR, RFONTS = qn("w:style"), qn("w:styleId"), qn("w:rPr"), qn("w:rFonts")
 XML_SPACE = qn("xml:space")
 
+#: the w:rFonts attributes that name a font, one for each kind of character
+FONT_SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
 #: whitespace that is layout in the model's mixed content, not a line break in the output
 _LAYOUT_SPACE = re.compile(r"[ \t\r\n]*[\t\r\n][ \t\r\n]*")
 
@@ -63,6 +66,17 @@ class DocumentSetup:
             self.roles = {ps.key: ps.role for ps in paragraph_styles(self.style)}
         #: the face that draws each character (fonts.faces, as for every output)
         self.faces = FaceChooser(self.style.fallback, "zh" if self.cjk else "und")
+        self._style_fonts: dict[str, dict[str, str]] = {}
+
+    def style_fonts(self, style_id: str) -> dict[str, str]:
+        """The w:rFonts slots (ascii, hAnsi, eastAsia, cs) a character style sets, as the
+        styles part holds them ({} for a style that names no font)."""
+        if style_id not in self._style_fonts:
+            fonts = next((s.find(f"{RPR}/{RFONTS}") for s in self.document.styles.element.iterchildren(STYLE)
+                          if s.get(STYLE_ID) == style_id), None)
+            self._style_fonts[style_id] = {} if fonts is None else {
+                slot: fonts.get(qn(f"w:{slot}")) for slot in FONT_SLOTS if fonts.get(qn(f"w:{slot}"))}
+        return self._style_fonts[style_id]
 
 
 class Output:
@@ -75,6 +89,7 @@ class Output:
         self.p = self.target = None  # the current paragraph, and where its runs go (it or a hyperlink)
         self.para_role = setup.style.role("body")  # the role of the current paragraph's style
         self.fmt = Fmt()
+        self.in_cell = False  # writing a table cell's content (see _properties)
         self.block_style = "body"  # the style of a <p> here (quote, footnote … change it)
         self.block_indent: float | None = None  # left indent of paragraphs continuing a list item
         self.width = setup.style.page.text_width  # the width pictures may take here
@@ -139,7 +154,8 @@ class Output:
         style_id = rstyle or fmt.rstyle
         # the properties follow from these alone: made once, copied for each run (lxml copies a
         # small tree at once; making it is a dozen elements looked up and placed)
-        key = (style_id, face.family if face is not None else None, fmt.bold, fmt.italic, fmt.strike, fmt.vert)
+        key = (style_id, face.family if face is not None else None, fmt.bold, fmt.italic, fmt.strike, fmt.vert,
+               self.in_cell)
         if key not in self._run_properties:
             self._run_properties[key] = self._properties(style_id, fmt, face)
         rpr = self._run_properties[key]
@@ -163,7 +179,13 @@ class Output:
             put(rpr, el("w:rStyle", val=style_id), RPR_ORDER)
         fonts = {"hint": "eastAsia"} if self.setup.cjk else {}  # ambiguous marks (“ ” — …) take the
         if face is not None:  # East Asian font in a CJK document, as Word's IME does
-            fonts |= {slot: face.family for slot in ("ascii", "hAnsi", "eastAsia", "cs")}
+            fonts |= {slot: face.family for slot in FONT_SLOTS}
+        elif style_id and self.in_cell:
+            # LibreOffice gives a table's cells the fonts of its table style (the document
+            # defaults, through Table Normal) as direct formatting, which beats a character
+            # style: inline code in a cell came out in the body's Latin face, and as that face's
+            # embedded subset lacks the letters, blank. The run repeats its style's fonts.
+            fonts = self.setup.style_fonts(style_id) | fonts
         if fonts:
             put(rpr, el("w:rFonts", **fonts), RPR_ORDER)
         if fmt.bold:

@@ -180,3 +180,29 @@ def test_footnote_characters_are_embedded(tmp_path):
     by_family = {f.family: f for f in embedded_fonts(path) if f.tag == "embedRegular"}
     assert {"鬱", "鬯"} <= {chr(c) for c in by_family[fonts.get(f"{{{W}}}eastAsia")].cmap}
     assert set("0123456789") <= {chr(c) for c in by_family[fonts.get(f"{{{W}}}ascii")].cmap}
+
+
+def test_libreoffice_draws_inline_code_in_a_table_cell_in_the_mono_face(tmp_path):
+    """LibreOffice gives a table's cells its table style's fonts as direct formatting, which beat
+    the Verbatim Char style: `code 1` in a cell of a Chinese document came out in Liberation
+    Serif, whose embedded subset lacks the letters — blank space on the page. A code run in a
+    cell repeats its style's fonts, so LibreOffice draws it in Liberation Mono, as in the body;
+    a link and bold beside it keep theirs."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    src = tmp_path / "table.md"
+    src.write_text("# 表\n\n| 序号 | 内容 |\n| --- | --- |\n| 1 | `code 1` |\n| 2 | 中文 `mono` **粗** [链接](https://example.org) |\n\n"
+                   "正文 `inline` 段落。\n", encoding="utf-8")
+    path = docx_of(src, tmp_path / "out")
+    drawn = drawn_characters(path)
+    assert set("codemn1") <= drawn[("Liberation Mono", False)]
+    pdf = office.to_pdf([path], tmp_path / "lo")[path]
+    with pdfplumber.open(pdf) as doc:
+        chars = doc.pages[0].chars
+    faces: dict[str, set[str]] = {}
+    for c in chars:
+        faces.setdefault(c["fontname"].split("+", 1)[-1], set()).add(c["text"])
+    mono = "".join(sorted(set().union(*(t for f, t in faces.items() if "Mono" in f))))
+    assert set("codeinlm") <= set(mono), faces
+    assert not set("codeilm") & set().union(*(t for f, t in faces.items() if "Mono" not in f)), faces
+    text = "".join(c["text"] for c in chars)
+    assert "code1" in text.replace(" ", "") and "链接" in text and "粗" in text
