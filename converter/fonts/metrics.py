@@ -34,9 +34,14 @@ class Widths:
         # reportlab keeps the integers when unitsPerEm is 1000, else x * (1000 / unitsPerEm)
         return units if self._upem == 1000 else units * (1000 / self._upem)
 
-    def _lookup(self, cp: int) -> float | None:
+    def _raw(self, cp: int) -> int | None:
+        """The advance of code point ``cp`` in font units, None where the face lacks it."""
         i = bisect_left(self._codes, cp)
-        return self._scale(self._units[i]) if i < len(self._codes) and self._codes[i] == cp else None
+        return self._units[i] if i < len(self._codes) and self._codes[i] == cp else None
+
+    def _lookup(self, cp: int) -> float | None:
+        units = self._raw(cp)
+        return None if units is None else self._scale(units)
 
     @property
     def upem(self) -> int:
@@ -45,15 +50,12 @@ class Widths:
 
     def units(self, ch: str) -> int | None:
         """The advance of ``ch`` in font units (hmtx), None where the face lacks it."""
-        cp = ord(ch)
-        i = bisect_left(self._codes, cp)
-        return self._units[i] if i < len(self._codes) and self._codes[i] == cp else None
+        return self._raw(ord(ch))
 
     def em(self, ch: str) -> float | None:
         """The advance of ``ch`` in ems (hmtx / unitsPerEm), None where the face lacks it."""
-        cp = ord(ch)
-        i = bisect_left(self._codes, cp)
-        return self._units[i] / self._upem if i < len(self._codes) and self._codes[i] == cp else None
+        units = self._raw(ord(ch))
+        return None if units is None else units / self._upem
 
     def __getitem__(self, ch: str) -> float:
         w = self._memo.get(ch)
