@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import codecache, manifest, outdir, pipeline, plugins, signals
+from . import cachefiles, codecache, manifest, outdir, pipeline, plugins, signals
 from .context import check_epoch
 from .errors import ConverterError, Diagnostic, Interrupted, UsageError, printable
 from .model.images import MAX_PIXELS_VARIABLE, max_image_pixels
@@ -252,6 +252,10 @@ def build_folder(inputs: Iterable[str | Path] | str | Path, out_dir: str | Path 
             with _signals_held():
                 raise _interrupted(e, plan, tasks, results, sources) from None
         manifest.save_if_changed(out_dir, plan.manifest)
+    # the cache kept under its cap (a look at its size once a day: cachefiles.prune_if_due)
+    cachefiles.prune_if_due()
+    if bad_limit := cachefiles.check_cache_limit():
+        notes.append(bad_limit)
     return FolderResult(out_dir, [r for r in results if r is not None], time.perf_counter() - started, notes)
 
 
