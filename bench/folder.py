@@ -43,21 +43,44 @@ def _build(src: Path, out: Path, *extra: str) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+#: a pure-Python loop with a tiny working set: how much two processes on the two cores slow
+#: each other when they share nothing (a virtual machine's cores may share a physical core, or
+#: its power and cache, with other guests: then no program scales by 2)
+SPIN = "s = 0\nfor i in range(4_000_000):\n    s += i * i\n"
+
+
+def _spin(copies: int) -> tuple[float, float]:
+    """Wall time, and CPU time a copy, of ``copies`` processes of SPIN started together."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(copies)]
+    for proc in procs:
+        proc.wait()
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, ((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)) / copies
+
+
 def _median(samples: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
 
 
 def run(tmp: Path, seed: Path, runs: int = 3) -> list[tuple[str, float, float]]:
     """(what, median wall seconds, median CPU seconds) for the full builds and the no-change
-    rebuild. CPU time says what a busy machine hides: -j 2 does the same work on two cores."""
+    rebuild, and a CPU loop alone and two at once (the speed-up the machine itself allows right
+    now). CPU time says what a busy machine hides: -j 2 does the same work on two cores."""
     src = make_folder(tmp / "folder", seed)
     _build(src, tmp / "warm", "-j", "2")  # converted fonts cached, as on any machine after one build
     samples: dict[str, list] = {"1": [], "2": []}
+    spins: dict[int, list] = {1: [], 2: []}
     for _ in range(runs):  # interleaved, so that both see the same load from other processes
         for jobs in samples:
             shutil.rmtree(tmp / f"full{jobs}", ignore_errors=True)
             samples[jobs].append(_build(src, tmp / f"full{jobs}", "-j", jobs))
+        for copies in spins:
+            spins[copies].append(_spin(copies))
     rows = [(f"50 documents, full build -j {jobs}", *_median(s)) for jobs, s in samples.items()]
+    rows += [(f"a CPU loop, {copies} at once (CPU: each)", *_median(s)) for copies, s in spins.items()]
     nochange = _median([_build(src, tmp / "full2", "-j", "2") for _ in range(max(runs, 5))])
     rows.append(("50 documents, no-change rebuild", *nochange))
     # the same documents one process each (fonts cached): what a folder build saves per document
@@ -74,7 +97,10 @@ def report(rows: list[tuple[str, float, float]]) -> None:
     print(f"\n{'what':40} {'median s':>9} {'CPU s':>8}")
     for name, wall, cpu in rows:
         print(f"{name:40} {wall:9.3f} {cpu:8.3f}")
+    ceiling = 2 * t["a CPU loop, 1 at once (CPU: each)"] / t["a CPU loop, 2 at once (CPU: each)"]
     print(f"\nspeed-up -j 2 over -j 1: {j1 / j2:.2f}×")
+    print(f"the machine's own: two CPU loops at once do {ceiling:.2f}× the work of one in the same time "
+          f"(2.00 on cores that share nothing); -j 2 reaches {j1 / j2 / ceiling * 100:.0f} % of it")
     print(f"no-change rebuild / full build -j 1: {none / j1:.3f} ({none / j1 * 100:.1f} %)")
     print(f"no-change rebuild / full build -j 2: {none / j2:.3f} ({none / j2 * 100:.1f} %)")
     cpu = {name: c for name, _, c in rows}
