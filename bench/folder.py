@@ -43,10 +43,11 @@ def _build(src: Path, out: Path, *extra: str) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-#: a pure-Python loop with a tiny working set: how much two processes on the two cores slow
+#: a pure-Python loop with a tiny working set, about as long as a -j 2 build (a short one reads
+#: the host's noise more than the cores): how much two processes on the two cores slow
 #: each other when they share nothing (a virtual machine's cores may share a physical core, or
 #: its power and cache, with other guests: then no program scales by 2)
-SPIN = "s = 0\nfor i in range(4_000_000):\n    s += i * i\n"
+SPIN = "s = 0\nfor i in range(16_000_000):\n    s += i * i\n"
 
 
 def _spin(copies: int) -> tuple[float, float]:
