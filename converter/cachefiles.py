@@ -72,22 +72,25 @@ WRITING = 3600
 
 def cache_limit() -> int | None:
     """The cache's cap in bytes (None: no cap), from CONVERTER_CACHE_MAX_MB."""
-    raw = os.environ.get(LIMIT_VARIABLE, "").strip()
-    try:
-        mb = float(raw) if raw else DEFAULT_LIMIT_MB
-    except ValueError:
-        mb = DEFAULT_LIMIT_MB  # (the command line says so: see check_cache_limit)
-    return None if mb <= 0 else int(mb * 1024 * 1024)
+    return _limit_setting()[0]
 
 
 def check_cache_limit() -> str | None:
     """Why CONVERTER_CACHE_MAX_MB cannot be read (None when it can, or is unset)."""
+    return _limit_setting()[1]
+
+
+def _limit_setting() -> tuple[int | None, str | None]:
+    """CONVERTER_CACHE_MAX_MB read: the cap in bytes (None: no cap), and what is wrong with the
+    variable (None: nothing; else the default cap applies)."""
     raw = os.environ.get(LIMIT_VARIABLE, "").strip()
+    problem = None
     try:
-        float(raw or 0)
+        mb = float(raw) if raw else DEFAULT_LIMIT_MB
     except ValueError:
-        return f"{LIMIT_VARIABLE}={raw!r} is not a number of megabytes: the cache is capped at {DEFAULT_LIMIT_MB} MB"
-    return None
+        mb = DEFAULT_LIMIT_MB
+        problem = f"{LIMIT_VARIABLE}={raw!r} is not a number of megabytes: the cache is capped at {DEFAULT_LIMIT_MB} MB"
+    return (None if mb <= 0 else int(mb * 1024 * 1024)), problem
 
 
 def prune_if_due(now: float | None = None) -> list[Path]:

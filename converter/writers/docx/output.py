@@ -24,14 +24,13 @@ from ...fonts.find import FontFace
 from ...style import ResolvedStyle, Role
 from .ooxml import PPR_ORDER, RPR_ORDER, el, put, twips
 from .rowspool import RowSpool
+from .runfonts import SLOTS
 from .styles import paragraph_styles
 
 SECT_PR = qn("w:sectPr")
 STYLE, STYLE_ID, RPR, RFONTS = qn("w:style"), qn("w:styleId"), qn("w:rPr"), qn("w:rFonts")
 XML_SPACE = qn("xml:space")
 
-#: the w:rFonts attributes that name a font, one for each kind of character
-FONT_SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
 #: whitespace that is layout in the model's mixed content, not a line break in the output
 _LAYOUT_SPACE = re.compile(r"[ \t\r\n]*[\t\r\n][ \t\r\n]*")
 
@@ -75,7 +74,7 @@ class DocumentSetup:
             fonts = next((s.find(f"{RPR}/{RFONTS}") for s in self.document.styles.element.iterchildren(STYLE)
                           if s.get(STYLE_ID) == style_id), None)
             self._style_fonts[style_id] = {} if fonts is None else {
-                slot: fonts.get(qn(f"w:{slot}")) for slot in FONT_SLOTS if fonts.get(qn(f"w:{slot}"))}
+                slot: fonts.get(qn(f"w:{slot}")) for slot in SLOTS if fonts.get(qn(f"w:{slot}"))}
         return self._style_fonts[style_id]
 
 
@@ -179,7 +178,7 @@ class Output:
             put(rpr, el("w:rStyle", val=style_id), RPR_ORDER)
         fonts = {"hint": "eastAsia"} if self.setup.cjk else {}  # ambiguous marks (“ ” — …) take the
         if face is not None:  # East Asian font in a CJK document, as Word's IME does
-            fonts |= {slot: face.family for slot in FONT_SLOTS}
+            fonts |= {slot: face.family for slot in SLOTS}
         elif style_id and self.in_cell:
             # LibreOffice gives a table's cells the fonts of its table style (the document
             # defaults, through Table Normal) as direct formatting, which beats a character
