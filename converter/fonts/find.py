@@ -129,12 +129,21 @@ def _read_listing(path: Path) -> dict[str, list[FontFace]] | None:
         return None
 
 
+def _fc_list(exe: str, fmt: str) -> str:
+    """fc-list's answer in this format, for every installed face.
+
+    Without SOURCE_DATE_EPOCH: fontconfig dates the caches it writes by it, so a fonts folder
+    changed since then (one not yet cached, as in a CI job that copies fonts in) has its cache
+    found stale and written again by every fc-list, which changes the caches' folder, the
+    generation everything here is kept under: every lookup of a build ran fc-list again (65
+    times, 2.5 s, for one document). Our outputs do not depend on those caches' dates."""
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    return subprocess.run([exe, "--format", fmt], capture_output=True, text=True, check=True, env=env).stdout
+
+
 def _run_fc_list(exe: str) -> dict[str, list[FontFace]]:
     """Lower-cased family name → faces, as fc-list lists them now."""
-    out = subprocess.run(
-        [exe, "--format", "%{family}\t%{weight}\t%{slant}\t%{index}\t%{file}\t%{style}\n"],
-        capture_output=True, text=True, check=True,
-    ).stdout
+    out = _fc_list(exe, "%{family}\t%{weight}\t%{slant}\t%{index}\t%{file}\t%{style}\n")
     faces: dict[str, list[FontFace]] = {}
     for row in sorted(set(out.splitlines())):
         parts = row.split("\t")
@@ -271,8 +280,7 @@ def _charsets(generation: tuple) -> tuple[tuple[str, int, str], ...]:
     exe = shutil.which("fc-list")
     if exe is None:
         raise StyleError("fontconfig's fc-list is not installed (Debian package fontconfig)")
-    out = subprocess.run([exe, "--format", "%{file}\t%{index}\t%{charset}\n"],
-                         capture_output=True, text=True, check=True).stdout
+    out = _fc_list(exe, "%{file}\t%{index}\t%{charset}\n")
     rows = []
     for row in sorted(set(out.splitlines())):
         parts = row.split("\t")

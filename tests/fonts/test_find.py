@@ -89,3 +89,26 @@ def test_a_font_file_edited_without_fc_cache_is_listed_again(tmp_path, monkeypat
         assert set(ours()) == {(os.path.getsize(copy), os.stat(copy).st_mtime_ns)}
     finally:
         installed.cache_clear()
+
+
+@pytest.mark.skipif(not shutil.which("fc-cache"), reason="needs fontconfig")
+def test_under_source_date_epoch_a_folder_fontconfig_had_not_cached_costs_one_fc_list(tmp_path, monkeypatch):
+    """fontconfig dates the caches it writes by SOURCE_DATE_EPOCH: a folder changed since then
+    had its cache written again by every fc-list, a new state of the caches each time, so every
+    lookup ran fc-list again. It runs without it: the second lookup is answered from memory."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # (a folder made now is newer)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "data" / "fonts").mkdir(parents=True)
+    installed.cache_clear()
+    try:
+        before = find._fontconfig_generation()
+        first = installed()
+        assert find._fontconfig_generation() != before, "fontconfig cached the new folder"
+        state = find._fontconfig_generation()
+        for _ in range(4):  # the first of these lists the new state once; fontconfig writes nothing more
+            assert installed() == first
+            assert find._fontconfig_generation() == state
+        assert installed.cache_info().misses == 2 and installed.cache_info().hits == 3
+    finally:
+        installed.cache_clear()
