@@ -24,7 +24,7 @@ from . import cachefiles, codecache, manifest, outdir, pipeline, plugins, signal
 from .context import check_epoch
 from .errors import ConverterError, Diagnostic, Interrupted, UsageError, printable
 from .model.images import MAX_PIXELS_VARIABLE, max_image_pixels
-from .fingerprint import document_key, file_sha256, resource_hashes, stamp_for, style_stamp
+from .fingerprint import document_key, fallback_now, fallback_stamp, file_sha256, resource_hashes, stamp_for, style_stamp
 from .style import load_style
 from .style.sheet import find_style
 
@@ -381,7 +381,10 @@ class _Plan:
             self.stamps[lookup] = stamp_for(lookup)
         stamp = self.stamps[lookup]
         resources = resource_hashes([manifest.resolve(r["path"], self.out_dir) for r in entry.get("resources", [])])
-        return (stamp is not None and document_key(sha, stamp, self.formats, self.options, resources) == entry.get("key")
+        asked = entry.get("fallback_chars")
+        fallback = fallback_now(asked) if isinstance(asked, str) and asked else None
+        return (stamp is not None
+                and document_key(sha, stamp, self.formats, self.options, resources, fallback) == entry.get("key")
                 and manifest.outputs_intact(entry, self.out_dir))
 
     def _font_report(self, lookup: str | None) -> str | None:
@@ -636,12 +639,14 @@ def _build_one(task: _Task) -> tuple[int, DocumentResult, dict | None]:
     resources = [{"path": manifest.rel(p, task.out_dir), "sha256": h if _older(p, wall) else None}
                  for p, h in zip(built.resources, resource_hashes(built.resources))]
     outputs = _output_records(built, task)
+    choice = built.style.fallback_choice  # what fallback-any took: asked again by the next build
     seconds = time.perf_counter() - start
     result = DocumentResult(task.source, task.name, BUILT, sorted(built.outputs), list(built.diagnostics),
                             style=built.style.name, fonts=built.style.font_report(), seconds=seconds)
     entry = {
         "source": {"path": manifest.rel(task.source, task.out_dir), "sha256": task.sha256},
-        "key": document_key(task.sha256, stamp, task.formats, task.options, [r["sha256"] for r in resources]),
+        "key": document_key(task.sha256, stamp, task.formats, task.options, [r["sha256"] for r in resources],
+                            fallback_stamp(choice) if choice else None),
         "resources": resources,
         "formats": sorted(task.formats),
         "outputs": sorted(outputs, key=lambda o: o["path"]),
@@ -650,6 +655,8 @@ def _build_one(task: _Task) -> tuple[int, DocumentResult, dict | None]:
         "warnings": [{"line": w.line, "message": w.message} for w in result.warnings],
         "build_time": {"at": at.strftime("%Y-%m-%dT%H:%M:%SZ"), "seconds": round(seconds, 3)},
     }
+    if choice:
+        entry["fallback_chars"] = "".join(ch for ch, _ in choice)
     return task.index, result, entry
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .fonts.find import FontFace, first_installed
+from .fonts.find import FontFace, covering, first_installed
 from .style import ResolvedStyle, load_style
 from .style.sheet import sheet_files
 
@@ -145,10 +146,28 @@ def resource_hashes(paths: list[Path]) -> list[str | None]:
     return out
 
 
+def fallback_stamp(choice: Iterable[tuple[str, FontFace | None]]) -> list[dict]:
+    """What fallback-any took for the characters no face of a document's style draws: per
+    installed face, its characters, file, index, size and mtime; the characters no installed
+    face draws come last, with no file."""
+    by_face: dict[tuple, list[str]] = {}
+    for ch, face in sorted(choice, key=lambda c: c[0]):
+        by_face.setdefault((face.path, face.index, *face.stamp) if face else (None, None, None, None), []).append(ch)
+    return [{"chars": "".join(got), "path": path, "index": index, "bytes": size, "mtime_ns": mtime}
+            for (path, index, size, mtime), got in sorted(by_face.items(), key=lambda kv: (kv[0][0] is None, kv[1]))]
+
+
+def fallback_now(chars: str) -> list[dict]:
+    """The fallback_stamp fallback-any would give these characters now: installing or removing
+    a font changes it, and with it the key of every document that needed such a face."""
+    found = covering(frozenset(chars))
+    return fallback_stamp((ch, found.get(ch)) for ch in chars)
+
+
 def document_key(source_sha256: str, stamp: dict, formats: list[str] | tuple[str, ...], options: dict,
-                 resources: list[str | None] = ()) -> str:
+                 resources: list[str | None] = (), fallback: list[dict] | None = None) -> str:
     """The hash of everything a document's outputs depend on (``resources``: the sha256 of
-    each image it embeds)."""
+    each image it embeds; ``fallback``: its fallback_stamp, for a document that needed one)."""
     data = {
         "source": source_sha256,
         "resources": list(resources),
@@ -160,4 +179,6 @@ def document_key(source_sha256: str, stamp: dict, formats: list[str] | tuple[str
         # dates in every output come from it (see context.source_date)
         "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH"),
     }
+    if fallback:  # (absent from the keys of the documents that need none, as before)
+        data["fallback"] = fallback
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

@@ -150,19 +150,20 @@ def _found_fallback(doc: etree._Element, style: ResolvedStyle, source: Path, ctx
     """The style with the installed faces that draw ``absent`` (fallback-any), and the
     characters still without a face; a warning per face chosen, at its first character's line."""
     found = covering(frozenset(absent))
+    choice = tuple((ch, found.get(ch)) for ch in absent)
     by_face: dict[FontFace, list[str]] = {}
     for ch in absent:
         if ch in found:
             by_face.setdefault(found[ch], []).append(ch)
     if not by_face:
-        return style, absent
+        return style.with_found_fallback((), choice), absent
     for face, chars in by_face.items():
         named = ", ".join(f"U+{ord(c):04X} {c!r}" for c in chars)
         ctx.diagnostics.append(Diagnostic(
             "warning", f"no face of style {style.name!r} draws {named}: drawn with the installed "
                        f"{face.family} ({face.path}) (fallback-any)",
             ctx.name, first_line_with(doc, source, chars)))
-    style = style.with_found_fallback(tuple(by_face))
+    style = style.with_found_fallback(tuple(by_face), choice)
     return style, missing(set(absent), list(by_face))
 
 

@@ -153,10 +153,17 @@ class ResolvedStyle:
     fallback_any: bool = False
     #: the installed faces fallback-any took for one document (after every face of the style)
     found_fallback: tuple[FontFace, ...] = ()
+    #: each character of that document no face of the style draws, with the installed face
+    #: fallback-any took for it (None: no installed face has it). A font installed or removed
+    #: since may change the choice, so a rebuild asks again (fingerprint.fallback_stamp)
+    fallback_choice: tuple[tuple[str, FontFace | None], ...] = ()
 
-    def with_found_fallback(self, faces: tuple[FontFace, ...]) -> "ResolvedStyle":
-        """This style for one document whose characters need faces found by fallback-any."""
-        return replace(self, found_fallback=tuple(dict.fromkeys((*self.found_fallback, *faces))))
+    def with_found_fallback(self, faces: tuple[FontFace, ...],
+                            choice: tuple[tuple[str, FontFace | None], ...] = ()) -> "ResolvedStyle":
+        """This style for one document whose characters no face of the style draws, drawn with
+        ``faces`` found by fallback-any (``choice``: which face took which character)."""
+        return replace(self, found_fallback=tuple(dict.fromkeys((*self.found_fallback, *faces))),
+                       fallback_choice=tuple(sorted({**dict(self.fallback_choice), **dict(choice)}.items())))
 
     def settings(self, writer: str, declared: Mapping[str, Setting]) -> dict[str, object]:
         """The sheet's ``[writer]`` section checked against the writer's declared keys, with
