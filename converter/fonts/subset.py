@@ -163,7 +163,31 @@ def pdf_subset(face: FontFace, chars: set[str], cache: Path) -> tuple[Path, int]
         _rename(font, key[:8])
         return font
 
-    return _cached(face, chars, cache / "fonts", "pdf", ".ttf", make), 0
+    return _cached(face, chars, *_pdf_place(cache), make), 0
+
+
+def _pdf_place(cache: Path) -> tuple[Path, str, str]:
+    """Where pdf_subset keeps its subsets: folder, flavour, suffix."""
+    return cache / "fonts", "pdf", ".ttf"
+
+
+def pdf_subset_cached(face: FontFace, chars: set[str], cache: Path) -> bool:
+    """Whether pdf_subset has nothing to make for these characters (a TrueType face, which
+    reportlab subsets itself, or a subset already cached)."""
+    return is_truetype(face) or _intact(_target(face, chars, *_pdf_place(cache))[1])
+
+
+#: what making a subset costs, roughly (seconds; the seed's PDF, an empty cache): reading the
+#: face or its base, and per character subsetting and converting its outlines (FandolFang, 480
+#: characters: 1.0 s; Noto Serif CJK SC Black, 30: 0.35 s). Only the proportions matter: the
+#: weights by which fonts.parallel shares the subsets out
+SUBSET_COST = (0.3, 0.0015)
+
+
+def subset_cost(chars: set[str]) -> float:
+    """An estimate of a subset's cost for these characters, to share the work (fonts.parallel)."""
+    fixed, per_char = SUBSET_COST
+    return fixed + per_char * len(chars)
 
 
 def office_subset(face: FontFace, chars: set[str], cache: Path, truetype: bool = False) -> Path:
@@ -183,18 +207,23 @@ def office_subset(face: FontFace, chars: set[str], cache: Path, truetype: bool =
             _cff_to_glyf(font)
         return font
 
-    suffix = ".ttf" if convert or is_truetype(face) else ".otf"
-    return _cached(face, chars, cache / "subsets", "glyf" if convert else "keep", suffix, make)
+    return _cached(face, chars, *_office_place(face, cache, truetype), make)
+
+
+def _office_place(face: FontFace, cache: Path, truetype: bool) -> tuple[Path, str, str]:
+    """Where office_subset keeps its subsets: folder, flavour, suffix."""
+    convert = truetype and not is_truetype(face)
+    return cache / "subsets", "glyf" if convert else "keep", ".ttf" if convert or is_truetype(face) else ".otf"
+
+
+def office_subset_cached(face: FontFace, chars: set[str], cache: Path, truetype: bool = False) -> bool:
+    """Whether office_subset has nothing to make for these characters."""
+    return _intact(_target(face, chars, *_office_place(face, cache, truetype))[1])
 
 
 def web_subset(face: FontFace, chars: set[str], cache: Path) -> WebFont:
     """A web font for ``chars``, WOFF2 when brotli is there."""
-    if woff2_available():
-        extension, media_type, flavor = ".woff2", "font/woff2", "woff2"
-    elif is_truetype(face):
-        extension, media_type, flavor = ".ttf", "font/ttf", None
-    else:
-        extension, media_type, flavor = ".otf", "font/otf", None
+    extension, media_type, flavor = _web_format(face)
 
     def make(key: str) -> TTFont:
         options = _options(hinting=False)  # reading systems rasterize without TrueType hints
@@ -205,9 +234,28 @@ def web_subset(face: FontFace, chars: set[str], cache: Path) -> WebFont:
         font.flavor = flavor
         return font
 
+    return WebFont(_cached(face, chars, *_web_place(face, cache), make), extension, media_type)
+
+
+def _web_format(face: FontFace) -> tuple[str, str, str | None]:
+    """A web font's extension, media type and fontTools flavour: WOFF2 when brotli is there."""
+    if woff2_available():
+        return ".woff2", "font/woff2", "woff2"
+    if is_truetype(face):
+        return ".ttf", "font/ttf", None
+    return ".otf", "font/otf", None
+
+
+def _web_place(face: FontFace, cache: Path) -> tuple[Path, str, str]:
+    """Where web_subset keeps its subsets: folder, flavour, suffix."""
+    extension, _, flavor = _web_format(face)
     # the quality is part of the key: files of another quality are other bytes
-    flavour = extension + (f"-q{WOFF2_QUALITY}" if flavor == "woff2" else "")
-    return WebFont(_cached(face, chars, cache / "webfonts", flavour, extension, make), extension, media_type)
+    return cache / "webfonts", extension + (f"-q{WOFF2_QUALITY}" if flavor == "woff2" else ""), extension
+
+
+def web_subset_cached(face: FontFace, chars: set[str], cache: Path) -> bool:
+    """Whether web_subset has nothing to make for these characters."""
+    return _intact(_target(face, chars, *_web_place(face, cache))[1])
 
 
 def _options(hinting: bool):
@@ -420,12 +468,7 @@ def _cached(face: FontFace, chars: set[str], folder: Path, flavour: str, suffix:
             make: Callable[[str], TTFont]) -> Path:
     """The cached subset file, made (atomically) by ``make(key)`` when it is not there yet, or
     no longer what was written (``_intact``)."""
-    st = os.stat(face.path)
-    key = hashlib.sha256("\0".join([
-        CACHE_VERSION, face.path, str(face.index), str(st.st_size), str(st.st_mtime_ns), flavour,
-        "".join(sorted(chars)),
-    ]).encode()).hexdigest()[:24]
-    target = folder / f"{face.key}-{key}{suffix}"
+    key, target = _target(face, chars, folder, flavour, suffix)
     if _intact(target):
         return target
     folder.mkdir(parents=True, exist_ok=True)
@@ -442,6 +485,16 @@ def _cached(face: FontFace, chars: set[str], folder: Path, flavour: str, suffix:
             os.unlink(tmp)
     write_cache_file(_digest_path(target), digest.encode("ascii"))
     return target
+
+
+def _target(face: FontFace, chars: set[str], folder: Path, flavour: str, suffix: str) -> tuple[str, Path]:
+    """The key of a subset (face file, flavour, characters) and the file it is cached in."""
+    st = os.stat(face.path)
+    key = hashlib.sha256("\0".join([
+        CACHE_VERSION, face.path, str(face.index), str(st.st_size), str(st.st_mtime_ns), flavour,
+        "".join(sorted(chars)),
+    ]).encode()).hexdigest()[:24]
+    return key, folder / f"{face.key}-{key}{suffix}"
 
 
 def _digest_path(target: Path) -> Path:

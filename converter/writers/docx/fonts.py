@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from functools import partial
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -19,9 +20,10 @@ from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
 from ...context import BuildContext
+from ...fonts import parallel
 from ...fonts.coverage import charset
 from ...fonts.find import FontFace, find_face
-from ...fonts.subset import office_subset
+from ...fonts.subset import office_subset, office_subset_cached, subset_cost
 from .ooxml import SETTINGS_ORDER, el, put
 from .runfonts import Face, RunFonts
 
@@ -43,6 +45,9 @@ def embed_fonts(document, lang: str, ctx: BuildContext, drawn: dict[Face, set[st
         return
     table_part = document.part.part_related_by(RT.FONT_TABLE)
     root = _with_r_namespace(etree.fromstring(table_part.blob))
+    # the subsets not cached yet, about half of them made by a second process when allowed
+    parallel.share([(subset_cost(chars), partial(office_subset, face, chars, ctx.cache))
+                    for face, chars in faces.values() if not office_subset_cached(face, chars, ctx.cache)])
     for n, ((family, tag), (face, chars)) in enumerate(sorted(faces.items(), key=_order), start=1):
         data = office_subset(face, chars, ctx.cache).read_bytes()
         key = font_key(data)

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
+from functools import partial
 
 from lxml import etree
 
+from ...fonts import parallel
 from ...fonts.faces import FaceChooser
 from ...fonts.find import BOLD, FontFace
-from ...fonts.subset import WebFont, web_subset
+from ...fonts.subset import WebFont, subset_cost, web_subset, web_subset_cached
 from ...style import ResolvedStyle
 from .css import Families, font_rules
 
@@ -116,6 +118,9 @@ def embed(used: dict[FontFace, set[str]], cache) -> list[EmbeddedFont]:
     """Subset every used face (cached); package names are stable: the face's key."""
     out: list[EmbeddedFont] = []
     names: set[str] = set()
+    # the subsets not cached yet, about half of them made by a second process when allowed
+    parallel.share([(subset_cost(chars), partial(web_subset, face, chars, cache))
+                    for face, chars in used.items() if not web_subset_cached(face, chars, cache)])
     for face in sorted(used, key=lambda f: (f.family, f.weight, f.italic, f.path, f.index)):
         font = web_subset(face, used[face], cache)
         stem, n = face.key, 1

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from functools import partial
 from pathlib import Path
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ...cachefiles import cache_dir, read_checked_cache_file, write_checked_cache_file
+from ...fonts import parallel
 from ...fonts.find import FontFace
-from ...fonts.subset import is_truetype, pdf_subset
+from ...fonts.subset import is_truetype, pdf_subset, pdf_subset_cached, subset_cost
 
 
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
@@ -78,9 +80,14 @@ _registered: dict[tuple[str, int], str] = {}
 
 def register(faces: dict[FontFace, frozenset[str]], cache: Path) -> dict[FontFace, str]:
     """Register every face with reportlab; face → the font name to draw with."""
+    ordered = [(face, set(chars) | {" "})
+               for face, chars in sorted(faces.items(), key=lambda kv: (kv[0].path, kv[0].index, kv[0].weight))]
+    # the subsets not cached yet, about half of them made by a second process when allowed
+    parallel.share([(subset_cost(chars), partial(pdf_subset, face, chars, cache))
+                    for face, chars in ordered if not pdf_subset_cached(face, chars, cache)])
     names: dict[FontFace, str] = {}
-    for face, chars in sorted(faces.items(), key=lambda kv: (kv[0].path, kv[0].index, kv[0].weight)):
-        path, index = pdf_subset(face, set(chars) | {" "}, cache)
+    for face, chars in ordered:
+        path, index = pdf_subset(face, chars, cache)
         if is_truetype(face):
             name = face.key
         else:  # a subset: its own name, so two documents in one process do not clash
