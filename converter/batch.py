@@ -20,9 +20,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import cachefiles, codecache, manifest, outdir, pipeline, plugins, signals
+from . import cachefiles, codecache, manifest, outdir, parallel, pipeline, plugins, signals
 from .context import check_epoch
-from .fonts import parallel
 from .errors import ConverterError, Diagnostic, Interrupted, UsageError, printable
 from .model.images import MAX_PIXELS_VARIABLE, max_image_pixels
 from .fingerprint import document_key, fallback_now, fallback_stamp, file_sha256, resource_hashes, stamp_for, style_stamp
@@ -467,7 +466,7 @@ def _execute(tasks: list[_Task], jobs: int, begin: Callable[[], None],
     """Run the tasks in this process (one job, or one task) or in a pool of worker processes."""
     if jobs == 1 or len(tasks) <= 1:
         begin()
-        # one document, and cores to spare: its font work may take a second one (fonts.parallel)
+        # one document, and cores to spare: it may take a second one (converter.parallel)
         share = parallel.allowing(jobs > 1 and len(tasks) == 1)
         # a caller that runs without the cyclic collector (the command line's process) still
         # has the garbage of each document collected when it builds several, one after the other

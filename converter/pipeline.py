@@ -12,7 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import model, plugins
+from . import model, parallel, plugins
 from .context import BuildContext, source_date
 from .errors import (ConverterError, Diagnostic, InputError, MissingGlyphsError, StyleError, collecting,
                      printable, report)
@@ -269,42 +269,26 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
     resolved = result.style = check_glyphs(doc, resolved, source, ctx,
                                            paints=any(getattr(w, "paints_pages", False) for w in writers.values()))
     order = sorted(formats, key=lambda f: WRITE_ORDER.index(f) if f in WRITE_ORDER else len(WRITE_ORDER))
-    painted: list[str] = []
-    if needs_pages(writers.values(), doc):  # laid out once, for every writer that paints or reads pages
-        painted = [fmt for fmt in order if getattr(writers[fmt], "paints_pages", False)]
-        streams = all(hasattr(writers[fmt], "page_sink") for fmt in painted)
-        if painted and streams:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            # each page is painted as it is laid out, then dropped (a painter without a page
-            # sink, a plug-in's, reads the kept pages afterwards)
-            from .layout import lay_out  # not imported by builds without pages (DOCX, XML) nor by no-change rebuilds
-
-            ctx.pagination = lay_out(doc, resolved, ctx.base_dir,
-                                     [_page_sink(writers[fmt], fmt, doc, resolved, ctx, out_dir, source, temps)
-                                      for fmt in painted] if streams else None)
-        except ConverterError as e:
-            raise e.located(str(source))
-        if not streams:
-            painted = []
-        for fmt in painted:
-            if writes_page_files(writers[fmt]):
-                _name_pages(finals, fmt, out_dir, source.stem, writers[fmt].suffix, ctx.pagination.count)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for fmt in order:
-        if fmt in painted:
-            continue
-        writer = writers[fmt]
-        try:
-            if writes_page_files(writer):
-                _name_pages(finals, fmt, out_dir, source.stem, writer.suffix, ctx.pagination.count)
-                temps[fmt] = [_new_part(out_dir, source.stem) for _ in range(ctx.pagination.count)]
-                writer.write_pages(doc, resolved, temps[fmt], ctx)
-            else:
-                temps[fmt] = [_new_part(out_dir, source.stem)]
-                writer.write(doc, resolved, temps[fmt][0], ctx)
-        except ConverterError as e:
-            raise e.located(str(source))
+    early = Early.start(order, writers, doc, resolved, ctx, out_dir, source.stem, temps)
+    try:
+        painted = _lay_out(order, writers, doc, resolved, ctx, finals, temps, out_dir, source) \
+            if needs_pages(writers.values(), doc) else []
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for fmt in order:
+            if fmt in painted:
+                continue
+            if fmt in early.formats:
+                early.turn(fmt)
+                continue
+            try:
+                _write(writers[fmt], fmt, doc, resolved, ctx, finals, temps, out_dir, source)
+            except Exception:
+                early.finish_before(fmt)  # an error of a writer before this one comes first
+                raise
+        early.finish()
+    except BaseException:
+        early.stop()  # before the build's temporary files are removed
+        raise
     warnings = [d for d in ctx.diagnostics if d.level == "warning"]
     if strict and warnings:
         raise ConverterError(f"{len(warnings)} warning(s) fail the build (--strict); first: {warnings[0].message}",
@@ -319,6 +303,133 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
         for leftover in finals[fmt][len(temps[fmt]):]:  # pages an earlier, longer build left
             leftover.unlink(missing_ok=True)
     return result
+
+
+def _lay_out(order: list[str], writers: dict, doc: etree._Element, style: ResolvedStyle, ctx: BuildContext,
+             finals: dict[str, list[Path]], temps: dict[str, list[Path]], out_dir: Path, source: Path) -> list[str]:
+    """Lay the document out once, for every writer that paints or reads pages (ctx.pagination);
+    the formats painted meanwhile, each page as it is laid out."""
+    painted = [fmt for fmt in order if getattr(writers[fmt], "paints_pages", False)]
+    streams = all(hasattr(writers[fmt], "page_sink") for fmt in painted)
+    if painted and streams:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        # each page is painted as it is laid out, then dropped (a painter without a page
+        # sink, a plug-in's, reads the kept pages afterwards)
+        from .layout import lay_out  # not imported by builds without pages (DOCX, XML) nor by no-change rebuilds
+
+        ctx.pagination = lay_out(doc, style, ctx.base_dir,
+                                 [_page_sink(writers[fmt], fmt, doc, style, ctx, out_dir, source, temps)
+                                  for fmt in painted] if streams else None)
+    except ConverterError as e:
+        raise e.located(str(source))
+    if not streams:
+        return []
+    for fmt in painted:
+        if writes_page_files(writers[fmt]):
+            _name_pages(finals, fmt, out_dir, source.stem, writers[fmt].suffix, ctx.pagination.count)
+    return painted
+
+
+def _write(writer, fmt: str, doc: etree._Element, style: ResolvedStyle, ctx: BuildContext,
+           finals: dict[str, list[Path]], temps: dict[str, list[Path]], out_dir: Path, source: Path) -> None:
+    """One writer that was not painting during the layout writes its output (temps[fmt])."""
+    try:
+        if writes_page_files(writer):
+            _name_pages(finals, fmt, out_dir, source.stem, writer.suffix, ctx.pagination.count)
+            temps[fmt] = [_new_part(out_dir, source.stem) for _ in range(ctx.pagination.count)]
+            writer.write_pages(doc, style, temps[fmt], ctx)
+        else:
+            temps[fmt] = [_new_part(out_dir, source.stem)]
+            writer.write(doc, style, temps[fmt][0], ctx)
+    except ConverterError as e:
+        raise e.located(str(source))
+
+
+class Early:
+    """The writers that read no pages and say they may (``beside_layout``: the DOCX of most
+    documents, the XML), run in a second process while this one lays the pages out and paints
+    them, when the build may take a second core (converter.parallel) and there are pages to
+    lay out.
+
+    Nothing about the build changes but its time: the same bytes; the writers' messages in the
+    order they have when the writers run one after the other (each at its writer's turn); and
+    the same error. A child that fails leaves its formats to this process, which writes them
+    at the end (and raises what went wrong, before any error of a writer after them)."""
+
+    def __init__(self, formats: list[str], writers: dict, doc: etree._Element, style: ResolvedStyle,
+                 ctx: BuildContext, temps: dict[str, list[Path]], out_dir: Path, stem: str):
+        self.formats = formats
+        self._writers, self._doc, self._style, self._ctx = writers, doc, style, ctx
+        self._temps, self._out_dir, self._stem = temps, out_dir, stem
+        self._marks: dict[str, int] = {}  # format → where its messages go (at its turn)
+        self._child: parallel.Forked | None = None
+        if formats:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            for fmt in formats:
+                temps[fmt] = [_new_part(out_dir, stem)]
+            self._child = parallel.Forked(self._write_all)
+
+    @classmethod
+    def start(cls, order: list[str], writers: dict, doc: etree._Element, style: ResolvedStyle, ctx: BuildContext,
+              out_dir: Path, stem: str, temps: dict[str, list[Path]]) -> "Early":
+        """The writers that may run now, started (none when no second core is allowed, or
+        when there are no pages to overlap them with)."""
+        formats = []
+        if parallel.allowed() and needs_pages(writers.values(), doc):
+            formats = [fmt for fmt in order if getattr(writers[fmt], "beside_layout", False)
+                       and not needs_pages([writers[fmt]], doc) and not writes_page_files(writers[fmt])]
+        return cls(formats, writers, doc, style, ctx, temps, out_dir, stem)
+
+    def _write_all(self) -> dict[str, list[Diagnostic]]:
+        return _write_each(self.formats, self._writers, self._doc, self._style, self._ctx, self._temps)
+
+    def turn(self, fmt: str) -> None:
+        """This format's turn: its messages go here among the others."""
+        self._marks[fmt] = len(self._ctx.diagnostics)
+
+    def finish_before(self, fmt: str) -> None:
+        """A writer after some of ours failed: one of ours that fails comes first."""
+        if self._marks:
+            self.finish()
+
+    def finish(self) -> None:
+        """Wait for the child, then put each format's messages at its turn; formats the child
+        did not write are written here (and what fails is said)."""
+        if self._child is None:
+            return
+        child, self._child = self._child, None
+        written = child.result()
+        if written is None:
+            for fmt in self.formats:
+                for part in self._temps[fmt]:
+                    part.unlink(missing_ok=True)
+                self._temps[fmt] = [_new_part(self._out_dir, self._stem)]
+            try:
+                written = self._write_all()
+            except ConverterError as e:
+                raise e.located(self._ctx.name)
+        for fmt in reversed(list(self._marks)):  # the latest turn first: the earlier ones stay before it
+            at = self._marks[fmt]
+            self._ctx.diagnostics[at:at] = written[fmt]
+
+    def stop(self) -> None:
+        """Stop the child, if it still runs (the build failed or is being stopped)."""
+        if self._child is not None:
+            self._child.stop()
+            self._child = None
+
+
+def _write_each(formats: list[str], writers: dict, doc: etree._Element, style: ResolvedStyle, ctx: BuildContext,
+                temps: dict[str, list[Path]]) -> dict[str, list[Diagnostic]]:
+    """Write these formats one after the other; the messages each added (taken off ctx)."""
+    added = {}
+    for fmt in formats:
+        before = len(ctx.diagnostics)
+        writers[fmt].write(doc, style, temps[fmt][0], ctx)
+        added[fmt] = ctx.diagnostics[before:]
+        del ctx.diagnostics[before:]
+    return added
 
 
 def _page_sink(writer, fmt: str, doc: etree._Element, style: ResolvedStyle, ctx: BuildContext, out_dir: Path,

@@ -180,12 +180,12 @@ def pdf_subset_cached(face: FontFace, chars: set[str], cache: Path) -> bool:
 #: what making a subset costs, roughly (seconds; the seed's PDF, an empty cache): reading the
 #: face or its base, and per character subsetting and converting its outlines (FandolFang, 480
 #: characters: 1.0 s; Noto Serif CJK SC Black, 30: 0.35 s). Only the proportions matter: the
-#: weights by which fonts.parallel shares the subsets out
+#: weights by which converter.parallel shares the subsets out
 SUBSET_COST = (0.3, 0.0015)
 
 
 def subset_cost(chars: set[str]) -> float:
-    """An estimate of a subset's cost for these characters, to share the work (fonts.parallel)."""
+    """An estimate of a subset's cost for these characters, to share the work (converter.parallel)."""
     fixed, per_char = SUBSET_COST
     return fixed + per_char * len(chars)
 

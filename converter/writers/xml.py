@@ -40,6 +40,7 @@ _BUFFER = 1 << 16  # bytes the file gathers before each write to the disk
 
 class XmlWriter:
     suffix = ".xml"
+    beside_layout = True  # may write in a second process while the pages are laid out (pipeline.Early)
 
     def write(self, doc: etree._Element, style: ResolvedStyle, target: Path, ctx: BuildContext) -> None:
         with open(target, "wb", buffering=_BUFFER) as f:

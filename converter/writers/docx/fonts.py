@@ -19,8 +19,8 @@ from docx.opc.part import Part
 from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
+from ... import parallel
 from ...context import BuildContext
-from ...fonts import parallel
 from ...fonts.coverage import charset
 from ...fonts.find import FontFace, find_face
 from ...fonts.subset import office_subset, office_subset_cached, subset_cost

@@ -28,6 +28,9 @@ class DocxWriter:
     """Writer plug-in ``docx``."""
 
     suffix = ".docx"
+    # may write in a second process while the pages are laid out (pipeline.Early): it reads
+    # no pages (unless reads_pages_of) and changes nothing of the context but its messages
+    beside_layout = True
     #: the keys of a style sheet's [docx] section
     settings = SETTINGS
 

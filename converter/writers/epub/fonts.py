@@ -20,7 +20,7 @@ from functools import partial
 
 from lxml import etree
 
-from ...fonts import parallel
+from ... import parallel
 from ...fonts.faces import FaceChooser
 from ...fonts.find import BOLD, FontFace
 from ...fonts.subset import WebFont, subset_cost, web_subset, web_subset_cached

@@ -11,8 +11,8 @@ from pathlib import Path
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
+from ... import parallel
 from ...cachefiles import cache_dir, read_checked_cache_file, write_checked_cache_file
-from ...fonts import parallel
 from ...fonts.find import FontFace
 from ...fonts.subset import is_truetype, pdf_subset, pdf_subset_cached, subset_cost
 

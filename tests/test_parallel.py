@@ -10,7 +10,7 @@ from functools import partial
 import pytest
 
 from converter.batch import build_folder
-from converter.fonts import parallel
+from converter import parallel
 from helpers import SOURCES
 
 pytestmark = pytest.mark.skipif(parallel._cores() < 2, reason="one core: font work is never shared")
@@ -76,16 +76,26 @@ def test_a_stopped_build_stops_the_child_too(tmp_path):
         os.kill(pid, 0)
 
 
-def _counting_forks(monkeypatch) -> list[int]:
-    forks: list[int] = []
-    real = os.fork
+def _counting_forks(monkeypatch) -> list[str]:
+    """What each fork of this process is for: "fonts" (share) or "writers" (pipeline.Early)."""
+    forks: list[str] = []
+    sharing: list[bool] = []
+    real_fork, real_share = os.fork, parallel.share
+
+    def share(jobs) -> None:
+        sharing.append(True)
+        try:
+            real_share(jobs)
+        finally:
+            sharing.pop()
 
     def fork() -> int:
-        pid = real()
+        pid = real_fork()
         if pid:
-            forks.append(pid)
+            forks.append("fonts" if sharing else "writers")
         return pid
 
+    monkeypatch.setattr(parallel, "share", share)
     monkeypatch.setattr(parallel.os, "fork", fork)
     return forks
 
@@ -100,14 +110,16 @@ def test_one_document_on_an_empty_cache_gives_the_same_bytes_with_a_second_proce
         forks = _counting_forks(monkeypatch)
         result = build_folder([src], tmp_path / f"out-{jobs}", "pdf,docx,epub", jobs=jobs)
         assert result.ok
-        assert (len(forks) > 0) == (jobs == 2), "-j 1 takes one core; one document with -j 2 shares its fonts"
+        assert ("fonts" in forks) == (jobs == 2), "-j 1 takes one core; one document with -j 2 shares its fonts"
         outputs[jobs] = {p.name: p.read_bytes() for p in (tmp_path / f"out-{jobs}").iterdir() if p.suffix in (".pdf", ".docx", ".epub")}
     assert set(outputs[1]) == {"report.pdf", "report.docx", "report.epub"}
     assert outputs[1] == outputs[2]
     # every subset the child made is in the cache: the next build makes none
-    forks = _counting_forks(monkeypatch)
+    cache = tmp_path / "cache-2"
+    subsets = {p: p.stat().st_mtime_ns for folder in ("fonts", "subsets", "webfonts") for p in (cache / folder).iterdir()}
+    assert subsets
     assert build_folder([src], tmp_path / "out-2", "pdf,docx,epub", jobs=2, force=True).ok
-    assert forks == []
+    assert {p: p.stat().st_mtime_ns for folder in ("fonts", "subsets", "webfonts") for p in (cache / folder).iterdir()} == subsets
 
 
 def test_no_process_to_spare_leaves_the_work_to_the_caller(tmp_path, monkeypatch):

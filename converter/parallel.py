@@ -1,0 +1,204 @@
+"""A second core for a build of one document: work done meanwhile in a forked child process.
+
+Two kinds of work go there, each one that the build's own process can always do instead:
+- ``share``: work whose only effect is files in the cache (font subsets). A build on an empty
+  cache makes the PDF's subsets one face after the other (the seed: 1.9 s of 3.3 s, FandolFang
+  alone 1.0 s); each is a cache file written atomically, the same bytes whichever process makes
+  it, so the costliest half is made by a child while this process makes the rest, and the
+  caller's own loop then finds them all cached.
+- ``Forked``: a function whose result comes back through a pipe (the writers that need no pages,
+  run while this process lays the pages out: see pipeline).
+A child that fails, is stopped or cannot be started changes nothing: the caller does the work
+itself, and says what is wrong as it would have. A child never outlives the build.
+
+Not used by the workers of a folder build (they already take every core) nor under ``-j 1``:
+the batch allows it for one document at a time (``allowing``); a child never forks again.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+_allowed = False
+
+
+@contextmanager
+def allowing(allowed: bool) -> Iterator[None]:
+    """Within the block, work may take a second core when ``allowed`` (and the machine has one)."""
+    global _allowed
+    before, _allowed = _allowed, allowed and _cores() >= 2
+    try:
+        yield
+    finally:
+        _allowed = before
+
+
+def allowed() -> bool:
+    """Whether work may take a second core now."""
+    return _allowed
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class _Stop(BaseException):
+    """Raised in a child by SIGTERM or SIGINT: the cache and output writes in progress remove
+    their temporary files on the way out."""
+
+
+def _stop(signum, frame) -> None:
+    raise _Stop(signum)
+
+
+def _fork() -> int | None:
+    """os.fork(); in the child, the signals that stop it and no further forking. None when no
+    process can be started (a process or memory limit)."""
+    global _allowed
+    if not hasattr(os, "fork"):
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:
+        _allowed = False  # the child is the second core
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+    return pid
+
+
+def share(jobs: list[tuple[float, Callable[[], object]]]) -> None:
+    """Run jobs (estimated cost, work) whose only effect is files in the cache: about half of
+    the cost in a forked child, the rest here, then wait for the child. Nothing is run when
+    sharing is not allowed or would not pay (fewer than two jobs): the caller does the work."""
+    if not _allowed or len(jobs) < 2:
+        return
+    mine: list[Callable[[], object]] = []
+    theirs: list[Callable[[], object]] = []
+    load = [0.0, 0.0]  # the costliest first, each to the less loaded side (longest processing time first)
+    for cost, work in sorted(jobs, key=lambda j: -j[0]):
+        side = 0 if load[0] <= load[1] else 1
+        load[side] += cost
+        (theirs if side == 0 else mine).append(work)
+    pid = _fork()
+    if pid is None:
+        return
+    if pid == 0:  # the child: its work, then out, without the parent's exit handlers or buffers
+        code = 1
+        try:
+            _run_all(theirs)
+            code = 0
+        finally:
+            os._exit(code)
+    try:
+        _run_all(mine)
+    except BaseException:  # stopped (Ctrl-C, SIGTERM): no work outlives the build
+        terminate(pid)
+        raise
+    _wait(pid)
+
+
+def _run_all(jobs: list[Callable[[], object]]) -> None:
+    for work in jobs:
+        try:
+            work()
+        except Exception:  # the caller's own call makes it again and reports what is wrong
+            pass
+
+
+class Forked:
+    """``work()`` run in a forked child from now on; ``result()`` waits for what it returned.
+
+    None from ``result()`` means the caller does the work itself: the child could not be
+    started, failed (its exception is not carried over: the caller's own call raises it with
+    everything it says), or was stopped."""
+
+    def __init__(self, work: Callable[[], Any]):
+        self._pid: int | None = None
+        read, write = os.pipe()
+        pid = _fork()
+        if pid is None:
+            os.close(read)
+            os.close(write)
+            return
+        if pid == 0:
+            os.close(read)
+            code = 1
+            try:
+                data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(data)
+                code = 0
+            except BaseException:
+                pass
+            finally:
+                os._exit(code)
+        os.close(write)
+        self._pid, self._read = pid, read
+
+    def result(self) -> Any:
+        """What ``work()`` returned, once the child has ended; None if it did not return."""
+        if self._pid is None:
+            return None
+        pid, self._pid = self._pid, None
+        try:
+            with os.fdopen(self._read, "rb") as pipe:
+                data = pipe.read()
+            status = _wait(pid)
+        except BaseException:
+            terminate(pid)
+            raise
+        if status != 0 or not data:
+            return None
+        return pickle.loads(data)
+
+    def stop(self) -> None:
+        """Stop the child if it is still running (the build is being stopped or has failed)."""
+        if self._pid is not None:
+            pid, self._pid = self._pid, None
+            os.close(self._read)
+            terminate(pid)
+
+
+def _wait(pid: int) -> int:
+    """Wait for a child; its exit status (0: it finished its work). Stopped meanwhile, this
+    process stops the child first."""
+    try:
+        _, status = os.waitpid(pid, 0)
+        return status
+    except ChildProcessError:
+        return -1
+    except BaseException:
+        terminate(pid)
+        raise
+
+
+def terminate(pid: int) -> None:
+    """Stop a child (it removes the temporary files it is writing) and wait for it; one that
+    has not stopped within a second is killed."""
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    deadline = time.monotonic() + 1.0
+    while True:
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if done:
+            return
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return
+        time.sleep(0.005)

@@ -1,0 +1,150 @@
+"""The writers that read no pages run in a second process while the pages are laid out
+(pipeline.Early), for a build of one document that may take a second core: the same bytes, the
+same messages in the same order, the same error, and nothing left behind when it is stopped.
+Real processes, a real plug-in writer (through entry points) and real signals."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from converter import parallel
+
+pytestmark = pytest.mark.skipif(parallel._cores() < 2, reason="one core: nothing runs in a second process")
+
+#: a third-party writer that reads no pages and may run beside the layout (unless told not to):
+#: it warns, says which process wrote it, and on request notes its pid, sleeps or fails
+PROBE = textwrap.dedent('''
+    import os
+    import time
+
+    from converter.errors import ConverterError
+
+
+    class ProbeWriter:
+        suffix = ".probe"
+        beside_layout = os.environ.get("PROBE_BESIDE", "1") == "1"
+
+        def write(self, doc, style, target, ctx):
+            ctx.warn("probe: a warning of this writer")
+            if os.environ.get("PROBE_MARKER"):
+                with open(os.environ["PROBE_MARKER"], "w") as f:
+                    f.write(str(os.getpid()))
+            time.sleep(float(os.environ.get("PROBE_SLEEP", "0")))
+            if os.environ.get("PROBE_FAIL"):
+                raise ConverterError("probe: this writer failed")
+            target.write_text(f"written by a child of {os.getppid()}\\n", encoding="utf-8")
+''')
+
+FORMATS = "pdf,docx,epub,xml,probe"
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    site = tmp_path / "site"
+    (site / "probe_plugin-1.0.dist-info").mkdir(parents=True)
+    (site / "probe_plugin.py").write_text(PROBE, encoding="utf-8")
+    (site / "probe_plugin-1.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: probe-plugin\nVersion: 1.0\n", encoding="utf-8")
+    (site / "probe_plugin-1.0.dist-info" / "entry_points.txt").write_text(
+        "[converter.writers]\nprobe = probe_plugin:ProbeWriter\n", encoding="utf-8")
+    return site
+
+
+@pytest.fixture
+def source(tmp_path) -> Path:
+    """A document with messages from the pipeline (a missing picture), the EPUB (a link out of
+    the book) and the probe."""
+    src = tmp_path / "doc.md"
+    src.write_text("# A report\n\nText with ![a picture](missing.png) here.\n\n"
+                   "And [a link](other.md) to another file.\n", encoding="utf-8")
+    return src
+
+
+def _build(site: Path, src: Path, out: Path, jobs: int, **env: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "converter", "build", str(src), "-o", str(out), "-j", str(jobs), "--to", FORMATS],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        env=dict(os.environ, PYTHONPATH=str(site), **env))
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and not p.name.startswith(".")
+            and p.name != "manifest.json"}
+
+
+def test_the_same_outputs_and_messages_with_a_second_process(tmp_path, site, source):
+    runs = {}
+    for jobs in (1, 2):
+        proc = _build(site, source, tmp_path / f"out{jobs}", jobs)
+        stdout, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 0, stderr
+        runs[jobs] = (_outputs(tmp_path / f"out{jobs}"), stderr, proc.pid)
+    (one, one_err, one_pid), (two, two_err, two_pid) = runs[1], runs[2]
+    assert set(one) == {"doc.pdf", "doc.docx", "doc.epub", "doc.xml", "doc.probe"}
+    # -j 1: the build's own process wrote it (its parent is this test); -j 2: a child of the build
+    assert one["doc.probe"] == f"written by a child of {os.getpid()}\n".encode()
+    assert two["doc.probe"] == f"written by a child of {two_pid}\n".encode()
+    assert {k: v for k, v in one.items() if k != "doc.probe"} == {k: v for k, v in two.items() if k != "doc.probe"}
+    messages = [line for line in one_err.splitlines() if "warning" in line]
+    assert len(messages) >= 3 and any("missing.png" in m for m in messages) and any("probe:" in m for m in messages)
+    assert [line for line in two_err.splitlines() if "warning" in line] == messages  # in the same order
+
+
+def test_a_writer_that_does_not_say_it_may_is_run_by_the_build_itself(tmp_path, site, source):
+    proc = _build(site, source, tmp_path / "out", 2, PROBE_BESIDE="0")
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
+    assert (tmp_path / "out" / "doc.probe").read_text() == f"written by a child of {os.getpid()}\n"
+
+
+def test_a_writer_failing_in_the_second_process_fails_the_build_as_in_one(tmp_path, site, source):
+    errors = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        proc = _build(site, source, out, jobs, PROBE_FAIL="1")
+        _, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 1
+        assert "Traceback" not in stderr
+        errors[jobs] = stderr.splitlines()
+        assert not out.exists() or _outputs(out) == {}, "a failed build leaves no output"
+        assert not out.exists() or not [p for p in out.iterdir() if p.name.endswith(".part")]
+    assert errors[2] == errors[1] and f"{source}: probe: this writer failed" in errors[1]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("how, code", [("SIGTERM", 143), ("group-SIGINT", 130)])
+def test_a_stopped_build_stops_its_second_process_and_leaves_nothing(tmp_path, site, source, how, code):
+    marker, out = tmp_path / "probe.pid", tmp_path / "out"
+    proc = _build(site, source, out, 2, PROBE_MARKER=str(marker), PROBE_SLEEP="60")
+    deadline = time.monotonic() + 60
+    while not marker.exists() or not marker.read_text():
+        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+        time.sleep(0.02)
+    child = int(marker.read_text())
+    assert child != proc.pid  # the probe is sleeping in the second process
+    sent = time.monotonic()
+    if how == "SIGTERM":
+        proc.send_signal(signal.SIGTERM)
+    else:
+        os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == code, stderr
+    assert time.monotonic() - sent < 5
+    assert "Traceback" not in stderr
+    assert not _alive(child), "the second process outlived the build"
+    assert not out.exists() or [p.name for p in out.iterdir()] in ([], [".converter.lock"], ["manifest.json", ".converter.lock"],
+                                                                   [".converter.lock", "manifest.json"])
