@@ -11,6 +11,19 @@ SOURCES = ROOT / "sources"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def plugin_site(root: Path, module: str, code: str, entry_points: str) -> Path:
+    """A folder to put on PYTHONPATH holding a distribution of one module (``code``) and its
+    ``entry_points.txt``, as pip would install it: importlib.metadata finds its entry points."""
+    site = root / "site"
+    info = site / f"{module}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (site / f"{module}.py").write_text(code, encoding="utf-8")
+    name = module.replace("_", "-")
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(entry_points, encoding="utf-8")
+    return site
+
+
 def sample_sources() -> list[Path]:
     """Every document in sources/ (for parametrized tests)."""
     return sorted(p for p in SOURCES.iterdir() if p.is_file() and not p.name.startswith("."))

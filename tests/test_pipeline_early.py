@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from converter import parallel
+from helpers import plugin_site
 
 pytestmark = pytest.mark.skipif(parallel._cores() < 2, reason="one core: nothing runs in a second process")
 
@@ -47,14 +48,7 @@ FORMATS = "pdf,docx,epub,xml,probe"
 
 @pytest.fixture
 def site(tmp_path) -> Path:
-    site = tmp_path / "site"
-    (site / "probe_plugin-1.0.dist-info").mkdir(parents=True)
-    (site / "probe_plugin.py").write_text(PROBE, encoding="utf-8")
-    (site / "probe_plugin-1.0.dist-info" / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: probe-plugin\nVersion: 1.0\n", encoding="utf-8")
-    (site / "probe_plugin-1.0.dist-info" / "entry_points.txt").write_text(
-        "[converter.writers]\nprobe = probe_plugin:ProbeWriter\n", encoding="utf-8")
-    return site
+    return plugin_site(tmp_path, "probe_plugin", PROBE, "[converter.writers]\nprobe = probe_plugin:ProbeWriter\n")
 
 
 @pytest.fixture

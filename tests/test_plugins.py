@@ -7,7 +7,7 @@ import sys
 import textwrap
 
 from converter import plugins
-from helpers import FIXTURES
+from helpers import FIXTURES, plugin_site
 
 PLUGIN = textwrap.dedent('''
     """A third-party writer: counts the characters of the text."""
@@ -30,13 +30,8 @@ def test_builtins_are_registered_through_entry_points():
 
 
 def test_an_outside_writer_builds_through_the_cli(tmp_path):
-    site = tmp_path / "site"
-    (site / "charcount_plugin-1.0.dist-info").mkdir(parents=True)
-    (site / "charcount_plugin.py").write_text(PLUGIN, encoding="utf-8")
-    (site / "charcount_plugin-1.0.dist-info" / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: charcount-plugin\nVersion: 1.0\n", encoding="utf-8")
-    (site / "charcount_plugin-1.0.dist-info" / "entry_points.txt").write_text(
-        "[converter.writers]\ncharcount = charcount_plugin:CharCountWriter\n", encoding="utf-8")
+    site = plugin_site(tmp_path, "charcount_plugin", PLUGIN,
+                       "[converter.writers]\ncharcount = charcount_plugin:CharCountWriter\n")
     env = dict(os.environ, PYTHONPATH=str(site))
     out = tmp_path / "out"
     src = FIXTURES / "cli" / "small.txt"
@@ -71,13 +66,8 @@ TRANSFORMS = textwrap.dedent('''
 
 
 def test_transforms_run_in_their_declared_order_not_by_name(tmp_path):
-    site = tmp_path / "site"
-    (site / "order_plugin-1.0.dist-info").mkdir(parents=True)
-    (site / "order_plugin.py").write_text(TRANSFORMS, encoding="utf-8")
-    (site / "order_plugin-1.0.dist-info" / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: order-plugin\nVersion: 1.0\n", encoding="utf-8")
-    (site / "order_plugin-1.0.dist-info" / "entry_points.txt").write_text(
-        "[converter.transforms]\naaa = order_plugin:aaa_late\nzzz = order_plugin:zzz_early\n", encoding="utf-8")
+    site = plugin_site(tmp_path, "order_plugin", TRANSFORMS,
+                       "[converter.transforms]\naaa = order_plugin:aaa_late\nzzz = order_plugin:zzz_early\n")
     code = ("from converter import plugins; from converter.pipeline import read; import sys;"
             "print([n for _, n, _ in plugins.transforms()]);"
             "from converter.model import plain_text; print(plain_text(read(__import__('pathlib').Path(sys.argv[1]))))")
@@ -124,12 +114,8 @@ def test_entry_points_are_read_once_then_kept_until_the_distributions_change(tmp
     """A second process takes the entry points from the cache (importlib.metadata is not even
     imported); an installed distribution's new entry point, or a removed distribution, is seen
     by the next process."""
-    site = tmp_path / "site"
+    site = plugin_site(tmp_path, "charcount_plugin", PLUGIN, "[console_scripts]\nnothing = charcount_plugin:main\n")
     info = site / "charcount_plugin-1.0.dist-info"
-    info.mkdir(parents=True)
-    (site / "charcount_plugin.py").write_text(PLUGIN, encoding="utf-8")
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: charcount-plugin\nVersion: 1.0\n", encoding="utf-8")
-    (info / "entry_points.txt").write_text("[console_scripts]\nnothing = charcount_plugin:main\n", encoding="utf-8")
     code = ("import sys; from converter import plugins; print(plugins.names(plugins.WRITERS));"
             "print('importlib.metadata' in sys.modules)")
     cache = tmp_path / "cache"
