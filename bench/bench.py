@@ -337,6 +337,19 @@ def fonts_bench(tmp: Path, runs: int, baseline: Path | None = None) -> None:
               "  in the body")
 
 
+#: a pure-Python loop that touches almost no memory: how fast this machine runs Python now. A
+#: shared virtual machine's speed changes from hour to hour (this loop: 0.39–0.42 s on the busy
+#: night of 2 December 2026); the absolute targets (fonts) are read against it
+HOST_LOOP = "s = 0\nfor i in range(3_000_000):\n    s += i * i\n"
+
+
+def host_speed() -> float:
+    """The best of three runs of HOST_LOOP, in seconds of CPU (its own process)."""
+    code = f"import time\nt = time.process_time()\n{HOST_LOOP}print(time.process_time() - t)"
+    return min(float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                    check=True).stdout) for _ in range(3))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=7)
@@ -352,6 +365,7 @@ def main() -> None:
     pandoc = find_pandoc()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; runs {args.runs}, interleaved; "
           f"pandoc: {pandoc or 'not installed'}; typst: {'yes' if typst_available() else 'not installed'}")
+    print(f"host speed: a 3-million-step Python loop takes {host_speed():.3f} s of CPU (best of 3)")
     slow_runs = max(1, args.runs // 3)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -369,6 +383,7 @@ def main() -> None:
             fonts_bench(tmp, slow_runs, baseline)
         if args.folder or args.all:
             folder.report(folder.run(tmp, SEED, slow_runs))
+    print(f"\nhost speed at the end: {host_speed():.3f} s for the loop")
 
 
 if __name__ == "__main__":
