@@ -31,7 +31,7 @@ import io
 import os
 import struct
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
@@ -409,12 +409,29 @@ def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None
     (tested: tests/fonts/test_subset.py). It grows by the characters later builds ask for, up
     to the size where it would no longer pay, and is then started again from the request.
     """
-    from fontTools.ttLib import TTFont
-
     wanted = {c for c in chars if ord(c) in charset(face)}
     if not wanted:
         return None
     path = _base_path(face, cache)
+    data, have = _read_base(path)
+    if data is not None and wanted <= have:
+        return io.BytesIO(data)
+    if _glyph_count(face) < BASE_GLYPHS_PER_CHAR * len(wanted):
+        return None
+    # one process at a time makes a face's base: another build (or this build's second process,
+    # converter.parallel) that needs it meanwhile waits, then finds it made or grows it further,
+    # instead of reading the whole face again and writing over what the first one added
+    with _exclusive(cache / "locks" / f"{path.name}.lock"):
+        data, have = _read_base(path)
+        if data is not None and wanted <= have:
+            return io.BytesIO(data)
+        return io.BytesIO(_make_base(face, wanted, have, path, cache))
+
+
+def _read_base(path: Path) -> tuple[bytes | None, set[str]]:
+    """A cached base's bytes and the characters it holds; (None, empty) when there is none."""
+    from fontTools.ttLib import TTFont
+
     try:
         # read once: a parallel build may replace the file meanwhile. The font's bytes are
         # followed by their sha256: a base cut short or altered is made again
@@ -422,17 +439,16 @@ def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None
         if data is None:
             raise ValueError("missing or damaged")
         with TTFont(io.BytesIO(data), lazy=True) as font:
-            have = {chr(cp) for cp in font.getBestCmap() or {}}
+            return data, {chr(cp) for cp in font.getBestCmap() or {}}
     except Exception:  # missing, or damaged: a cache file never fails a build, it is made again
-        data, have = None, set()
-    if data is not None and wanted <= have:
-        return io.BytesIO(data)
-    glyphs = _glyph_count(face)
-    if glyphs < BASE_GLYPHS_PER_CHAR * len(wanted):
-        return None
-    if glyphs >= BASE_GLYPHS_PER_CHAR * len(wanted | have):
-        wanted |= have
-    wanted |= {c for c in BASE_EXTRA if ord(c) in charset(face)}
+        return None, set()
+
+
+def _make_base(face: FontFace, wanted: set[str], have: set[str], path: Path, cache: Path) -> bytes:
+    """Make the face's base for ``wanted`` (and what the old base held, while that pays), cache it."""
+    if _glyph_count(face) >= BASE_GLYPHS_PER_CHAR * len(wanted | have):
+        wanted = wanted | have
+    wanted = wanted | {c for c in BASE_EXTRA if ord(c) in charset(face)}
     options = _options(hinting=False)
     options.glyph_names = True
     options.name_languages = ["*"]
@@ -443,7 +459,27 @@ def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None
     font.save(out)
     data = out.getvalue()
     write_checked_cache_file(path, data)
-    return io.BytesIO(data)
+    return data
+
+
+@contextmanager
+def _exclusive(lock: Path) -> Iterator[None]:
+    """Held while this process makes a cache file another process would make the same (``lock``:
+    a file of its own, fcntl.flock: released when its holder ends, even killed). Where no lock
+    can be taken, the work is done unguarded: at worst twice."""
+    import fcntl
+
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _base_path(face: FontFace, cache: Path) -> Path:

@@ -4,6 +4,7 @@ charstrings an earlier subset made; a damaged cache file is made again."""
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,50 @@ def test_the_outlines_a_face_has_are_read_from_its_table_directory_as_fonttools_
     with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
         assert subset._table_tags(face.path, face.index) == {tag.encode("latin-1") for tag in font.reader.keys()}
         assert subset.is_truetype(face) == ("glyf" in font)
+
+
+#: a process that waits for a start signal, then asks for the base of the large face for its
+#: characters, and says whether it made the base itself
+_RACER = """
+import sys, time
+from pathlib import Path
+from converter.fonts import subset
+from converter.fonts.find import find_face
+made = []
+make = subset._make_base
+subset._make_base = lambda *a, **k: made.append(1) or make(*a, **k)
+cache, start, chars = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+while not start.exists():
+    time.sleep(0.005)
+subset.office_subset(find_face(sys.argv[4]), set(chars), cache)
+print(len(made))
+"""
+
+
+def _race(tmp_path, family: str, texts: list[str]) -> list[int]:
+    import subprocess
+    import sys
+
+    start = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", _RACER, str(tmp_path / "cache"), str(start), text, family],
+                              stdout=subprocess.PIPE, text=True) for text in texts]
+    time.sleep(1.0)  # both imported and waiting
+    start.touch()
+    return [int(p.communicate(timeout=120)[0]) for p in procs]
+
+
+def test_two_processes_needing_a_base_at_once_make_it_once(tmp_path):
+    face = face_or_skip(LARGE)
+    assert sorted(_race(tmp_path, face.family, [TEXT, TEXT])) == [0, 1]  # one made it, the other waited
+    [base] = (tmp_path / "cache" / "bases").iterdir()
+    with TTFont(base) as font:
+        assert set(TEXT) <= {chr(cp) for cp in font.getBestCmap()}
+
+
+def test_a_base_grown_by_two_processes_at_once_keeps_what_both_added(tmp_path):
+    face = face_or_skip(LARGE)
+    subset.office_subset(face, set(TEXT), tmp_path / "cache")  # the base as an earlier build left it
+    assert sorted(_race(tmp_path, face.family, [TEXT + "甲", TEXT + "乙"])) == [1, 1]  # one after the other
+    [base] = (tmp_path / "cache" / "bases").iterdir()
+    with TTFont(base) as font:
+        assert set(TEXT + "甲乙") <= {chr(cp) for cp in font.getBestCmap()}
