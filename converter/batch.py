@@ -467,14 +467,14 @@ def _execute(tasks: list[_Task], jobs: int, begin: Callable[[], None],
     if jobs == 1 or len(tasks) <= 1:
         begin()
         # one document, and cores to spare: it may take a second one (converter.parallel)
-        share = parallel.allowing(jobs > 1 and len(tasks) == 1)
+        second_core = parallel.allowing(jobs > 1 and len(tasks) == 1)
         # a caller that runs without the cyclic collector (the command line's process) still
         # has the garbage of each document collected when it builds several, one after the other
         collect = not gc.isenabled() and len(tasks) > 1
         if collect:
             gc.enable()
         try:
-            with share:
+            with second_core:
                 for task in tasks:
                     done(*_run(task))
         finally:

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from . import signals
+
 _allowed = False
 
 
@@ -55,31 +57,77 @@ class _Stop(BaseException):
     their temporary files on the way out."""
 
 
+#: the signals that stop a build, and its child
+_STOPPING = (signal.SIGINT, signal.SIGTERM)
+
+
 def _stop(signum, frame) -> None:
+    if signals.deferred(signum, frame):  # inside a finalizer, an exception would be swallowed
+        return
     raise _Stop(signum)
 
 
-def _fork() -> int | None:
-    """os.fork(); in the child, the signals that stop it and no further forking. None when no
-    process can be started (a process or memory limit)."""
+def _spawn(child: Callable[[], None]) -> int | None:
+    """Fork a process that runs ``child()`` and exits (status 0 when it returned, 1 when it
+    raised or was stopped), never returning into the caller's code; its pid, or None when no
+    process can be started (a process or memory limit).
+
+    The stopping signals are blocked across the fork: one that landed in the child before it
+    had its own handlers would run the build's, whose exception would unwind the build's code
+    (its clean-up, its messages) in the child. A thread of the parent (a progress bar) does not
+    exist in the child; the child writes nothing to the terminal, so no lock it held matters."""
     global _allowed
     if not hasattr(os, "fork"):
         return None
+    parent = os.getpid()
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
     try:
         pid = os.fork()
     except OSError:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         return None
-    if pid == 0:
-        _allowed = False  # the child is the second core
-        signal.signal(signal.SIGTERM, _stop)
-        signal.signal(signal.SIGINT, _stop)
-    return pid
+    if pid:
+        try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a signal that came meanwhile: now
+        except BaseException:
+            terminate(pid)
+            raise
+        return pid
+    code = 1
+    try:
+        _allowed = False  # the child is the second core: it never forks again
+        for sig in _STOPPING:
+            signal.signal(sig, _stop)
+        _die_with(parent)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        child()
+        code = 0
+    except BaseException:
+        pass
+    finally:
+        os._exit(code)  # not the parent's exit handlers, nor its buffered output
+
+
+def _die_with(parent: int) -> None:
+    """In a child: SIGTERM when the build's process dies, even killed (Linux's
+    PR_SET_PDEATHSIG), so that no child outlives it; stopped now if it is gone already."""
+    try:
+        import ctypes  # (3 ms, in the child only)
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the build stops its child itself, unless it is killed
+    if os.getppid() != parent:
+        raise _Stop(signal.SIGTERM)
 
 
 def share(jobs: list[tuple[float, Callable[[], object]]]) -> None:
     """Run jobs (estimated cost, work) whose only effect is files in the cache: about half of
     the cost in a forked child, the rest here, then wait for the child. Nothing is run when
-    sharing is not allowed or would not pay (fewer than two jobs): the caller does the work."""
+    sharing is not allowed or would not pay (fewer than two jobs): the caller does the work.
+
+    Files written whole by both sides (a face's store of converted outlines) keep the last
+    one's: what the other added is made again by a later build, the same bytes."""
     if not _allowed or len(jobs) < 2:
         return
     mine: list[Callable[[], object]] = []
@@ -89,22 +137,15 @@ def share(jobs: list[tuple[float, Callable[[], object]]]) -> None:
         side = 0 if load[0] <= load[1] else 1
         load[side] += cost
         (theirs if side == 0 else mine).append(work)
-    pid = _fork()
+    pid = _spawn(lambda: _run_all(theirs))
     if pid is None:
         return
-    if pid == 0:  # the child: its work, then out, without the parent's exit handlers or buffers
-        code = 1
-        try:
-            _run_all(theirs)
-            code = 0
-        finally:
-            os._exit(code)
     try:
         _run_all(mine)
     except BaseException:  # stopped (Ctrl-C, SIGTERM): no work outlives the build
         terminate(pid)
         raise
-    _wait(pid)
+    _reap(pid)
 
 
 def _run_all(jobs: list[Callable[[], object]]) -> None:
@@ -124,25 +165,22 @@ class Forked:
 
     def __init__(self, work: Callable[[], Any]):
         self._pid: int | None = None
-        read, write = os.pipe()
-        pid = _fork()
+        try:
+            read, write = os.pipe()
+        except OSError:  # no file descriptor to spare: the caller does the work
+            return
+
+        def child() -> None:
+            os.close(read)
+            data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(data)
+
+        pid = _spawn(child)
+        os.close(write)
         if pid is None:
             os.close(read)
-            os.close(write)
             return
-        if pid == 0:
-            os.close(read)
-            code = 1
-            try:
-                data = pickle.dumps(work(), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write, "wb") as pipe:
-                    pipe.write(data)
-                code = 0
-            except BaseException:
-                pass
-            finally:
-                os._exit(code)
-        os.close(write)
         self._pid, self._read = pid, read
 
     def result(self) -> Any:
@@ -153,7 +191,7 @@ class Forked:
         try:
             with os.fdopen(self._read, "rb") as pipe:
                 data = pipe.read()
-            status = _wait(pid)
+            status = _reap(pid)
         except BaseException:
             terminate(pid)
             raise
@@ -169,9 +207,9 @@ class Forked:
             terminate(pid)
 
 
-def _wait(pid: int) -> int:
-    """Wait for a child; its exit status (0: it finished its work). Stopped meanwhile, this
-    process stops the child first."""
+def _reap(pid: int) -> int:
+    """Wait for a child to end; waitpid's status (0: it exited with status 0). Stopped
+    meanwhile, this process stops the child first."""
     try:
         _, status = os.waitpid(pid, 0)
         return status

@@ -269,7 +269,7 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
     resolved = result.style = check_glyphs(doc, resolved, source, ctx,
                                            paints=any(getattr(w, "paints_pages", False) for w in writers.values()))
     order = sorted(formats, key=lambda f: WRITE_ORDER.index(f) if f in WRITE_ORDER else len(WRITE_ORDER))
-    early = Early.start(order, writers, doc, resolved, ctx, out_dir, source.stem, temps)
+    early = Early.start(order, writers, doc, resolved, ctx, out_dir, source, temps)
     try:
         painted = _lay_out(order, writers, doc, resolved, ctx, finals, temps, out_dir, source) \
             if needs_pages(writers.values(), doc) else []
@@ -283,7 +283,7 @@ def _build(source, out_dir, formats, writers, finals, temps, style, allow_missin
             try:
                 _write(writers[fmt], fmt, doc, resolved, ctx, finals, temps, out_dir, source)
             except Exception:
-                early.finish_before(fmt)  # an error of a writer before this one comes first
+                early.finish_before()  # an error of one of them before this one comes first
                 raise
         early.finish()
     except BaseException:
@@ -358,40 +358,43 @@ class Early:
     at the end (and raises what went wrong, before any error of a writer after them)."""
 
     def __init__(self, formats: list[str], writers: dict, doc: etree._Element, style: ResolvedStyle,
-                 ctx: BuildContext, temps: dict[str, list[Path]], out_dir: Path, stem: str):
+                 ctx: BuildContext, temps: dict[str, list[Path]], out_dir: Path, source: Path):
         self.formats = formats
         self._writers, self._doc, self._style, self._ctx = writers, doc, style, ctx
-        self._temps, self._out_dir, self._stem = temps, out_dir, stem
-        self._marks: dict[str, int] = {}  # format → where its messages go (at its turn)
+        self._temps, self._out_dir, self._source = temps, out_dir, source
+        # format → how many messages the build had at its turn: where its own go (inserted
+        # latest turn first, so that the earlier places stay where they were)
+        self._marks: dict[str, int] = {}
         self._child: parallel.Forked | None = None
         if formats:
             out_dir.mkdir(parents=True, exist_ok=True)
             for fmt in formats:
-                temps[fmt] = [_new_part(out_dir, stem)]
-            self._child = parallel.Forked(self._write_all)
+                temps[fmt] = [_new_part(out_dir, source.stem)]
+            self._child = parallel.Forked(lambda: _write_each(formats, writers, doc, style, ctx, temps))
 
     @classmethod
     def start(cls, order: list[str], writers: dict, doc: etree._Element, style: ResolvedStyle, ctx: BuildContext,
-              out_dir: Path, stem: str, temps: dict[str, list[Path]]) -> "Early":
+              out_dir: Path, source: Path, temps: dict[str, list[Path]]) -> "Early":
         """The writers that may run now, started (none when no second core is allowed, or
         when there are no pages to overlap them with)."""
         formats = []
         if parallel.allowed() and needs_pages(writers.values(), doc):
             formats = [fmt for fmt in order if getattr(writers[fmt], "beside_layout", False)
                        and not needs_pages([writers[fmt]], doc) and not writes_page_files(writers[fmt])]
-        return cls(formats, writers, doc, style, ctx, temps, out_dir, stem)
-
-    def _write_all(self) -> dict[str, list[Diagnostic]]:
-        return _write_each(self.formats, self._writers, self._doc, self._style, self._ctx, self._temps)
+        return cls(formats, writers, doc, style, ctx, temps, out_dir, source)
 
     def turn(self, fmt: str) -> None:
-        """This format's turn: its messages go here among the others."""
+        """This format's turn, one after the other: its messages go here among the others."""
         self._marks[fmt] = len(self._ctx.diagnostics)
 
-    def finish_before(self, fmt: str) -> None:
-        """A writer after some of ours failed: one of ours that fails comes first."""
-        if self._marks:
-            self.finish()
+    def finish_before(self) -> None:
+        """A writer failed after the turns of some of ours: when the child failed, those are
+        written here, and the first of their errors is raised (it comes first)."""
+        if self._child is None or not self._marks:
+            return
+        child, self._child = self._child, None
+        if child.result() is None:
+            self._write_here(list(self._marks))
 
     def finish(self) -> None:
         """Wait for the child, then put each format's messages at its turn; formats the child
@@ -401,17 +404,22 @@ class Early:
         child, self._child = self._child, None
         written = child.result()
         if written is None:
-            for fmt in self.formats:
-                for part in self._temps[fmt]:
-                    part.unlink(missing_ok=True)
-                self._temps[fmt] = [_new_part(self._out_dir, self._stem)]
-            try:
-                written = self._write_all()
-            except ConverterError as e:
-                raise e.located(self._ctx.name)
-        for fmt in reversed(list(self._marks)):  # the latest turn first: the earlier ones stay before it
+            written = self._write_here(self.formats)
+        for fmt in reversed(list(self._marks)):
             at = self._marks[fmt]
             self._ctx.diagnostics[at:at] = written[fmt]
+
+    def _write_here(self, formats: list[str]) -> dict[str, list[Diagnostic]]:
+        """Write these formats in this process, into new temporary files (what the child left
+        of them goes)."""
+        for fmt in formats:
+            for part in self._temps[fmt]:
+                part.unlink(missing_ok=True)
+            self._temps[fmt] = [_new_part(self._out_dir, self._source.stem)]
+        try:
+            return _write_each(formats, self._writers, self._doc, self._style, self._ctx, self._temps)
+        except ConverterError as e:
+            raise e.located(str(self._source))
 
     def stop(self) -> None:
         """Stop the child, if it still runs (the build failed or is being stopped)."""
@@ -422,7 +430,8 @@ class Early:
 
 def _write_each(formats: list[str], writers: dict, doc: etree._Element, style: ResolvedStyle, ctx: BuildContext,
                 temps: dict[str, list[Path]]) -> dict[str, list[Diagnostic]]:
-    """Write these formats one after the other; the messages each added (taken off ctx)."""
+    """Write these formats (one file each, in temps) one after the other; the messages each
+    added, taken off ctx."""
     added = {}
     for fmt in formats:
         before = len(ctx.diagnostics)

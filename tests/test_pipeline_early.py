@@ -41,6 +41,14 @@ PROBE = textwrap.dedent('''
             if os.environ.get("PROBE_FAIL"):
                 raise ConverterError("probe: this writer failed")
             target.write_text(f"written by a child of {os.getppid()}\\n", encoding="utf-8")
+
+
+    class BrokenWriter:
+        """Fails, in the build's own process (it does not say it may run beside the layout)."""
+        suffix = ".broken"
+
+        def write(self, doc, style, target, ctx):
+            raise ConverterError("broken: the writer whose turn comes first failed")
 ''')
 
 FORMATS = "pdf,docx,epub,xml,probe"
@@ -48,7 +56,8 @@ FORMATS = "pdf,docx,epub,xml,probe"
 
 @pytest.fixture
 def site(tmp_path) -> Path:
-    return plugin_site(tmp_path, "probe_plugin", PROBE, "[converter.writers]\nprobe = probe_plugin:ProbeWriter\n")
+    return plugin_site(tmp_path, "probe_plugin", PROBE, "[converter.writers]\nprobe = probe_plugin:ProbeWriter\n"
+                                                        "broken = probe_plugin:BrokenWriter\n")
 
 
 @pytest.fixture
@@ -61,9 +70,9 @@ def source(tmp_path) -> Path:
     return src
 
 
-def _build(site: Path, src: Path, out: Path, jobs: int, **env: str) -> subprocess.Popen:
+def _build(site: Path, src: Path, out: Path, jobs: int, formats: str = FORMATS, **env: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "converter", "build", str(src), "-o", str(out), "-j", str(jobs), "--to", FORMATS],
+        [sys.executable, "-m", "converter", "build", str(src), "-o", str(out), "-j", str(jobs), "--to", formats],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         env=dict(os.environ, PYTHONPATH=str(site), **env))
 
@@ -110,6 +119,51 @@ def test_a_writer_failing_in_the_second_process_fails_the_build_as_in_one(tmp_pa
         assert not out.exists() or _outputs(out) == {}, "a failed build leaves no output"
         assert not out.exists() or not [p for p in out.iterdir() if p.name.endswith(".part")]
     assert errors[2] == errors[1] and f"{source}: probe: this writer failed" in errors[1]
+
+
+def test_of_two_failing_writers_the_first_in_turn_is_reported(tmp_path, site, source):
+    """The XML and the probe run in the second process, the broken writer between them here:
+    the broken one's error is the build's, as one after the other, though the probe failed too."""
+    errors = {}
+    for jobs in (1, 2):
+        proc = _build(site, source, tmp_path / f"out{jobs}", jobs, "xml,pdf,broken,probe", PROBE_FAIL="1")
+        _, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 1
+        errors[jobs] = stderr.splitlines()
+    assert f"{source}: broken: the writer whose turn comes first failed" in errors[1]
+    assert errors[2] == errors[1]
+
+
+#: the build's command line, with a SIGINT sent to each child the moment it is forked (a Ctrl-C
+#: can land there, before the child has handlers of its own)
+_FORK_INTERRUPTED = """
+import os, signal, sys
+real_fork = os.fork
+def fork():
+    pid = real_fork()
+    if pid == 0:
+        os.kill(os.getpid(), signal.SIGINT)
+    return pid
+os.fork = fork
+from converter.cli import main
+try:
+    code = main(sys.argv[1:])
+finally:
+    print(f"[{os.getpid()} left the build's code]", file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def test_a_signal_the_moment_the_child_is_forked_never_runs_the_builds_code_in_it(tmp_path, site, source):
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-c", _FORK_INTERRUPTED, "build", str(source), "-o", str(out), "-j", "2",
+                        "--to", FORMATS], capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(site)))
+    assert r.returncode == 0, r.stderr
+    # the child stopped at once, without the build's clean-up or messages: one process left the code
+    assert r.stderr.count("left the build's code") == 1 and "interrupted" not in r.stderr
+    # and its formats were written by the build itself
+    assert set(_outputs(out)) == {"doc.pdf", "doc.docx", "doc.epub", "doc.xml", "doc.probe"}
+    assert (out / "doc.probe").read_text() == f"written by a child of {os.getpid()}\n"
 
 
 def _alive(pid: int) -> bool:
