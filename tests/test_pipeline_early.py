@@ -196,3 +196,20 @@ def test_a_stopped_build_stops_its_second_process_and_leaves_nothing(tmp_path, s
     assert not _alive(child), "the second process outlived the build"
     assert not out.exists() or [p.name for p in out.iterdir()] in ([], [".converter.lock"], ["manifest.json", ".converter.lock"],
                                                                    [".converter.lock", "manifest.json"])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_killed_build_takes_its_second_process_with_it(tmp_path, site, source):
+    marker = tmp_path / "probe.pid"
+    proc = _build(site, source, tmp_path / "out", 2, PROBE_MARKER=str(marker), PROBE_SLEEP="60")
+    deadline = time.monotonic() + 60
+    while not marker.exists() or not marker.read_text():
+        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+        time.sleep(0.02)
+    child = int(marker.read_text())
+    proc.kill()  # SIGKILL: the build cleans nothing up; the kernel tells the child
+    proc.communicate(timeout=30)
+    deadline = time.monotonic() + 5
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child), "the second process outlived a killed build"
