@@ -10,6 +10,8 @@ import hashlib
 import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -38,6 +40,27 @@ def write_cache_file(path: Path, data: bytes) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+@contextmanager
+def exclusive(lock: Path) -> Iterator[None]:
+    """Held while this process makes a cache file another process would make the same (``lock``:
+    a file of its own, fcntl.flock: released when its holder ends, even killed; the output
+    folder's lock, outdir.locked, is the same call, but fails the build where this one gives
+    way). Where no lock can be taken, the work is done unguarded: at worst twice."""
+    import fcntl
+
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def write_checked_cache_file(path: Path, data: bytes) -> None:

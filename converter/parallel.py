@@ -20,7 +20,7 @@ import os
 import pickle
 import signal
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -121,14 +121,19 @@ def _die_with(parent: int) -> None:
         raise _Stop(signal.SIGTERM)
 
 
-def share(jobs: list[tuple[float, Callable[[], object]]]) -> None:
+def share(jobs: Iterable[tuple[float, Callable[[], object]]]) -> None:
     """Run jobs (estimated cost, work) whose only effect is files in the cache: about half of
     the cost in a forked child, the rest here, then wait for the child. Nothing is run when
     sharing is not allowed or would not pay (fewer than two jobs): the caller does the work.
+    ``jobs`` is only read when sharing is allowed: a generator spares every other build the
+    look at which files are cached.
 
     Files written whole by both sides (a face's store of converted outlines) keep the last
     one's: what the other added is made again by a later build, the same bytes."""
-    if not _allowed or len(jobs) < 2:
+    if not _allowed:
+        return
+    jobs = list(jobs)
+    if len(jobs) < 2:
         return
     mine: list[Callable[[], object]] = []
     theirs: list[Callable[[], object]] = []

@@ -131,3 +131,13 @@ def test_no_process_to_spare_leaves_the_work_to_the_caller(tmp_path, monkeypatch
     with parallel.allowing(True):
         parallel.share(two)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_jobs_are_not_even_listed_unless_sharing_is_allowed():
+    def jobs():
+        raise AssertionError("a build that may not share looked at which subsets are cached")
+        yield
+
+    parallel.share(jobs())
+    with parallel.allowing(False):
+        parallel.share(jobs())

@@ -31,7 +31,7 @@ import io
 import os
 import struct
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from fontTools.ttLib import TTFont
 
-from ..cachefiles import read_checked_cache_file, write_cache_file, write_checked_cache_file
+from ..cachefiles import exclusive, read_checked_cache_file, write_cache_file, write_checked_cache_file
 from . import outlines
 from .coverage import charset
 from .find import FontFace
@@ -421,7 +421,7 @@ def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None
     # one process at a time makes a face's base: another build (or this build's second process,
     # converter.parallel) that needs it meanwhile waits, then finds it made or grows it further,
     # instead of reading the whole face again and writing over what the first one added
-    with _exclusive(cache / "locks" / f"{path.name}.lock"):
+    with exclusive(cache / "locks" / f"{path.name}.lock"):
         data, have = _read_base(path)
         if data is not None and wanted <= have:
             return io.BytesIO(data)
@@ -460,26 +460,6 @@ def _make_base(face: FontFace, wanted: set[str], have: set[str], path: Path, cac
     data = out.getvalue()
     write_checked_cache_file(path, data)
     return data
-
-
-@contextmanager
-def _exclusive(lock: Path) -> Iterator[None]:
-    """Held while this process makes a cache file another process would make the same (``lock``:
-    a file of its own, fcntl.flock: released when its holder ends, even killed). Where no lock
-    can be taken, the work is done unguarded: at worst twice."""
-    import fcntl
-
-    try:
-        lock.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError:
-        yield
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
 
 
 def _base_path(face: FontFace, cache: Path) -> Path:

@@ -46,8 +46,8 @@ def embed_fonts(document, lang: str, ctx: BuildContext, drawn: dict[Face, set[st
     table_part = document.part.part_related_by(RT.FONT_TABLE)
     root = _with_r_namespace(etree.fromstring(table_part.blob))
     # the subsets not cached yet, about half of them made by a second process when allowed
-    parallel.share([(subset_cost(chars), partial(office_subset, face, chars, ctx.cache))
-                    for face, chars in faces.values() if not office_subset_cached(face, chars, ctx.cache)])
+    parallel.share((subset_cost(chars), partial(office_subset, face, chars, ctx.cache))
+                   for face, chars in faces.values() if not office_subset_cached(face, chars, ctx.cache))
     for n, ((family, tag), (face, chars)) in enumerate(sorted(faces.items(), key=_order), start=1):
         data = office_subset(face, chars, ctx.cache).read_bytes()
         key = font_key(data)

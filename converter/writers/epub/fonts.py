@@ -119,8 +119,8 @@ def embed(used: dict[FontFace, set[str]], cache) -> list[EmbeddedFont]:
     out: list[EmbeddedFont] = []
     names: set[str] = set()
     # the subsets not cached yet, about half of them made by a second process when allowed
-    parallel.share([(subset_cost(chars), partial(web_subset, face, chars, cache))
-                    for face, chars in used.items() if not web_subset_cached(face, chars, cache)])
+    parallel.share((subset_cost(chars), partial(web_subset, face, chars, cache))
+                   for face, chars in used.items() if not web_subset_cached(face, chars, cache))
     for face in sorted(used, key=lambda f: (f.family, f.weight, f.italic, f.path, f.index)):
         font = web_subset(face, used[face], cache)
         stem, n = face.key, 1

@@ -83,8 +83,8 @@ def register(faces: dict[FontFace, frozenset[str]], cache: Path) -> dict[FontFac
     ordered = [(face, set(chars) | {" "})
                for face, chars in sorted(faces.items(), key=lambda kv: (kv[0].path, kv[0].index, kv[0].weight))]
     # the subsets not cached yet, about half of them made by a second process when allowed
-    parallel.share([(subset_cost(chars), partial(pdf_subset, face, chars, cache))
-                    for face, chars in ordered if not pdf_subset_cached(face, chars, cache)])
+    parallel.share((subset_cost(chars), partial(pdf_subset, face, chars, cache))
+                   for face, chars in ordered if not pdf_subset_cached(face, chars, cache))
     names: dict[FontFace, str] = {}
     for face, chars in ordered:
         path, index = pdf_subset(face, chars, cache)
