@@ -27,6 +27,9 @@ from typing import Any
 from . import signals
 
 _allowed = False
+#: the Forked children of this process not waited for yet: while one of them runs, share forks
+#: no other (it makes what both would: pipeline.Early)
+_running: set[int] = set()
 
 
 @contextmanager
@@ -130,8 +133,8 @@ def share(jobs: Iterable[tuple[float, Callable[[], object]]]) -> None:
 
     Files written whole by both sides (a face's store of converted outlines) keep the last
     one's: what the other added is made again by a later build, the same bytes."""
-    if not _allowed:
-        return
+    if not _allowed or any(_alive(pid) for pid in _running):
+        return  # (a second child beside a running one would take turns with it on the same cores)
     jobs = list(jobs)
     if len(jobs) < 2:
         return
@@ -187,12 +190,14 @@ class Forked:
             os.close(read)
             return
         self._pid, self._read = pid, read
+        _running.add(pid)
 
     def result(self) -> Any:
         """What ``work()`` returned, once the child has ended; None if it did not return."""
         if self._pid is None:
             return None
         pid, self._pid = self._pid, None
+        _running.discard(pid)
         try:
             with os.fdopen(self._read, "rb") as pipe:
                 data = pipe.read()
@@ -208,8 +213,19 @@ class Forked:
         """Stop the child if it is still running (the build is being stopped or has failed)."""
         if self._pid is not None:
             pid, self._pid = self._pid, None
+            _running.discard(pid)
             os.close(self._read)
             terminate(pid)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a child still runs (one that has ended stays to be waited for: WNOWAIT)."""
+    try:
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+    except ChildProcessError:
+        return False
+    except (AttributeError, OSError):  # no waitid: taken as running
+        return True
 
 
 def _reap(pid: int) -> int:

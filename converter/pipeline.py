@@ -370,7 +370,13 @@ class Early:
             out_dir.mkdir(parents=True, exist_ok=True)
             for fmt in formats:
                 temps[fmt] = [_new_part(out_dir, source.stem)]
-            self._child = parallel.Forked(lambda: _write_each(formats, writers, doc, style, ctx, temps))
+            painters = [w for w in writers.values() if getattr(w, "paints_pages", False) and hasattr(w, "prefetch")]
+
+            def work() -> dict[str, list[Diagnostic]]:
+                _prefetch(painters, doc, style, ctx)
+                return _write_each(formats, writers, doc, style, ctx, temps)
+
+            self._child = parallel.Forked(work)
 
     @classmethod
     def start(cls, order: list[str], writers: dict, doc: etree._Element, style: ResolvedStyle, ctx: BuildContext,
@@ -379,6 +385,8 @@ class Early:
         when there are no pages to overlap them with)."""
         formats = []
         if parallel.allowed() and needs_pages(writers.values(), doc):
+            from . import layout  # noqa: F401  (imported once, before the fork: both processes lay out)
+
             formats = [fmt for fmt in order if getattr(writers[fmt], "beside_layout", False)
                        and not needs_pages([writers[fmt]], doc) and not writes_page_files(writers[fmt])]
         return cls(formats, writers, doc, style, ctx, temps, out_dir, source)
@@ -426,6 +434,25 @@ class Early:
         if self._child is not None:
             self._child.stop()
             self._child = None
+
+
+def _prefetch(painters: list, doc: etree._Element, style: ResolvedStyle, ctx: BuildContext) -> None:
+    """In the second process, before its own writers: what the layout and the painters will
+    read of the fonts (widths, subsets: cache files only), made while this build reads the
+    words of its titles and lays the pages out. Each is made by one process at a time, the
+    other waiting for it, and a painter makes its subsets from the other end of its list
+    (``prefetch``): the build's first font work on an empty cache, or with a character new to
+    the cache, is shared by the two cores from its start. What fails here is left to the
+    build's own calls, which say what is wrong."""
+    from .layout import faces_of, read_widths
+
+    try:
+        faces = faces_of(doc, style, ctx.base_dir)
+        read_widths(faces)
+        for painter in painters:
+            painter.prefetch(faces, ctx)
+    except Exception:
+        pass
 
 
 def _write_each(formats: list[str], writers: dict, doc: etree._Element, style: ResolvedStyle, ctx: BuildContext,

@@ -4,6 +4,7 @@ same messages in the same order, the same error, and nothing left behind when it
 Real processes, a real plug-in writer (through entry points) and real signals."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -213,3 +214,64 @@ def test_a_killed_build_takes_its_second_process_with_it(tmp_path, site, source)
     while _alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _alive(child), "the second process outlived a killed build"
+
+
+#: a third-party painter that makes (pretends to make) its fonts ahead: ``prefetch`` notes the
+#: process and the faces it was given, the painter the faces it is opened with
+PAINTER = textwrap.dedent('''
+    import json
+    import os
+
+
+    def _faces(faces):
+        return {f"{face.path}:{face.index}": "".join(sorted(chars)) for face, chars in faces.items()}
+
+
+    class FacesWriter:
+        suffix = ".faces"
+        paints_pages = True
+
+        def prefetch(self, faces, ctx):
+            with open(os.environ["PREFETCHED"], "w") as f:
+                json.dump({"pid": os.getpid(), "faces": _faces(faces)}, f)
+
+        def page_sink(self, doc, style, target, ctx):
+            return lambda faces: _Sink(faces, target)
+
+        def write(self, doc, style, target, ctx):
+            raise AssertionError("painted as laid out")
+
+
+    class _Sink:
+        def __init__(self, faces, target):
+            self.faces, self.target = faces, target
+
+        def page(self, page):
+            pass
+
+        def close(self, pagination=None):
+            self.target.write_text(json.dumps({"pid": os.getpid(), "faces": _faces(self.faces.faces)}))
+''')
+
+
+def test_a_painters_fonts_are_made_ahead_in_the_second_process_for_the_faces_it_is_opened_with(tmp_path):
+    """pipeline.Early's child first hands each painter the faces the layout will open it with
+    (layout.faces_of: without breaking the title into lines), so that it makes their fonts
+    while the build reads its title's words and lays out; under -j 1 nothing is made ahead."""
+    site = plugin_site(tmp_path, "faces_plugin", PAINTER, "[converter.writers]\nfaces = faces_plugin:FacesWriter\n")
+    src = tmp_path / "notice.txt"  # a long title: broken into balanced lines by the layout
+    src.write_text("关于进一步加强和改进全市机关事务管理与公共机构节能工作的实施意见的通知\n\n"
+                   "各区人民政府，市政府各部门：\n　　现将有关事项通知如下，请认真贯彻执行。Latin 2024。\n", encoding="utf-8")
+    for jobs in (2, 1):
+        noted = tmp_path / f"prefetched-{jobs}.json"
+        proc = _build(site, src, tmp_path / f"out{jobs}", jobs, "faces,docx", PREFETCHED=str(noted))
+        _, stderr = proc.communicate(timeout=120)
+        assert proc.returncode == 0, stderr
+        painted = json.loads((tmp_path / f"out{jobs}" / "notice.faces").read_text())
+        assert painted["pid"] == proc.pid
+        if jobs == 1:
+            assert not noted.exists()
+            continue
+        ahead = json.loads(noted.read_text())
+        assert ahead["pid"] != proc.pid
+        assert ahead["faces"] == painted["faces"] and len(ahead["faces"]) >= 2

@@ -57,6 +57,14 @@ class FontFace:
         ital = "-Italic" if self.italic else ""
         return "".join(ch for ch in self.family if ch.isalnum()) + bold + ital
 
+    def file_key(self, *parts: str) -> str:
+        """A key for what is kept on disk of this face's file (its map, its widths): the file's
+        path, index, size and modification time after ``parts`` (a version), hashed; an edited
+        font file is another face."""
+        st = os.stat(self.path)
+        return hashlib.sha256("\0".join([*parts, self.path, str(self.index), str(st.st_size),
+                                          str(st.st_mtime_ns)]).encode()).hexdigest()[:24]
+
 
 def installed() -> dict[str, list[FontFace]]:
     """Lower-cased family name (every name fontconfig knows, localized ones too) → faces.

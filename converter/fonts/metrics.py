@@ -8,14 +8,13 @@ face maps 30,000–60,000 characters, and decoding its cmap costs 0.1–0.2 s pe
 """
 from __future__ import annotations
 
-import hashlib
-import os
 from array import array
 from bisect import bisect_left
 from functools import lru_cache
+from pathlib import Path
 
-from ..cachefiles import cache_dir, read_checked_cache_file, write_checked_cache_file
-from .coverage import best_cmap
+from ..cachefiles import cache_dir, exclusive, read_checked_cache_file, write_checked_cache_file
+from .coverage import best_cmap, name_by_index
 from .find import FontFace
 
 CACHE_VERSION = "2"
@@ -73,19 +72,30 @@ class Widths:
 @lru_cache(maxsize=64)
 def widths(face: FontFace) -> Widths:
     """The face's advance widths (from the disk cache when the face file has not changed)."""
-    st = os.stat(face.path)
-    key = hashlib.sha256(f"{CACHE_VERSION}\0{face.path}\0{face.index}\0{st.st_size}\0{st.st_mtime_ns}"
-                         .encode()).hexdigest()[:24]
-    cached = cache_dir() / "metrics" / f"{face.key}-{key}.bin"
+    cached = cache_dir() / "metrics" / f"{face.key}-{face.file_key(CACHE_VERSION)}.bin"
+    got = _kept(cached)
+    if got is not None:
+        return got
+    # one process at a time reads a face's widths: the build's second process (converter.parallel)
+    # may be reading them for the layout meanwhile
+    with exclusive(cache_dir() / "locks" / f"{cached.name}.lock"):
+        got = _kept(cached)
+        if got is None:
+            codes, units, upem, missing = _read(face)
+            write_checked_cache_file(cached, _encode(codes, units, upem, missing))
+            got = _widths(codes, units, upem, missing)
+    return got
+
+
+def _kept(cached: Path) -> Widths | None:
+    """The widths kept on disk; None when missing or damaged."""
     data = read_checked_cache_file(cached)
     if data is not None:
         try:
             return _decode(data)
         except (ValueError, IndexError):
             pass
-    codes, units, upem, missing = _read(face)
-    write_checked_cache_file(cached, _encode(codes, units, upem, missing))
-    return _widths(codes, units, upem, missing)
+    return None
 
 
 def advance(face: FontFace, ch: str, size: float) -> float:
@@ -98,6 +108,7 @@ def _read(face: FontFace) -> tuple[array, array, int, int]:
     from fontTools.ttLib import TTFont  # only when the widths are not kept on disk
 
     with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
+        name_by_index(font)  # as best_cmap's glyph names are
         upem = font["head"].unitsPerEm
         hmtx = font["hmtx"]
         cmap = best_cmap(face)

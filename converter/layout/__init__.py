@@ -21,11 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
-from typing import Callable, Iterator, Protocol
+from typing import Callable, Iterable, Iterator, Protocol
 
 from lxml import etree
 
 from ..fonts.find import FontFace
+from ..fonts.metrics import widths
 from ..model import XML_LANG
 from ..style import ResolvedStyle
 from .assemble import PAGE_DIGITS, assemble_page, drop_dangling_links, note_start, page_number_role
@@ -85,15 +86,16 @@ class Plan:
 KEEP_PARAS = 20_000
 
 
-def plan(doc: etree._Element, style: ResolvedStyle, base_dir: Path) -> Plan:
+def plan(doc: etree._Element, style: ResolvedStyle, base_dir: Path, balance_titles: bool = True) -> Plan:
     """The blocks of a validated model (images are read from ``base_dir``) and their fonts:
     the blocks are made once to survey them (their characters, their destinations); a long
-    document's are dropped then, and made again as the layout places them (KEEP_PARAS)."""
+    document's are dropped then, and made again as the layout places them (KEEP_PARAS).
+    ``balance_titles``: False for a survey only (``faces_of``)."""
     lang = doc.get(XML_LANG, "und")
     moves = addressee_in_colophon(doc, style)
 
     def blocks() -> Iterator[Block]:
-        return BlockTranslator(style, base_dir, lang, moves).translate(doc)
+        return BlockTranslator(style, base_dir, lang, moves, balance_titles).translate(doc)
 
     fonts = FontBook(style, lang)
     names: set[str] = set()
@@ -119,6 +121,22 @@ def plan(doc: etree._Element, style: ResolvedStyle, base_dir: Path) -> Plan:
     chars = set().union(*fonts.used.values()) if fonts.used else set()
     shapes = any(needs_shaping(c) for c in chars) or has_rtl("".join(chars))
     return Plan(blocks if kept is None else kept.__iter__, fonts, frozenset(names), shapes)
+
+
+def faces_of(doc: etree._Element, style: ResolvedStyle, base_dir: Path) -> dict[FontFace, frozenset[str]]:
+    """The faces the layout will draw a validated model with, and the characters of each: what
+    painters are opened with (``PageFaces.faces``), found without breaking lines or titles
+    (no word segmenter, no font widths), so that a second process can make the painters'
+    fonts while this one lays the pages out (pipeline.Early)."""
+    return _faces(plan(doc, style, base_dir, balance_titles=False).fonts)
+
+
+def read_widths(faces: Iterable[FontFace]) -> None:
+    """Read the widths the layout measures these faces with (kept on disk), the last first:
+    a second process reads them while the build surveys the document, which reads the first
+    ones' (its titles' faces) itself (pipeline.Early)."""
+    for face in sorted(faces, key=lambda f: (f.path, f.index, f.weight), reverse=True):
+        widths(face)
 
 
 def lay_out(doc: etree._Element, style: ResolvedStyle, base_dir: Path,

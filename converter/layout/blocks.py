@@ -268,8 +268,12 @@ def _long_table(el: etree._Element) -> bool:
 class BlockTranslator(Visitor):
     """Visits the model and collects blocks; footnotes are gathered as endnotes."""
 
-    def __init__(self, style: ResolvedStyle, base_dir: Path, lang: str, addressee_moves: bool = False):
+    def __init__(self, style: ResolvedStyle, base_dir: Path, lang: str, addressee_moves: bool = False,
+                 balance_titles: bool = True):
         self.style = style
+        #: False: titles stay one span, not broken into their balanced lines (the same characters
+        #: in the same role, without the word segmenter: what layout.faces_of asks)
+        self.balance_titles = balance_titles
         #: the document's 主送 is set in the 版记, not under the title (layout.front)
         self.addressee_moves = addressee_moves
         self._colophon_seen = False
@@ -367,7 +371,7 @@ class BlockTranslator(Visitor):
         """A long Chinese title in the lines every output breaks it into (text/titles.py:
         between words, balanced), each set as a line of its own; others balanced here. The
         same for the titles of attachment bodies and enclosed documents."""
-        lines = lines_of_title(el, self.style)
+        lines = lines_of_title(el, self.style) if self.balance_titles else None
         if lines is None:
             para = self._simple(el, "title", balanced=True, **kw)
             _anchor_at_first_glyph(para.spans, el.get("id"))

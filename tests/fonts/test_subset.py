@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
+from converter.cachefiles import write_checked_cache_file
 from converter.fonts import outlines, subset
 from converter.fonts.find import find_face
 
@@ -102,9 +103,17 @@ def test_a_damaged_base_is_made_again(tmp_path):
     assert subset.office_subset(face, set(TEXT), tmp_path / "fresh").read_bytes() == fresh
 
 
-def test_a_face_without_subroutines_keeps_its_charstrings_and_one_with_them_does_not():
-    assert subset._self_contained(face_or_skip(SMALL))  # the Fandol faces
-    assert not subset._self_contained(face_or_skip(LARGE))  # Noto CJK: renumbered per subset
+def test_a_face_without_subroutines_keeps_its_charstrings_and_one_with_them_does_not(tmp_path):
+    small, large = face_or_skip(SMALL), face_or_skip(LARGE)
+    assert subset._self_contained(small, tmp_path)  # the Fandol faces
+    assert not subset._self_contained(large, tmp_path)  # Noto CJK: renumbered per subset
+    # the answers are kept on disk (read by the next process, without reading the face)
+    kept = {p.read_bytes()[:1]: p for p in (tmp_path / "faces").iterdir()}
+    assert sorted(kept) == [b"0", b"1"]
+    write_checked_cache_file(kept[b"0"], b"1")
+    subset._self_contained.cache_clear()
+    assert subset._self_contained(large, tmp_path)
+    subset._self_contained.cache_clear()
 
 
 def test_stored_charstrings_give_the_same_subsets(tmp_path):
@@ -200,31 +209,33 @@ def test_the_outlines_a_face_has_are_read_from_its_table_directory_as_fonttools_
         assert subset.is_truetype(face) == ("glyf" in font)
 
 
-#: a process that waits for a start signal, then asks for the base of the large face for its
-#: characters, and says whether it made the base itself
+#: a process that waits for a start signal, then asks for a subset of a face for its characters
+#: (the DOCX's, through the face's base; or the PDF's), and says how many times it made the base
+#: (or the subset) itself
 _RACER = """
 import sys, time
 from pathlib import Path
+from converter.cachefiles import write_checked_cache_file
 from converter.fonts import subset
 from converter.fonts.find import find_face
+cache, start, chars, family, counted = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 made = []
-make = subset._make_base
-subset._make_base = lambda *a, **k: made.append(1) or make(*a, **k)
-cache, start, chars = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+make = getattr(subset, counted)
+setattr(subset, counted, lambda *a, **k: made.append(1) or make(*a, **k))
 while not start.exists():
     time.sleep(0.005)
-subset.office_subset(find_face(sys.argv[4]), set(chars), cache)
+(subset.office_subset if counted == "_make_base" else subset.pdf_subset)(find_face(family), set(chars), cache)
 print(len(made))
 """
 
 
-def _race(tmp_path, family: str, texts: list[str]) -> list[int]:
+def _race(tmp_path, family: str, texts: list[str], counted: str = "_make_base") -> list[int]:
     import subprocess
     import sys
 
     start = tmp_path / "go"
-    procs = [subprocess.Popen([sys.executable, "-c", _RACER, str(tmp_path / "cache"), str(start), text, family],
-                              stdout=subprocess.PIPE, text=True) for text in texts]
+    procs = [subprocess.Popen([sys.executable, "-c", _RACER, str(tmp_path / "cache"), str(start), text, family,
+                               counted], stdout=subprocess.PIPE, text=True) for text in texts]
     time.sleep(1.0)  # both imported and waiting
     start.touch()
     return [int(p.communicate(timeout=120)[0]) for p in procs]
@@ -245,3 +256,11 @@ def test_a_base_grown_by_two_processes_at_once_keeps_what_both_added(tmp_path):
     [base] = (tmp_path / "cache" / "bases").iterdir()
     with TTFont(base) as font:
         assert set(TEXT + "甲乙") <= {chr(cp) for cp in font.getBestCmap()}
+
+
+def test_two_processes_needing_a_subset_at_once_make_it_once(tmp_path):
+    """The build's second process and the build itself (converter.parallel, pipeline.Early), or
+    two workers of a folder: one makes the subset, the other waits and reads it."""
+    face = face_or_skip(SMALL)
+    assert sorted(_race(tmp_path, face.family, [TEXT, TEXT], "_make_cached")) == [0, 1]
+    assert len(list((tmp_path / "cache" / "fonts").glob("*.ttf"))) == 1

@@ -19,11 +19,12 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ... import __version__
 from ...context import BuildContext
+from ...fonts.find import FontFace
 from ...layout import Page, PageFaces, Pagination, Painter, lay_out
 from ...model import XML_LANG
 from ...model.outline import metadata
 from ...style import ResolvedStyle
-from .fonts import register, register_glyph_fonts
+from .fonts import prefetch as prefetch_fonts, register, register_glyph_fonts
 from .paint import paint_page
 
 #: streams (pages, pictures) deflated only, without reportlab's ASCII85 on top: a PDF is binary
@@ -44,6 +45,10 @@ class PdfWriter:
             draw(ctx.pagination, doc, style, target, ctx)
         else:
             lay_out(doc, style, ctx.base_dir, [self.page_sink(doc, style, target, ctx)])
+
+    def prefetch(self, faces: dict[FontFace, frozenset[str]], ctx: BuildContext) -> None:
+        """Make the fonts a painter opened with these faces will register (cache files only)."""
+        prefetch_fonts(faces, ctx.cache)
 
     def page_sink(self, doc: etree._Element, style: ResolvedStyle, target: Path, ctx: BuildContext) -> Painter:
         """A painter the layout opens with the faces and hands each page to (layout.lay_out)."""

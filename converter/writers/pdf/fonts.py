@@ -78,10 +78,24 @@ GLYPH_TEXTS: dict[str, dict[str, str]] = {}
 _registered: dict[tuple[str, int], str] = {}
 
 
+def _subsets(faces: dict[FontFace, frozenset[str]]) -> list[tuple[FontFace, set[str]]]:
+    """The subsets the PDF draws with, in the order they are made: (face, characters)."""
+    return [(face, set(chars) | {" "})
+            for face, chars in sorted(faces.items(), key=lambda kv: (kv[0].path, kv[0].index, kv[0].weight))]
+
+
+def prefetch(faces: dict[FontFace, frozenset[str]], cache: Path) -> None:
+    """Make the subsets ``register`` will ask for, in a second process while the build lays
+    the pages out (pipeline.Early): from the last, the build's own ``register`` taking them
+    from the first, so that the two meet wherever the work divides (a subset one of them is
+    making, the other waits for: fonts.subset)."""
+    for face, chars in reversed(_subsets(faces)):
+        pdf_subset(face, chars, cache)
+
+
 def register(faces: dict[FontFace, frozenset[str]], cache: Path) -> dict[FontFace, str]:
     """Register every face with reportlab; face → the font name to draw with."""
-    ordered = [(face, set(chars) | {" "})
-               for face, chars in sorted(faces.items(), key=lambda kv: (kv[0].path, kv[0].index, kv[0].weight))]
+    ordered = _subsets(faces)
     # the subsets not cached yet, about half of them made by a second process when allowed
     parallel.share((subset_cost(chars), partial(pdf_subset, face, chars, cache))
                    for face, chars in ordered if not pdf_subset_cached(face, chars, cache))
