@@ -432,6 +432,7 @@ def _base_for(face: FontFace, chars: set[str], cache: Path) -> io.BytesIO | None
     # one process at a time makes a face's base: another build (or this build's second process,
     # converter.parallel) that needs it meanwhile waits, then finds it made or grows it further,
     # instead of reading the whole face again and writing over what the first one added
+    _import_subsetter()
     with exclusive(cache / "locks" / f"{path.name}.lock"):
         data, have = _read_base(path)
         if data is not None and wanted <= have:
@@ -499,11 +500,18 @@ def _cached(face: FontFace, chars: set[str], folder: Path, flavour: str, suffix:
     if _intact(target):
         return target
     # one process at a time makes a subset: the build's second process (converter.parallel)
-    # and a folder's workers that want it meanwhile wait, then find it made
+    # and a folder's workers that want it meanwhile wait, then find it made. The subsetter is
+    # imported first, while another process may hold the lock: a build that misses one subset
+    # makes others (its other formats' for the same characters)
+    _import_subsetter()
     with exclusive(folder.parent / "locks" / f"{target.name}.lock"):
         if _intact(target):
             return target
         return _make_cached(target, key, folder, make)
+
+
+def _import_subsetter() -> None:
+    from fontTools import subset  # noqa: F401  (60 ms, once)
 
 
 def _make_cached(target: Path, key: str, folder: Path, make: Callable[[str], TTFont]) -> Path:
