@@ -33,7 +33,7 @@ from .assemble import PAGE_DIGITS, assemble_page, drop_dangling_links, note_star
 from .blocks import (Block, BlockTranslator, ColophonBlock, JointMarkBlock, LetterheadBlock, Para, SignatureBlock,
                      SignersBlock, Span, TableBlock)
 from .fontbook import FontBook
-from .front import addressee_in_colophon
+from .front import addressee_in_colophon, addressee_may_move
 from .pages import Anchor, Bookmark, GlyphRun, Link, Page, Pagination, PlacedImage, Rule, TextLine, add_glyph_ids
 from .paginate import Layout
 from .shaping import has_rtl, needs_shaping
@@ -86,16 +86,19 @@ class Plan:
 KEEP_PARAS = 20_000
 
 
-def plan(doc: etree._Element, style: ResolvedStyle, base_dir: Path, balance_titles: bool = True) -> Plan:
+def plan(doc: etree._Element, style: ResolvedStyle, base_dir: Path, survey: bool = False,
+         moves: bool | None = None) -> Plan:
     """The blocks of a validated model (images are read from ``base_dir``) and their fonts:
     the blocks are made once to survey them (their characters, their destinations); a long
     document's are dropped then, and made again as the layout places them (KEEP_PARAS).
-    ``balance_titles``: False for a survey only (``faces_of``)."""
+    ``survey``: only the fonts are wanted (``faces_of``): titles are not broken into lines.
+    ``moves``: whether the 主送 moves to the 版记; None: as layout.front decides."""
     lang = doc.get(XML_LANG, "und")
-    moves = addressee_in_colophon(doc, style)
+    if moves is None:
+        moves = addressee_in_colophon(doc, style)
 
     def blocks() -> Iterator[Block]:
-        return BlockTranslator(style, base_dir, lang, moves, balance_titles).translate(doc)
+        return BlockTranslator(style, base_dir, lang, moves, balance_titles=not survey).translate(doc)
 
     fonts = FontBook(style, lang)
     names: set[str] = set()
@@ -125,10 +128,19 @@ def plan(doc: etree._Element, style: ResolvedStyle, base_dir: Path, balance_titl
 
 def faces_of(doc: etree._Element, style: ResolvedStyle, base_dir: Path) -> dict[FontFace, frozenset[str]]:
     """The faces the layout will draw a validated model with, and the characters of each: what
-    painters are opened with (``PageFaces.faces``), found without breaking lines or titles
-    (no word segmenter, no font widths), so that a second process can make the painters'
-    fonts while this one lays the pages out (pipeline.Early)."""
-    return _faces(plan(doc, style, base_dir, balance_titles=False).fonts)
+    painters are opened with (``PageFaces.faces``), found without breaking lines or titles (no
+    word segmenter, no font widths; but for a 公文 whose 主送's place changes them), so that a
+    second process can make the painters' fonts while this one lays the pages out
+    (pipeline.Early)."""
+    stays = _faces(plan(doc, style, base_dir, survey=True, moves=False).fonts)
+    if not addressee_may_move(doc, style):
+        return stays
+    # where the 主送 goes is decided by laying page 1 out, titles broken into their lines: only
+    # when its place changes the fonts (its label in the 版记, 主送：, has a character the
+    # document has nowhere else)
+    if _faces(plan(doc, style, base_dir, survey=True, moves=True).fonts) == stays:
+        return stays
+    return _faces(plan(doc, style, base_dir, survey=True).fonts)
 
 
 def read_widths(faces: Iterable[FontFace]) -> None:

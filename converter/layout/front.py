@@ -26,10 +26,15 @@ def addressee_in_colophon(doc: etree._Element, style: ResolvedStyle) -> bool:
     """Whether the document's 主送 moves to the 版记: on a GB/T 9704 page (a style with a
     document grid), when with it the 版头, title and 主送 leave page 1 no line for the body and
     without it they would (a 版头 that fills page 1 by itself is not the 主送's doing)."""
-    addressee = child(doc, "addressee")
-    if style.grid is None or addressee is None:
+    if not addressee_may_move(doc, style):
         return False
+    addressee = child(doc, "addressee")
     return not _body_on_page_one(doc, style, addressee) and _body_on_page_one(doc, style, None)
+
+
+def addressee_may_move(doc: etree._Element, style: ResolvedStyle) -> bool:
+    """Whether ``addressee_in_colophon`` has a 主送 to decide about (it lays page 1 out to)."""
+    return style.grid is not None and child(doc, "addressee") is not None
 
 
 def _body_on_page_one(doc: etree._Element, style: ResolvedStyle, addressee: etree._Element | None) -> bool:
