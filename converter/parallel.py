@@ -7,7 +7,8 @@ Two kinds of work go there, each one that the build's own process can always do 
   it, so the costliest half is made by a child while this process makes the rest, and the
   caller's own loop then finds them all cached.
 - ``Forked``: a function whose result comes back through a pipe (the writers that need no pages,
-  run while this process lays the pages out: see pipeline).
+  run while this process lays the pages out, after making the fonts the pages will want: see
+  pipeline.Early). While such a child runs, ``share`` forks no other.
 A child that fails, is stopped or cannot be started changes nothing: the caller does the work
 itself, and says what is wrong as it would have. A child never outlives the build.
 

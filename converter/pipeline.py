@@ -350,7 +350,8 @@ class Early:
     """The writers that read no pages and say they may (``beside_layout``: the DOCX of most
     documents, the XML), run in a second process while this one lays the pages out and paints
     them, when the build may take a second core (converter.parallel) and there are pages to
-    lay out.
+    lay out. Before them, that process makes the fonts the layout and the painters will read
+    (``_prefetch``).
 
     Nothing about the build changes but its time: the same bytes; the writers' messages in the
     order they have when the writers run one after the other (each at its writer's turn); and
