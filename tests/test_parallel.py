@@ -146,7 +146,7 @@ def test_the_jobs_are_not_even_listed_unless_sharing_is_allowed():
         parallel.share(jobs())
 
 
-def _wait_for(path, seconds: float = 0.5) -> int:
+def _wait_for(seconds: float) -> int:
     time.sleep(seconds)
     return os.getpid()
 
@@ -156,7 +156,7 @@ def test_nothing_is_shared_while_another_child_runs(tmp_path):
     once it has ended (not yet waited for), share forks again."""
     two = [(1.0, partial(_note_pid, tmp_path, "a")), (1.0, partial(_note_pid, tmp_path, "b"))]
     with parallel.allowing(True):
-        child = parallel.Forked(partial(_wait_for, tmp_path, 1.0))
+        child = parallel.Forked(partial(_wait_for, 1.0))
         parallel.share(two)
         assert list(tmp_path.iterdir()) == []  # nothing run: the caller's own loop makes them
         deadline = time.monotonic() + 10

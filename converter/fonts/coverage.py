@@ -30,7 +30,8 @@ def charset(face: FontFace) -> frozenset[int]:
 
 @lru_cache(maxsize=4)
 def best_cmap(face: FontFace) -> dict[int, str]:
-    """The face's character map (code point → glyph name), decoded once a process for both
+    """The face's character map (code point → glyph, named by its index: ``name_by_index``),
+    decoded once a process for both
     caches that need it on a first build (this module's and fonts.metrics'): a CJK face's
     takes 0.1 s to decode. Four are kept: a Noto CJK map holds 45,000 entries."""
     from fontTools.ttLib import TTFont  # 8 ms of imports, only when the cmap is not kept on disk

@@ -102,7 +102,7 @@ def plan(doc: etree._Element, style: ResolvedStyle, base_dir: Path, survey: bool
 
     fonts = FontBook(style, lang)
     names: set[str] = set()
-    kept: list[Block] | None = []
+    kept: list[Block] | None = None if survey else []  # a survey's blocks are not laid out
     paras = 0
     for block in blocks():
         if kept is not None:
