@@ -19,7 +19,7 @@ from fontTools.ttLib.tables._c_m_a_p import cmap_format_4
 from fontTools.ttLib.tables._g_l_y_f import Glyph, GlyphComponent
 
 from .find import FontFace
-from .subset import _cached, _cff_to_glyf, _options, _rename
+from .subset import _cached, _cff_to_glyf, _rename
 
 #: the glyph id of an empty glyph (no outline, no advance): a character a glyph of a cluster
 #: stands for besides its own (layout.reading.rtl_cluster), and its name in a glyph font
@@ -59,7 +59,10 @@ def glyph_font(face: FontFace, glyphs: dict[tuple, int], cache: Path) -> GlyphFo
 
         font = TTFont(face.path, fontNumber=face.index, lazy=True, recalcTimestamp=False)
         names = [EMPTY if k[0] == EMPTY_ID else font.getGlyphName(k[0]) for k in order]
-        options = _options(hinting=False)
+        options = subset.Options()
+        options.name_IDs = ["*"]  # family, style and typographic names: how applications find it
+        options.hinting = False
+        options.drop_tables += ["FFTM"]  # FontForge's timestamps: unknown to the subsetter, which says so
         options.layout_features = []  # the glyphs are already shaped
         options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "JSTF", "MATH", "VORG", "vhea", "vmtx"]
         options.glyph_names = True  # the glyphs are found again by name below

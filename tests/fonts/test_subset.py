@@ -1,6 +1,6 @@
-"""Subsets are the same bytes however the cache came to hold what they were made from: a face's
-base (a large face is subset through it), the PDF's outlines converted glyph by glyph, the
-charstrings an earlier subset made; a damaged cache file is made again."""
+"""Subsets draw each character as the face does, and are the same bytes however the cache came
+to hold what they were made from (the PDF's outlines, converted glyph by glyph); a damaged cache
+file is made again; two processes wanting one subset make it once."""
 from __future__ import annotations
 
 import shutil
@@ -14,7 +14,7 @@ from converter.cachefiles import write_checked_cache_file
 from converter.fonts import outlines, subset
 from converter.fonts.find import find_face
 
-#: a large CFF face (65,535 glyphs: subset through a base) and a smaller one (subset directly)
+#: a large CFF face (65,535 glyphs, with subroutines) and a smaller one (10,365, without)
 LARGE, SMALL = "Noto Serif CJK SC", "FandolFang R"
 TEXT = "乌鲁木齐市人民政府年度法治政府建设情况报告，我市深入学习领会和贯彻落实习近平法治思想。2021 Report"
 MORE = "积极推进各项工作任务圆满完成"
@@ -36,34 +36,91 @@ def all_flavours(face, chars: set[str], cache: Path) -> dict[str, bytes]:
     }
 
 
-def test_a_large_face_is_subset_through_its_base_to_the_same_bytes(tmp_path, monkeypatch):
+def face_glyphs(face, chars: set[str]) -> dict[str, tuple]:
+    """Per character the face draws: its glyph's name, advance and outline (as a pen records it)."""
+    from fontTools.pens.recordingPen import RecordingPen
+
+    with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
+        cmap, glyphs = font.getBestCmap(), font.getGlyphSet()
+        out = {}
+        for c in sorted(chars):
+            if ord(c) in cmap:
+                pen = RecordingPen()
+                glyphs[cmap[ord(c)]].draw(pen)
+                out[c] = (cmap[ord(c)], font["hmtx"][cmap[ord(c)]][0], pen.value)
+        return out
+
+
+def bounds(recording: list) -> tuple:
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.pens.recordingPen import replayRecording
+
+    pen = BoundsPen(None)
+    replayRecording(recording, pen)
+    return pen.bounds or ()
+
+
+@pytest.mark.parametrize("family", [LARGE, SMALL, "Liberation Serif"])
+def test_each_flavour_draws_the_characters_as_the_face_does(tmp_path, family):
+    """Every flavour maps each character the face has to the face's own glyph: the same advance,
+    the same outline (the DOCX's and the EPUB's; the PDF's, converted to TrueType, with as many
+    contours), no hints."""
+    from fontTools.pens.recordingPen import RecordingPen
+
+    face = face_or_skip(family)
+    expected = face_glyphs(face, set(TEXT))
+    assert set("Report2021") <= set(expected)
+    files = {"docx": subset.office_subset(face, set(TEXT), tmp_path),
+             "epub": subset.web_subset(face, set(TEXT), tmp_path).path}
+    pdf, _ = subset.pdf_subset(face, set(TEXT), tmp_path)
+    if pdf != Path(face.path):  # a CFF face: its own PDF subset
+        files["pdf"] = pdf
+    for flavour, path in files.items():
+        with TTFont(path) as font:
+            cmap, glyphs = font.getBestCmap(), font.getGlyphSet()
+            assert not {"fpgm", "prep", "cvt "} & set(font.keys())
+            for c, (name, advance, outline) in expected.items():
+                got = cmap[ord(c)]
+                assert font["hmtx"][got][0] == advance, (flavour, c)
+                pen = RecordingPen()
+                glyphs[got].draw(pen)
+                if flavour == "pdf":  # quadratic: as many contours, the same bounds within a unit
+                    assert [op for op, _ in pen.value].count("closePath") == \
+                        [op for op, _ in outline].count("closePath"), c
+                    assert all(abs(a - b) <= 1 for a, b in zip(bounds(pen.value), bounds(outline))), c
+                else:
+                    assert pen.value == outline, (flavour, c)
+
+
+def test_a_subset_depends_on_the_characters_alone(tmp_path):
+    """The same characters give the same bytes, however the cache came to be: made in a fresh
+    cache, or in one where other documents' subsets (and converted outlines) were made first."""
     face = face_or_skip(LARGE)
-    chars = set(TEXT)
-    monkeypatch.setattr(subset, "BASE_GLYPHS_PER_CHAR", 10 ** 9)  # never a base: from the face
-    direct = all_flavours(face, chars, tmp_path / "direct")
-    monkeypatch.undo()
-    # a base made for more characters than this document's, as an earlier build leaves it
-    subset.web_subset(face, chars | set(MORE), tmp_path / "based")
-    bases = list((tmp_path / "based" / "bases").iterdir())
-    assert len(bases) == 1
-    with TTFont(bases[0]) as base:
-        assert set(MORE) <= {chr(cp) for cp in base.getBestCmap()}
-    assert all_flavours(face, chars, tmp_path / "based") == direct
+    fresh = all_flavours(face, set(TEXT), tmp_path / "fresh")
+    all_flavours(face, set(TEXT[::2] + MORE), tmp_path / "warm")
+    assert all_flavours(face, set(TEXT), tmp_path / "warm") == fresh
 
 
-def test_the_base_grows_with_the_characters_asked_for(tmp_path):
+def test_the_web_flavour_drops_other_regions_forms(tmp_path):
+    """locl pulls every other region's form of a CJK character into a subset: the DOCX keeps
+    the feature (a word processor may set the text in another language), the EPUB does not."""
     face = face_or_skip(LARGE)
-    subset.office_subset(face, set(TEXT), tmp_path)
-    subset.office_subset(face, set(MORE), tmp_path)
-    [base] = (tmp_path / "bases").iterdir()
-    with TTFont(base) as font:
-        assert set(TEXT + MORE) - {" "} <= {chr(cp) for cp in font.getBestCmap()}
+    chars = set("门说")  # locl forms for Japanese, Korean and Chinese (Traditional)
+    with TTFont(subset.office_subset(face, chars, tmp_path)) as docx, \
+            TTFont(subset.web_subset(face, chars, tmp_path).path) as epub:
+        def features(font):
+            return {r.FeatureTag for r in font["GSUB"].table.FeatureList.FeatureRecord} if "GSUB" in font else set()
+        assert "locl" in features(docx) and "locl" not in features(epub)
+        assert epub["maxp"].numGlyphs < docx["maxp"].numGlyphs
 
 
-def test_a_face_small_for_the_request_is_subset_directly(tmp_path):
-    face = face_or_skip(SMALL)  # 10,365 glyphs: a base pays below 104 characters
-    subset.office_subset(face, {chr(0x4E00 + k) for k in range(300)}, tmp_path)
-    assert not (tmp_path / "bases").exists()
+def test_a_collection_face_gets_its_own_cff_name(tmp_path):
+    """The faces of a Noto CJK collection share one CFF table named for Japanese: each subset's
+    CFF FontName is its own PostScript name, as OpenType wants."""
+    face = face_or_skip(LARGE)
+    for path in (subset.office_subset(face, set(TEXT), tmp_path), subset.web_subset(face, set(TEXT), tmp_path).path):
+        with TTFont(path) as font:
+            assert font["CFF "].cff.fontNames == [font["name"].getDebugName(6)] == ["NotoSerifCJKsc-Regular"]
 
 
 @pytest.mark.parametrize("family", [LARGE, SMALL])
@@ -94,67 +151,6 @@ def test_a_damaged_outline_store_counts_as_empty(tmp_path):
     assert outlines.load(tmp_path / "absent.bin") == {}
 
 
-def test_a_damaged_base_is_made_again(tmp_path):
-    face = face_or_skip(LARGE)
-    fresh = subset.office_subset(face, set(TEXT), tmp_path / "fresh").read_bytes()
-    [base] = (tmp_path / "fresh" / "bases").iterdir()
-    base.write_bytes(base.read_bytes()[:1000])
-    (tmp_path / "fresh" / "subsets").rename(tmp_path / "old-subsets")
-    assert subset.office_subset(face, set(TEXT), tmp_path / "fresh").read_bytes() == fresh
-
-
-def test_a_face_without_subroutines_keeps_its_charstrings_and_one_with_them_does_not(tmp_path):
-    small, large = face_or_skip(SMALL), face_or_skip(LARGE)
-    assert subset._self_contained(small, tmp_path)  # the Fandol faces
-    assert not subset._self_contained(large, tmp_path)  # Noto CJK: renumbered per subset
-    # the answers are kept on disk (read by the next process, without reading the face)
-    kept = {p.read_bytes()[:1]: p for p in (tmp_path / "faces").iterdir()}
-    assert sorted(kept) == [b"0", b"1"]
-    write_checked_cache_file(kept[b"0"], b"1")
-    subset._self_contained.cache_clear()
-    assert subset._self_contained(large, tmp_path)
-    subset._self_contained.cache_clear()
-
-
-def test_stored_charstrings_give_the_same_subsets(tmp_path):
-    face = face_or_skip(SMALL)
-    fresh = all_flavours(face, set(TEXT), tmp_path / "fresh")
-    # an earlier build stored the charstrings of other glyphs and some of these
-    all_flavours(face, set(TEXT[::2] + MORE), tmp_path / "warm")
-    store = subset._dehinted_programs(face, tmp_path / "warm")
-    assert store is not None and set(MORE) <= {chr(cp) for cp, name in face_cmap(face).items() if name in store[1]}
-    assert all_flavours(face, set(TEXT), tmp_path / "warm") == fresh
-
-
-def test_one_new_character_makes_only_its_glyph(tmp_path):
-    """An edited document's subsets take every other glyph from the stores: only the new
-    character's charstring and outline are made (and added to them)."""
-    face = face_or_skip(SMALL)
-    all_flavours(face, set(TEXT), tmp_path)
-    programs_path, programs = subset._dehinted_programs(face, tmp_path)
-    outline_paths = list((tmp_path / "outlines").glob("*.bin"))
-    before = {p: outlines.load(p) for p in outline_paths}
-    new = all_flavours(face, set(TEXT + "龙"), tmp_path)
-    name = face_cmap(face)[ord("龙")]
-    for path, known in before.items():  # the PDF's outlines and the charstrings
-        after = outlines.load(path)
-        assert set(after) - set(known) == {name}
-        assert all(after[g] == known[g] for g in known)
-    assert new == all_flavours(face, set(TEXT + "龙"), tmp_path / "fresh")
-
-
-def test_a_damaged_charstring_store_counts_as_empty(tmp_path):
-    face = face_or_skip(SMALL)
-    fresh = all_flavours(face, set(TEXT), tmp_path / "fresh")
-    all_flavours(face, set(TEXT + MORE), tmp_path / "warm")
-    for folder in ("fonts", "subsets", "webfonts"):
-        shutil.rmtree(tmp_path / "warm" / folder)
-    path, _ = subset._dehinted_programs(face, tmp_path / "warm")
-    data = path.read_bytes()
-    path.write_bytes(data[:40] + bytes([data[40] ^ 1]) + data[41:])
-    assert all_flavours(face, set(TEXT), tmp_path / "warm") == fresh
-
-
 @pytest.mark.parametrize("damage", ["cut", "altered", "digest gone"])
 def test_a_damaged_subset_file_is_made_again(tmp_path, damage):
     face = face_or_skip(SMALL)
@@ -171,34 +167,6 @@ def test_a_damaged_subset_file_is_made_again(tmp_path, damage):
     assert all_flavours(face, set(TEXT), tmp_path) == fresh
 
 
-def test_a_base_holds_the_digits_for_the_page_numbers(tmp_path):
-    """The PDF asks a face for a dash and a space, the DOCX's page-number field for the digits
-    too: the base made for the first holds the second, and is not made again."""
-    face = face_or_skip(LARGE)
-    subset.pdf_subset(face, set("— "), tmp_path)
-    [base] = (tmp_path / "bases").iterdir()
-    made = base.stat().st_ino, base.stat().st_mtime_ns
-    subset.office_subset(face, set("— 0123456789"), tmp_path)
-    assert (base.stat().st_ino, base.stat().st_mtime_ns) == made
-
-
-def face_cmap(face) -> dict[int, str]:
-    with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
-        return font.getBestCmap()
-
-
-def test_a_new_character_the_base_holds_reuses_it(tmp_path):
-    """An edit bringing a character an earlier build asked of the face: every flavour is subset
-    from the cached base as it is (not made again), to the bytes subsetting the face gives."""
-    face = face_or_skip(LARGE)
-    all_flavours(face, set(TEXT + MORE), tmp_path / "warm")  # an earlier, longer document
-    [base] = (tmp_path / "warm" / "bases").iterdir()
-    made = base.stat().st_ino, base.stat().st_mtime_ns
-    edited = set(TEXT + MORE[0])
-    assert all_flavours(face, edited, tmp_path / "warm") == all_flavours(face, edited, tmp_path / "fresh")
-    assert (base.stat().st_ino, base.stat().st_mtime_ns) == made
-
-
 @pytest.mark.parametrize("family", [LARGE, SMALL, "AR PL UMing CN", "DejaVu Sans"])
 def test_the_outlines_a_face_has_are_read_from_its_table_directory_as_fonttools_reads_them(family):
     """is_truetype reads the table directory by hand (a face of a collection too: Noto CJK's
@@ -209,9 +177,8 @@ def test_the_outlines_a_face_has_are_read_from_its_table_directory_as_fonttools_
         assert subset.is_truetype(face) == ("glyf" in font)
 
 
-#: a process that waits for a start signal, then asks for a subset of a face for its characters
-#: (the DOCX's, through the face's base; or the PDF's), and says how many times it made the base
-#: (or the subset) itself
+#: a process that waits for a start signal, then asks for the PDF's subset of a face for its
+#: characters, and says how many times it made the subset itself
 _RACER = """
 import sys, time
 from pathlib import Path
@@ -224,12 +191,12 @@ make = getattr(subset, counted)
 setattr(subset, counted, lambda *a, **k: made.append(1) or make(*a, **k))
 while not start.exists():
     time.sleep(0.005)
-(subset.office_subset if counted == "_make_base" else subset.pdf_subset)(find_face(family), set(chars), cache)
+subset.pdf_subset(find_face(family), set(chars), cache)
 print(len(made))
 """
 
 
-def _race(tmp_path, family: str, texts: list[str], counted: str = "_make_base") -> list[int]:
+def _race(tmp_path, family: str, texts: list[str], counted: str = "_make_cached") -> list[int]:
     import subprocess
     import sys
 
@@ -239,23 +206,6 @@ def _race(tmp_path, family: str, texts: list[str], counted: str = "_make_base") 
     time.sleep(1.0)  # both imported and waiting
     start.touch()
     return [int(p.communicate(timeout=120)[0]) for p in procs]
-
-
-def test_two_processes_needing_a_base_at_once_make_it_once(tmp_path):
-    face = face_or_skip(LARGE)
-    assert sorted(_race(tmp_path, face.family, [TEXT, TEXT])) == [0, 1]  # one made it, the other waited
-    [base] = (tmp_path / "cache" / "bases").iterdir()
-    with TTFont(base) as font:
-        assert set(TEXT) <= {chr(cp) for cp in font.getBestCmap()}
-
-
-def test_a_base_grown_by_two_processes_at_once_keeps_what_both_added(tmp_path):
-    face = face_or_skip(LARGE)
-    subset.office_subset(face, set(TEXT), tmp_path / "cache")  # the base as an earlier build left it
-    assert sorted(_race(tmp_path, face.family, [TEXT + "甲", TEXT + "乙"])) == [1, 1]  # one after the other
-    [base] = (tmp_path / "cache" / "bases").iterdir()
-    with TTFont(base) as font:
-        assert set(TEXT + "甲乙") <= {chr(cp) for cp in font.getBestCmap()}
 
 
 def test_two_processes_needing_a_subset_at_once_make_it_once(tmp_path):
