@@ -117,28 +117,27 @@ def woff2_available() -> bool:
     return True
 
 def pdf_subset(face: FontFace, chars: set[str], cache: Path) -> tuple[Path, int]:
-    """A TrueType file (and the index in it) that draws ``chars`` with this face, for reportlab.
-
-    TrueType faces are used as they are (reportlab subsets them itself); CFF faces (Noto CJK)
-    are subset and converted to quadratic outlines, and get a PostScript name of their own.
-    """
-    if is_truetype(face):
-        return Path(face.path), face.index
+    """A TrueType file (and the index in it) that draws ``chars`` with this face, for reportlab,
+    with a PostScript name of its own. CFF outlines (Noto CJK, Fandol) are converted to
+    quadratic ones. A TrueType face is subset too: reportlab reads every font it registers
+    whole (HanaMinA, a fallback for one rare character: 0.13 s, on every build)."""
+    truetype = is_truetype(face)
 
     def make(key: str) -> TTFont:
         from fontTools.ttLib import TTFont
 
-        # glyph names kept: the converted outlines are stored by name (fonts.outlines). No
+        # CFF glyph names kept: the converted outlines are stored by name (fonts.outlines). No
         # layout features: reportlab draws each character's glyph from the character map
-        data = _hb_subset(face, chars, features=False, glyph_names=True, all_languages=True,
+        data = _hb_subset(face, chars, features=False, glyph_names=not truetype, all_languages=True,
                           drop_tables=PDF_DROPPED_TABLES)
         font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
-        store = outlines.path_for(face, cache, f"cu2qu {MAX_ERR} {CACHE_VERSION}")
-        known = outlines.load(store)
-        count = len(known)
-        _cff_to_glyf(font, known)
-        if len(known) > count:
-            outlines.save(store, known)
+        if not truetype:
+            store = outlines.path_for(face, cache, f"cu2qu {MAX_ERR} {CACHE_VERSION}")
+            known = outlines.load(store)
+            count = len(known)
+            _cff_to_glyf(font, known)
+            if len(known) > count:
+                outlines.save(store, known)
         _rename(font, key[:8])
         return font
 
@@ -151,9 +150,8 @@ def _pdf_place(cache: Path) -> tuple[Path, str, str]:
 
 
 def pdf_subset_cached(face: FontFace, chars: set[str], cache: Path) -> bool:
-    """Whether pdf_subset has nothing to make for these characters (a TrueType face, which
-    reportlab subsets itself, or a subset already cached)."""
-    return is_truetype(face) or _intact(_target(face, chars, *_pdf_place(cache))[1])
+    """Whether pdf_subset has nothing to make for these characters."""
+    return _intact(_target(face, chars, *_pdf_place(cache))[1])
 
 
 #: what making a subset costs, roughly (seconds; the seed's PDF, an empty cache): HarfBuzz's

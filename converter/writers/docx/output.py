@@ -210,7 +210,8 @@ class Output:
         """Split text where the paragraph role's fonts lack a character: those characters take
         the style's first fallback font that has them (HanaMin for 𠀀), as in the PDF."""
         latin, cjk = self.para_role.fonts.latin, self.para_role.fonts.cjk
-        lacking = set(map(ord, text)).difference(charset(cjk), charset(latin))
+        cjk_has, latin_has = charset(cjk), charset(latin)
+        lacking = {cp for cp in map(ord, text) if cp not in cjk_has and cp not in latin_has}
         if all(chr(c) in INVISIBLE for c in lacking):
             return [(text, None)]
         out: list[tuple[str, FontFace | None]] = []

@@ -1,5 +1,5 @@
-"""The PDF's fonts: every face the layout used, registered with reportlab (CFF faces as cached
-TrueType subsets, which reportlab can embed), reportlab's ToUnicode fix, and its font programs
+"""The PDF's fonts: every face the layout used, registered with reportlab as a cached TrueType
+subset (CFF faces converted: reportlab embeds TrueType outlines only), reportlab's ToUnicode fix, and its font programs
 deflated once (``_deflated``)."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from ... import parallel
 from ...cachefiles import cache_dir, read_checked_cache_file, write_checked_cache_file
 from ...fonts.find import FontFace
-from ...fonts.subset import is_truetype, pdf_subset, pdf_subset_cached, subset_cost
+from ...fonts.subset import pdf_subset, pdf_subset_cached, subset_cost
 
 
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
@@ -102,10 +102,8 @@ def register(faces: dict[FontFace, frozenset[str]], cache: Path) -> dict[FontFac
     names: dict[FontFace, str] = {}
     for face, chars in ordered:
         path, index = pdf_subset(face, chars, cache)
-        if is_truetype(face):
-            name = face.key
-        else:  # a subset: its own name, so two documents in one process do not clash
-            name = face.key + "-" + hashlib.sha1(str(path).encode()).hexdigest()[:8]
+        # a subset: its own name, so two documents in one process do not clash
+        name = face.key + "-" + hashlib.sha1(str(path).encode()).hexdigest()[:8]
         if (str(path), index) not in _registered:
             pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
             _registered[(str(path), index)] = name
