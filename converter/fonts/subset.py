@@ -116,6 +116,7 @@ def woff2_available() -> bool:
         return False
     return True
 
+
 def pdf_subset(face: FontFace, chars: set[str], cache: Path) -> tuple[Path, int]:
     """A TrueType file (and the index in it) that draws ``chars`` with this face, for reportlab,
     with a PostScript name of its own. CFF outlines (Noto CJK, Fandol) are converted to
@@ -259,7 +260,7 @@ def _hb_subset(face: FontFace, chars: set[str], *, features: bool = True, droppe
         request.layout_feature_tag_set.discard(_tag(tag))
     for tag in drop_tables:
         request.drop_table_tag_set.add(_tag(tag))
-    result = hb.subset(_hb_face(face.path, face.index), request)
+    result = hb.subset(_hb_face(face.path, face.index, face.stamp), request)
     if result is None:
         raise ValueError(f"{face.path}: HarfBuzz could not subset this font (face {face.index})")
     return result.blob.data
@@ -270,9 +271,11 @@ def _tag(tag: str) -> int:
 
 
 @lru_cache(maxsize=16)
-def _hb_face(path: str, index: int):
+def _hb_face(path: str, index: int, stamp: tuple[int, int]):
     """HarfBuzz's face of a font file (mapped, not read) — a WOFF or WOFF2 file unpacked first
-    by fontTools: HarfBuzz reads sfnt files (and collections) only."""
+    by fontTools: HarfBuzz reads sfnt files (and collections) only. ``stamp``: the file's size
+    and mtime when fontconfig listed it, so that a long-lived process (converter serve, watch)
+    maps a font file replaced meanwhile again."""
     import uharfbuzz as hb
 
     if _table_tags(path, index) is not None:
