@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from fontTools.ttLib import TTFont
 
 from ..cachefiles import exclusive, write_cache_file
+from ..errors import ConverterError
 from . import outlines
 from .find import FontFace
 
@@ -260,9 +261,13 @@ def _hb_subset(face: FontFace, chars: set[str], *, features: bool = True, droppe
         request.layout_feature_tag_set.discard(_tag(tag))
     for tag in drop_tables:
         request.drop_table_tag_set.add(_tag(tag))
-    result = hb.subset(_hb_face(face.path, face.index, face.stamp), request)
-    if result is None:
-        raise ValueError(f"{face.path}: HarfBuzz could not subset this font (face {face.index})")
+    try:
+        result = hb.subset(_hb_face(face.path, face.index, face.stamp), request)
+    except RuntimeError:  # uharfbuzz's "Subsetting failed"
+        result = None
+    if result is None:  # a font HarfBuzz cannot read: the face named, no traceback
+        raise ConverterError(f"HarfBuzz could not subset the font {face.family} (face {face.index} of this file): "
+                             "reinstall it, or choose another in the style", face.path)
     return result.blob.data
 
 

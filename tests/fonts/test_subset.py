@@ -214,3 +214,18 @@ def test_two_processes_needing_a_subset_at_once_make_it_once(tmp_path):
     face = face_or_skip(SMALL)
     assert sorted(_race(tmp_path, face.family, [TEXT, TEXT], "_make_cached")) == [0, 1]
     assert len(list((tmp_path / "cache" / "fonts").glob("*.ttf"))) == 1
+
+
+def test_a_font_harfbuzz_cannot_read_is_a_clear_error(tmp_path):
+    """A damaged font file fails its subset with the file and the face named, not a traceback."""
+    from converter.errors import ConverterError
+    from converter.fonts.find import FontFace
+
+    bad = tmp_path / "Bad.otf"
+    bad.write_bytes(b"OTTO" + bytes(200))
+    face = FontFace(family="Bad Sans", path=str(bad), index=0, weight=400, italic=False)
+    for make in (subset.office_subset, lambda *a: subset.web_subset(*a).path, subset.pdf_subset):
+        with pytest.raises(ConverterError) as caught:
+            make(face, set("中文"), tmp_path / "cache")
+        assert str(caught.value).startswith(f"{bad}: HarfBuzz could not subset the font Bad Sans")
+    assert not list((tmp_path / "cache").rglob("*.otf")) and not list((tmp_path / "cache").rglob("*.part"))
