@@ -134,7 +134,7 @@ def pdf_subset(face: FontFace, chars: set[str], cache: Path) -> tuple[Path, int]
                           drop_tables=PDF_DROPPED_TABLES)
         font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
         if not truetype:
-            store = outlines.path_for(face, cache, f"cu2qu {MAX_ERR} {CACHE_VERSION}")
+            store = outlines.path_for(face, cache, f"cu2qu {MAX_ERR} {CACHE_VERSION} {_makers_version()}")
             known = outlines.load(store)
             count = len(known)
             _cff_to_glyf(font, known)
@@ -368,10 +368,33 @@ def _target(face: FontFace, chars: set[str], folder: Path, flavour: str, suffix:
     """The key of a subset (face file, flavour, characters) and the file it is cached in."""
     st = os.stat(face.path)
     key = hashlib.sha256("\0".join([
-        CACHE_VERSION, face.path, str(face.index), str(st.st_size), str(st.st_mtime_ns), flavour,
-        "".join(sorted(chars)),
+        CACHE_VERSION, _makers_version(), face.path, str(face.index), str(st.st_size), str(st.st_mtime_ns),
+        flavour, "".join(sorted(chars)),
     ]).encode()).hexdigest()[:24]
     return key, folder / f"{face.key}-{key}{suffix}"
+
+
+#: the distributions that make subsets (HarfBuzz's binding, which carries its own HarfBuzz, and
+#: fontTools), by the name of their installed metadata folder
+_MAKERS = (("uharfbuzz", "uharfbuzz"), ("fontTools", "fonttools"))
+
+
+@lru_cache(maxsize=1)
+def _makers_version() -> str:
+    """The installed versions of what makes subsets and converts outlines: part of every key,
+    so that an upgrade (which may change a subset's bytes) never meets what the old one made,
+    and a warm cache gives the bytes a fresh one does. Read from the names of their metadata
+    folders beside them (importlib.metadata would cost 60 ms to import on every build)."""
+    import importlib.util
+
+    versions = []
+    for module, dist in _MAKERS:
+        spec = importlib.util.find_spec(module)
+        folders = spec.submodule_search_locations if spec is not None else None
+        site = Path(next(iter(folders))).parent if folders else None
+        found = sorted(site.glob(f"{dist}-*.dist-info")) if site is not None else []
+        versions.append(found[-1].name[len(dist) + 1:-len(".dist-info")] if found else "?")
+    return " ".join(f"{dist} {v}" for (_, dist), v in zip(_MAKERS, versions))
 
 
 def _digest_path(target: Path) -> Path:

@@ -229,3 +229,17 @@ def test_a_font_harfbuzz_cannot_read_is_a_clear_error(tmp_path):
             make(face, set("中文"), tmp_path / "cache")
         assert str(caught.value).startswith(f"{bad}: HarfBuzz could not subset the font Bad Sans")
     assert not list((tmp_path / "cache").rglob("*.otf")) and not list((tmp_path / "cache").rglob("*.part"))
+
+
+def test_subsets_are_keyed_by_the_versions_that_make_them(tmp_path, monkeypatch):
+    """An upgrade of HarfBuzz's binding or of fontTools may change a subset's bytes: what the
+    old versions made is never taken for what the new ones make."""
+    import importlib.metadata
+
+    expected = f"uharfbuzz {importlib.metadata.version('uharfbuzz')} fonttools {importlib.metadata.version('fonttools')}"
+    assert subset._makers_version() == expected
+    face = face_or_skip(SMALL)
+    made = subset.office_subset(face, set(TEXT), tmp_path)
+    monkeypatch.setattr(subset, "_makers_version", lambda: "uharfbuzz 99 fonttools 99")
+    again = subset.office_subset(face, set(TEXT), tmp_path)
+    assert again != made and again.is_file()
