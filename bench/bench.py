@@ -4,6 +4,7 @@
 Run by hand, never in the tests (``pip install -e .[bench]`` for the peers):
 
     python3 bench/bench.py [--runs 7] [--big] [--paragraph] [--fonts] [--folder] [--all]
+                           [--folder-runs N] [--baseline DIR]
 
 Machines are noisy (and shared): every row is a median over ``--runs`` runs, and the runs of
 the things compared are *interleaved* (ours, then each peer, then ours again …) so that both see
@@ -23,7 +24,9 @@ PATH when it writes Typst (≥ 3.1.2), else the binary of ``pypandoc-binary`` (t
 - ``--fonts``: an empty font cache, and one new character (in the title, then in the body) in a
   document whose subsets are cached, against an unchanged rebuild.
 - ``--folder``: 50 documents (bench/folder.py), -j 1 and -j 2 and the no-change rebuild, and
-  the cost of a document inside the folder build next to building it alone.
+  the cost of a document inside the folder build next to building it alone; ``--folder-runs``
+  pairs of -j 1 and -j 2 builds (a third of ``--runs`` unless given): the speed-up is read
+  from both the medians and each pair's own ratio, whose spread says how far to trust it.
 - ``--baseline DIR``: also run the converter of another checkout (``git worktree add DIR
   COMMIT``, or ``git archive COMMIT converter styles pyproject.toml | tar -x -C DIR``),
   interleaved with this one, for before/after ratios from one run; it gets the entry points
@@ -367,6 +370,7 @@ def main() -> None:
     ap.add_argument("--fonts", action="store_true", help="also an empty font cache and one new character")
     ap.add_argument("--folder", action="store_true", help="also a folder of 50 documents (slow)")
     ap.add_argument("--all", action="store_true", help="everything")
+    ap.add_argument("--folder-runs", type=int, help="pairs of -j 1 and -j 2 builds of the folder (default: a third of --runs)")
     ap.add_argument("--baseline", type=Path, help="a checkout of the code to compare with (before/after)")
     args = ap.parse_args()
     if not SEED.is_file():
@@ -391,7 +395,7 @@ def main() -> None:
         if args.fonts or args.all:
             fonts_bench(tmp, slow_runs, baseline)
         if args.folder or args.all:
-            folder.report(folder.run(tmp, SEED, slow_runs))
+            folder.report(folder.run(tmp, SEED, args.folder_runs or slow_runs))
     print(f"\nhost speed at the end: {host_speed():.3f} s for the loop")
 
 

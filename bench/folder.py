@@ -12,6 +12,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,11 +86,20 @@ def _median(samples: list[tuple[float, float]]) -> tuple[float, float]:
     return statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples)
 
 
-def run(tmp: Path, seed: Path, runs: int = 3) -> list[tuple[str, float, float]]:
-    """(what, median wall seconds, median CPU seconds) for the full builds and the no-change
-    rebuild, a CPU loop alone and two at once, and two builds of half the folder each at once
-    (the speed-ups the machine itself allows right now, for a loop and for our own work). CPU
-    time says what a busy machine hides: -j 2 does the same work on two cores."""
+@dataclass
+class Result:
+    """rows: (what, median wall seconds, median CPU seconds); pairs: for the speed-ups, the
+    ratio of each run to the run beside it (-j 1 then -j 2, one loop then two at once)."""
+
+    rows: list[tuple[str, float, float]]
+    pairs: dict[str, list[float]]
+
+
+def run(tmp: Path, seed: Path, runs: int = 3) -> Result:
+    """The full builds and the no-change rebuild, a CPU loop alone and two at once, and two
+    builds of half the folder each at once (the speed-ups the machine itself allows right now,
+    for a loop and for our own work). CPU time says what a busy machine hides: -j 2 does the
+    same work on two cores."""
     src = make_folder(tmp / "folder", seed)
     half_a, half_b = halves(src, tmp)
     _build(src, tmp / "warm", "-j", "2")  # converted fonts cached, as on any machine after one build
@@ -114,14 +124,28 @@ def run(tmp: Path, seed: Path, runs: int = 3) -> list[tuple[str, float, float]]:
     alone = [_build(doc, tmp / "alone", "--force") for doc in sorted(src.rglob("*.txt"))[::5]]
     rows.append(("one document alone (mean of 10)", statistics.mean(s[0] for s in alone),
                  statistics.mean(s[1] for s in alone)))
-    return rows
+    # a run and the one beside it saw the same host (a shared machine's speed drifts by 20 %
+    # within a minute): their ratio is the speed-up at that moment, free of the drift that the
+    # ratio of two medians, taken from different moments, carries
+    pairs = {"-j 2": [one[0] / two[0] for one, two in zip(samples["1"], samples["2"])],
+             "loop": [2 * one[0] / two[0] for one, two in zip(spins[1], spins[2])]}
+    return Result(rows, pairs)
 
 
 #: the best two processes of ours can do on this machine now, with nothing shared between them
 SPLIT = "two -j 1 builds of 25 documents at once"
 
 
-def report(rows: list[tuple[str, float, float]]) -> None:
+def _spread(ratios: list[float]) -> str:
+    """Median and quartiles of per-pair ratios."""
+    if len(ratios) < 4:
+        return f"median {statistics.median(ratios):.2f}× of {len(ratios)} pairs"
+    q1, q2, q3 = statistics.quantiles(ratios, n=4)
+    return f"median {q2:.2f}×, quartiles {q1:.2f}–{q3:.2f}×, of {len(ratios)} pairs"
+
+
+def report(result: Result) -> None:
+    rows = result.rows
     t = {name: wall for name, wall, _ in rows}
     j1, j2, none = (t["50 documents, full build -j 1"], t["50 documents, full build -j 2"],
                     t["50 documents, no-change rebuild"])
@@ -129,7 +153,9 @@ def report(rows: list[tuple[str, float, float]]) -> None:
     for name, wall, cpu in rows:
         print(f"{name:40} {wall:9.3f} {cpu:8.3f}")
     ceiling = 2 * t["a CPU loop, 1 at once (CPU: each)"] / t["a CPU loop, 2 at once (CPU: each)"]
-    print(f"\nspeed-up -j 2 over -j 1: {j1 / j2:.2f}×")
+    print(f"\nspeed-up -j 2 over -j 1: {j1 / j2:.2f}× (ratio of the medians); "
+          f"each -j 1 run over the -j 2 run beside it: {_spread(result.pairs['-j 2'])}")
+    print(f"a CPU loop, two at once over one, pair by pair: {_spread(result.pairs['loop'])}")
     print(f"the machine's own: two CPU loops at once do {ceiling:.2f}× the work of one in the same time "
           f"(2.00 on cores that share nothing); -j 2 reaches {j1 / j2 / ceiling * 100:.0f} % of it")
     split = j1 / t[SPLIT]
