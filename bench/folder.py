@@ -124,9 +124,10 @@ def run(tmp: Path, seed: Path, runs: int = 3) -> Result:
     alone = [_build(doc, tmp / "alone", "--force") for doc in sorted(src.rglob("*.txt"))[::5]]
     rows.append(("one document alone (mean of 10)", statistics.mean(s[0] for s in alone),
                  statistics.mean(s[1] for s in alone)))
-    # a run and the one beside it saw the same host (a shared machine's speed drifts by 20 %
-    # within a minute): their ratio is the speed-up at that moment, free of the drift that the
-    # ratio of two medians, taken from different moments, carries
+    # a run and the one beside it saw the same host: their ratio is the speed-up at that
+    # moment, free of the drift that the ratio of two medians, taken from different moments,
+    # carries (a shared machine's speed moves during a bench: the -j 2 build's median read
+    # 1.45 s in one run and 1.68 s in another an hour later)
     pairs = {"-j 2": [one[0] / two[0] for one, two in zip(samples["1"], samples["2"])],
              "loop": [2 * one[0] / two[0] for one, two in zip(spins[1], spins[2])]}
     return Result(rows, pairs)
