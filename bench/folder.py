@@ -127,7 +127,7 @@ def run(tmp: Path, seed: Path, runs: int = 3) -> Result:
     # a run and the one beside it saw the same host: their ratio is the speed-up at that
     # moment, free of the drift that the ratio of two medians, taken from different moments,
     # carries (a shared machine's speed moves during a bench: the -j 2 build's median read
-    # 1.45 s in one run and 1.68 s in another an hour later)
+    # 1.51 s in one run and 1.68 s in another an hour later)
     pairs = {"-j 2": [one[0] / two[0] for one, two in zip(samples["1"], samples["2"])],
              "loop": [2 * one[0] / two[0] for one, two in zip(spins[1], spins[2])]}
     return Result(rows, pairs)
